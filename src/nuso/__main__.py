@@ -1,0 +1,5 @@
+import sys
+
+from nuso.cli.main import main
+
+sys.exit(main())

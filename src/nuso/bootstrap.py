@@ -1,0 +1,85 @@
+"""Creating and migrating the database and loading what the package ships (`nuso init`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from nuso.studies.services import DefinitionsSummary, load_shipped_definitions
+from nuso.units.services import LoadSummary, load_shipped_reference
+
+
+@dataclass
+class InitSummary:
+    migrations_applied: int
+    units: LoadSummary
+    definitions: DefinitionsSummary
+
+
+def pending_migrations() -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def needs_initialisation() -> bool:
+    """True on a new or outdated database: migrations pending, or nothing loaded yet."""
+    from nuso.studies.models import Study
+    from nuso.units.models import Unit
+
+    return bool(pending_migrations()) or not (Unit.objects.exists() and Study.objects.exists())
+
+
+def initialise(verbosity: int = 0) -> InitSummary:
+    """Migrate, then load reference data, studies and codebook. Safe to run any number of
+    times: each step only adds what is missing."""
+    pending = pending_migrations()
+    if pending:
+        call_command("migrate", interactive=False, verbosity=verbosity)
+    return InitSummary(
+        migrations_applied=pending,
+        units=load_shipped_reference(),
+        definitions=load_shipped_definitions(),
+    )
+
+
+@dataclass
+class Status:
+    database: str
+    municipalities: int
+    districts: int
+    counties: int
+    studies: list[str]
+    codebook_version: int | None
+    batches: int
+    records: int
+
+
+def status() -> Status:
+    """What the database holds, for `nuso init` and `nuso demo` to report."""
+    from nuso.intake.models import ImportBatch, Record
+    from nuso.studies.models import CodebookVersion, Study
+    from nuso.units.models import County, Unit
+
+    latest = CodebookVersion.objects.order_by("-number").first()
+    return Status(
+        database=describe_database(),
+        municipalities=Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).count(),
+        districts=Unit.objects.filter(kind=Unit.Kind.DISTRICT).count(),
+        counties=County.objects.count(),
+        studies=list(Study.objects.order_by("number").values_list("name", flat=True)),
+        codebook_version=latest.number if latest else None,
+        batches=ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED).count(),
+        records=Record.objects.count(),
+    )
+
+
+def describe_database() -> str:
+    """Engine and location, never the password."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite, {settings['NAME']}"
+    host = f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}"
+    return f"PostgreSQL, {settings['NAME']} på {host}"

@@ -1,0 +1,54 @@
+"""The base of every `nuso` subcommand: Swedish errors, no Django-internal options in --help.
+
+Subcommand modules import services inside `handle`, so that `nuso X --help` works before any
+database or key exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO, Any, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from nuso.core.errors import InputError
+
+
+class NusoCommand(BaseCommand):
+    suppressed_base_arguments = {
+        "--settings",
+        "--pythonpath",
+        "--traceback",
+        "--no-color",
+        "--force-color",
+        "--skip-checks",
+    }
+    requires_system_checks: list[str] = []
+    base_help = {
+        "--version": "Visa versionen och avsluta.",
+        "--verbosity": "Hur mycket som skrivs ut: 0 minst, 3 mest.",
+    }
+
+    def add_base_argument(self, parser: Any, *args: Any, **kwargs: Any) -> None:
+        for flag in args:
+            if flag in self.base_help and kwargs.get("help") is not argparse.SUPPRESS:
+                kwargs["help"] = self.base_help[flag]
+        super().add_base_argument(parser, *args, **kwargs)
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        try:
+            return super().execute(*args, **options)
+        except InputError as error:
+            self.stderr.write(f"Fel: {len(error.problems)} problem hittades:")
+            for problem in error.problems:
+                self.stderr.write(f"  - {problem.describe()}")
+            sys.exit(1)
+        except CommandError as error:
+            self.stderr.write(f"Fel: {error}")
+            sys.exit(error.returncode)
+
+    def console(self) -> Console:
+        """A Rich console writing to this command's stdout (tests capture it)."""
+        return Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)

@@ -1,0 +1,111 @@
+"""The `nuso` command: prepares the configuration, starts Django and runs a subcommand.
+
+Subcommands are Django management commands in nuso.cli.management.commands; `nuso manage ...`
+reaches Django's own (createsuperuser, shell, ...). On the embedded SQLite default the data
+directory, keys and database are created on first use, so any command works on a new machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.core.management import find_commands, load_command_class
+
+from nuso import __version__, config
+from nuso.cli import swedish_argparse
+
+COMMANDS_DIR = Path(__file__).parent / "management"
+HELP_FLAGS = frozenset({"-h", "--help"})
+
+
+def command_names() -> list[str]:
+    return sorted(find_commands(str(COMMANDS_DIR)))
+
+
+def usage() -> str:
+    lines = [
+        "användning: nuso KOMMANDO [flaggor]",
+        "",
+        "NUSO – nationell uppföljning av socialtjänstens omställning.",
+        "",
+        "kommandon:",
+    ]
+    for name in command_names():
+        summary = load_command_class("nuso.cli", name).help.split("\n", 1)[0]
+        lines.append(f"  {name:<12}{summary}")
+    lines.append(f"  {'manage':<12}Djangos egna kommandon, t.ex. `nuso manage createsuperuser`")
+    lines += ["", "Se `nuso KOMMANDO --help` för varje kommando. Inställningar: docs/settings.md."]
+    return "\n".join(lines)
+
+
+def start_django(command: str) -> None:
+    """Validate settings, prepare the embedded default and set Django up."""
+    import django
+
+    config.prepare_embedded()
+    settings = config.load()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nuso.settings")
+    django.setup()
+    if settings.embedded and command not in {"init", "manage"}:
+        from nuso.bootstrap import initialise, needs_initialisation
+
+        if needs_initialisation():
+            print("nuso: ny databas – skapar den och läser in referensdata …", file=sys.stderr)
+            initialise()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    swedish_argparse.install()
+    if not args or args[0] in HELP_FLAGS | {"help"}:
+        print(usage())
+        return 0
+    if args[0] == "--version":
+        print(f"nuso {__version__}")
+        return 0
+    name, rest = args[0], args[1:]
+    if name != "manage" and name not in command_names():
+        print(f"nuso: okänt kommando {name!r}. Se `nuso --help`.", file=sys.stderr)
+        return 2
+    try:
+        if not HELP_FLAGS.intersection(rest):
+            start_django(name)
+    except config.SettingsError as error:
+        print(f"nuso: fel i inställningarna: {error}", file=sys.stderr)
+        return 2
+    return run(name, rest)
+
+
+def run(name: str, rest: list[str]) -> int:
+    try:
+        if name == "manage":
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["nuso manage", *rest])
+        else:
+            run_command(name, rest)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error of ours. Point stdout at
+        # devnull so that Python's exit-time flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return 0
+
+
+def run_command(name: str, rest: list[str]) -> None:
+    """Parse and execute one subcommand. Like Django's run_from_argv, but without closing the
+    database connections afterwards: the process ends anyway, and in-process callers (tests,
+    `nuso demo` running other commands) keep their connection."""
+    command = load_command_class("nuso.cli", name)
+    options = vars(command.create_parser("nuso", name).parse_args(rest))
+    args = options.pop("args", ())
+    command.execute(*args, **options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

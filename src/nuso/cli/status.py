@@ -1,0 +1,23 @@
+"""Rendering of the database status for `nuso init` and `nuso demo`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from nuso.bootstrap import Status
+
+
+def render_status(console: Console, status: Status) -> None:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_row("Databas", status.database)
+    table.add_row("Kommuner", str(status.municipalities))
+    if status.districts:
+        table.add_row("Stadsdelar", str(status.districts))
+    table.add_row("Län", str(status.counties))
+    table.add_row("Delstudier", ", ".join(status.studies) or "inga")
+    version = f"version {status.codebook_version}" if status.codebook_version else "saknas"
+    table.add_row("Kodbok", version)
+    table.add_row("Inlästa filer", str(status.batches))
+    table.add_row("Poster", str(status.records))
+    console.print(table)

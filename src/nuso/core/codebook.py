@@ -1,0 +1,81 @@
+"""The national codebook: versioned categories that harmonised values are coded into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nuso.core.errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    codes: tuple[Code, ...]
+    multiple: bool = False
+
+    def code(self, code: str) -> Code:
+        return next(entry for entry in self.codes if entry.code == code)
+
+    @property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(entry.code for entry in self.codes)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    version: int
+    title: str
+    variables: dict[str, Variable]
+
+
+def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
+    """A codebook from its YAML text; InputError lists every structural problem."""
+    data = yaml.safe_load(text)
+    problems: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        raise InputError([Problem("bad-codebook", "Kodboken saknar versionsnummer.", file=source)])
+    variables = {}
+    for name, spec in (data.get("variables") or {}).items():
+        variable = _parse_variable(str(name), spec, source, problems)
+        if variable is not None:
+            variables[variable.name] = variable
+    if not variables:
+        problems.append(Problem("bad-codebook", "Kodboken har inga variabler.", file=source))
+    if problems:
+        raise InputError(problems)
+    return Codebook(version=data["version"], title=str(data.get("title", "")), variables=variables)
+
+
+def _parse_variable(name: str, spec: Any, source: str, problems: list[Problem]) -> Variable | None:
+    entries = spec.get("codes") if isinstance(spec, dict) else None
+    if not entries:
+        problems.append(Problem("bad-variable", "Variabeln saknar koder.", source, column=name))
+        return None
+    codes: list[Code] = []
+    for entry in entries:
+        code, label = str(entry.get("code", "")), str(entry.get("label", ""))
+        if not code or not label or code in {c.code for c in codes}:
+            message = "Varje kod behöver en unik kod och en etikett."
+            problems.append(Problem("bad-code", message, source, column=name, value=code))
+            continue
+        attributes = {k: v for k, v in entry.items() if k not in {"code", "label"}}
+        codes.append(Code(code=code, label=label, attributes=attributes))
+    label = str(spec.get("label", name))
+    return Variable(name, label, tuple(codes), multiple=bool(spec.get("multiple", False)))
+
+
+def shipped_codebook() -> Codebook:
+    text = resources.files("nuso.core").joinpath("data", "codebook.yaml").read_text("utf-8")
+    return parse_codebook(text)

@@ -1,0 +1,155 @@
+"""Study data dictionaries: the variables of a study, from which import mapping, forms,
+validation and analysis follow. Studies are data; adding one needs no Python code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nuso.core.codebook import Codebook
+from nuso.core.errors import InputError, Problem
+
+VARIABLE_TYPES = frozenset({"category", "categories", "integer", "date", "boolean", "text"})
+CATEGORICAL_TYPES = frozenset({"category", "categories"})
+
+
+@dataclass(frozen=True)
+class StudyVariable:
+    name: str
+    label: str
+    type: str
+    codebook: str | None = None  # a codebook variable holding the categories ...
+    categories: dict[str, str] = field(default_factory=dict)  # ... or the study's own
+    required: bool = True
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class DerivedVariable:
+    name: str
+    label: str
+    source: str
+    codebook: str | None = None
+    attribute: str | None = None  # derive from a codebook attribute of the source's code
+
+
+@dataclass(frozen=True)
+class StudyDictionary:
+    slug: str
+    number: int
+    name: str
+    description: str
+    source: str
+    variables: tuple[StudyVariable, ...]
+    derived: tuple[DerivedVariable, ...] = ()
+
+    def variable(self, name: str) -> StudyVariable:
+        return next(variable for variable in self.variables if variable.name == name)
+
+    def as_data(self) -> dict[str, Any]:
+        """A JSON-ready form, as stored with the study."""
+        return asdict(self)
+
+
+def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDictionary:
+    """A study dictionary checked against the codebook; InputError lists every problem."""
+    if not isinstance(data, dict) or not data.get("slug") or not data.get("variables"):
+        message = "Datadefinitionen behöver slug och variables."
+        raise InputError([Problem("bad-dictionary", message, file=source)])
+    problems: list[Problem] = []
+    variables = tuple(_variable(spec, codebook, source, problems) for spec in data["variables"])
+    derived = tuple(
+        _derived(spec, variables, codebook, source, problems) for spec in data.get("derived", [])
+    )
+    names = [variable.name for variable in variables] + [item.name for item in derived]
+    for name in {name for name in names if names.count(name) > 1}:
+        problems.append(
+            Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
+        )
+    if problems:
+        raise InputError(problems)
+    return StudyDictionary(
+        slug=str(data["slug"]),
+        number=int(data.get("number", 0)),
+        name=str(data.get("name", data["slug"])),
+        description=str(data.get("description", "")),
+        source=str(data.get("source", "export")),
+        variables=variables,
+        derived=derived,
+    )
+
+
+def _variable(
+    spec: dict[str, Any], codebook: Codebook, source: str, problems: list[Problem]
+) -> StudyVariable:
+    variable = StudyVariable(
+        name=str(spec.get("name", "")),
+        label=str(spec.get("label", spec.get("name", ""))),
+        type=str(spec.get("type", "")),
+        codebook=spec.get("codebook"),
+        categories={str(k): str(v) for k, v in (spec.get("categories") or {}).items()},
+        required=bool(spec.get("required", True)),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        unit=spec.get("unit"),
+    )
+    column = variable.name or None
+    if variable.type not in VARIABLE_TYPES:
+        message = f"Okänd variabeltyp; ange en av {', '.join(sorted(VARIABLE_TYPES))}."
+        problems.append(Problem("bad-type", message, source, column=column, value=variable.type))
+    if variable.type in CATEGORICAL_TYPES and bool(variable.codebook) == bool(variable.categories):
+        message = "En kategorivariabel behöver antingen codebook eller categories."
+        problems.append(Problem("bad-categories", message, source, column=column))
+    if variable.codebook and variable.codebook not in codebook.variables:
+        message = "Variabeln pekar på en kodboksvariabel som inte finns."
+        problem = Problem(
+            "unknown-codebook", message, source, column=column, value=variable.codebook
+        )
+        problems.append(problem)
+    return variable
+
+
+def _derived(
+    spec: dict[str, Any],
+    variables: tuple[StudyVariable, ...],
+    codebook: Codebook,
+    source: str,
+    problems: list[Problem],
+) -> DerivedVariable:
+    derived = DerivedVariable(
+        name=str(spec.get("name", "")),
+        label=str(spec.get("label", spec.get("name", ""))),
+        source=str(spec.get("from", "")),
+        codebook=spec.get("codebook"),
+        attribute=spec.get("attribute"),
+    )
+    if derived.source not in {variable.name for variable in variables}:
+        message = "Den härledda variabeln utgår från en variabel som inte finns."
+        problems.append(
+            Problem("unknown-source", message, source, column=derived.name, value=derived.source)
+        )
+    if derived.codebook and derived.codebook not in codebook.variables:
+        message = "Den härledda variabeln pekar på en kodboksvariabel som inte finns."
+        problems.append(
+            Problem(
+                "unknown-codebook", message, source, column=derived.name, value=derived.codebook
+            )
+        )
+    return derived
+
+
+def shipped_dictionaries(codebook: Codebook) -> list[StudyDictionary]:
+    folder = resources.files("nuso.core").joinpath("data", "studies")
+    files = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".yaml")), key=lambda e: e.name
+    )
+    return [
+        parse_dictionary(yaml.safe_load(entry.read_text("utf-8")), codebook, entry.name)
+        for entry in files
+    ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "nuso.intake"
+    label = "intake"
+    verbose_name = "Inläsning och granskning"

@@ -1,0 +1,128 @@
+"""Import batches, the records they hold, and the review queue of undecided raw values."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One delivered file for one study, unit and period, with its full problem report.
+
+    A corrected re-delivery replaces the earlier batch (status `replaced`, `replaced_by` set);
+    the earlier batch and its records stay for the history."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Pågår"
+        IMPORTED = "imported", "Inläst"
+        FAILED = "failed", "Misslyckades"
+        REPLACED = "replaced", "Ersatt"
+
+    study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="batches")
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
+    )
+    period = models.CharField("period", max_length=20)
+    file_name = models.CharField("filnamn", max_length=255)
+    content_hash = models.CharField("innehållets SHA-256", max_length=64, db_index=True)
+    case_system = models.CharField("verksamhetssystem", max_length=100, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor = models.CharField("utförd av", max_length=150, help_text="Användare eller cli:KONTO.")
+    started_at = models.DateTimeField("startad", auto_now_add=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    rows_read = models.PositiveIntegerField("rader lästa", default=0)
+    rows_imported = models.PositiveIntegerField("rader inlästa", default=0)
+    rows_skipped = models.PositiveIntegerField("rader överhoppade", default=0)
+    rows_pending_review = models.PositiveIntegerField("rader att granska", default=0)
+    report = models.JSONField("rapport", default=dict, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    class Meta:
+        verbose_name = "inläsning"
+        verbose_name_plural = "inläsningar"
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["study", "unit", "period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class Record(models.Model):
+    """One source row: where it came from, every raw cell (identity numbers already replaced
+    by pseudonyms) and its harmonised values with how each was decided.
+
+    `values` maps variable → code, list of codes, number or None; `decisions` maps variable →
+    {"method": exact|rule|fuzzy|model|manual|pending, "confidence": 0..1}."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+    study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="records")
+    period = models.CharField("period", max_length=20)
+    source_file = models.CharField("fil", max_length=255)
+    sheet = models.CharField("flik", max_length=100, blank=True)
+    row_number = models.PositiveIntegerField("rad", help_text="1-baserad, som i kalkylprogrammet.")
+    raw = models.JSONField("råvärden")
+    values = models.JSONField("harmoniserade värden", default=dict)
+    decisions = models.JSONField("beslut", default=dict)
+    codebook_version = models.ForeignKey(
+        "studies.CodebookVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pending_review = models.BooleanField("väntar på granskning", default=False)
+    pseudonym = models.CharField("barnets pseudonym", max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "post"
+        verbose_name_plural = "poster"
+        indexes = [models.Index(fields=["study", "unit", "period"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "sheet", "row_number"], name="one_record_per_source_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        sheet = f" {self.sheet}" if self.sheet else ""
+        return f"{self.source_file}{sheet} rad {self.row_number}"
+
+
+class ReviewItem(models.Model):
+    """A raw value the harmonisation cascade could not decide, with its best suggestions.
+
+    `suggestions` is a list of {"code", "score", "method"}; `units` lists the unit codes the
+    value came from, `occurrences` how many records hold it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Väntar"
+        DECIDED = "decided", "Beslutad"
+
+    study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
+    variable = models.CharField("variabel", max_length=60)
+    raw_key = models.CharField("normaliserat råvärde", max_length=500)
+    raw_example = models.CharField("råvärde", max_length=500)
+    occurrences = models.PositiveIntegerField("förekomster", default=0)
+    units = models.JSONField("enheter", default=list)
+    suggestions = models.JSONField("förslag", default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision = models.ForeignKey(
+        "studies.ValueMapping", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    updated_at = models.DateTimeField("uppdaterad", auto_now=True)
+
+    class Meta:
+        verbose_name = "granskningspost"
+        verbose_name_plural = "granskningskö"
+        ordering = ["-occurrences"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "variable", "raw_key"], name="one_review_item_per_raw_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variable}: {self.raw_example!r} ({self.occurrences})"

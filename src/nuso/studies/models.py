@@ -1,0 +1,109 @@
+"""Studies (defined by data dictionaries) and the versioned national codebook."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Study(models.Model):
+    slug = models.SlugField("kortnamn", max_length=60, unique=True)
+    number = models.PositiveSmallIntegerField("delstudie nr", default=0)
+    name = models.CharField("namn", max_length=200)
+    description = models.TextField("beskrivning", blank=True)
+    dictionary = models.JSONField("datadefinition", help_text="Variabler, typer och kategorier.")
+    updated_at = models.DateTimeField("uppdaterad", auto_now=True)
+
+    class Meta:
+        verbose_name = "delstudie"
+        verbose_name_plural = "delstudier"
+        ordering = ["number", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodebookVersion(models.Model):
+    """One version of the national codebook. Versions are never edited: a review decision or
+    a revised category list makes a new version, and every record keeps the version it was
+    harmonised with."""
+
+    number = models.PositiveIntegerField("version", unique=True)
+    title = models.CharField("titel", max_length=200)
+    note = models.TextField("anteckning", blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "kodboksversion"
+        verbose_name_plural = "kodboksversioner"
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"Kodbok v{self.number}"
+
+
+class CodebookEntry(models.Model):
+    """A national code of one variable in one codebook version."""
+
+    version = models.ForeignKey(CodebookVersion, on_delete=models.CASCADE, related_name="entries")
+    variable = models.CharField("variabel", max_length=60)
+    code = models.CharField("kod", max_length=60)
+    label = models.CharField("etikett", max_length=200)
+    attributes = models.JSONField("egenskaper", default=dict, blank=True)
+    position = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "kod"
+        verbose_name_plural = "koder"
+        ordering = ["version", "variable", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "variable", "code"], name="unique_code_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variable}={self.code}"
+
+
+class ValueMapping(models.Model):
+    """A raw value's code, decided in review: nationally, or only for one unit or case system
+    where the value means something else there. Valid from the version that introduced it
+    until the version that replaced it (None: still valid)."""
+
+    variable = models.CharField("variabel", max_length=60)
+    raw_key = models.CharField("normaliserat råvärde", max_length=500)
+    raw_example = models.CharField("råvärde", max_length=500)
+    code = models.CharField("kod", max_length=60, blank=True, help_text="Tom: okänt värde.")
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case_system = models.CharField("verksamhetssystem", max_length=100, blank=True)
+    valid_from = models.ForeignKey(
+        CodebookVersion, on_delete=models.PROTECT, related_name="introduced_mappings"
+    )
+    valid_to = models.ForeignKey(
+        CodebookVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retired_mappings",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField("beslutad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "värdemappning"
+        verbose_name_plural = "värdemappningar"
+        indexes = [models.Index(fields=["variable", "raw_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.variable}: {self.raw_example!r} → {self.code or '(okänt)'}"

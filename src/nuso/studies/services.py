@@ -1,0 +1,70 @@
+"""Use cases for studies and the codebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from nuso.core.codebook import Codebook, shipped_codebook
+from nuso.core.dictionary import shipped_dictionaries
+from nuso.studies.models import CodebookEntry, CodebookVersion, Study
+
+
+@dataclass
+class DefinitionsSummary:
+    studies_created: int = 0
+    studies_updated: int = 0
+    codebook_version: int = 0
+    codebook_created: bool = False
+
+
+@transaction.atomic
+def load_shipped_definitions() -> DefinitionsSummary:
+    """Register the shipped study dictionaries and, on a new database, codebook version 1.
+
+    Idempotent. A study's dictionary is refreshed when the package ships a changed one; the
+    codebook is only created when there is none, since later versions come from review.
+    """
+    codebook = shipped_codebook()
+    summary = DefinitionsSummary()
+    for dictionary in shipped_dictionaries(codebook):
+        study, created = Study.objects.get_or_create(
+            slug=dictionary.slug,
+            defaults={
+                "number": dictionary.number,
+                "name": dictionary.name,
+                "description": dictionary.description,
+                "dictionary": dictionary.as_data(),
+            },
+        )
+        if created:
+            summary.studies_created += 1
+        elif study.dictionary != dictionary.as_data():
+            study.dictionary = dictionary.as_data()
+            study.name, study.description = dictionary.name, dictionary.description
+            study.save()
+            summary.studies_updated += 1
+    latest = CodebookVersion.objects.order_by("-number").first()
+    if latest is None:
+        latest = create_codebook_version(codebook)
+        summary.codebook_created = True
+    summary.codebook_version = latest.number
+    return summary
+
+
+def create_codebook_version(codebook: Codebook) -> CodebookVersion:
+    version = CodebookVersion.objects.create(number=codebook.version, title=codebook.title)
+    CodebookEntry.objects.bulk_create(
+        CodebookEntry(
+            version=version,
+            variable=variable.name,
+            code=code.code,
+            label=code.label,
+            attributes=code.attributes,
+            position=position,
+        )
+        for variable in codebook.variables.values()
+        for position, code in enumerate(variable.codes)
+    )
+    return version

@@ -1,0 +1,69 @@
+"""Shared fixtures: running the `nuso` command in-process and as a fresh process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from nuso.cli.main import main
+from nuso.config import SETTINGS
+
+
+@dataclass
+class Result:
+    exit_code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def nuso(capsys: pytest.CaptureFixture[str], db: None):
+    """Run `nuso ARGS` in this process, on the test database."""
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def clean_environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a new user: no NUSO settings but a private data directory."""
+    names = {setting.name for setting in SETTINGS}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in names
+        and key.removesuffix("_FILE") not in names
+        and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env["NUSO_DATA_DIR"] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def nuso_process(tmp_path: Path):
+    """Run `nuso ARGS` as a separate process on an empty embedded data directory."""
+    data_dir = tmp_path / "nuso-data"
+
+    def run(*args: str, **env: str) -> Result:
+        completed = subprocess.run(
+            [sys.executable, "-m", "nuso", *args],
+            env=clean_environment(data_dir, **env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return Result(completed.returncode, completed.stdout, completed.stderr)
+
+    run.data_dir = data_dir  # type: ignore[attr-defined]
+    return run

@@ -1,0 +1,14 @@
+"""Test settings: the real nuso.settings, read with test-only keys and a temporary data dir.
+
+pytest-django loads settings before any conftest runs, so the environment is prepared here.
+DATABASE_URL is taken from the environment as in production (.ci/run sets it for PostgreSQL).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("NUSO_DATA_DIR", tempfile.mkdtemp(prefix="nuso-test-"))
+os.environ.setdefault("NUSO_SECRET_KEY", "test-only-secret-key-" + "s" * 32)
+os.environ.setdefault("NUSO_PSEUDONYM_KEY", "test-only-pseudonym-key-" + "p" * 32)
+
+from nuso.settings import *  # noqa: F403

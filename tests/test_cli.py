@@ -1,0 +1,133 @@
+"""The `nuso` command as a user meets it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from nuso.audit.models import AuditEntry
+from nuso.cli.main import command_names
+from nuso.intake.models import ImportBatch
+from nuso.studies.models import CodebookEntry, CodebookVersion, Study
+from nuso.units.models import County, Unit
+
+EXPECTED_COMMANDS = {"demo", "init", "reference", "serve"}
+
+
+def table_counts() -> dict[str, int]:
+    models = (County, Unit, Study, CodebookVersion, CodebookEntry, ImportBatch)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_help_lists_every_command(nuso) -> None:
+    result = nuso("--help")
+    assert result.exit_code == 0
+    assert set(command_names()) >= EXPECTED_COMMANDS
+    listed = {line.split()[0] for line in result.out.splitlines() if line.startswith("  ")}
+    assert listed == set(command_names()) | {"manage"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_COMMANDS))
+def test_every_command_has_swedish_help(nuso, name: str) -> None:
+    result = nuso(name, "--help")
+    assert result.exit_code == 0
+    assert f"användning: nuso {name}" in result.out
+    assert "flaggor:" in result.out
+
+
+def test_an_unknown_command_says_so(nuso) -> None:
+    result = nuso("imprt")
+    assert result.exit_code == 2
+    assert "okänt kommando 'imprt'" in result.err
+
+
+def test_init_twice_leaves_one_copy_of_everything(nuso) -> None:
+    assert nuso("init").exit_code == 0
+    first = table_counts()
+    assert nuso("init").exit_code == 0
+    assert table_counts() == first
+    assert first["Unit"] == 290
+    assert first["County"] == 21
+    assert first["Study"] == 2
+    assert first["CodebookVersion"] == 1
+
+
+def test_reference_list_csv_holds_290_municipalities(nuso) -> None:
+    nuso("init")
+    result = nuso("reference", "list", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert result.exit_code == 0
+    assert list(rows[0]) == [
+        "kommunkod", "kommun", "lan_kod", "lan", "folkmangd", "folkmangd_ar", "kommungrupp",
+        "kommunstorlek",
+    ]  # fmt: skip
+    assert len(rows) == 290
+    karlstad = next(row for row in rows if row["kommunkod"] == "1780")
+    assert karlstad["kommun"] == "Karlstad"
+    assert karlstad["lan"] == "Värmlands län"
+    assert karlstad["kommungrupp"] == "B3"
+    assert karlstad["kommunstorlek"] == "40k_100k"
+    assert sum(int(row["folkmangd"]) for row in rows) == 10_587_710  # SCB's national total
+
+
+def test_reference_table_shows_the_count(nuso) -> None:
+    nuso("init")
+    result = nuso("reference", "list")
+    assert "290 enheter" in result.out
+    assert "Karlstad" in result.out
+
+
+def test_reference_load_updates_and_logs(nuso, tmp_path) -> None:
+    nuso("init")
+    table = tmp_path / "scb-2025.csv"
+    table.write_text("kommunkod;folkmangd;folkmangd_ar\n1780;99 123;2025\n", encoding="utf-8")
+    result = nuso("reference", "load", str(table))
+    assert result.exit_code == 0, result.err
+    assert "1 kommuner ändrade" in result.out
+    karlstad = Unit.objects.get(code="1780")
+    assert (karlstad.population, karlstad.population_year) == (99_123, 2025)
+    entry = AuditEntry.objects.get(action="reference.load")
+    assert entry.details["changed_codes"] == ["1780"]
+    assert entry.actor_label.startswith("cli:")
+
+
+def test_reference_load_with_errors_changes_nothing(nuso, tmp_path) -> None:
+    nuso("init")
+    table = tmp_path / "blandat.csv"
+    table.write_text("kommunkod,folkmangd\n1780,1\n0000,5\n1784,-3\n", encoding="utf-8")
+    result = nuso("reference", "load", str(table))
+    assert result.exit_code == 1
+    assert "blandat.csv, rad 3, kolumn 'kommunkod', värde '0000'" in result.err
+    assert "blandat.csv, rad 4, kolumn 'folkmangd', värde '-3'" in result.err
+    assert Unit.objects.get(code="1780").population == 98_084  # the valid row was not applied
+    assert not AuditEntry.objects.exists()
+
+
+def test_reference_load_dry_run_saves_nothing(nuso, tmp_path) -> None:
+    nuso("init")
+    table = tmp_path / "grupper.csv"
+    table.write_text("kommunkod,kommungrupp\n1780,A1\n", encoding="utf-8")
+    result = nuso("reference", "load", str(table), "--dry-run")
+    assert "Inget sparat" in result.out
+    assert Unit.objects.get(code="1780").municipality_group == "B3"
+
+
+def test_init_does_not_undo_a_newer_reference_load(nuso, tmp_path) -> None:
+    nuso("init")
+    table = tmp_path / "ny.csv"
+    table.write_text("kommunkod,folkmangd,folkmangd_ar,kommungrupp\n1780,100500,2026,A1\n")
+    nuso("reference", "load", str(table))
+    nuso("init")
+    karlstad = Unit.objects.get(code="1780")
+    assert (karlstad.population, karlstad.municipality_group) == (100_500, "A1")
+    assert karlstad.size_band == "over_100k"
+
+
+def test_demo_reports_the_state(nuso) -> None:
+    result = nuso("demo")
+    assert result.exit_code == 0
+    assert "Kommuner" in result.out
+    assert "290" in result.out
+    assert "version 1" in result.out
