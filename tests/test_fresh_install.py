@@ -12,7 +12,7 @@ def test_first_command_creates_everything_by_itself(nuso_process) -> None:
     data_dir = nuso_process.data_dir
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / "pseudonym_key").stat().st_mode) == 0o600
-    assert (data_dir / "nuso.sqlite3").exists()
+    assert stat.S_IMODE((data_dir / "nuso.sqlite3").stat().st_mode) == 0o600
 
 
 def test_init_init_list(nuso_process) -> None:

@@ -246,29 +246,45 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
 
 
 def prepare_embedded(environ: Mapping[str, str] | None = None) -> None:
-    """Create the data directory and the generated keys of the embedded SQLite default.
+    """Create the data directory, generated keys and owner-only database file of the embedded
+    SQLite default.
 
     Called by the `nuso` command before Django starts; servers (PostgreSQL) get nothing
     generated, their keys come from the environment.
     """
     env = os.environ if environ is None else environ
     data_dir = data_dir_of(env)
-    if not is_sqlite(database_of(env, data_dir)):
+    database = database_of(env, data_dir)
+    if not is_sqlite(database):
         return
     data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     for name in ("NUSO_SECRET_KEY", "NUSO_PSEUDONYM_KEY"):
         if get(env, name) is None:
             write_new_key(key_file(data_dir, name))
+    if database["NAME"] != ":memory:":
+        descriptor = create_private_file(Path(database["NAME"]))
+        if descriptor is not None:
+            os.close(descriptor)
 
 
 def write_new_key(path: Path) -> None:
     """Write a fresh random key readable by the owner only; never overwrite an existing one."""
+    fd = create_private_file(path)
+    if fd is not None:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+
+
+def create_private_file(path: Path) -> int | None:
+    """Create an empty owner-only file and return its open descriptor, or None if it exists.
+
+    SQLite keeps the mode of an existing database file (and gives its WAL files the same), so
+    creating the database file this way keeps the data owner-only too."""
+    path.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_FILE_MODE)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_FILE_MODE)
     except FileExistsError:
-        return
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_urlsafe(48) + "\n")
+        return None
 
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
