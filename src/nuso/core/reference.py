@@ -62,6 +62,23 @@ def shipped_municipalities() -> list[Municipality]:
     ]
 
 
+@dataclass(frozen=True)
+class District:
+    """A city district that reports on its own (Stockholm's stadsdelsområden, Göteborg's
+    stadsdelsnämnder). No official code exists: ours is the municipality code and a number."""
+
+    code: str
+    name: str
+    municipality_code: str
+
+
+def shipped_districts() -> list[District]:
+    rows = read_delimited(_data_file("stadsdelar.csv"))
+    return [
+        District(code=code, name=name, municipality_code=parent) for code, name, parent in rows[1:]
+    ]
+
+
 # --- updates from newer tables ---
 
 # Column names a table may use, folded (lower case, no diacritics), mapped to field names.
