@@ -13,7 +13,7 @@ from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 from nuso.units.models import County, Unit
 
-EXPECTED_COMMANDS = {"demo", "init", "reference", "serve"}
+EXPECTED_COMMANDS = {"demo", "init", "reference", "serve", "synth"}
 
 
 def table_counts() -> dict[str, int]:
@@ -48,7 +48,8 @@ def test_init_twice_leaves_one_copy_of_everything(nuso) -> None:
     first = table_counts()
     assert nuso("init").exit_code == 0
     assert table_counts() == first
-    assert first["Unit"] == 290
+    assert first["Unit"] == 290 + 23  # municipalities and Stockholm's and Göteborg's districts
+    assert Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).count() == 290
     assert first["County"] == 21
     assert first["Study"] == 2
     assert first["CodebookVersion"] == 1
@@ -70,6 +71,16 @@ def test_reference_list_csv_holds_290_municipalities(nuso) -> None:
     assert karlstad["kommungrupp"] == "B3"
     assert karlstad["kommunstorlek"] == "40k_100k"
     assert sum(int(row["folkmangd"]) for row in rows) == 10_587_710  # SCB's national total
+
+
+def test_reference_list_can_include_city_districts(nuso) -> None:
+    nuso("init")
+    result = nuso("reference", "list", "--format", "csv", "--stadsdelar")
+    rows = {row["kommunkod"]: row for row in csv.DictReader(io.StringIO(result.out))}
+    assert len(rows) == 313
+    assert rows["0180-02"]["kommun"] == "Spånga-Tensta"
+    assert rows["0180-02"]["lan"] == "Stockholms län"
+    assert rows["1480-01"]["kommunstorlek"] == "over_100k"  # Göteborg's, lacking its own
 
 
 def test_reference_table_shows_the_count(nuso) -> None:
@@ -131,3 +142,20 @@ def test_demo_reports_the_state(nuso) -> None:
     assert "Kommuner" in result.out
     assert "290" in result.out
     assert "version 1" in result.out
+
+
+def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:
+    out = tmp_path / "exporter"
+    result = nuso(
+        "synth", "aktualiseringar", "--out", str(out), "--municipalities", "4", "--rows", "200"
+    )
+    assert result.exit_code == 0, result.err
+    assert "4 exportfiler och facit.csv" in result.out
+    assert "Hur rörigt det blev" in result.out
+    assert len(list(out.iterdir())) == 5
+
+
+def test_synth_refuses_rows_with_national(nuso, tmp_path) -> None:
+    result = nuso("synth", "aktualiseringar", "--out", str(tmp_path), "--national", "--rows", "9")
+    assert result.exit_code == 1
+    assert "--rows kan inte kombineras med --national" in result.err

@@ -8,6 +8,11 @@ from rich.table import Table
 from nuso.bootstrap import Status
 
 
+def number(value: int) -> str:
+    """Swedish digit grouping: 21 858."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
 def render_status(console: Console, status: Status) -> None:
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_row("Databas", status.database)

@@ -65,7 +65,29 @@ def load_shipped_reference() -> LoadSummary:
             summary.updated += 1
         else:
             summary.unchanged += 1
+    summary.created += load_shipped_districts()
     return summary
+
+
+def load_shipped_districts() -> int:
+    """Create missing city districts under their municipality; returns how many."""
+    parents = Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).in_bulk(field_name="code")
+    existing = set(Unit.objects.filter(kind=Unit.Kind.DISTRICT).values_list("code", flat=True))
+    created = 0
+    for district in reference.shipped_districts():
+        if district.code in existing:
+            continue
+        parent = parents[district.municipality_code]
+        Unit.objects.create(
+            code=district.code,
+            name=district.name,
+            kind=Unit.Kind.DISTRICT,
+            parent=parent,
+            county=parent.county,
+            municipality_group=parent.municipality_group,
+        )
+        created += 1
+    return created
 
 
 def read_reference_update(path: Path) -> reference.ReferenceUpdate:
@@ -111,9 +133,11 @@ def _field_values(unit: Unit, changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def reference_rows() -> list[dict[str, Any]]:
-    """Every unit as a row of the reference list (LIST_COLUMNS)."""
+def reference_rows(*, with_districts: bool = False) -> list[dict[str, Any]]:
+    """Municipalities (and on request city districts) as rows of the list (LIST_COLUMNS)."""
     units = Unit.objects.select_related("county", "parent").order_by("code")
+    if not with_districts:
+        units = units.filter(kind=Unit.Kind.MUNICIPALITY)
     return [
         {
             "kommunkod": unit.code,

@@ -82,7 +82,7 @@ def write_referral_exports(
     unit_count = unit_count or SMALL_UNITS
     rows = rows or SMALL_ROWS
     if rows < unit_count:
-        raise ValueError(f"rows ({rows}) must be at least the number of units ({unit_count})")
+        raise ValueError(f"Antalet rader ({rows}) måste vara minst antalet enheter ({unit_count}).")
     out_dir.mkdir(parents=True, exist_ok=True)
     units = select_units(seed, unit_count, rows, national)
     referrals = generate_referrals(units, seed)

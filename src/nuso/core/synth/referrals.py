@@ -145,7 +145,7 @@ def draw_covariates(unit: SynthUnit, rng: np.random.Generator) -> Draws:
         for i in range(n)
     ]
     offsets = rng.integers(0, 365, n)
-    serials = rng.integers(1, 500, n) * 2 - 1 + boys  # odd for boys, even for girls
+    serials = rng.integers(1, 500, n) * 2 - boys  # odd for boys, even for girls
     return Draws(unit, boys, ages, days, kinds, primary, extras, offsets, serials)
 
 

@@ -20,7 +20,7 @@ class Command(NusoCommand):
         if summary.migrations_applied:
             console.print(f"Databasen migrerad ({summary.migrations_applied} steg).")
         console.print(
-            f"Referensdata: {summary.units.created} nya kommuner, "
+            f"Referensdata: {summary.units.created} nya kommuner och stadsdelar, "
             f"{summary.units.updated} med nyare folkmängd."
         )
         render_status(console, status())

@@ -15,7 +15,12 @@ class Command(NusoCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD")
-        listing = actions.add_parser("list", help="Lista enheterna (kommuner och stadsdelar).")
+        listing = actions.add_parser("list", help="Lista kommunerna (och stadsdelarna).")
+        listing.add_argument(
+            "--stadsdelar",
+            action="store_true",
+            help="Ta med stadsdelar som rapporterar själva (Stockholm, Göteborg).",
+        )
         listing.add_argument(
             "--format",
             choices=["table", "csv"],
@@ -38,14 +43,14 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            self.list_units(options["format"])
+            self.list_units(options["format"], options["stadsdelar"])
         else:
             self.load(options["file"], dry_run=options["dry_run"])
 
-    def list_units(self, format_: str) -> None:
+    def list_units(self, format_: str, with_districts: bool) -> None:
         from nuso.units.services import LIST_COLUMNS, reference_rows
 
-        rows = reference_rows()
+        rows = reference_rows(with_districts=with_districts)
         if format_ == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=LIST_COLUMNS, lineterminator="\n")
             writer.writeheader()

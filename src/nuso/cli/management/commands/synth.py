@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from rich.progress import Progress
+from rich.table import Table
+
+from nuso.cli.base import NusoCommand
+from nuso.cli.status import number
+
+MAX_UNITS = 290
+
+PUBLISHED = {  # PM #4, for comparison in the summary
+    "aktualiseringstyp": "76",
+    "atgard": "197",
+    "orsak_varden": "~1 300",
+    "orsak_celler": "~2 500",
+    "enheter_flera_orsaker": "13 av 97",
+    "enheter_utan_orsak": "en femtedel",
+}
+LABELS = {
+    "aktualiseringstyp": "Stavningar av aktualiseringstyp",
+    "atgard": "Formuleringar av åtgärd",
+    "orsak_varden": "Unika orsaksvärden",
+    "orsak_celler": "Unika orsaksceller (kombinationer)",
+    "enheter_flera_orsaker": "Enheter med flera orsaker",
+    "enheter_utan_orsak": "Enheter utan orsakskolumn",
+}
+
+
+class Command(NusoCommand):
+    help = (
+        "Skapar syntetiska data som liknar de riktiga, med facit: kommunala exporter av "
+        "aktualiseringar, eller enkäten om avslutade utredningar."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        studies = parser.add_subparsers(dest="study", required=True, metavar="DELSTUDIE")
+        referrals = studies.add_parser(
+            "aktualiseringar",
+            help="En exportfil per kommun/stadsdel i olika systems format, och facit.csv.",
+        )
+        referrals.add_argument("--out", type=Path, required=True, help="Katalog att skriva till.")
+        size = referrals.add_mutually_exclusive_group()
+        size.add_argument(
+            "--national",
+            action="store_true",
+            help="Nationell mängd: 97 enheter, ~220 000 aktualiseringar 2023 (som PM #4).",
+        )
+        size.add_argument(
+            "--municipalities", type=int, metavar="N", help="Antal enheter (standard 8)."
+        )
+        referrals.add_argument(
+            "--rows",
+            type=int,
+            metavar="R",
+            help="Totalt antal rader (standard 2000; ej med --national).",
+        )
+        referrals.add_argument("--seed", type=int, default=2023, help="Slumpfrö (standard 2023).")
+        survey = studies.add_parser(
+            "avslutade_utredningar",
+            help="Enkätexporten om avslutade utredningar (21 858 rader), facit och sann modell.",
+        )
+        survey.add_argument("--out", type=Path, required=True, help="Katalog att skriva till.")
+        survey.add_argument(
+            "--national",
+            action="store_true",
+            help="Nationell mängd (standard; finns för symmetri).",
+        )
+        survey.add_argument("--seed", type=int, default=2023, help="Slumpfrö (standard 2023).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["study"] == "aktualiseringar":
+            self.referrals(options)
+        else:
+            self.survey(options)
+
+    def referrals(self, options: dict[str, Any]) -> None:
+        from nuso.core.synth.referral_exports import write_referral_exports
+
+        if options["national"] and options["rows"]:
+            raise CommandError("--rows kan inte kombineras med --national.")
+        units = options["municipalities"]
+        if units is not None and not 1 <= units <= MAX_UNITS:
+            raise CommandError(f"--municipalities ska vara mellan 1 och {MAX_UNITS}.")
+        console = self.console()
+        expected = 97 if options["national"] else units or 8
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Skriver exportfiler", total=expected)
+            try:
+                result = write_referral_exports(
+                    options["out"],
+                    seed=options["seed"],
+                    national=options["national"],
+                    unit_count=units,
+                    rows=options["rows"],
+                    progress=lambda _name: progress.advance(task),
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+        console.print(
+            f"{len(result.files)} exportfiler och {result.facit.name} i {options['out']}: "
+            f"{number(result.rows)} aktualiseringar från {result.units} enheter."
+        )
+        table = Table("Mått", "Syntetiskt", "PM #4 (riket)", title="Hur rörigt det blev")
+        for key, label in LABELS.items():
+            table.add_row(label, str(result.unique_raw[key]), PUBLISHED[key])
+        console.print(table)
+
+    def survey(self, options: dict[str, Any]) -> None:
+        from nuso.core.synth.investigations import write_investigation_survey
+
+        result = write_investigation_survey(options["out"], seed=options["seed"])
+        self.console().print(
+            f"{result.survey.name}: {number(result.rows)} avslutade utredningar från "
+            f"{result.units} kommuner; facit i {result.facit.name}, sann modell i "
+            f"{result.model.name}."
+        )
