@@ -1,0 +1,95 @@
+"""Finding personal identity numbers anywhere in text and replacing them by keyed pseudonyms.
+
+A valid number (10 or 12 digits, with or without '-' or '+', a real birth date or coordination
+date, a correct Luhn digit) becomes `[pnr:XXXXXXXXXXXXXXXX]`: an HMAC-SHA256 of its canonical
+12-digit form under the pseudonym key, so the same child gets the same pseudonym in every
+import and every format, and nobody without the key can go back. Something that looks like a
+number but fails the check digit is still personal data (a typo of a real number): it is
+masked as `[pnr:ogiltigt]`, never kept. A ten-digit phone number whose first six digits
+happen to form a date (0701234567) is masked too: losing a phone number from a comment is
+harmless, keeping a mistyped identity number is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from nuso.core.personal_numbers import luhn_digit
+
+PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
+INVALID_MARK = "[pnr:ogiltigt]"
+# 12 digits (century first) or 10, optionally with '-' or '+' before the last four; not part of
+# a longer run of digits.
+CANDIDATE = re.compile(r"(?<![\d])((?:19|20)?)(\d{6})([-+]?)(\d{4})(?![\d])")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number found in text: where, and its canonical form (None when not valid)."""
+
+    start: int
+    end: int
+    canonical: str | None
+
+
+def birth_date(yymmdd: str, century: str, separator: str, today: dt.date) -> dt.date | None:
+    """The date a number's first six digits stand for, or None. Coordination numbers add 60
+    to the day. Without a century: the latest century that is not in the future, and a
+    hundred years earlier for '+' (a person of 100 or more)."""
+    year, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+    if day > 60:
+        day -= 60
+    candidates = [int(century) * 100 + year] if century else [2000 + year, 1900 + year]
+    for full_year in candidates:
+        try:
+            date = dt.date(full_year, month, day)
+        except ValueError:
+            return None
+        if century:
+            return date
+        if date <= today:
+            return date.replace(year=date.year - 100) if separator == "+" else date
+    return None
+
+
+def find_numbers(text: str, today: dt.date | None = None) -> list[Found]:
+    """Every identity-number-like token in text, valid or not."""
+    today = today or dt.date.today()
+    found = []
+    for match in CANDIDATE.finditer(text):
+        century, yymmdd, separator, last4 = match.groups()
+        date = birth_date(yymmdd, century, separator, today)
+        if date is None:
+            continue  # not a date: some other number (a case id, a phone number)
+        ten = yymmdd + last4
+        valid = luhn_digit(ten[:9]) == int(ten[9])
+        canonical = f"{date.year // 100:02d}{ten}" if valid else None
+        found.append(Found(match.start(), match.end(), canonical))
+    return found
+
+
+def pseudonym(canonical: str, key: str) -> str:
+    digest = hmac.new(key.encode("utf-8"), canonical.encode("ascii"), hashlib.sha256)
+    return digest.hexdigest()[:PSEUDONYM_LENGTH]
+
+
+def pseudonymise(text: str, key: str, today: dt.date | None = None) -> tuple[str, list[str]]:
+    """The text with every identity number replaced, and the pseudonyms of the valid ones."""
+    pieces: list[str] = []
+    pseudonyms: list[str] = []
+    position = 0
+    for found in find_numbers(text, today):
+        pieces.append(text[position : found.start])
+        if found.canonical is None:
+            pieces.append(INVALID_MARK)
+        else:
+            token = pseudonym(found.canonical, key)
+            pseudonyms.append(token)
+            pieces.append(f"[pnr:{token}]")
+        position = found.end
+    pieces.append(text[position:])
+    return "".join(pieces), pseudonyms

@@ -1,0 +1,81 @@
+"""Identity numbers are found in any form and any text, and replaced by stable pseudonyms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nuso.core.personal_numbers import PersonalNumber
+from nuso.core.pseudonyms import INVALID_MARK, find_numbers, pseudonymise
+
+KEY = "test-key-" + "k" * 32
+TODAY = dt.date(2026, 11, 22)
+STYLES = ("short", "short_plain", "long", "long_plain")
+numbers = st.builds(
+    PersonalNumber,
+    birth_date=st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2026, 11, 1)),
+    serial=st.integers(min_value=0, max_value=999),
+)
+# Text around a number: anything but digits right next to it (a longer digit run is another
+# kind of number).
+filler = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=20)
+
+
+@given(numbers, st.sampled_from(STYLES), filler, filler)
+def test_a_number_in_any_form_inside_any_text_is_replaced(number, style, before, after) -> None:
+    written = number.formatted(style, on=TODAY)
+    text, found = pseudonymise(f"{before}{written}{after}", KEY, TODAY)
+    assert written not in text
+    assert not re.search(r"\d", re.sub(r"\[pnr:[0-9a-f]+\]", "", text))  # no digit left over
+    assert text == f"{before}[pnr:{found[0]}]{after}"
+
+
+@given(numbers)
+def test_every_form_of_one_number_gets_one_pseudonym(number) -> None:
+    pseudonyms = {
+        pseudonymise(number.formatted(style, on=TODAY), KEY, TODAY)[1][0] for style in STYLES
+    }
+    assert len(pseudonyms) == 1
+
+
+@given(numbers)
+def test_the_key_decides_the_pseudonym(number) -> None:
+    written = number.formatted("long")
+    assert pseudonymise(written, KEY, TODAY)[1] != pseudonymise(written, KEY + "x", TODAY)[1]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_text_without_ten_digit_runs_is_unchanged(text) -> None:
+    if re.search(r"\d{6}[-+]?\d{4}", text):
+        return
+    assert pseudonymise(text, KEY, TODAY) == (text, [])
+
+
+def test_a_wrong_check_digit_is_masked_not_kept() -> None:
+    text, found = pseudonymise("Syskon 121212-1213 aktuellt", KEY, TODAY)
+    assert text == f"Syskon {INVALID_MARK} aktuellt"
+    assert found == []
+
+
+def test_other_numbers_are_left_alone() -> None:
+    # Not dates: a case number and a phone number with an impossible month.
+    for text in ("Ärende 2023456789", "Tel 0739876543", "12345678901234"):
+        assert pseudonymise(text, KEY, TODAY)[0] == text
+
+
+def test_plus_means_a_hundred_years_earlier() -> None:
+    centenarian = PersonalNumber(dt.date(1920, 5, 1), 123)
+    written = centenarian.formatted("short", on=TODAY)
+    assert "+" in written
+    (found,) = find_numbers(written, TODAY)
+    assert found.canonical is not None
+    assert found.canonical.startswith("1920")
+
+
+def test_coordination_numbers_are_recognised() -> None:
+    number = PersonalNumber(dt.date(2011, 4, 5), 456, coordination=True)
+    (found,) = find_numbers(number.formatted("short"), TODAY)
+    assert found.canonical is not None
