@@ -1,0 +1,52 @@
+"""Normalising raw values before they are looked up: the first step of harmonisation.
+
+Two raw values that differ only in case, white space, Unicode form, Swedish diacritics,
+punctuation, a meaningless area prefix (B/U, BoU, B&U, Barn/ungdom, BoF, …) or a trailing age
+range ("0-12 år") get the same key. PM #4 traced most of the 76 spellings of two referral
+types to exactly these differences. What the key throws away is only what carries no meaning
+for the category; the raw value itself is always kept beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Area prefixes case systems put before values (PM #4). Matched on the folded text, whole
+# words only, so "Bostadslöshet" keeps its B and "Barnets hälsa" its "barn".
+AREA_PREFIXES = (
+    "barn och unga",
+    "barn/ungdom",
+    "barn/unga",
+    "barn:",
+    "bou",
+    "b/u",
+    "b&u",
+    "bu",
+    "bof",
+    "ifo",
+    "b",
+)
+PREFIX = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(p) for p in AREA_PREFIXES) + r")(?:\s*[-:–—]\s*|\s+))+"
+)
+AGE_RANGE = re.compile(r"\s*\(?\b\d{1,2}\s*[-–—]\s*\d{1,2}\s*(?:år|ar)?\)?\s*$")
+NON_WORD = re.compile(r"[^\w§]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, NFKC, no diacritics, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())
+
+
+def normalise(raw: str) -> str:
+    """The lookup key of a raw value (see the module doc); '' for a blank value."""
+    text = fold(raw)
+    previous = None
+    while previous != text:  # prefixes and ranges can stack: "B/U BoU Anmälan 0-12 år"
+        previous = text
+        text = PREFIX.sub("", text)
+        text = AGE_RANGE.sub("", text)
+    return " ".join(NON_WORD.sub(" ", text).split())
