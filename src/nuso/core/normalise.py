@@ -45,8 +45,12 @@ def normalise(raw: str) -> str:
     """The lookup key of a raw value (see the module doc); '' for a blank value."""
     text = fold(raw)
     previous = None
-    while previous != text:  # prefixes and ranges can stack: "B/U BoU Anmälan 0-12 år"
+    # Until nothing changes: prefixes and ranges stack ("B/U BoU Anmälan 0-12 år"), and
+    # folding punctuation can bare another prefix ("B - B/U …"). A fixed point makes the
+    # key of a key the key itself.
+    while previous != text:
         previous = text
         text = PREFIX.sub("", text)
         text = AGE_RANGE.sub("", text)
-    return " ".join(NON_WORD.sub(" ", text).split())
+        text = " ".join(NON_WORD.sub(" ", text).split())
+    return text
