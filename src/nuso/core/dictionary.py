@@ -28,6 +28,17 @@ class StudyVariable:
     min: int | None = None
     max: int | None = None
     unit: str | None = None
+    aliases: tuple[str, ...] = ()  # column headers that mean this variable
+
+
+@dataclass(frozen=True)
+class SourceColumn:
+    """A column that is no variable itself but feeds one (an identity number gives sex and
+    age) or names the unit."""
+
+    role: str
+    label: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class StudyDictionary:
     source: str
     variables: tuple[StudyVariable, ...]
     derived: tuple[DerivedVariable, ...] = ()
+    source_columns: tuple[SourceColumn, ...] = ()
 
     def variable(self, name: str) -> StudyVariable:
         return next(variable for variable in self.variables if variable.name == name)
@@ -82,6 +94,14 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         source=str(data.get("source", "export")),
         variables=variables,
         derived=derived,
+        source_columns=tuple(
+            SourceColumn(
+                role=str(spec["role"]),
+                label=str(spec.get("label", spec["role"])),
+                aliases=tuple(str(a) for a in spec.get("aliases", ())),
+            )
+            for spec in data.get("source_columns", [])
+        ),
     )
 
 
@@ -98,6 +118,7 @@ def _variable(
         min=spec.get("min"),
         max=spec.get("max"),
         unit=spec.get("unit"),
+        aliases=tuple(str(alias) for alias in spec.get("aliases", ())),
     )
     column = variable.name or None
     if variable.type not in VARIABLE_TYPES:

@@ -1,0 +1,225 @@
+"""Harmonising raw values into national codes: a cascade that decides, or says it cannot.
+
+For each raw value: normalise (nuso.core.normalise) → exact lookup of decisions made in review,
+then of the codebook's labels, codes and synonyms → the codebook's keyword rules (tolerant of
+a typing error, aware of negation) → fuzzy match against every known spelling (rapidfuzz) →
+otherwise *pending*: the value waits for review with its best suggestions. Nothing is guessed
+below the thresholds. Every decision says how it was made and how sure it is.
+
+Multi-valued cells (reasons) are split on separators, except where the pieces only make sense
+together ("missbruk, förälder" is one reason).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from nuso.core.codebook import Codebook, Variable
+from nuso.core.normalise import normalise
+
+RULE_CONFIDENCE = 0.95
+FUZZY_THRESHOLD = 90.0
+FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
+TYPO_MIN_LENGTH = 6
+TYPO_SCORE = 85.0
+NEGATIONS = frozenset({"ej", "inte", "ingen", "icke", "utan"})
+STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
+WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—]\s+)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    code: str | None
+    method: str  # exact | manual | rule | fuzzy | pending | empty
+    confidence: float
+    suggestions: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        return self.method == "pending"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    positives: tuple[tuple[str, ...], ...]  # every group must match a word
+    negatives: tuple[str, ...]  # no word may start with these
+
+    @classmethod
+    def parse(cls, code: str, text: str) -> Rule:
+        positives, negatives = [], []
+        for group in text.split():
+            if group.startswith("!"):
+                negatives.extend(group[1:].split("|"))
+            else:
+                positives.append(tuple(group.split("|")))
+        return cls(code, tuple(positives), tuple(negatives))
+
+    def matches(self, words: tuple[str, ...]) -> bool:
+        if any(word.startswith(negative) for word in words for negative in self.negatives):
+            return False
+        return all(any(starts_like(word, group) for word in words) for group in self.positives)
+
+
+def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
+    """The word begins with one of the prefixes, allowing one slip of the keyboard in long
+    words ("misshandle" still begins like "misshandel")."""
+    for prefix in prefixes:
+        if word.startswith(prefix):
+            return True
+        if len(prefix) >= TYPO_MIN_LENGTH and len(word) >= len(prefix) - 1:
+            head = word[: len(prefix) + 1]
+            if (
+                fuzz.ratio(head, prefix) >= TYPO_SCORE
+                or fuzz.ratio(head[:-1], prefix) >= TYPO_SCORE
+            ):
+                return True
+    return False
+
+
+class VariableMatcher:
+    """The cascade for one codebook variable, with decisions from review on top."""
+
+    def __init__(self, variable: Variable, learned: dict[str, str] | None = None) -> None:
+        self.variable = variable
+        self.known: dict[str, str] = {}
+        for entry in variable.codes:
+            for spelling in (entry.code, entry.label, *entry.attributes.get("synonyms", ())):
+                self.known.setdefault(normalise(str(spelling)), entry.code)
+        self.learned = {normalise(raw): code for raw, code in (learned or {}).items()}
+        self.rules = [
+            Rule.parse(entry.code, text)
+            for entry in variable.codes
+            for text in entry.attributes.get("rules", ())
+        ]
+        self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
+        self.decide = lru_cache(maxsize=None)(self._decide)
+
+    def _decide(self, raw: str) -> Decision:
+        key = normalise(raw)
+        if not key:
+            return Decision(None, "empty", 1.0)
+        if key in self.learned:
+            return Decision(self.learned[key] or None, "manual", 1.0)
+        if key in self.known:
+            return Decision(self.known[key], "exact", 1.0)
+        ruled = self.rule_codes(key)
+        if len(ruled) == 1:
+            return Decision(next(iter(ruled)), "rule", RULE_CONFIDENCE)
+        fuzzy = self.fuzzy(key)
+        if fuzzy is not None:
+            return fuzzy
+        return Decision(None, "pending", 0.0, self.suggestions(key, ruled))
+
+    def rule_codes(self, key: str) -> set[str]:
+        words = tuple(key.split())
+        matched = [rule for rule in self.rules if rule.matches(words)]
+        if not matched:
+            return set()
+        # The most specific rules win ("psyk foralder" over a bare "foralder"); a tie between
+        # codes leaves the value undecided.
+        best = max(len(rule.positives) for rule in matched)
+        return {rule.code for rule in matched if len(rule.positives) == best}
+
+    def all_rule_codes(self, key: str) -> set[str]:
+        words = tuple(key.split())
+        return {rule.code for rule in self.rules if rule.matches(words)}
+
+    def fuzzy(self, key: str) -> Decision | None:
+        candidates = process.extract(key, self.spellings, scorer=fuzz.ratio, limit=5)
+        if not candidates:
+            return None
+        spelling, score, _ = candidates[0]
+        code = self.code_of(spelling)
+        rival = next((s for text, s, _ in candidates[1:] if self.code_of(text) != code), 0.0)
+        negation_differs = (set(key.split()) & NEGATIONS) != (set(spelling.split()) & NEGATIONS)
+        if score >= FUZZY_THRESHOLD and score - rival >= FUZZY_MARGIN and not negation_differs:
+            return Decision(code, "fuzzy", round(score / 100, 3))
+        return None
+
+    def code_of(self, spelling: str) -> str:
+        return self.learned.get(spelling) or self.known[spelling]
+
+    def suggestions(self, key: str, ruled: set[str]) -> tuple[tuple[str, float], ...]:
+        scored: dict[str, float] = dict.fromkeys(ruled, RULE_CONFIDENCE)
+        for spelling, score, _ in process.extract(
+            key, self.spellings, scorer=fuzz.token_set_ratio, limit=8
+        ):
+            code = self.code_of(spelling)
+            scored[code] = max(scored.get(code, 0.0), round(score / 100, 3))
+        return tuple(sorted(scored.items(), key=lambda item: -item[1])[:3])
+
+    # --- several values in one cell ---
+
+    def split(self, cell: str) -> list[str]:
+        """The values of a multi-valued cell: a cell that is one known spelling stays whole;
+        otherwise strong separators (; |) always split, and commas and dashes split unless
+        the pieces only decide together ("Missbruk, förälder")."""
+        if not cell or not cell.strip():
+            return []
+        if self.known_spelling(cell):
+            return [cell.strip()]
+        values: list[str] = []
+        for part in STRONG_SEPARATORS.split(cell):
+            if part.strip():
+                values.extend(self.split_weak(part))
+        return values
+
+    def known_spelling(self, text: str) -> bool:
+        key = normalise(text)
+        return key in self.learned or key in self.known
+
+    def single_value(self, text: str) -> bool:
+        key = normalise(text)
+        if key in self.learned or key in self.known:
+            return True
+        return len(self.all_rule_codes(key)) == 1 and not STRONG_SEPARATORS.search(text)
+
+    def split_weak(self, part: str) -> list[str]:
+        """Split on commas and dashes; a piece that is no value on its own is joined with as
+        few following pieces as make one value ("Psykisk ohälsa" + "förälder")."""
+        if self.known_spelling(part):
+            return [part.strip()]
+        pieces = WEAK_SEPARATORS.split(part)  # [value, separator, value, separator, …]
+        words, separators = pieces[0::2], pieces[1::2]
+
+        def joined(start: int, stop: int) -> str:
+            rest = zip(separators[start : stop - 1], words[start + 1 : stop], strict=True)
+            return (words[start] + "".join(s + w for s, w in rest)).strip()
+
+        values, i = [], 0
+        while i < len(words):
+            taken = 1
+            if not self.single_value(words[i]):
+                for stop in range(i + 2, min(len(words), i + 3) + 1):
+                    if self.single_value(joined(i, stop)):
+                        taken = stop - i
+                        break
+            if joined(i, i + taken):
+                values.append(joined(i, i + taken))
+            i += taken
+        return values
+
+
+class Harmoniser:
+    """One matcher per codebook variable, built once per import (decisions are cached)."""
+
+    def __init__(
+        self, codebook: Codebook, learned: dict[str, dict[str, str]] | None = None
+    ) -> None:
+        self.codebook = codebook
+        self.matchers = {
+            name: VariableMatcher(variable, (learned or {}).get(name))
+            for name, variable in codebook.variables.items()
+        }
+
+    def decide(self, variable: str, raw: str) -> Decision:
+        return self.matchers[variable].decide(raw)
+
+    def decide_many(self, variable: str, cells: list[str]) -> list[tuple[str, Decision]]:
+        matcher = self.matchers[variable]
+        return [(value, matcher.decide(value)) for cell in cells for value in matcher.split(cell)]

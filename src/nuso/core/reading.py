@@ -1,0 +1,154 @@
+"""Reading a delivered file into sheets of text cells, whatever its format and encoding.
+
+Spreadsheets (.xlsx, .xlsm, .xls, .ods) are read by calamine (python-calamine); delimited text
+(.csv, .txt) is decoded after detecting its encoding and delimiter. Every cell comes back as
+text or None, with its 1-based row number as a spreadsheet program shows it (for text files:
+the line number). A file that cannot be read raises ReadError with a Swedish message saying
+what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
+DELIMITERS = (";", ",", "\t", "|")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and encrypted .xlsx
+ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_LINES = 50
+
+Cell = str | None
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+    def __init__(self, file: str, message: str) -> None:
+        self.file = file
+        super().__init__(f"{file}: {message}")
+
+
+@dataclass
+class RawSheet:
+    name: str  # empty for text files
+    rows: list[list[Cell]]  # rows[i] is spreadsheet row i + 1
+
+
+@dataclass
+class RawFile:
+    name: str
+    sheets: list[RawSheet]
+    encoding: str = ""  # text files only
+    delimiter: str = ""
+
+
+def read_file(path: Path) -> RawFile:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise ReadError(
+            path.name, f"Filtypen {suffix or '(ingen)'} stöds inte; använd {supported}."
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(path.name, "Filen är tom. Exportera på nytt från verksamhetssystemet.")
+    if suffix in TEXT_SUFFIXES:
+        return read_text(path.name, data)
+    return read_spreadsheet(path, data)
+
+
+def read_spreadsheet(path: Path, data: bytes) -> RawFile:
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} and data.startswith(OLE_MAGIC):
+        raise ReadError(
+            path.name,
+            "Filen är krypterad eller lösenordsskyddad. Spara den utan lösenord och läs in igen.",
+        )
+    if suffix in {".xlsx", ".xlsm", ".ods"} and not data.startswith(ZIP_MAGIC):
+        raise ReadError(path.name, "Filen är skadad eller inte ett kalkylark (fel filformat).")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [
+            RawSheet(name, [[text_of(cell) for cell in row] for row in rows_of(workbook, name)])
+            for name in workbook.sheet_names
+        ]
+    except CalamineError as error:
+        first_line = str(error).splitlines()[0]
+        raise ReadError(
+            path.name, f"Filen går inte att läsa som kalkylark ({first_line})."
+        ) from error
+    return RawFile(path.name, sheets)
+
+
+def rows_of(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
+    # From A1, not from the first used cell: row numbers must be what a spreadsheet shows.
+    rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return [list(row) for row in rows]
+
+
+def text_of(cell: object) -> Cell:
+    """A cell as the text a person reads: 15.0 as '15', dates as ISO 8601."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, bool):
+        return "1" if cell else "0"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")
+    if isinstance(cell, dt.date | dt.time):
+        return cell.isoformat()
+    return clean(cell)
+
+
+def clean(cell: object) -> Cell:
+    if cell is None:
+        return None
+    text = str(cell)
+    return text if text.strip() else None
+
+
+# --- delimited text ---
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding found: UTF-8 (BOM or valid UTF-8), else Windows-1252, which
+    reads Latin-1 alike for every letter Swedish uses."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most lines into the same number (>1) of fields."""
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common) if common > 1 else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_text(name: str, data: bytes) -> RawFile:
+    text, encoding = decode(data)
+    lines = text.splitlines()
+    delimiter = sniff_delimiter([line for line in lines[:SNIFF_LINES] if line.strip()])
+    rows = [[clean(cell) for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    if not any(any(cell for cell in row) for row in rows):
+        raise ReadError(name, "Filen innehåller inga värden.")
+    return RawFile(name, [RawSheet("", rows)], encoding=encoding, delimiter=delimiter)

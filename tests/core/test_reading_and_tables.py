@@ -1,0 +1,120 @@
+"""Reading the corpus of messy files (tests/corpus, one defect per file) and finding the
+table in each: header row, data rows, skipped rows and what each column means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nuso.core.codebook import shipped_codebook
+from nuso.core.dictionary import shipped_dictionaries
+from nuso.core.reading import ReadError, read_file
+from nuso.core.tables import locate_table
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+REFERRALS = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}["aktualiseringar"]
+
+
+def tables(name: str):
+    raw = read_file(CORPUS / name)
+    return raw, [t for sheet in raw.sheets if (t := locate_table(sheet, REFERRALS))]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "delimiter"),
+    [
+        ("bom-utf8-comma.csv", "utf-8-sig", ","),
+        ("windows-1252-semicolon.csv", "windows-1252", ";"),
+        ("latin1-tab.txt", "windows-1252", "\t"),
+        ("utf8-no-bom-pipe.csv", "utf-8", "|"),
+    ],
+)
+def test_text_files_are_decoded_and_split(name: str, encoding: str, delimiter: str) -> None:
+    raw, (table,) = tables(name)
+    assert (raw.encoding, raw.delimiter) == (encoding, delimiter)
+    assert raw.sheets[0].rows[0][0] == "Kön"
+    assert table.data_rows == [2, 3, 4]
+    assert [c.target for c in table.columns] == [
+        "kon",
+        "alder",
+        "aktualiseringstyp",
+        "orsaker",
+        "atgard",
+    ]
+
+
+def test_a_quoted_comma_stays_inside_its_cell() -> None:
+    raw, _ = tables("bom-utf8-comma.csv")
+    assert raw.sheets[0].rows[2][3] == "Missbruk, förälder"
+
+
+def test_blank_and_total_rows_are_skipped_and_reported() -> None:
+    _, (table,) = tables("blank-rows-and-total.csv")
+    assert table.data_rows == [2, 4, 5]
+    assert table.skipped == {3: "tom rad", 6: "summeringsrad"}
+
+
+def test_title_rows_above_the_header_and_a_sum_row_below() -> None:
+    _, (table,) = tables("title-rows-and-total-row.xlsx")
+    assert table.header_row == 4
+    assert table.data_rows == [5, 6, 7]
+    assert table.skipped == {8: "summeringsrad"}
+
+
+def test_row_numbers_count_leading_empty_rows() -> None:
+    raw, (table,) = tables("leading-empty-rows-and-columns.xlsx")
+    assert table.header_row == 3
+    assert table.data_rows == [4, 5, 6]
+    assert raw.sheets[0].rows[2][1] == "Kön"  # column B
+
+
+def test_every_data_sheet_is_read_and_a_summary_sheet_is_not() -> None:
+    _, found = tables("several-sheets-and-a-summary.xlsx")
+    assert [(t.sheet, t.data_rows) for t in found] == [("Kv1", [2]), ("Kv2", [2, 3])]
+
+
+def test_a_column_of_f_and_p_is_sex_whatever_its_header() -> None:
+    _, (table,) = tables("sex-column-with-unhelpful-header.xlsx")
+    column = table.columns[0]
+    assert (column.header, column.target, column.how) == ("Grupp", "kon", "innehåll")
+
+
+def test_several_reason_columns_are_one_variable() -> None:
+    _, (table,) = tables("reasons-in-several-columns.xlsx")
+    assert [c.header for c in table.columns_for("orsaker")] == ["Orsak 1", "Orsak 2"]
+
+
+def test_identity_number_columns_are_recognised() -> None:
+    _, (table,) = tables("identity-numbers-only.xlsx")
+    assert table.columns[0].target == "personnummer"
+
+
+def test_legacy_xls_is_read() -> None:
+    _, (table,) = tables("legacy-excel-97.xls")
+    assert table.header_row == 3
+    assert table.data_rows == [4, 5, 6]
+
+
+def test_a_sheet_of_another_kind_holds_no_table() -> None:
+    _, found = tables("not-this-study.xlsx")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("encrypted-password-protected.xlsx", "krypterad eller lösenordsskyddad"),
+        ("corrupt-not-a-zip.xlsx", "skadad"),
+        ("empty.csv", "tom"),
+    ],
+)
+def test_unreadable_files_say_why_and_name_the_file(name: str, message: str) -> None:
+    with pytest.raises(ReadError, match=message) as error:
+        read_file(CORPUS / name)
+    assert str(error.value).startswith(name)
+
+
+def test_free_text_is_read_but_holds_no_table() -> None:
+    _, found = tables("free-text-not-a-table.txt")
+    assert found == []

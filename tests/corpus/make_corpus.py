@@ -1,0 +1,124 @@
+"""Writes the corpus of small messy files, each named after the defect it shows.
+
+Run from the repository root: .venv/bin/python tests/corpus/make_corpus.py
+The files are committed; this script says how each was made. Identity numbers are synthetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+import xlwt
+
+HERE = Path(__file__).parent
+HEADER = ["Kön", "Ålder", "Aktualiseringstyp", "Orsak", "Åtgärd"]
+ROWS = [
+    ["F", 15, "Anmälan", "Skolproblem", "Utredning inleds"],
+    ["P", 3, "B/U Ansökan", "Missbruk, förälder", "Utredning inleds ej"],
+    ["f", 12, "Egen iakttagelse", "Våld mot barn", "Påförs pågående utredning"],
+]
+
+
+def text(rows: list[list[object]], delimiter: str) -> str:
+    return "\r\n".join(delimiter.join(str(c) for c in row) for row in rows) + "\r\n"
+
+
+def xlsx(
+    name: str, sheets: dict[str, list[list[object]]], first_row: int = 0, first_col: int = 0
+) -> None:
+    workbook = xlsxwriter.Workbook(str(HERE / name))
+    workbook.set_properties({"created": dt.datetime(2024, 1, 15)})
+    for sheet, rows in sheets.items():
+        worksheet = workbook.add_worksheet(sheet)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    worksheet.write(first_row + r, first_col + c, cell)
+    workbook.close()
+
+
+def main() -> None:
+    (HERE / "bom-utf8-comma.csv").write_bytes(
+        b"\xef\xbb\xbf"
+        + text([HEADER, *ROWS], ",").replace("Missbruk, förälder", '"Missbruk, förälder"').encode()
+    )
+    (HERE / "windows-1252-semicolon.csv").write_bytes(text([HEADER, *ROWS], ";").encode("cp1252"))
+    (HERE / "latin1-tab.txt").write_bytes(text([HEADER, *ROWS], "\t").encode("latin-1"))
+    (HERE / "utf8-no-bom-pipe.csv").write_bytes(text([HEADER, *ROWS], "|").encode())
+    (HERE / "blank-rows-and-total.csv").write_bytes(
+        text([HEADER, ROWS[0], [], ROWS[1], ROWS[2], ["Totalt", 3]], ";").encode()
+    )
+    xlsx(
+        "title-rows-and-total-row.xlsx",
+        {
+            "Aktualiseringar": [
+                ["Aktualiseringar 2023"],
+                ["Utsökt 2024-01-15"],
+                [],
+                HEADER,
+                *ROWS,
+                ["Summa", 3],
+            ]
+        },
+    )
+    xlsx(
+        "leading-empty-rows-and-columns.xlsx", {"Blad1": [HEADER, *ROWS]}, first_row=2, first_col=1
+    )
+    xlsx(
+        "several-sheets-and-a-summary.xlsx",
+        {
+            "Sammanställning": [["Typ", "Antal"], ["Anmälan", 2]],
+            "Kv1": [HEADER, ROWS[0]],
+            "Kv2": [HEADER, ROWS[1], ROWS[2]],
+        },
+    )
+    xlsx(
+        "sex-column-with-unhelpful-header.xlsx",
+        {
+            "Data": [
+                ["Grupp", "Ålder", "Typ", "Åtgärd"],
+                *[[r[0], r[1], r[2], r[4]] for r in ROWS * 3],
+            ]
+        },
+    )
+    xlsx(
+        "reasons-in-several-columns.xlsx",
+        {
+            "Data": [
+                ["Kön", "Ålder", "Typ", "Orsak 1", "Orsak 2", "Åtgärd"],
+                ["F", 15, "Anmälan", "Skolk", "Självskadebeteende", "Ny utredning"],
+                ["P", 9, "Anmälan", "Våld mot barn", None, "Ingen utredning"],
+            ]
+        },
+    )
+    xlsx(
+        "identity-numbers-only.xlsx",
+        {
+            "Data": [
+                ["Personnummer", "Datum", "Typ", "Åtgärd"],
+                ["20100304-2387", dt.date(2023, 5, 1).isoformat(), "Anmälan", "Utredning inleds"],
+                ["121212-1212", "2023-06-01", "Anmälan", "Ej utredning"],
+            ]
+        },
+    )
+    xlsx("not-this-study.xlsx", {"Budget": [["Konto", "Belopp"], ["4010", 1000]]})
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Export")
+    for r, row in enumerate([["Aktualiseringar"], [], HEADER, *ROWS]):
+        for c, cell in enumerate(row):
+            sheet.write(r, c, cell)
+    workbook.save(str(HERE / "legacy-excel-97.xls"))
+    (HERE / "encrypted-password-protected.xlsx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+    )
+    (HERE / "corrupt-not-a-zip.xlsx").write_bytes(b"this is not a spreadsheet")
+    (HERE / "empty.csv").write_bytes(b"")
+    (HERE / "free-text-not-a-table.txt").write_bytes(
+        "Hej!\r\nHär kommer filen ni bad om.\r\nMvh Anna\r\n".encode()
+    )
+
+
+if __name__ == "__main__":
+    main()
