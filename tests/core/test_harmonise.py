@@ -118,13 +118,13 @@ def test_splitting_never_loses_or_invents_text(cell: str) -> None:
 
 
 def test_wordings_no_generator_writes_are_never_decided_wrongly() -> None:
-    """tests/corpus/unseen-wordings.csv: spellings written by hand, in neither the synthetic
+    """tests/core/unseen-wordings.csv: spellings written by hand, in neither the synthetic
     vocabulary nor the codebook. What the cascade cannot place must wait for review; what it
     does decide must be right. (Coverage on this list is reported in docs/harmonisation.md.)"""
     import csv
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "corpus" / "unseen-wordings.csv"
+    path = Path(__file__).resolve().parent / "unseen-wordings.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     decided = [(r, HARMONISER.decide(r["variabel"], r["rått värde"])) for r in rows]
     wrong = [(r["rått värde"], d.code) for r, d in decided if not d.pending and d.code != r["kod"]]

@@ -165,6 +165,26 @@ def _derived(
     return derived
 
 
+def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
+    """The dictionary back from its stored form (`StudyDictionary.as_data`)."""
+    return StudyDictionary(
+        slug=data["slug"],
+        number=data["number"],
+        name=data["name"],
+        description=data["description"],
+        source=data["source"],
+        variables=tuple(
+            StudyVariable(**{**v, "aliases": tuple(v.get("aliases", ()))})
+            for v in data["variables"]
+        ),
+        derived=tuple(DerivedVariable(**d) for d in data.get("derived", ())),
+        source_columns=tuple(
+            SourceColumn(**{**c, "aliases": tuple(c.get("aliases", ()))})
+            for c in data.get("source_columns", ())
+        ),
+    )
+
+
 def shipped_dictionaries(codebook: Codebook) -> list[StudyDictionary]:
     folder = resources.files("nuso.core").joinpath("data", "studies")
     files = sorted(

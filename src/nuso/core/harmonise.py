@@ -97,7 +97,9 @@ class VariableMatcher:
             for text in entry.attributes.get("rules", ())
         ]
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
+        # Exports repeat a few thousand spellings over hundreds of thousands of rows.
         self.decide = lru_cache(maxsize=None)(self._decide)
+        self.split = lru_cache(maxsize=None)(self._split)
 
     def _decide(self, raw: str) -> Decision:
         key = normalise(raw)
@@ -155,7 +157,7 @@ class VariableMatcher:
 
     # --- several values in one cell ---
 
-    def split(self, cell: str) -> list[str]:
+    def _split(self, cell: str) -> list[str]:
         """The values of a multi-valued cell: a cell that is one known spelling stays whole;
         otherwise strong separators (; |) always split, and commas and dashes split unless
         the pieces only decide together ("Missbruk, förälder")."""

@@ -77,8 +77,13 @@ def pseudonym(canonical: str, key: str) -> str:
     return digest.hexdigest()[:PSEUDONYM_LENGTH]
 
 
+MAYBE_NUMBER = re.compile(r"\d{6}")
+
+
 def pseudonymise(text: str, key: str, today: dt.date | None = None) -> tuple[str, list[str]]:
     """The text with every identity number replaced, and the pseudonyms of the valid ones."""
+    if not MAYBE_NUMBER.search(text):  # the common case, checked cheaply
+        return text, []
     pieces: list[str] = []
     pseudonyms: list[str] = []
     position = 0

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from nuso.cli.base import NusoCommand
+from nuso.cli.status import number
+
+
+class Command(NusoCommand):
+    help = "Exporterar harmoniserade poster: en rad per källrad, med koder och råvärden."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--study", required=True, metavar="DELSTUDIE", help="T.ex. aktualiseringar."
+        )
+        parser.add_argument(
+            "--format", choices=["csv", "xlsx", "parquet"], default="csv", help="Filformat."
+        )
+        parser.add_argument(
+            "--output", required=True, type=Path, metavar="FIL", help="Filen att skriva."
+        )
+        parser.add_argument("--kommun", metavar="KOD", help="Bara denna kommun eller stadsdel.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from nuso.audit.services import Actor, log
+        from nuso.intake.export import export_rows, write_export
+        from nuso.units.models import Unit
+
+        unit = None
+        if options["kommun"]:
+            unit = (
+                Unit.objects.filter(code=options["kommun"]).first()
+                or Unit.objects.filter(name__iexact=options["kommun"]).first()
+            )
+            if unit is None:
+                raise CommandError(f"Okänd kommun eller stadsdel: {options['kommun']!r}.")
+        rows = export_rows(options["study"], unit)
+        write_export(rows, options["output"], options["format"])
+        log(Actor.command_line(), "export.rows", unit=unit, study=options["study"],
+            rows=len(rows), file=str(options["output"]))  # fmt: skip
+        self.console().print(f"{number(len(rows))} rader skrivna till {options['output']}.")

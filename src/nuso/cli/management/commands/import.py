@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from rich.progress import Progress
+from rich.table import Table
+
+from nuso.cli.base import NusoCommand
+from nuso.cli.status import number
+
+
+class Command(NusoCommand):
+    help = (
+        "Läser in kommunernas exportfiler (xlsx, xls, ods, csv) och harmoniserar dem till den "
+        "nationella kodboken. En fil i taget: en felaktig fil stoppar inte de andra."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "paths", nargs="+", type=Path, metavar="SÖKVÄG", help="Filer eller kataloger."
+        )
+        parser.add_argument(
+            "--study", required=True, metavar="DELSTUDIE", help="T.ex. aktualiseringar."
+        )
+        parser.add_argument("--period", required=True, metavar="PERIOD", help="T.ex. 2023.")
+        parser.add_argument(
+            "--kommun",
+            metavar="KOD",
+            help="Kommun eller stadsdel (kod eller namn) för alla filerna.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Läs och rapportera, spara inget."
+        )
+        parser.add_argument("--rapport", action="store_true", help="Visa hela rapporten per fil.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from nuso.audit.services import Actor
+        from nuso.intake.services import ImportRefusedError, files_in, import_paths
+
+        console = self.console()
+        paths = options["paths"]
+        total = len(files_in(paths))
+        if total == 0:
+            raise CommandError("Inga filer att läsa in (xlsx, xlsm, xls, ods, csv, txt).")
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Läser in", total=total)
+            try:
+                outcomes = import_paths(
+                    paths,
+                    study_slug=options["study"],
+                    period=options["period"],
+                    actor=Actor.command_line(),
+                    unit_hint=options["kommun"],
+                    dry_run=options["dry_run"],
+                    progress=lambda outcome: progress.advance(task),
+                )
+            except ImportRefusedError as error:
+                raise CommandError(str(error)) from error
+        self.summary(outcomes, options["rapport"])
+        failed = [o for o in outcomes if o.failed]
+        if failed:
+            raise CommandError(
+                f"{len(failed)} av {len(outcomes)} filer kunde inte läsas in (se ovan)."
+            )
+
+    def summary(self, outcomes: list[Any], full: bool) -> None:
+        console = self.console()
+        table = Table(
+            "Fil", "Status", "Enhet", "Rader", "Överhoppade", "Att granska", title="Inläsning"
+        )
+        for outcome in outcomes:
+            rows = outcome.report.get("rader", {})
+            skipped = sum(rows.get("överhoppade", {}).values())
+            table.add_row(
+                outcome.file, outcome.status, outcome.unit,
+                number(rows["inlästa"]) if rows else "", str(skipped) if rows else "",
+                str(rows.get("att_granska", "")) if rows else "",
+            )  # fmt: skip
+        console.print(table)
+        for outcome in outcomes:
+            if outcome.message:
+                console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
+            if full and outcome.report:
+                self.details(outcome.report)
+        imported = sum(
+            o.report.get("rader", {}).get("inlästa", 0) for o in outcomes if o.status == "inläst"
+        )
+        console.print(f"Totalt {number(imported)} rader inlästa från {len(outcomes)} filer.")
+
+    def details(self, report: dict[str, Any]) -> None:
+        console = self.console()
+        console.print(
+            f"\n[bold]{report['fil']}[/bold] → "
+            f"{report['enhet']['kod']} {report['enhet']['namn']} ({report['enhet']['källa']})"
+        )
+        columns = Table("Flik", "Kolumn", "Tolkas som", "Hur")
+        for column in report["kolumner"]:
+            columns.add_row(column["flik"], column["kolumn"], column["tolkas_som"], column["hur"])
+        console.print(columns)
+        for variable, values in report["värden"].items():
+            listing = Table("Rått värde", "Blev", "Metod", "Antal", title=variable)
+            for value in values[:15]:
+                listing.add_row(value["rått"], value["kod"], value["metod"], str(value["antal"]))
+            console.print(listing)

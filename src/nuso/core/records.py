@@ -1,0 +1,220 @@
+"""Turning the data rows of a located table into records: every raw cell kept (identity numbers
+replaced by pseudonyms first), harmonised values with how each was decided, and flags.
+
+Derivations: age from an age column ("15", "15 år"), else from a birth date or identity number
+at the referral date (at the middle of the period when the file has no date: flagged as
+estimated), else from a birth year; sex from the identity number when no column says it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nuso.core.codebook import Codebook
+from nuso.core.dictionary import StudyDictionary
+from nuso.core.harmonise import Harmoniser
+from nuso.core.personal_numbers import age_on
+from nuso.core.pseudonyms import find_numbers, pseudonymise
+from nuso.core.reading import Cell, RawSheet
+from nuso.core.tables import Table
+
+AGE = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
+ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
+SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
+YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
+
+
+@dataclass
+class RowRecord:
+    sheet: str
+    row: int
+    raw: dict[str, str | None]
+    values: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, list[str]] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    pseudonym: str = ""
+
+
+def parse_date(text: Cell) -> dt.date | None:
+    if not text:
+        return None
+    for pattern, order in ((ISO_DATE, (1, 2, 3)), (SWEDISH_DATE, (3, 2, 1))):
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(match[i]) for i in order)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def unique_headers(table: Table) -> list[str]:
+    """Header texts as keys of the raw cells; a repeated header gets its column number."""
+    seen: dict[str, int] = {}
+    names = []
+    for column in table.columns:
+        name = column.header
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({column.index + 1})")
+    return names
+
+
+class RowInterpreter:
+    def __init__(
+        self,
+        dictionary: StudyDictionary,
+        codebook: Codebook,
+        harmoniser: Harmoniser,
+        pseudonym_key: str,
+        period_middle: dt.date,
+    ) -> None:
+        self.dictionary, self.codebook, self.harmoniser = dictionary, codebook, harmoniser
+        self.key = pseudonym_key
+        self.period_middle = period_middle
+        self.today = dt.date.today()
+        self.age_groups = [
+            (code.code, code.attributes["min"], code.attributes["max"])
+            for code in codebook.variables["aldersgrupp"].codes
+        ]
+        self.groups = {
+            code.code: code.attributes.get("group") for code in codebook.variables["atgard"].codes
+        }
+
+    def interpret(self, sheet: RawSheet, table: Table) -> list[RowRecord]:
+        headers = unique_headers(table)
+        return [self.row(sheet, table, headers, number) for number in table.data_rows]
+
+    def row(self, sheet: RawSheet, table: Table, headers: list[str], number: int) -> RowRecord:
+        cells = sheet.rows[number - 1]
+        by_target: dict[str, list[str]] = {}
+        raw: dict[str, str | None] = {}
+        pseudonym = ""
+        for column, header in zip(table.columns, headers, strict=True):
+            cell = cells[column.index] if column.index < len(cells) else None
+            safe, found = pseudonymise(cell, self.key, self.today) if cell else (cell, [])
+            raw[header] = safe
+            if column.target == "personnummer" and found:
+                pseudonym = found[0]
+            if column.target and cell:
+                by_target.setdefault(column.target, []).append(cell)
+        record = RowRecord(table.sheet, number, raw, pseudonym=pseudonym)
+        self.fill(record, by_target)
+        return record
+
+    def fill(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
+        birth = self.birth_date(cells)
+        date = parse_date(first(cells, "aktualiseringsdatum"))
+        if date is not None:
+            record.values["aktualiseringsdatum"] = date.isoformat()
+        self.fill_sex(record, cells)
+        self.fill_age(record, cells, birth, date)
+        for name in ("aktualiseringstyp", "atgard"):
+            self.fill_category(record, name, first(cells, name))
+        if record.values.get("atgard"):
+            record.values["atgardsgrupp"] = self.groups[record.values["atgard"]]
+        self.fill_reasons(record, cells.get("orsaker", []))
+
+    def birth_date(self, cells: dict[str, list[str]]) -> dt.date | None:
+        born = parse_date(first(cells, "fodelsedatum"))
+        if born is not None:
+            return born
+        number = first(cells, "personnummer")
+        found = find_numbers(number) if number else []
+        if found and found[0].canonical:
+            canonical = found[0].canonical
+            day = int(canonical[6:8])
+            try:
+                return dt.date(
+                    int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day
+                )
+            except ValueError:
+                return None
+        return None
+
+    def fill_sex(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
+        raw = first(cells, "kon")
+        if raw is not None:
+            self.fill_category(record, "kon", raw)
+            return
+        number = first(cells, "personnummer")
+        found = find_numbers(number) if number else []
+        if found and found[0].canonical:
+            sex = "pojke" if int(found[0].canonical[-2]) % 2 else "flicka"
+            record.values["kon"] = sex
+            record.decisions["kon"] = {"method": "derived", "confidence": 1.0, "raw": ""}
+
+    def fill_age(
+        self,
+        record: RowRecord,
+        cells: dict[str, list[str]],
+        birth: dt.date | None,
+        date: dt.date | None,
+    ) -> None:
+        raw = first(cells, "alder")
+        age, how = None, ""
+        if raw is not None:
+            match = AGE.match(raw)
+            if match:
+                age, how = int(match[1]), "exact"
+            else:
+                record.flags.append(f"ålder går inte att läsa: {raw!r}")
+        elif birth is not None:
+            age, how = age_on(birth, date or self.period_middle), "derived" if date else "estimated"
+        else:
+            year = YEAR.match(first(cells, "fodelsear") or "")
+            if year:
+                age, how = self.period_middle.year - int(year[1]), "estimated"
+        if age is None:
+            return
+        record.values["alder"] = age
+        confidence = 1.0 if how != "estimated" else 0.5
+        record.decisions["alder"] = {"method": how, "confidence": confidence, "raw": raw or ""}
+        if not 0 <= age <= 17:
+            record.flags.append(f"ålder {age} utanför 0–17")
+            return
+        record.values["aldersgrupp"] = next(
+            c for c, low, high in self.age_groups if low <= age <= high
+        )
+
+    def fill_category(self, record: RowRecord, variable: str, raw: str | None) -> None:
+        codebook_name = self.dictionary.variable(variable).codebook or variable
+        if raw is None:
+            return
+        decision = self.harmoniser.decide(codebook_name, raw)
+        if decision.pending:
+            record.pending[variable] = [raw]
+            record.decisions[variable] = {"method": "pending", "confidence": 0.0, "raw": raw}
+            return
+        record.values[variable] = decision.code
+        record.decisions[variable] = {
+            "method": decision.method,
+            "confidence": decision.confidence,
+            "raw": raw,
+        }
+
+    def fill_reasons(self, record: RowRecord, cells: list[str]) -> None:
+        if not cells:
+            return
+        decided = self.harmoniser.decide_many("orsak", cells)
+        codes = list(dict.fromkeys(d.code for _, d in decided if d.code))
+        pending = [value for value, d in decided if d.pending]
+        record.values["orsaker"] = codes
+        methods = {d.method for _, d in decided if d.code}
+        confidence = min((d.confidence for _, d in decided if d.code), default=0.0)
+        record.decisions["orsaker"] = {
+            "method": "+".join(sorted(methods)) or "pending",
+            "confidence": confidence,
+            "raw": "|".join(cells),
+        }
+        if pending:
+            record.pending["orsaker"] = pending
+
+
+def first(cells: dict[str, list[str]], target: str) -> str | None:
+    values = cells.get(target)
+    return values[0] if values else None

@@ -1,0 +1,168 @@
+"""`nuso import` and `nuso export` as a user meets them: bad files reported and others kept,
+nothing lost, nothing twice, re-deliveries replacing, identity numbers never stored."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nuso.core.synth.referral_exports import write_referral_exports
+from nuso.intake.models import ImportBatch, Record, ReviewItem
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+IMPORT = ("--study", "aktualiseringar", "--period", "2023")
+
+
+@pytest.fixture
+def initialised(nuso):
+    nuso("init")
+    return nuso
+
+
+def test_one_bad_file_never_stops_the_others(initialised, tmp_path) -> None:
+    for name in ("title-rows-and-total-row.xlsx", "corrupt-not-a-zip.xlsx", "empty.csv"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    result = initialised("import", str(tmp_path), *IMPORT, "--kommun", "1780")
+    assert result.exit_code == 1
+    assert "corrupt-not-a-zip.xlsx: Filen är skadad" in result.out
+    assert "empty.csv: Filen är tom" in result.out
+    assert "2 av 3 filer kunde inte läsas in" in result.err
+    assert Record.objects.count() == 3
+    assert ImportBatch.objects.filter(status="failed").count() == 2
+
+
+def test_every_row_becomes_one_record_with_its_place(initialised) -> None:
+    initialised(
+        "import", str(CORPUS / "title-rows-and-total-row.xlsx"), *IMPORT, "--kommun", "Karlstad"
+    )
+    rows = list(Record.objects.order_by("row_number").values_list("sheet", "row_number", "values"))
+    assert [(s, n) for s, n, _ in rows] == [
+        ("Aktualiseringar", 5),
+        ("Aktualiseringar", 6),
+        ("Aktualiseringar", 7),
+    ]
+    assert rows[1][2]["orsaker"] == ["foralder_missbruk"]  # "Missbruk, förälder" is one reason
+    batch = ImportBatch.objects.get()
+    assert batch.report["rader"]["överhoppade"] == {"summeringsrad": 1}
+    assert batch.unit.code == "1780"
+
+
+def test_the_same_file_twice_adds_nothing(initialised) -> None:
+    path = str(CORPUS / "bom-utf8-comma.csv")
+    initialised("import", path, *IMPORT, "--kommun", "1780")
+    again = initialised("import", path, *IMPORT, "--kommun", "1780")
+    assert again.exit_code == 0
+    assert "redan inläst" in again.out
+    assert Record.objects.count() == 3
+    assert ImportBatch.objects.count() == 1
+
+
+def test_a_redelivery_replaces_the_earlier_batch_which_stays(initialised) -> None:
+    initialised("import", str(CORPUS / "bom-utf8-comma.csv"), *IMPORT, "--kommun", "1780")
+    initialised("import", str(CORPUS / "windows-1252-semicolon.csv"), *IMPORT, "--kommun", "1780")
+    old, new = ImportBatch.objects.order_by("started_at")
+    assert (old.status, old.replaced_by_id) == ("replaced", new.pk)
+    assert new.status == "imported"
+    assert Record.objects.filter(batch=old).count() == 3  # history kept
+
+
+def test_identity_numbers_are_never_stored_in_clear(initialised, tmp_path) -> None:
+    initialised("import", str(CORPUS / "identity-numbers-only.xlsx"), *IMPORT, "--kommun", "1780")
+    stored = list(Record.objects.values_list("raw", "values", "decisions", "pseudonym"))
+    text = repr(stored) + repr(list(ImportBatch.objects.values_list("report", flat=True)))
+    assert not re.search(r"\d{6}[-+]?\d{4}", text)
+    (first, second) = stored
+    assert first[1]["kon"] == "flicka"  # 20100304-2387: the ninth digit, 8, is even
+    assert first[1]["alder"] == 13  # born 2010-03-04, referred 2023-05-01
+    assert first[3]
+    assert first[3] != second[3]
+
+
+def test_the_same_child_gets_the_same_pseudonym_across_files_and_formats(
+    initialised, tmp_path
+) -> None:
+    deliveries = (("a.csv", "20100304-2387", "0114"), ("b.csv", "1003042387", "1780"))
+    for name, number, unit in deliveries:
+        (tmp_path / name).write_text(
+            f"Personnummer;Typ;Åtgärd\n{number};Anmälan;Ny utredning\n", "utf-8"
+        )
+        initialised("import", str(tmp_path / name), *IMPORT, "--kommun", unit)
+    assert len(set(Record.objects.values_list("pseudonym", flat=True))) == 1
+
+
+def test_dry_run_stores_nothing(initialised) -> None:
+    result = initialised(
+        "import", str(CORPUS / "latin1-tab.txt"), *IMPORT, "--kommun", "1780", "--dry-run"
+    )
+    assert "provläst" in result.out
+    assert not Record.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_unknown_unit_is_a_clear_error(initialised, tmp_path) -> None:
+    path = tmp_path / "export_2023.csv"
+    shutil.copy(CORPUS / "bom-utf8-comma.csv", path)
+    result = initialised("import", str(path), *IMPORT)
+    assert "Ingen kommun eller stadsdel känns igen i filnamnet ('export_2023')" in result.out
+
+
+def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> None:
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming;Ny utredning\n", "utf-8")
+    initialised("import", str(path), *IMPORT)
+    item = ReviewItem.objects.get()
+    assert (item.variable, item.raw_example, item.occurrences, item.units) == (
+        "orsaker",
+        "Grooming",
+        2,
+        ["1780"],
+    )
+    assert Record.objects.filter(pending_review=True).count() == 2
+
+
+def test_export_neutralises_formulas(initialised, tmp_path) -> None:
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text('Kön;Orsak;Åtgärd\nF;=HYPERLINK("http://x");Ny utredning\n', "utf-8")
+    initialised("import", str(path), *IMPORT)
+    output = tmp_path / "ut.csv"
+    assert (
+        initialised("export", "--study", "aktualiseringar", "--output", str(output)).exit_code == 0
+    )
+    exported = pl.read_csv(output)
+    assert exported["orsaker_original"][0].startswith("'=")
+
+
+@pytest.mark.slow
+def test_export_of_a_synthetic_set_matches_its_facit(initialised, tmp_path) -> None:
+    result = write_referral_exports(tmp_path / "filer", seed=21, unit_count=12, rows=1500)
+    facit_path = result.facit.rename(tmp_path / "facit.csv")
+    outcome = initialised("import", str(tmp_path / "filer"), *IMPORT)
+    assert outcome.exit_code == 0, outcome.out
+    for format_ in ("csv", "xlsx", "parquet"):
+        initialised(
+            "export",
+            "--study",
+            "aktualiseringar",
+            "--format",
+            format_,
+            "--output",
+            str(tmp_path / f"ut.{format_}"),
+        )
+    export = pl.read_csv(tmp_path / "ut.csv", infer_schema_length=0).with_columns(
+        pl.col("flik").fill_null("")
+    )
+    facit = pl.read_csv(facit_path, infer_schema_length=0).fill_null("")
+    joined = facit.join(export, on=["fil", "flik", "rad"], how="inner", suffix="_ut")
+    assert joined.height == facit.height == export.height
+    for column in ("kommunkod", "aktualiseringstyp", "atgard", "atgardsgrupp"):
+        assert (joined[column] == joined[f"{column}_ut"]).all(), column
+    sex = joined.filter(pl.col("kon_ut").is_not_null())
+    assert (sex["kon"] == sex["kon_ut"]).all()
+    assert sex.height == joined.height
+    reasons = joined.filter((pl.col("orsaker") != "") & pl.col("granskning").is_null())
+    assert (reasons["orsaker"] == reasons["orsaker_ut"]).all()
+    assert pl.read_parquet(tmp_path / "ut.parquet").height == facit.height
