@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from nuso.audit.models import AuditEntry
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, Record, ReviewItem
 
@@ -166,3 +167,68 @@ def test_export_of_a_synthetic_set_matches_its_facit(initialised, tmp_path) -> N
     reasons = joined.filter((pl.col("orsaker") != "") & pl.col("granskning").is_null())
     assert (reasons["orsaker"] == reasons["orsaker_ut"]).all()
     assert pl.read_parquet(tmp_path / "ut.parquet").height == facit.height
+
+
+def test_a_review_decision_makes_a_version_and_reharmonises(initialised, tmp_path) -> None:
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text(
+        "Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming, Skolk;Ny utredning\n", "utf-8"
+    )
+    initialised("import", str(path), *IMPORT)
+    assert initialised("review").out.count("Grooming") == 1
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text(
+        "rått värde;variabel;kod;omfattning\nGrooming;orsaker;sexuellt_vald;nationell\n", "utf-8"
+    )
+    result = initialised("review", "--decisions", str(decisions))
+    assert "kodbok v2, 2 poster omharmoniserade" in result.out
+    values = sorted(tuple(v["orsaker"]) for v in Record.objects.values_list("values", flat=True))
+    assert values == [("sexuellt_vald",), ("sexuellt_vald", "skolproblem")]
+    assert not Record.objects.filter(pending_review=True).exists()
+    assert ReviewItem.objects.get().status == "decided"
+    assert AuditEntry.objects.filter(action="review.decide").count() == 1
+
+
+def test_a_decision_for_one_unit_leaves_the_others(initialised, tmp_path) -> None:
+    for name, sex in (("Karlstad 2023.csv", "F"), ("Arvika 2023.csv", "P")):
+        (tmp_path / name).write_text(f"Kön;Orsak;Åtgärd\n{sex};Kategori 7;Ny utredning\n", "utf-8")
+        initialised("import", str(tmp_path / name), *IMPORT)
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text(
+        "raw value,variable,code,scope\nKategori 7,orsaker,skolproblem,1780\n", "utf-8"
+    )
+    initialised("review", "--decisions", str(decisions))
+    by_unit = dict(Record.objects.values_list("unit__code", "values"))
+    assert by_unit["1780"]["orsaker"] == ["skolproblem"]
+    assert by_unit["1784"]["orsaker"] == []
+
+
+def test_a_decision_with_an_unknown_code_is_refused(initialised, tmp_path) -> None:
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text("rått värde,variabel,kod\nX,orsaker,finns_inte\n", "utf-8")
+    result = initialised("review", "--decisions", str(decisions))
+    assert result.exit_code == 1
+    assert "beslut.csv, rad 2: Koden 'finns_inte' finns inte för orsaker" in result.err
+
+
+def test_analysts_decide_in_the_web_admin_too(
+    initialised, tmp_path, client, django_user_model
+) -> None:
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
+    initialised("import", str(path), *IMPORT)
+    item = ReviewItem.objects.get()
+    analyst = django_user_model.objects.create_superuser(
+        "analytiker", "a@example.se", "lösenord-som-är-långt"
+    )
+    client.force_login(analyst)
+    response = client.post(
+        "/admin/intake/reviewitem/",
+        {"action": "accept_first_suggestion", "_selected_action": [item.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.status == "decided"
+    assert Record.objects.get().values["orsaker"] == [item.decision.code]
+    assert AuditEntry.objects.get(action="review.decide").actor_label == "analytiker"

@@ -20,8 +20,10 @@ from rapidfuzz import fuzz, process
 
 from nuso.core.codebook import Codebook, Variable
 from nuso.core.normalise import normalise
+from nuso.core.suggest import SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
+MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests
 FUZZY_THRESHOLD = 90.0
 FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
 TYPO_MIN_LENGTH = 6
@@ -34,7 +36,7 @@ WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—]\s+)")
 @dataclass(frozen=True)
 class Decision:
     code: str | None
-    method: str  # exact | manual | rule | fuzzy | pending | empty
+    method: str  # exact | manual | rule | fuzzy | model | pending | empty
     confidence: float
     suggestions: tuple[tuple[str, float], ...] = ()
 
@@ -98,6 +100,7 @@ class VariableMatcher:
         ]
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
+        self._model: SuggestionModel | None = None
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.split = lru_cache(maxsize=None)(self._split)
 
@@ -115,7 +118,10 @@ class VariableMatcher:
         fuzzy = self.fuzzy(key)
         if fuzzy is not None:
             return fuzzy
-        return Decision(None, "pending", 0.0, self.suggestions(key, ruled))
+        ranked = self.model().rank(key)
+        if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
+            return Decision(ranked[0][0], "model", ranked[0][1])
+        return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
 
     def rule_codes(self, key: str) -> set[str]:
         words = tuple(key.split())
@@ -146,13 +152,19 @@ class VariableMatcher:
     def code_of(self, spelling: str) -> str:
         return self.learned.get(spelling) or self.known[spelling]
 
-    def suggestions(self, key: str, ruled: set[str]) -> tuple[tuple[str, float], ...]:
+    def model(self) -> SuggestionModel:
+        """Trained on first need: most imports decide everything before this step."""
+        if self._model is None:
+            self._model = SuggestionModel(training_examples(self.variable, self.learned))
+        return self._model
+
+    def suggestions(
+        self, key: str, ruled: set[str], ranked: list[tuple[str, float]]
+    ) -> tuple[tuple[str, float], ...]:
+        """Codes for the reviewer: those whose rules matched (a tie), then the model's."""
         scored: dict[str, float] = dict.fromkeys(ruled, RULE_CONFIDENCE)
-        for spelling, score, _ in process.extract(
-            key, self.spellings, scorer=fuzz.token_set_ratio, limit=8
-        ):
-            code = self.code_of(spelling)
-            scored[code] = max(scored.get(code, 0.0), round(score / 100, 3))
+        for code, probability in ranked:
+            scored.setdefault(code, probability)
         return tuple(sorted(scored.items(), key=lambda item: -item[1])[:3])
 
     # --- several values in one cell ---

@@ -1,17 +1,76 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from nuso.audit.services import Actor
 from nuso.intake.models import ImportBatch, ReviewItem
+from nuso.intake.review import ReviewDecisionError, decide
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
-    list_display = ["file_name", "study", "unit", "period", "status", "rows_imported"]
+    list_display = [
+        "file_name",
+        "study",
+        "unit",
+        "period",
+        "status",
+        "rows_imported",
+        "rows_pending_review",
+    ]
     list_filter = ["status", "study", "period"]
     search_fields = ["file_name", "content_hash"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(ReviewItem)
 class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
-    list_display = ["variable", "raw_example", "occurrences", "status"]
+    """The review queue for analysts: the same decision service as `nuso review`."""
+
+    list_display = ["variable", "raw_example", "occurrences", "first_suggestion", "status"]
     list_filter = ["status", "variable"]
     search_fields = ["raw_example"]
+    ordering = ["-occurrences"]
+    actions = ["accept_first_suggestion", "mark_unknown"]
+
+    @admin.display(description="förslag")
+    def first_suggestion(self, item: ReviewItem) -> str:
+        return ", ".join(f"{s['code']} ({s['score']:.0%})" for s in item.suggestions[:2])
+
+    @admin.action(description="Besluta enligt första förslaget (omharmoniserar)")
+    def accept_first_suggestion(self, request: HttpRequest, items: QuerySet[ReviewItem]) -> None:
+        self.decide_all(
+            request, items, lambda item: item.suggestions[0]["code"] if item.suggestions else None
+        )
+
+    @admin.action(description="Besluta som okänt värde")
+    def mark_unknown(self, request: HttpRequest, items: QuerySet[ReviewItem]) -> None:
+        self.decide_all(request, items, lambda item: "")
+
+    def decide_all(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
+        actor = Actor.of_user(request.user)  # type: ignore[arg-type]
+        for item in items.filter(status=ReviewItem.Status.PENDING):
+            code = code_of(item)
+            if code is None:
+                self.message_user(
+                    request, f"{item.raw_example!r}: inget förslag.", messages.WARNING
+                )
+                continue
+            try:
+                result = decide(item.study, item.variable, item.raw_example, code, actor)
+            except ReviewDecisionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{item.raw_example!r} → {code or '(okänt)'}: kodbok v{result.version}, "
+                f"{result.records_updated} poster omharmoniserade.",
+            )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
