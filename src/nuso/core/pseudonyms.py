@@ -77,7 +77,7 @@ def pseudonym(canonical: str, key: str) -> str:
     return digest.hexdigest()[:PSEUDONYM_LENGTH]
 
 
-MAYBE_NUMBER = re.compile(r"\d{6}")
+MAYBE_NUMBER = re.compile(r"\d{6}[-+]?\d{4}")  # case ids and dates pass quickly
 
 
 def pseudonymise(text: str, key: str, today: dt.date | None = None) -> tuple[str, list[str]]:

@@ -107,11 +107,14 @@ class RowInterpreter:
         return record
 
     def fill(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
-        birth = self.birth_date(cells)
+        number = first(cells, "personnummer")
+        found = find_numbers(number, self.today) if number else []
+        canonical = found[0].canonical if found else None
+        birth = self.birth_date(cells, canonical)
         date = parse_date(first(cells, "aktualiseringsdatum"))
         if date is not None:
             record.values["aktualiseringsdatum"] = date.isoformat()
-        self.fill_sex(record, cells)
+        self.fill_sex(record, cells, canonical)
         self.fill_age(record, cells, birth, date)
         for name in ("aktualiseringstyp", "atgard"):
             self.fill_category(record, name, first(cells, name))
@@ -119,14 +122,11 @@ class RowInterpreter:
             record.values["atgardsgrupp"] = self.groups[record.values["atgard"]]
         self.fill_reasons(record, cells.get("orsaker", []))
 
-    def birth_date(self, cells: dict[str, list[str]]) -> dt.date | None:
+    def birth_date(self, cells: dict[str, list[str]], canonical: str | None) -> dt.date | None:
         born = parse_date(first(cells, "fodelsedatum"))
         if born is not None:
             return born
-        number = first(cells, "personnummer")
-        found = find_numbers(number) if number else []
-        if found and found[0].canonical:
-            canonical = found[0].canonical
+        if canonical:
             day = int(canonical[6:8])
             try:
                 return dt.date(
@@ -136,15 +136,13 @@ class RowInterpreter:
                 return None
         return None
 
-    def fill_sex(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
+    def fill_sex(self, record: RowRecord, cells: dict[str, list[str]], canonical: str | None) -> None:
         raw = first(cells, "kon")
         if raw is not None:
             self.fill_category(record, "kon", raw)
             return
-        number = first(cells, "personnummer")
-        found = find_numbers(number) if number else []
-        if found and found[0].canonical:
-            sex = "pojke" if int(found[0].canonical[-2]) % 2 else "flicka"
+        if canonical:
+            sex = "pojke" if int(canonical[-2]) % 2 else "flicka"
             record.values["kon"] = sex
             record.decisions["kon"] = {"method": "derived", "confidence": 1.0, "raw": ""}
 
