@@ -136,7 +136,9 @@ class RowInterpreter:
                 return None
         return None
 
-    def fill_sex(self, record: RowRecord, cells: dict[str, list[str]], canonical: str | None) -> None:
+    def fill_sex(
+        self, record: RowRecord, cells: dict[str, list[str]], canonical: str | None
+    ) -> None:
         raw = first(cells, "kon")
         if raw is not None:
             self.fill_category(record, "kon", raw)
