@@ -232,3 +232,38 @@ def test_analysts_decide_in_the_web_admin_too(
     assert item.status == "decided"
     assert Record.objects.get().values["orsaker"] == [item.decision.code]
     assert AuditEntry.objects.get(action="review.decide").actor_label == "analytiker"
+
+
+SURVEY_HEADER = "enkat_id,kommunkod,kon,alder,bakgrund,tidigare_utredd,anledningar,diagnos,insats\n"
+
+
+def test_a_survey_file_with_many_municipalities_makes_one_batch_each(initialised, tmp_path) -> None:
+    path = tmp_path / "enkat.csv"
+    path.write_text(
+        SURVEY_HEADER
+        + "1,1780,flicka,14,svensk,1,familjekonflikt|skolproblem,adhd|autism,1\n"
+        + "2,1784,pojke,3,utlandsk,0,vald_mot_barn,ingen,0\n"
+        + "3,1780,pojke,9,okand,ja,skolproblem,ingen,nej\n",
+        "utf-8",
+    )
+    result = initialised(
+        "import",
+        str(path),
+        "--study",
+        "avslutade_utredningar",
+        "--period",
+        "2023-10-01--2024-03-31",
+    )
+    assert result.exit_code == 0, result.out
+    assert ImportBatch.objects.filter(status="imported").count() == 2
+    by_row = {r.row_number: r for r in Record.objects.select_related("unit")}
+    assert by_row[2].unit.code == "1780"
+    assert by_row[3].unit.code == "1784"
+    assert by_row[2].values["anledningar"] == ["familjekonflikt", "skolproblem"]
+    assert by_row[2].values["diagnos"] == ["adhd", "autism"]
+    assert (by_row[2].values["tidigare_utredd"], by_row[2].values["insats"]) == (True, True)
+    assert by_row[2].values["aldersgrupp"] == "12-14"
+    assert (by_row[4].values["tidigare_utredd"], by_row[4].values["insats"]) == (True, False)
+    assert "bakgrund" not in by_row[4].values  # "okand" is no category of bakgrund
+    batch = ImportBatch.objects.get(unit__code="1780")
+    assert batch.report["flaggor"] == {"okänt värde i bakgrund: 'okand'": 1}

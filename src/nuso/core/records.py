@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nuso.core.codebook import Codebook
-from nuso.core.dictionary import StudyDictionary
+from nuso.core.dictionary import StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
+from nuso.core.normalise import normalise
 from nuso.core.personal_numbers import age_on
 from nuso.core.pseudonyms import find_numbers, pseudonymise
 from nuso.core.reading import Cell, RawSheet
@@ -77,17 +78,14 @@ class RowInterpreter:
         self.key = pseudonym_key
         self.period_middle = period_middle
         self.today = dt.date.today()
-        self.age_groups = [
-            (code.code, code.attributes["min"], code.attributes["max"])
-            for code in codebook.variables["aldersgrupp"].codes
-        ]
-        self.groups = {
-            code.code: code.attributes.get("group") for code in codebook.variables["atgard"].codes
-        }
 
-    def interpret(self, sheet: RawSheet, table: Table) -> list[RowRecord]:
+    def interpret(
+        self, sheet: RawSheet, table: Table, rows: list[int] | None = None
+    ) -> list[RowRecord]:
+        """The records of a table's data rows (or of the given ones)."""
         headers = unique_headers(table)
-        return [self.row(sheet, table, headers, number) for number in table.data_rows]
+        numbers = table.data_rows if rows is None else rows
+        return [self.row(sheet, table, headers, number) for number in numbers]
 
     def row(self, sheet: RawSheet, table: Table, headers: list[str], number: int) -> RowRecord:
         cells = sheet.rows[number - 1]
@@ -107,20 +105,67 @@ class RowInterpreter:
         return record
 
     def fill(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
+        """Every variable of the dictionary by its type; `kon` and `alder` may also come from
+        an identity number or birth date, the person variables every study has."""
         number = first(cells, "personnummer")
         found = find_numbers(number, self.today) if number else []
         canonical = found[0].canonical if found else None
-        birth = self.birth_date(cells, canonical)
-        date = parse_date(first(cells, "aktualiseringsdatum"))
-        if date is not None:
-            record.values["aktualiseringsdatum"] = date.isoformat()
-        self.fill_sex(record, cells, canonical)
-        self.fill_age(record, cells, birth, date)
-        for name in ("aktualiseringstyp", "atgard"):
-            self.fill_category(record, name, first(cells, name))
-        if record.values.get("atgard"):
-            record.values["atgardsgrupp"] = self.groups[record.values["atgard"]]
-        self.fill_reasons(record, cells.get("orsaker", []))
+        dates = [v for v in self.dictionary.variables if v.type == "date"]
+        date = next((d for v in dates if (d := parse_date(first(cells, v.name)))), None)
+        for variable in self.dictionary.variables:
+            raw = cells.get(variable.name, [])
+            if variable.name == "kon":
+                self.fill_sex(record, cells, canonical)
+            elif variable.name == "alder":
+                self.fill_age(record, cells, self.birth_date(cells, canonical), date)
+            elif variable.codebook and variable.type == "categories":
+                self.fill_reasons(record, variable.name, variable.codebook, raw)
+            elif variable.codebook:
+                self.fill_category(record, variable.name, first(cells, variable.name))
+            elif raw:
+                self.fill_typed(record, variable, raw)
+        self.fill_derived(record)
+
+    def fill_typed(self, record: RowRecord, variable: StudyVariable, raws: list[str]) -> None:
+        """A variable with the study's own categories, or a boolean, number, date or text.
+        A value outside its definition is kept raw and flagged (no review: these come from
+        forms with fixed answers)."""
+        try:
+            value = typed_value(variable, raws)
+        except ValueError:
+            record.flags.append(f"okänt värde i {variable.name}: {'|'.join(raws)!r}")
+            return
+        record.values[variable.name] = value
+        record.decisions[variable.name] = {
+            "method": "exact",
+            "confidence": 1.0,
+            "raw": "|".join(raws),
+        }
+        if variable.type == "integer" and isinstance(value, int):
+            low, high = variable.min, variable.max
+            if (low is not None and value < low) or (high is not None and value > high):
+                record.flags.append(f"{variable.name} {value} utanför {low}–{high}")
+
+    def fill_derived(self, record: RowRecord) -> None:
+        for derived in self.dictionary.derived:
+            source = record.values.get(derived.source)
+            if source is None or derived.codebook is None:
+                continue
+            codes = self.codebook.variables[derived.codebook].codes
+            if derived.attribute:
+                entry = self.codebook.variables[self.codebook_of(derived.source)].code(str(source))
+                record.values[derived.name] = entry.attributes.get(derived.attribute)
+            elif isinstance(source, int):
+                band = [
+                    c.code
+                    for c in codes
+                    if c.attributes.get("min", 0) <= source <= c.attributes.get("max", -1)
+                ]
+                if band:
+                    record.values[derived.name] = band[0]
+
+    def codebook_of(self, variable: str) -> str:
+        return self.dictionary.variable(variable).codebook or variable
 
     def birth_date(self, cells: dict[str, list[str]], canonical: str | None) -> dt.date | None:
         born = parse_date(first(cells, "fodelsedatum"))
@@ -176,10 +221,6 @@ class RowInterpreter:
         record.decisions["alder"] = {"method": how, "confidence": confidence, "raw": raw or ""}
         if not 0 <= age <= 17:
             record.flags.append(f"ålder {age} utanför 0–17")
-            return
-        record.values["aldersgrupp"] = next(
-            c for c, low, high in self.age_groups if low <= age <= high
-        )
 
     def fill_category(self, record: RowRecord, variable: str, raw: str | None) -> None:
         codebook_name = self.dictionary.variable(variable).codebook or variable
@@ -197,22 +238,63 @@ class RowInterpreter:
             "raw": raw,
         }
 
-    def fill_reasons(self, record: RowRecord, cells: list[str]) -> None:
+    def fill_reasons(
+        self, record: RowRecord, variable: str, codebook: str, cells: list[str]
+    ) -> None:
         if not cells:
             return
-        decided = self.harmoniser.decide_many("orsak", cells)
+        decided = self.harmoniser.decide_many(codebook, cells)
         codes = list(dict.fromkeys(d.code for _, d in decided if d.code))
         pending = [value for value, d in decided if d.pending]
-        record.values["orsaker"] = codes
+        record.values[variable] = codes
         methods = {d.method for _, d in decided if d.code}
         confidence = min((d.confidence for _, d in decided if d.code), default=0.0)
-        record.decisions["orsaker"] = {
+        record.decisions[variable] = {
             "method": "+".join(sorted(methods)) or "pending",
             "confidence": confidence,
             "raw": "|".join(cells),
         }
         if pending:
-            record.pending["orsaker"] = pending
+            record.pending[variable] = pending
+
+
+TRUE_WORDS = frozenset({"1", "ja", "j", "yes", "true", "sant", "x"})
+FALSE_WORDS = frozenset({"0", "nej", "n", "no", "false", "falskt"})
+MULTI_SEPARATORS = re.compile(r"\s*[|;]\s*")
+
+
+def typed_value(variable: StudyVariable, raws: list[str]) -> Any:
+    """The value of a non-codebook variable; ValueError when the raw text does not fit."""
+    raw = raws[0].strip()
+    if variable.type == "boolean":
+        word = normalise(raw)
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ValueError(raw)
+    if variable.type == "integer":
+        match = AGE.match(raw)
+        if not match:
+            raise ValueError(raw)
+        return int(match[1])
+    if variable.type == "date":
+        date = parse_date(raw)
+        if date is None:
+            raise ValueError(raw)
+        return date.isoformat()
+    if variable.type == "category":
+        return own_category(variable, raw)
+    if variable.type == "categories":
+        parts = [p for cell in raws for p in MULTI_SEPARATORS.split(cell) if p.strip()]
+        return [own_category(variable, part) for part in parts]
+    return raw
+
+
+def own_category(variable: StudyVariable, raw: str) -> str:
+    key = normalise(raw)
+    for code, label in variable.categories.items():
+        if key in (normalise(code), normalise(label)):
+            return code
+    raise ValueError(raw)
 
 
 def first(cells: dict[str, list[str]], target: str) -> str | None:

@@ -40,6 +40,8 @@ class UnitIndex:
     def resolve(self, text: str, source: str) -> UnitRef:
         """The one unit that `text` names; UnitNotFoundError otherwise. `source` says where the
         text came from, for the message ("filnamnet", "kolumnen Kommun", "--kommun")."""
+        if text.strip() in self.by_code:  # a code column: the value is exactly a code
+            return self.by_code[text.strip()]
         found = self.matches(text)
         if len(found) == 1:
             return found[0]

@@ -184,48 +184,71 @@ def interpret_and_store(path: Path, data_hash: str, context: ImportContext) -> F
             f"Ingen tabell för delstudien {context.study.slug} hittades (ingen rubrikrad med "
             "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
         )
-    unit, unit_source = resolve_unit(path, tables, context)
-    interpreter = RowInterpreter(
-        context.dictionary,
-        context.codebook_(),
-        context.harmoniser(unit.code),
-        settings.NUSO_PSEUDONYM_KEY,
-        context.period_middle,
-    )
-    rows = [record for sheet, table in tables for record in interpreter.interpret(sheet, table)]
-    report = build_report(raw.name, tables, rows, unit, unit_source, context, raw.encoding)
-    if context.dry_run:
-        return FileOutcome(path.name, "provläst", unit=unit.code, report=report)
-    batch, replaced = store(path.name, data_hash, unit, rows, report, context)
-    return FileOutcome(
-        path.name,
-        "inläst",
-        unit=unit.code,
-        batch_id=batch.pk,
-        replaced_batch_id=replaced,
-        report=report,
-    )
+    by_unit, unit_source = units_of_rows(path, tables, context)
+    outcome = FileOutcome(path.name, "provläst" if context.dry_run else "inläst")
+    outcome.unit = next(iter(by_unit)).code if len(by_unit) == 1 else f"{len(by_unit)} enheter"
+    for unit, rows_of_table in by_unit.items():
+        interpreter = RowInterpreter(
+            context.dictionary,
+            context.codebook_(),
+            context.harmoniser(unit.code),
+            settings.NUSO_PSEUDONYM_KEY,
+            context.period_middle,
+        )
+        rows = [
+            record
+            for sheet, table in tables
+            for record in interpreter.interpret(sheet, table, rows_of_table.get(id(table), []))
+        ]
+        report = build_report(raw.name, tables, rows, unit, unit_source, context, raw.encoding)
+        outcome.report = merge_reports(outcome.report, report)
+        if not context.dry_run:
+            batch, replaced = store(path.name, data_hash, unit, rows, report, context)
+            outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
+    return outcome
 
 
-def resolve_unit(
+def units_of_rows(
     path: Path, tables: list[tuple[Any, Table]], context: ImportContext
-) -> tuple[UnitRef, str]:
+) -> tuple[dict[UnitRef, dict[int, list[int]]], str]:
+    """For each unit, the data rows of each table (keyed by id(table)) that belong to it: all
+    rows to one unit from --kommun or the file name, or row by row from a unit column (a
+    survey export holds many municipalities)."""
+    every_row = {id(table): list(table.data_rows) for _, table in tables}
     if context.unit_hint:
-        return context.units.resolve(context.unit_hint, "--kommun"), "--kommun"
+        return {context.units.resolve(context.unit_hint, "--kommun"): every_row}, "--kommun"
+    by_unit: dict[UnitRef, dict[int, list[int]]] = {}
+    resolved: dict[str, UnitRef] = {}
     for sheet, table in tables:
         column = next(iter(table.columns_for("enhet")), None)
         if column is None:
             continue
-        values = {sheet.rows[r - 1][column.index] for r in table.data_rows} - {None}
-        if len(values) > 1:
-            raise ImportRefusedError(
-                f"Kolumnen {column.header!r} har flera enheter "
-                f"({', '.join(sorted(map(str, values))[:5])}); "
-                "dela filen per enhet eller ange --kommun."
-            )
-        if values:
-            return context.units.resolve(str(values.pop()), f"kolumnen {column.header!r}"), "kolumn"
-    return context.units.resolve(path.stem, "filnamnet"), "filnamn"
+        for number in table.data_rows:
+            cells = sheet.rows[number - 1]
+            value = (cells[column.index] if column.index < len(cells) else None) or ""
+            if not value.strip():
+                raise ImportRefusedError(
+                    f"rad {number}: enheten saknas i kolumnen {column.header!r}."
+                )
+            key = value.strip()
+            if key not in resolved:
+                resolved[key] = context.units.resolve(key, f"kolumnen {column.header!r}")
+            by_unit.setdefault(resolved[key], {}).setdefault(id(table), []).append(number)
+    if by_unit:
+        return by_unit, "kolumn"
+    return {context.units.resolve(path.stem, "filnamnet"): every_row}, "filnamn"
+
+
+def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """The file's report for the summary: one unit's as it is, several units' rows added up."""
+    if not total:
+        return report
+    merged = dict(total)
+    rows = dict(total["rader"])
+    for key in ("lästa", "inlästa", "att_granska"):
+        rows[key] += report["rader"][key]
+    merged["rader"] = rows
+    return merged
 
 
 def build_report(
