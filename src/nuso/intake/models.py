@@ -22,7 +22,7 @@ class ImportBatch(models.Model):
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
     )
-    period = models.CharField("period", max_length=20)
+    period = models.CharField("period", max_length=40)
     file_name = models.CharField("filnamn", max_length=255)
     content_hash = models.CharField("innehållets SHA-256", max_length=64, db_index=True)
     case_system = models.CharField("verksamhetssystem", max_length=100, blank=True)
@@ -62,7 +62,7 @@ class Record(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="records")
-    period = models.CharField("period", max_length=20)
+    period = models.CharField("period", max_length=40)
     source_file = models.CharField("fil", max_length=255)
     sheet = models.CharField("flik", max_length=100, blank=True)
     row_number = models.PositiveIntegerField("rad", help_text="1-baserad, som i kalkylprogrammet.")
