@@ -144,6 +144,15 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def read_delimited(data: bytes) -> list[list[str]]:
+    """Every row of a small delimited table as text cells, the header first (reference
+    tables; exports go through read_file)."""
+    text, _ = decode(data)
+    lines = text.splitlines()
+    delimiter = sniff_delimiter([line for line in lines[:SNIFF_LINES] if line.strip()])
+    return list(csv.reader(lines, delimiter=delimiter))
+
+
 def read_text(name: str, data: bytes) -> RawFile:
     text, encoding = decode(data)
     lines = text.splitlines()

@@ -3,7 +3,6 @@ same libraries users' tools and our import use (calamine via fastexcel; csv)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import fastexcel
 import polars as pl
 import pytest
 
+from nuso.core.reading import read_delimited
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.core.synth.referral_exports import write_referral_exports
-from nuso.core.textfiles import decode_text, sniff_delimiter
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +43,7 @@ class Workbook:
         self.path = path
         self.sheets: dict[str, list[list[str]]] = {}
         if path.suffix == ".csv":
-            text, _ = decode_text(path.read_bytes())
-            lines = text.splitlines()
-            self.sheets[""] = list(csv.reader(lines, delimiter=sniff_delimiter(lines[0])))
+            self.sheets[""] = read_delimited(path.read_bytes())
         else:
             reader = fastexcel.read_excel(str(path))
             for name in reader.sheet_names:
