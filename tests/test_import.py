@@ -267,3 +267,37 @@ def test_a_survey_file_with_many_municipalities_makes_one_batch_each(initialised
     assert "bakgrund" not in by_row[4].values  # "okand" is no category of bakgrund
     batch = ImportBatch.objects.get(unit__code="1780")
     assert batch.report["flaggor"] == {"okänt värde i bakgrund: 'okand'": 1}
+
+
+def test_values_of_any_study_can_be_reviewed(initialised, tmp_path) -> None:
+    path = tmp_path / "enkat.csv"
+    path.write_text(
+        SURVEY_HEADER + "1,1780,flicka,14,svensk,1,Grooming|skolproblem,ingen,1\n", "utf-8"
+    )
+    initialised(
+        "import",
+        str(path),
+        "--study",
+        "avslutade_utredningar",
+        "--period",
+        "2023-10-01--2024-03-31",
+    )
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text("rått värde,variabel,kod\nGrooming,anledningar,sexuellt_vald\n", "utf-8")
+    result = initialised(
+        "review", "--study", "avslutade_utredningar", "--decisions", str(decisions)
+    )
+    assert "1 poster omharmoniserade" in result.out, result.err
+    record = Record.objects.get()
+    assert record.values["anledningar"] == ["sexuellt_vald", "skolproblem"]
+    assert not record.pending_review
+
+
+def test_only_codebook_variables_are_reviewed(initialised, tmp_path) -> None:
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text("rått värde,variabel,kod\nokand,bakgrund,svensk\n", "utf-8")
+    result = initialised(
+        "review", "--study", "avslutade_utredningar", "--decisions", str(decisions)
+    )
+    assert result.exit_code == 1
+    assert "Variabeln 'bakgrund' granskas inte mot kodboken" in result.err

@@ -150,6 +150,7 @@ class RowInterpreter:
         for derived in self.dictionary.derived:
             source = record.values.get(derived.source)
             if source is None or derived.codebook is None:
+                record.values.pop(derived.name, None)  # no source, no derived value
                 continue
             codes = self.codebook.variables[derived.codebook].codes
             if derived.attribute:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from nuso.audit.services import Actor, log
+from nuso.core.dictionary import StudyVariable, dictionary_from_stored
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
+from nuso.core.records import RowInterpreter, RowRecord
 from nuso.intake.models import ImportBatch, Record, ReviewItem
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 from nuso.units.models import Unit
-
-CODEBOOK_VARIABLE = {"orsaker": "orsak"}  # study variable -> codebook variable where they differ
 
 
 @transaction.atomic
@@ -36,13 +37,13 @@ def refresh_review_queue(study: Study) -> int:
                 occurrences[key] += count
                 examples.setdefault(key, raw)
                 units.setdefault(key, set()).add(batch.unit.code if batch.unit else "")
+    dictionary = dictionary_from_stored(study.dictionary)
     harmoniser = Harmoniser(codebook_of(latest_version()), learned_mappings(None))
     existing = {(i.variable, i.raw_key): i for i in ReviewItem.objects.filter(study=study)}
     for key, count in occurrences.items():
         variable, raw_key = key
-        suggestions = harmoniser.decide(
-            CODEBOOK_VARIABLE.get(variable, variable), examples[key]
-        ).suggestions
+        codebook = dictionary.variable(variable).codebook or variable
+        suggestions = harmoniser.decide(codebook, examples[key]).suggestions
         item = existing.pop(key, None) or ReviewItem(
             study=study, variable=variable, raw_key=raw_key[:500]
         )
@@ -71,8 +72,16 @@ class DecisionResult:
     records_updated: int
 
 
-def codebook_variable(variable: str) -> str:
-    return CODEBOOK_VARIABLE.get(variable, variable)
+def reviewed_variable(study: Study, name: str) -> StudyVariable:
+    """The study's variable, which must take its codes from the codebook to be reviewed."""
+    dictionary = dictionary_from_stored(study.dictionary)
+    variable = next((v for v in dictionary.variables if v.name == name), None)
+    if variable is None or not variable.codebook:
+        known = ", ".join(v.name for v in dictionary.variables if v.codebook)
+        raise ReviewDecisionError(
+            f"Variabeln {name!r} granskas inte mot kodboken; ange en av {known}."
+        )
+    return variable
 
 
 def decide(
@@ -80,9 +89,11 @@ def decide(
 ) -> DecisionResult:
     """Map a raw value to a code (or to 'unknown' with code ''), nationally or for one unit:
     a new codebook version, and every affected record re-harmonised in the same transaction."""
+    target = reviewed_variable(study, variable)
+    codebook = str(target.codebook)
     with transaction.atomic():
         latest = latest_version()
-        codes = {c.code for c in codebook_of(latest).variables[codebook_variable(variable)].codes}
+        codes = {c.code for c in codebook_of(latest).variables[codebook].codes}
         if code and code not in codes:
             raise ReviewDecisionError(
                 f"Koden {code!r} finns inte för {variable}; välj en av {', '.join(sorted(codes))}."
@@ -92,14 +103,14 @@ def decide(
             latest, actor, f"Granskning: {variable} {raw!r} → {code or '(okänt)'}"
         )
         ValueMapping.objects.filter(
-            variable=codebook_variable(variable),
+            variable=codebook,
             raw_key=key,
             unit=unit,
             case_system="",
             valid_to__isnull=True,
         ).update(valid_to=version)
         mapping = ValueMapping.objects.create(
-            variable=codebook_variable(variable),
+            variable=codebook,
             raw_key=key,
             raw_example=raw,
             code=code,
@@ -111,7 +122,7 @@ def decide(
         if item is not None:
             item.status, item.decision = ReviewItem.Status.DECIDED, mapping
             item.save(update_fields=["status", "decision", "updated_at"])
-        updated = reharmonise(study, variable, key, version, unit)
+        updated = reharmonise(study, target, key, version, unit)
         log(actor, "review.decide", target=mapping, unit=unit, variable=variable, raw=raw,
             code=code, version=version.number, records=updated)  # fmt: skip
     return DecisionResult(version.number, updated)
@@ -134,70 +145,71 @@ def new_version(latest: CodebookVersion, actor: Actor, note: str) -> CodebookVer
 
 
 def reharmonise(
-    study: Study, variable: str, key: str, version: CodebookVersion, unit: Unit | None
+    study: Study, variable: StudyVariable, key: str, version: CodebookVersion, unit: Unit | None
 ) -> int:
-    """Decide `variable` again in every active record whose raw value has this key."""
-    harmonisers: dict[str, Harmoniser] = {}
+    """Decide `variable` again, as the import does, in every active record whose raw value
+    holds this key."""
+    interpreters: dict[str, RowInterpreter] = {}
     records = Record.objects.filter(study=study, batch__status=ImportBatch.Status.IMPORTED)
     if unit is not None:
         records = records.filter(unit=unit)
     changed: list[Record] = []
     touched_batches: set[int] = set()
     for record in records.select_related("unit").iterator(chunk_size=5_000):
-        decision = record.decisions.get(variable)
-        if not decision or not raw_has_key(decision.get("raw", ""), key, variable):
-            continue
+        decision = record.decisions.get(variable.name)
         unit_code = record.unit.code
-        if unit_code not in harmonisers:
-            harmonisers[unit_code] = Harmoniser(codebook_of(version), learned_mappings(unit_code))
-        apply_decision(record, variable, harmonisers[unit_code], version)
+        if not decision:
+            continue
+        if unit_code not in interpreters:
+            interpreters[unit_code] = interpreter_for(study, version, unit_code)
+        interpreter = interpreters[unit_code]
+        if key not in raw_keys(decision.get("raw", ""), variable, interpreter.harmoniser):
+            continue
+        apply_decision(record, variable, interpreter, version)
         changed.append(record)
         touched_batches.add(record.batch_id)
     Record.objects.bulk_update(
         changed, ["values", "decisions", "pending_review", "codebook_version"], batch_size=2_000
     )
     for batch in ImportBatch.objects.filter(pk__in=touched_batches):
-        drop_from_report(batch, variable, key)
+        drop_from_report(batch, variable.name, key)
     return len(changed)
 
 
-def raw_has_key(raw: str, key: str, variable: str) -> bool:
-    if variable != "orsaker":
-        return normalise(raw) == key
-    return (
-        key in {normalise(part) for part in re.split(r"[;|\n,]|\s[-–—]\s", raw)}
-        or normalise(raw) == key
+def interpreter_for(study: Study, version: CodebookVersion, unit_code: str) -> RowInterpreter:
+    codebook = codebook_of(version)
+    return RowInterpreter(
+        dictionary_from_stored(study.dictionary),
+        codebook,
+        Harmoniser(codebook, learned_mappings(unit_code)),
+        settings.NUSO_PSEUDONYM_KEY,
+        dt.date.today(),  # no age is derived here
     )
+
+
+def raw_keys(raw: str, variable: StudyVariable, harmoniser: Harmoniser) -> set[str]:
+    """The keys of the values a stored raw text holds, split as the import splits them."""
+    if variable.type != "categories":
+        return {normalise(raw)}
+    matcher = harmoniser.matchers[str(variable.codebook)]
+    return {normalise(value) for cell in raw.split("|") for value in matcher.split(cell)}
 
 
 def apply_decision(
-    record: Record, variable: str, harmoniser: Harmoniser, version: CodebookVersion
+    record: Record, variable: StudyVariable, interpreter: RowInterpreter, version: CodebookVersion
 ) -> None:
-    raw = record.decisions[variable]["raw"]
-    if variable == "orsaker":
-        decided = harmoniser.decide_many("orsak", raw.split("|"))
-        record.values["orsaker"] = list(dict.fromkeys(d.code for _, d in decided if d.code))
-        methods = sorted({d.method for _, d in decided if d.code}) or ["pending"]
-        pending = any(d.pending for _, d in decided)
-        record.decisions[variable] = {"method": "+".join(methods), "confidence": 1.0, "raw": raw}
+    raw = record.decisions[variable.name]["raw"]
+    row = RowRecord(record.sheet, record.row_number, record.raw, record.values, record.decisions)
+    if variable.type == "categories":
+        interpreter.fill_reasons(row, variable.name, str(variable.codebook), raw.split("|"))
     else:
-        decision = harmoniser.decide(codebook_variable(variable), raw)
-        record.values[variable] = decision.code
-        pending = decision.pending
-        record.decisions[variable] = {
-            "method": decision.method,
-            "confidence": decision.confidence,
-            "raw": raw,
-        }
-        if variable == "atgard" and decision.code:
-            group = next(
-                c for c in harmoniser.codebook.variables["atgard"].codes if c.code == decision.code
-            )
-            record.values["atgardsgrupp"] = group.attributes.get("group")
-    still_pending = pending or any(
-        d.get("method") == "pending" for name, d in record.decisions.items() if name != variable
+        interpreter.fill_category(row, variable.name, raw)
+    interpreter.fill_derived(row)
+    others_pending = any(
+        d.get("method") == "pending" for name, d in row.decisions.items() if name != variable.name
     )
-    record.pending_review = still_pending
+    record.values, record.decisions = row.values, row.decisions
+    record.pending_review = bool(row.pending) or others_pending
     record.codebook_version = version
 
 
