@@ -50,14 +50,15 @@ class RawFile:
     delimiter: str = ""
 
 
-def read_file(path: Path) -> RawFile:
+def read_file(path: Path, data: bytes | None = None) -> RawFile:
+    """The file's sheets; `data` is its content when the caller has already read it."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise ReadError(
             path.name, f"Filtypen {suffix or '(ingen)'} stöds inte; använd {supported}."
         )
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         raise ReadError(path.name, "Filen är tom. Exportera på nytt från verksamhetssystemet.")
     if suffix in TEXT_SUFFIXES:

@@ -157,7 +157,8 @@ def import_file(path: Path, context: ImportContext) -> FileOutcome:
     try:
         if not path.is_file():
             raise ImportRefusedError("Filen finns inte.")
-        data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
+        data_hash = hashlib.sha256(data).hexdigest()
         earlier = ImportBatch.objects.filter(
             study=context.study,
             content_hash=data_hash,
@@ -166,7 +167,7 @@ def import_file(path: Path, context: ImportContext) -> FileOutcome:
         if earlier is not None:
             message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
             return FileOutcome(path.name, "redan inläst", message, batch_id=earlier.pk)
-        return interpret_and_store(path, data_hash, context)
+        return interpret_and_store(path, data, data_hash, context)
     except (ReadError, ImportRefusedError, UnitNotFoundError) as error:
         message = str(error).removeprefix(f"{path.name}: ")
         if not context.dry_run:
@@ -174,8 +175,10 @@ def import_file(path: Path, context: ImportContext) -> FileOutcome:
         return FileOutcome(path.name, "fel", message)
 
 
-def interpret_and_store(path: Path, data_hash: str, context: ImportContext) -> FileOutcome:
-    raw = read_file(path)
+def interpret_and_store(
+    path: Path, data: bytes, data_hash: str, context: ImportContext
+) -> FileOutcome:
+    raw = read_file(path, data)
     tables = [
         (sheet, table) for sheet in raw.sheets if (table := locate_table(sheet, context.dictionary))
     ]

@@ -87,7 +87,10 @@ class Command(NusoCommand):
         imported = sum(
             o.report.get("rader", {}).get("inlästa", 0) for o in outcomes if o.status == "inläst"
         )
-        console.print(f"Totalt {number(imported)} rader inlästa från {len(outcomes)} filer.")
+        done = sum(1 for o in outcomes if o.status == "inläst")
+        console.print(
+            f"Totalt {number(imported)} rader inlästa från {done} av {len(outcomes)} filer."
+        )
 
     def details(self, report: dict[str, Any]) -> None:
         console = self.console()
