@@ -92,15 +92,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         result = write_referral_exports(root / "files", national=True, seed=seed)
-        result.facit.rename(root / "facit.csv")
-        files = sorted((root / "files").iterdir())
+        files = sorted((root / "files" / "exporter").iterdir())
         print(f"seed {seed}: {len(files)} files, {result.rows} rows")
         baseline = read_only(files)
         nuso(root / "data", "init")
         seconds = nuso(
             root / "data",
             "import",
-            str(root / "files"),
+            str(root / "files" / "exporter"),
             "--study",
             "aktualiseringar",
             "--period",
@@ -120,7 +119,7 @@ def main() -> None:
             f"import {seconds:.1f} s; reading the files alone {baseline:.1f} s; "
             f"ratio {seconds / baseline:.1f}x"
         )
-        facit = pl.read_csv(root / "facit.csv", infer_schema_length=0).fill_null("")
+        facit = pl.read_csv(result.facit, infer_schema_length=0).fill_null("")
         export = pl.read_csv(root / "export.csv", infer_schema_length=0)
         compare(facit, export.with_columns(pl.col("flik").fill_null("")))
 

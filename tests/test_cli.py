@@ -145,14 +145,16 @@ def test_demo_reports_the_state(nuso) -> None:
 
 
 def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:
-    out = tmp_path / "exporter"
+    out = tmp_path / "syntes"
     result = nuso(
         "synth", "aktualiseringar", "--out", str(out), "--municipalities", "4", "--rows", "200"
     )
     assert result.exit_code == 0, result.err
-    assert "4 exportfiler och facit.csv" in result.out
+    assert "4 exportfiler i" in result.out
     assert "Hur rörigt det blev" in result.out
-    assert len(list(out.iterdir())) == 5
+    # the exports apart from the facit, so that importing their folder reads exports only
+    assert len(list((out / "exporter").iterdir())) == 4
+    assert sorted(p.name for p in out.iterdir()) == ["exporter", "facit.csv"]
 
 
 def test_synth_refuses_rows_with_national(nuso, tmp_path) -> None:

@@ -27,6 +27,7 @@ def test_defaults_give_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
     assert loaded.debug is False
     assert loaded.allowed_hosts == ("localhost", "127.0.0.1")
     assert loaded.log_level == "INFO"
+    assert loaded.min_cell_count == 5
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,8 @@ def test_defaults_give_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
         ("NUSO_DEBUG", "maybe", "NUSO_DEBUG='maybe'"),
         ("NUSO_DEBUG", "", "NUSO_DEBUG=''"),
         ("NUSO_LOG_LEVEL", "LOUD", "NUSO_LOG_LEVEL='LOUD'"),
+        ("NUSO_MIN_CELL_COUNT", "1", "NUSO_MIN_CELL_COUNT='1'"),
+        ("NUSO_MIN_CELL_COUNT", "fem", "NUSO_MIN_CELL_COUNT='fem'"),
         ("NUSO_ALLOWED_HOSTS", "a,,b", "NUSO_ALLOWED_HOSTS"),
         ("DATABASE_URL", "mysql://root@localhost/nuso", "'mysql' stöds inte"),
         ("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/", "saknar databasnamn"),

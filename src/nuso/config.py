@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated host names the web app answers to.",
     ),
     Setting("NUSO_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR."),
+    Setting(
+        "NUSO_MIN_CELL_COUNT",
+        "5",
+        "Disclosure control: the smallest count shown to municipal users; counts from 1 to "
+        "one less are suppressed (with secondary suppression). An integer from 2 to 100.",
+    ),
 )
 
 
@@ -88,6 +94,7 @@ class Config:
     debug: bool
     allowed_hosts: tuple[str, ...]
     log_level: str
+    min_cell_count: int
 
     @property
     def embedded(self) -> bool:
@@ -124,6 +131,16 @@ def parse_log_level(name: str, raw: str) -> str:
             f"{name}={raw!r} är ingen loggnivå: ange en av {', '.join(LOG_LEVELS)}."
         )
     return level
+
+
+def parse_min_cell_count(name: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if not 2 <= value <= 100:
+        raise SettingsError(f"{name}={raw!r} är inget heltal från 2 till 100, t.ex. 5.")
+    return value
 
 
 def parse_database_url(name: str, raw: str) -> dict[str, Any]:
@@ -242,6 +259,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         debug=parse(env, "NUSO_DEBUG", parse_bool),
         allowed_hosts=parse(env, "NUSO_ALLOWED_HOSTS", parse_hosts),
         log_level=parse(env, "NUSO_LOG_LEVEL", parse_log_level),
+        min_cell_count=parse(env, "NUSO_MIN_CELL_COUNT", parse_min_cell_count),
     )
 
 

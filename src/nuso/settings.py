@@ -19,6 +19,7 @@ django_stubs_ext.monkeypatch()
 CONFIG = config.load()
 NUSO_DATA_DIR = CONFIG.data_dir
 NUSO_PSEUDONYM_KEY = CONFIG.pseudonym_key
+NUSO_MIN_CELL_COUNT = CONFIG.min_cell_count
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = CONFIG.secret_key

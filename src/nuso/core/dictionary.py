@@ -12,6 +12,7 @@ import yaml
 
 from nuso.core.codebook import Codebook
 from nuso.core.errors import InputError, Problem
+from nuso.core.indicators.definitions import Factor, Outcome, TableDefinition, parse_tables
 
 VARIABLE_TYPES = frozenset({"category", "categories", "integer", "date", "boolean", "text"})
 CATEGORICAL_TYPES = frozenset({"category", "categories"})
@@ -60,6 +61,7 @@ class StudyDictionary:
     variables: tuple[StudyVariable, ...]
     derived: tuple[DerivedVariable, ...] = ()
     source_columns: tuple[SourceColumn, ...] = ()
+    tables: tuple[TableDefinition, ...] = ()
 
     def variable(self, name: str) -> StudyVariable:
         return next(variable for variable in self.variables if variable.name == name)
@@ -84,6 +86,7 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
+    tables = _tables(data.get("tables"), variables, derived, source, problems)
     if problems:
         raise InputError(problems)
     return StudyDictionary(
@@ -102,7 +105,23 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
             )
             for spec in data.get("source_columns", [])
         ),
+        tables=tables,
     )
+
+
+def _tables(
+    specs: Any,
+    variables: tuple[StudyVariable, ...],
+    derived: tuple[DerivedVariable, ...],
+    source: str,
+    problems: list[Problem],
+) -> tuple[TableDefinition, ...]:
+    types = {v.name: v.type for v in variables} | {d.name: "category" for d in derived}
+    try:
+        return parse_tables(specs, types, source)
+    except InputError as error:
+        problems.extend(error.problems)
+        return ()
 
 
 def _variable(
@@ -182,6 +201,23 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
             SourceColumn(**{**c, "aliases": tuple(c.get("aliases", ()))})
             for c in data.get("source_columns", ())
         ),
+        tables=tuple(_stored_table(t) for t in data.get("tables", ())),
+    )
+
+
+def _stored_table(data: dict[str, Any]) -> TableDefinition:
+    return TableDefinition(
+        **{
+            **data,
+            "dimensions": tuple(data.get("dimensions", ())),
+            "outcomes": tuple(
+                Outcome(**{**o, "values": tuple(o["values"])}) for o in data.get("outcomes", ())
+            ),
+            "factors": tuple(
+                Factor(**{**f, "present_unless": tuple(f.get("present_unless", ()))})
+                for f in data.get("factors", ())
+            ),
+        }
     )
 
 

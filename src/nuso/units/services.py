@@ -3,6 +3,7 @@ tables, and list the units."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,18 @@ def reference_rows(*, with_districts: bool = False) -> list[dict[str, Any]]:
         }
         for unit in units
     ]
+
+
+def find_unit(text: str) -> Unit:
+    """A unit by code ("1780", "0180-01") or name (case-insensitive); LookupError naming the
+    closest names when there is none."""
+    wanted = text.strip()
+    unit = (
+        Unit.objects.filter(code=wanted).first() or Unit.objects.filter(name__iexact=wanted).first()
+    )
+    if unit is not None:
+        return unit
+    names = list(Unit.objects.values_list("name", flat=True))
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+    hint = f" Menade du {' eller '.join(close)}?" if close else ""
+    raise LookupError(f"Okänd kommun eller stadsdel: {wanted!r}.{hint}")

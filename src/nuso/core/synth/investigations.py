@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from nuso.core.reference import shipped_municipalities
+from nuso.core.synth.referral_exports import EXPORT_FOLDER
 from nuso.core.synth.referrals import categorical
 from nuso.core.units import size_band
 
@@ -498,9 +499,9 @@ def write_investigation_survey(out_dir: Path, *, seed: int = 2023) -> SurveyResu
     children = draw_children(rng)
     model = intervention_model(children)
     rows = survey_rows(rng, children, draw_outcomes(rng, children, model))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / EXPORT_FOLDER).mkdir(parents=True, exist_ok=True)
     columns = list(rows[0])
-    write_rows(out_dir / SURVEY_FILE, columns, rows)
+    write_rows(out_dir / EXPORT_FOLDER / SURVEY_FILE, columns, rows)
     facit_rows = [
         {"rad": i + 2, **row, "kommunstorlek": children.band[i]} for i, row in enumerate(rows)
     ]
@@ -523,7 +524,7 @@ def write_investigation_survey(out_dir: Path, *, seed: int = 2023) -> SurveyResu
         json.dumps(model_doc, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
     return SurveyResult(
-        out_dir / SURVEY_FILE,
+        out_dir / EXPORT_FOLDER / SURVEY_FILE,
         out_dir / FACIT_FILE,
         out_dir / MODEL_FILE,
         ROWS,

@@ -15,6 +15,7 @@ from nuso.core.synth.units import select_units
 from nuso.core.synth.writers import write_csv, write_xls, write_xlsx
 
 FACIT_FILE = "facit.csv"
+EXPORT_FOLDER = "exporter"  # beside the facit, so that importing this folder reads exports only
 FACIT_COLUMNS = (
     "fil", "flik", "rad", "kommunkod", "kon", "alder", "aktualiseringstyp", "orsaker", "atgard",
     "atgardsgrupp", "kon_original", "aktualiseringstyp_original", "orsak_original",
@@ -76,14 +77,14 @@ def write_referral_exports(
     rows: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SynthResult:
-    """Write one export per unit into out_dir, and out_dir/facit.csv."""
+    """Write one export per unit into out_dir/exporter, and out_dir/facit.csv."""
     if national:
         unit_count, rows = cal.NATIONAL_UNITS, cal.NATIONAL_REFERRALS
     unit_count = unit_count or SMALL_UNITS
     rows = rows or SMALL_ROWS
     if rows < unit_count:
         raise ValueError(f"Antalet rader ({rows}) måste vara minst antalet enheter ({unit_count}).")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / EXPORT_FOLDER).mkdir(parents=True, exist_ok=True)
     units = select_units(seed, unit_count, rows, national)
     referrals = generate_referrals(units, seed)
     files: list[Path] = []
@@ -99,7 +100,7 @@ def write_referral_exports(
             )
             file_name = unique_name(style.file_stem, system.file_format, used)
             sheets, facit_rows = render_unit(unit, style, referrals[unit.index], file_name, seed)
-            path = out_dir / file_name
+            path = out_dir / EXPORT_FOLDER / file_name
             if system.file_format == "xlsx":
                 write_xlsx(path, sheets)
             elif system.file_format == "xls":

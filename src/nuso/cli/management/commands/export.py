@@ -27,16 +27,14 @@ class Command(NusoCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor, log
         from nuso.intake.export import export_rows, write_export
-        from nuso.units.models import Unit
+        from nuso.units.services import find_unit
 
         unit = None
         if options["kommun"]:
-            unit = (
-                Unit.objects.filter(code=options["kommun"]).first()
-                or Unit.objects.filter(name__iexact=options["kommun"]).first()
-            )
-            if unit is None:
-                raise CommandError(f"Okänd kommun eller stadsdel: {options['kommun']!r}.")
+            try:
+                unit = find_unit(options["kommun"])
+            except LookupError as error:
+                raise CommandError(str(error)) from error
         rows = export_rows(options["study"], unit)
         write_export(rows, options["output"], options["format"])
         log(Actor.command_line(), "export.rows", unit=unit, study=options["study"],

@@ -101,8 +101,10 @@ class Command(NusoCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
         console.print(
-            f"{len(result.files)} exportfiler och {result.facit.name} i {options['out']}: "
-            f"{number(result.rows)} aktualiseringar från {result.units} enheter."
+            f"{len(result.files)} exportfiler i {result.files[0].parent} och facit i "
+            f"{result.facit}: {number(result.rows)} aktualiseringar från {result.units} enheter. "
+            f"Läs in med: nuso import {result.files[0].parent} --study aktualiseringar "
+            "--period 2023"
         )
         table = Table("Mått", "Syntetiskt", "PM #4 (riket)", title="Hur rörigt det blev")
         for key, label in LABELS.items():
@@ -114,7 +116,8 @@ class Command(NusoCommand):
 
         result = write_investigation_survey(options["out"], seed=options["seed"])
         self.console().print(
-            f"{result.survey.name}: {number(result.rows)} avslutade utredningar från "
-            f"{result.units} kommuner; facit i {result.facit.name}, sann modell i "
-            f"{result.model.name}."
+            f"{result.survey}: {number(result.rows)} avslutade utredningar från "
+            f"{result.units} kommuner; facit i {result.facit}, sann modell i "
+            f"{result.model}. Läs in med: nuso import {result.survey} --study "
+            "avslutade_utredningar --period 2023-10-01--2024-03-31"
         )

@@ -1,0 +1,147 @@
+"""Counting the cells of every table for every unit and period, then summing them to the
+comparison levels. Every grid is complete (zeros included, and a category for records
+without a value), so that a level's cells add up to its totals and the units add up to every
+level above them: disclosure control relies on it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from nuso.core.indicators.definitions import Outcome, TableDefinition
+from nuso.core.indicators.frame import MISSING
+
+LEVELS = ("kommun", "kommungrupp", "storleksgrupp", "lan", "riket")
+NATION = "riket"
+GROUP_LEVELS = ("kommungrupp", "storleksgrupp", "lan")
+YES, NO, KNOWN, COUNT = "ja", "nej", "kand", "antal"  # the counted sets (see disclosure)
+
+
+def count_table(
+    frame: pl.DataFrame, table: TableDefinition, categories: Mapping[str, Sequence[str]],
+    multi_valued: frozenset[str],
+) -> pl.DataFrame:  # fmt: skip
+    """The table's cells at every level: columns niva, enhet, period, [steg], dimensions,
+    antal, total, and `mangd` (which counted set `antal` is; see disclosure)."""
+    prepared = _with_dimensions(frame, table.dimensions, multi_valued)
+    if table.kind == "distribution":
+        unit_cells = _distribution(frame, prepared, table, categories)
+    else:
+        unit_cells = pl.concat(
+            [_share(prepared, table, outcome, categories) for outcome in table.outcomes]
+        )
+    return _all_levels(unit_cells, frame, table)
+
+
+def _with_dimensions(
+    frame: pl.DataFrame, dimensions: Sequence[str], multi_valued: frozenset[str]
+) -> pl.DataFrame:
+    """One row per record and combination of its dimension values: a multi-valued variable
+    counts a record under each of its values; a missing value is MISSING."""
+    prepared = frame
+    for dimension in dimensions:
+        column = pl.col(dimension)
+        if dimension in multi_valued:
+            empty = column.is_null() | (column.list.len() == 0)
+            prepared = prepared.with_columns(
+                pl.when(empty)
+                .then(pl.lit([MISSING]))
+                .otherwise(column.list.unique())
+                .alias(dimension)
+            ).explode(dimension)
+        else:
+            prepared = prepared.with_columns(column.fill_null(MISSING))
+    return prepared
+
+
+def _grid(
+    frame: pl.DataFrame, dimensions: Sequence[str], categories: Mapping[str, Sequence[str]]
+) -> pl.DataFrame:
+    """Every unit and period with records, crossed with every combination of categories."""
+    units = frame.select("enhet", "period").unique()
+    combinations = list(itertools.product(*[[*categories[d], MISSING] for d in dimensions]))
+    if not dimensions:
+        return units
+    cells = pl.DataFrame(combinations, schema=list(dimensions), orient="row")
+    return units.join(cells, how="cross")
+
+
+def _distribution(
+    frame: pl.DataFrame, prepared: pl.DataFrame, table: TableDefinition,
+    categories: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:  # fmt: skip
+    keys = ["enhet", "period", *table.dimensions]
+    counts = prepared.group_by(keys).len("antal")
+    totals = frame.group_by("enhet", "period").len("total")
+    return (
+        _grid(frame, table.dimensions, categories)
+        .join(counts, on=keys, how="left")
+        .join(totals, on=["enhet", "period"], how="left")
+        .with_columns(pl.col("antal").fill_null(0), pl.lit(COUNT).alias("mangd"))
+    )
+
+
+def _share(
+    prepared: pl.DataFrame, table: TableDefinition, outcome: Outcome,
+    categories: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:  # fmt: skip
+    keys = ["enhet", "period", *table.dimensions]
+    value = pl.col(outcome.variable)
+    known = value.is_not_null()
+    if value_is_list(prepared, outcome.variable):
+        hit = value.list.eval(pl.element().is_in(list(outcome.values))).list.any()
+        known = known & (value.list.len() > 0)
+    else:
+        hit = value.is_in(list(outcome.values))
+    counts = prepared.group_by(keys).agg(
+        (hit & known).sum().alias("antal"), known.sum().alias("total")
+    )
+    cells = (
+        _grid(prepared, table.dimensions, categories)
+        .join(counts, on=keys, how="left")
+        .with_columns(pl.col("antal", "total").fill_null(0), pl.lit(outcome.key).alias("mangd"))
+    )
+    if table.kind == "funnel":
+        cells = cells.with_columns(pl.lit(outcome.name).alias("steg"))
+    return cells
+
+
+def value_is_list(frame: pl.DataFrame, column: str) -> bool:
+    return isinstance(frame.schema[column], pl.List)
+
+
+def _all_levels(
+    unit_cells: pl.DataFrame, frame: pl.DataFrame, table: TableDefinition
+) -> pl.DataFrame:
+    """The unit cells and their sums per comparison group, county and nation."""
+    keys = ["period", *table.dimension_columns, "mangd"]
+    # the unit's groups under their own names: a table may have a group as a dimension
+    attributes = frame.select(
+        "enhet", *(pl.col(level).alias(f"_{level}") for level in GROUP_LEVELS)
+    ).unique("enhet")
+    cells = unit_cells.join(attributes, on="enhet", how="left")
+    levels = [cells.select(pl.lit("kommun").alias("niva"), "enhet", *keys, "antal", "total")]
+    for level in GROUP_LEVELS:
+        group = pl.col(f"_{level}")
+        levels.append(
+            cells.filter(group.is_not_null() & (group != ""))
+            .group_by(group.alias("_grupp"), *keys)
+            .agg(pl.col("antal", "total").sum())
+            .select(
+                pl.lit(level).alias("niva"),
+                pl.col("_grupp").alias("enhet"),
+                *keys,
+                "antal",
+                "total",
+            )
+        )
+    levels.append(
+        cells.group_by(keys)
+        .agg(pl.col("antal", "total").sum())
+        .select(
+            pl.lit(NATION).alias("niva"), pl.lit(NATION).alias("enhet"), *keys, "antal", "total"
+        )
+    )
+    return pl.concat(levels).with_columns(pl.col("antal", "total").cast(pl.Int64))

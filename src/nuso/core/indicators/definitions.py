@@ -1,0 +1,160 @@
+"""Table definitions, read from a study's data dictionary (`tables:`), so that a new study
+or indicator needs no Python code.
+
+Kinds:
+- `distribution`: how the records spread over the categories of one or two variables
+  (`antal` = records in the cell, `total` = all records of the unit and period).
+- `share`: the share of records meeting an `outcome` (`antal`), of those whose outcome is
+  known (`total`), overall or by one or two variables.
+- `funnel`: several outcomes (`steps`) by the same variables; each step is a share of all
+  records with the step known, and the step's name is the table's `steg` column.
+- `logistic`: odds ratios of an outcome on several factors, nationally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nuso.core.errors import InputError, Problem
+
+KINDS = frozenset({"distribution", "share", "funnel", "logistic"})
+UNIT_ATTRIBUTES = ("storleksgrupp", "kommungrupp")  # dimensions taken from the unit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Records whose `variable` takes one of `values` (booleans as "ja"/"nej")."""
+
+    name: str
+    label: str
+    variable: str
+    values: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """Identifies the counted set whatever table shows it (disclosure control)."""
+        return f"{self.variable}∈{{{','.join(sorted(self.values))}}}"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A regression factor: a category variable against its reference level, or (with
+    `present_unless`) whether a multi-valued variable holds anything but those values."""
+
+    variable: str
+    reference: str | None = None
+    present_unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    name: str
+    title: str
+    kind: str
+    dimensions: tuple[str, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    factors: tuple[Factor, ...] = ()
+    compare: bool = True
+    sentence: str = ""  # guidance template; see nuso.core.indicators.guidance
+    key_figure: str = ""  # a label when the table's national figure is a key figure
+
+    @property
+    def dimension_columns(self) -> tuple[str, ...]:
+        return (*(("steg",) if self.kind == "funnel" else ()), *self.dimensions)
+
+
+@dataclass
+class _Checker:
+    source: str
+    variables: dict[str, str]  # name -> type
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, table: str, message: str, value: Any = None) -> None:
+        self.problems.append(
+            Problem("bad-table", message, self.source, column=table or None, value=value)
+        )
+
+
+def parse_tables(specs: Any, variables: dict[str, str], source: str) -> tuple[TableDefinition, ...]:
+    """Table definitions checked against the study's variables (name -> type, derived
+    variables included); InputError lists every problem."""
+    checker = _Checker(source, {**variables, **dict.fromkeys(UNIT_ATTRIBUTES, "category")})
+    tables = tuple(_table(spec, checker) for spec in specs or ())
+    names = [table.name for table in tables]
+    for name in {name for name in names if names.count(name) > 1}:
+        checker.problem(name, "Tabellnamnet finns två gånger.")
+    if checker.problems:
+        raise InputError(checker.problems)
+    return tables
+
+
+def _table(spec: dict[str, Any], checker: _Checker) -> TableDefinition:
+    name = str(spec.get("name", ""))
+    kind = str(spec.get("kind", ""))
+    if kind not in KINDS:
+        checker.problem(name, f"Okänd tabelltyp; ange en av {', '.join(sorted(KINDS))}.", kind)
+    dimensions = tuple(str(d) for d in spec.get("dimensions", ()))
+    for dimension in dimensions:
+        if dimension not in checker.variables:
+            checker.problem(name, "Dimensionen är ingen variabel i delstudien.", dimension)
+    if kind == "distribution" and not 1 <= len(dimensions) <= 2:
+        checker.problem(name, "En fördelning har en eller två dimensioner.")
+    outcomes = _outcomes(spec, name, kind, checker)
+    return TableDefinition(
+        name=name,
+        title=str(spec.get("title", name)),
+        kind=kind,
+        dimensions=dimensions,
+        outcomes=outcomes,
+        factors=tuple(_factor(f, name, checker) for f in spec.get("factors", ())),
+        compare=bool(spec.get("compare", kind != "logistic")),
+        sentence=str(spec.get("sentence", "")),
+        key_figure=str(spec.get("key_figure", "")),
+    )
+
+
+def _outcomes(
+    spec: dict[str, Any], table: str, kind: str, checker: _Checker
+) -> tuple[Outcome, ...]:
+    if kind in ("share", "logistic"):
+        raw = [spec.get("outcome")]
+    elif kind == "funnel":
+        raw = list(spec.get("steps") or [])
+    else:
+        return ()
+    outcomes = []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("variable") not in checker.variables:
+            checker.problem(table, "Utfallet behöver en variabel i delstudien.", item)
+            continue
+        values = item.get("values", [True])
+        outcomes.append(
+            Outcome(
+                name=str(item.get("name", item["variable"])),
+                label=str(item.get("label", item.get("name", item["variable"]))),
+                variable=str(item["variable"]),
+                values=tuple(_value_text(v) for v in values),
+            )
+        )
+    if not outcomes:
+        checker.problem(table, "Tabellen behöver ett utfall (outcome eller steps).")
+    return tuple(outcomes)
+
+
+def _factor(spec: Any, table: str, checker: _Checker) -> Factor:
+    if not isinstance(spec, dict) or spec.get("variable") not in checker.variables:
+        checker.problem(table, "En faktor behöver en variabel i delstudien.", spec)
+        return Factor("")
+    return Factor(
+        variable=str(spec["variable"]),
+        reference=None if spec.get("reference") is None else str(spec["reference"]),
+        present_unless=tuple(str(v) for v in spec.get("present_unless", ())),
+    )
+
+
+def _value_text(value: Any) -> str:
+    """Outcome values as they appear in the analysis frame: booleans as ja/nej."""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return str(value)

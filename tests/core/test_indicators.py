@@ -1,0 +1,424 @@
+"""The analysis engine against independent computations: counts by plain Python loops, shares
+and tests by statsmodels and SciPy, and disclosure control by a linear-algebra audit of
+everything a reader can see."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import linalg, stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
+from nuso.core.indicators import guidance
+from nuso.core.indicators.definitions import parse_tables
+from nuso.core.indicators.engine import Results, StudyInput, compute
+from nuso.core.indicators.frame import MISSING, analysis_frame
+
+THRESHOLD = 5
+REASONS = ("vald", "missbruk", "skola", "heder")
+OUTCOME = "atgardsgrupp∈{utredning}"
+UNITS = [  # code, county, SKR group, size band, number of referrals
+    ("K01", "01", "B3", "stor", 900), ("K02", "01", "B3", "stor", 640),
+    ("K03", "01", "C8", "liten", 45), ("K04", "02", "B3", "stor", 700),
+    ("K05", "02", "C8", "liten", 120), ("K06", "02", "C8", "liten", 12),
+    ("K07", "03", "C8", "liten", 230), ("K08", "03", "B3", "stor", 510),
+]  # fmt: skip
+TABLES = parse_tables(
+    [
+        {"name": "kon", "kind": "distribution", "dimensions": ["kon"]},
+        {"name": "orsaker", "kind": "distribution", "dimensions": ["orsaker"]},
+        {
+            "name": "utredning",
+            "kind": "share",
+            "outcome": {"variable": "atgardsgrupp", "values": ["utredning"]},
+            "sentence": "leder {andel} av aktualiseringarna till utredning",
+        },
+        {
+            "name": "utredning_per_kon",
+            "kind": "share",
+            "dimensions": ["kon"],
+            "outcome": {"variable": "atgardsgrupp", "values": ["utredning"]},
+        },
+        {
+            "name": "utredning_per_orsak",
+            "kind": "share",
+            "dimensions": ["orsaker"],
+            "outcome": {"variable": "atgardsgrupp", "values": ["utredning"]},
+        },
+    ],
+    {"kon": "category", "orsaker": "categories", "atgardsgrupp": "category", "alder": "integer"},
+    "test",
+)
+DICTIONARY = StudyDictionary(
+    slug="t", number=0, name="t", description="", source="export",
+    variables=(
+        StudyVariable("kon", "Kön", "category", codebook="kon"),
+        StudyVariable("alder", "Ålder", "integer", min=0, max=17),
+        StudyVariable("orsaker", "Orsaker", "categories", codebook="orsak"),
+        StudyVariable("atgard", "Åtgärd", "category", codebook="atgard"),
+    ),
+    derived=(DerivedVariable("atgardsgrupp", "Åtgärdsgrupp", "atgard", "atgardsgrupp"),),
+)  # fmt: skip
+
+
+def make_records(seed: int) -> list[dict[str, Any]]:
+    rng = np.random.default_rng(seed)
+    records = []
+    for code, _, group, _, size in UNITS:
+        rate = 0.62 if group == "B3" else 0.45
+        for _ in range(size):
+            kon = rng.choice(["flicka", "pojke", None], p=[0.48, 0.49, 0.03])
+            picked = [r for r, p in zip(REASONS, (0.4, 0.3, 0.25, 0.02), strict=True)
+                      if rng.random() < p]  # fmt: skip
+            outcome = rng.choice(
+                ["utredning", "ingen_utredning", None], p=[rate, 0.97 - rate, 0.03]
+            )
+            records.append({"enhet": code, "period": "2023", "values": {
+                "kon": kon, "alder": int(rng.integers(0, 18)), "orsaker": picked,
+                "atgardsgrupp": outcome,
+            }})  # fmt: skip
+    return records
+
+
+def study_of(records: list[dict[str, Any]]) -> StudyInput:
+    units = pl.DataFrame(
+        [(c, f"Kommun {c}", county, group, band) for c, county, group, band, _ in UNITS],
+        schema=["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"], orient="row",
+    )  # fmt: skip
+    frame = analysis_frame(
+        [r["enhet"] for r in records], [r["period"] for r in records],
+        [json.dumps(r["values"]) for r in records], DICTIONARY, units,
+    )  # fmt: skip
+    return StudyInput(
+        tables=TABLES, frame=frame,
+        categories={"kon": ("flicka", "pojke"), "orsaker": REASONS},
+        labels={"kon": {"flicka": "Flicka", "pojke": "Pojke"}, "orsaker": {}},
+        names={("kommun", c): f"Kommun {c}" for c, *_ in UNITS} | {("riket", "riket"): "Riket"},
+        multi_valued=frozenset({"orsaker"}),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    return make_records(7)
+
+
+@pytest.fixture(scope="module")
+def plain(records) -> Results:
+    return compute(study_of(records), None)
+
+
+@pytest.fixture(scope="module")
+def protected(records) -> Results:
+    return compute(study_of(records), THRESHOLD)
+
+
+# --- independent reference computations ---------------------------------------------------
+
+
+def members(level: str, code: str) -> set[str]:
+    column = {"kommun": 0, "lan": 1, "kommungrupp": 2, "storleksgrupp": 3}
+    if level == "riket":
+        return {u[0] for u in UNITS}
+    return {u[0] for u in UNITS if u[column[level]] == code}
+
+
+def direct_counts(records, units: set[str], dimension: str | None) -> tuple[Counter, Counter]:
+    """(referrals leading to an investigation, referrals with a known action) per category,
+    counting a referral under each of its reasons; loops, no Polars."""
+    yes, known = Counter(), Counter()
+    for record in records:
+        if record["enhet"] not in units:
+            continue
+        values = record["values"]
+        if dimension is None:
+            categories = [None]
+        elif dimension == "orsaker":
+            categories = values["orsaker"] or [MISSING]
+        else:
+            categories = [values[dimension] or MISSING]
+        for category in categories:
+            if values["atgardsgrupp"] is not None:
+                known[category] += 1
+                yes[category] += values["atgardsgrupp"] == "utredning"
+    return yes, known
+
+
+def test_shares_match_a_direct_count_at_every_level(records, plain) -> None:
+    for table, dimension in (("utredning", None), ("utredning_per_kon", "kon"),
+                             ("utredning_per_orsak", "orsaker")):  # fmt: skip
+        rows = plain.tables[table].filter(pl.col("jamforelse").is_null())
+        assert set(rows["niva"]) == {"kommun", "kommungrupp", "storleksgrupp", "lan", "riket"}
+        for row in rows.iter_rows(named=True):
+            yes, known = direct_counts(records, members(row["niva"], row["enhet"]), dimension)
+            category = row[dimension] if dimension else None
+            assert (row["antal"], row["total"]) == (yes[category], known[category]), row
+
+
+def test_a_multi_valued_distribution_counts_each_reason(records, plain) -> None:
+    rows = plain.tables["orsaker"].filter(pl.col("niva") == "riket", pl.col("jamforelse").is_null())
+    counted = Counter(r for record in records for r in (record["values"]["orsaker"] or [MISSING]))
+    assert {row["orsaker"]: row["antal"] for row in rows.iter_rows(named=True)} == counted
+    assert set(rows["total"]) == {len(records)}
+
+
+def test_intervals_match_statsmodels(plain) -> None:
+    rows = plain.tables["utredning_per_orsak"].filter(pl.col("total") > 0)
+    for row in rows.iter_rows(named=True):
+        low, high = proportion_confint(row["antal"], row["total"], method="wilson")
+        assert row["ki_lag"] == pytest.approx(low)
+        assert row["ki_hog"] == pytest.approx(high)
+
+
+def reference_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """z-test, or Fisher's exact test when an expected count is below five."""
+    pooled = (k1 + k2) / (n1 + n2)
+    expected = [n * q for n in (n1, n2) for q in (pooled, 1 - pooled)]
+    if min(expected) < 5:
+        return float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+    return float(proportions_ztest([k1, k2], [n1, n2])[1])
+
+
+@pytest.mark.parametrize("level", ["kommungrupp", "storleksgrupp", "riket"])
+def test_comparisons_match_statsmodels_with_benjamini_hochberg(records, plain, level) -> None:
+    rows = plain.tables["utredning_per_orsak"].filter(pl.col("niva") == level,
+                                                      pl.col("jamforelse") == "K02")  # fmt: skip
+    own_yes, own_known = direct_counts(records, {"K02"}, "orsaker")
+    group = {"kommungrupp": "B3", "storleksgrupp": "stor", "riket": "riket"}[level]
+    rest = members(level, group) - {"K02"}
+    rest_yes, rest_known = direct_counts(records, rest, "orsaker")
+    tested = [
+        row
+        for row in rows.iter_rows(named=True)
+        if own_known[row["orsaker"]] >= guidance.MIN_COMPARABLE and rest_known[row["orsaker"]]
+    ]
+    raw = [reference_p(own_yes[r["orsaker"]], own_known[r["orsaker"]], rest_yes[r["orsaker"]],
+                       rest_known[r["orsaker"]]) for r in tested]  # fmt: skip
+    adjusted = multipletests(raw, method="fdr_bh")[1]
+    assert len(tested) >= 4
+    for row, expected in zip(tested, adjusted, strict=True):
+        assert row["p_varde"] == pytest.approx(expected, rel=1e-9), row["orsaker"]
+        assert row["signifikant"] == (expected < 0.05)
+        assert row["vagledning"].startswith("I Kommun K02 ")
+
+
+def test_the_distribution_test_matches_scipy(records, plain) -> None:
+    row = plain.tables["kon"].filter(pl.col("niva") == "riket", pl.col("jamforelse") == "K01",
+                                     pl.col("kon") == "samtliga").row(0, named=True)  # fmt: skip
+    own = Counter(r["values"]["kon"] or MISSING for r in records if r["enhet"] == "K01")
+    rest = Counter(r["values"]["kon"] or MISSING for r in records if r["enhet"] != "K01")
+    table = [
+        [own[c] for c in ("flicka", "pojke", MISSING)],
+        [rest[c] for c in ("flicka", "pojke", MISSING)],
+    ]
+    assert row["p_varde"] == pytest.approx(stats.chi2_contingency(table, correction=False).pvalue)
+
+
+# --- disclosure control ----------------------------------------------------------------------
+
+
+def published(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return pl.concat(list(tables.values()), how="diagonal_relaxed")
+
+
+def test_no_count_below_the_threshold_is_published(protected) -> None:
+    views = [protected.national()] + [protected.for_unit(code) for code, *_ in UNITS]
+    for view in views:
+        rows = published(view)
+        for column in ("antal", "total"):
+            values = rows[column].drop_nulls()
+            assert not ((values > 0) & (values < THRESHOLD)).any(), column
+        complement = rows.filter(pl.col("andel").is_not_null()).select(
+            pl.col("total") - pl.col("antal")
+        )
+        assert not complement.to_series().is_between(1, THRESHOLD - 1).any()
+    assert protected.suppression is not None
+    assert protected.suppression.primary > 0
+
+
+def test_shares_and_tests_built_on_hidden_counts_are_hidden(protected) -> None:
+    rows = published({"t": protected.tables["utredning_per_orsak"]}).filter(pl.col("undertryckt"))
+    assert rows.height > 0
+    assert rows["andel"].is_null().all()
+    assert rows["ki_lag"].is_null().all()
+    assert rows.filter(pl.col("jamforelse").is_not_null())["p_varde"].is_null().all()
+
+
+def quantities(
+    rows: pl.DataFrame, tables: dict[str, Any], own: str | None
+) -> dict[Any, tuple[int, bool]]:
+    """Every count a reader sees or can work out, by meaning: (true value, published?)."""
+    found: dict[Any, tuple[int, bool]] = {}
+    for row in rows.iter_rows(named=True):
+        definition = tables[row["tabell"]]
+        dimension = definition.dimensions[0] if definition.dimensions else None
+        if row["niva"] in ("kommungrupp", "storleksgrupp") and row["jamforelse"]:
+            area = (row["niva"], row["enhet"], "utan", row["jamforelse"])
+        elif (
+            row["niva"] == "kommun" or row["jamforelse"] is None or row["niva"] in ("riket", "lan")
+        ):
+            area = (row["niva"], row["enhet"])
+        condition = ((dimension, row[dimension]),) if dimension else ()
+        if dimension and row[dimension] == "samtliga":
+            continue
+        shown_antal, shown_total = row["antal_visad"], row["total_visad"]
+        if definition.kind == "distribution":
+            found[("antal", area, condition)] = (row["antal"], shown_antal)
+            found[("antal", area, ())] = (row["total"], shown_total)
+        else:
+            found[("ja", area, condition)] = (row["antal"], shown_antal)
+            found[("kand", area, condition)] = (row["total"], shown_total)
+            found[("nej", area, condition)] = (
+                row["total"] - row["antal"],
+                shown_antal and shown_total,
+            )
+    if own is not None:  # a unit's users know their own counts
+        for key, (value, _) in list(found.items()):
+            if key[1] == ("kommun", own):
+                found[key] = (value, True)
+    return found
+
+
+def equations(found: dict[Any, tuple[int, bool]]) -> list[tuple[Any, list[Any]]]:
+    """The sums a reader knows to hold: outcome known = with + without; the categories of a
+    single-valued dimension add up; units and rests add up to the levels they make."""
+    result = []
+    for kind, area, condition in found:
+        if kind == "kand":
+            result.append(
+                (("kand", area, condition), [("ja", area, condition), ("nej", area, condition)])
+            )
+    for kind in ("antal", "ja", "kand", "nej"):
+        for area in {key[1] for key in found}:
+            parts = [
+                k for k in found if k[0] == kind and k[1] == area and k[2] and k[2][0][0] == "kon"
+            ]
+            if parts:
+                result.append(((kind, area, ()), parts))
+            for condition in {k[2] for k in found if k[0] == kind and k[1] == area}:
+                if len(area) == 4:  # the rest of a group: group = unit + rest
+                    whole = (kind, area[:2], condition)
+                    result.append(
+                        (whole, [(kind, ("kommun", area[3]), condition), (kind, area, condition)])
+                    )
+                if area == ("riket", "riket"):
+                    for level in ("lan", "kommungrupp", "storleksgrupp"):
+                        parts = [(kind, a, condition) for a in {k[1] for k in found}
+                                 if a[0] == level and len(a) == 2]  # fmt: skip
+                        result.append(((kind, area, condition), parts))
+    return [(m, [p for p in parts if p in found]) for m, parts in result if m in found]
+
+
+def recoverable(found: dict[Any, tuple[int, bool]]) -> list[Any]:
+    """Hidden counts that the published ones and the sums determine exactly: those whose
+    coordinate is zero in every solution of the homogeneous system (null space)."""
+    unknown = [key for key, (_, shown) in found.items() if not shown]
+    column = {key: i for i, key in enumerate(unknown)}
+    rows = []
+    for margin, parts in equations(found):
+        row = np.zeros(len(unknown))
+        for key, sign in ((margin, -1.0), *((p, 1.0) for p in parts)):
+            if key in column:
+                row[column[key]] += sign
+        if row.any():
+            rows.append(row)
+    if not unknown:
+        return []
+    if not rows:
+        return []
+    null = linalg.null_space(np.array(rows))
+    return [key for key, i in column.items() if np.allclose(null[i], 0, atol=1e-9)]
+
+
+def with_truth(view: dict[str, pl.DataFrame], plain: Results) -> pl.DataFrame:
+    keys = ["tabell", "niva", "enhet", "period", "kon", "orsaker", "jamforelse"]
+    shown = (
+        published(view)
+        .with_columns(
+            pl.col("antal").is_not_null().alias("antal_visad"),
+            pl.col("total").is_not_null().alias("total_visad"),
+        )
+        .select(*keys, "antal_visad", "total_visad")
+    )
+    truth = published(plain.tables).select(*keys, "antal", "total")
+    return shown.join(truth, on=keys, how="left", nulls_equal=True)
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_national_tables(protected, plain) -> None:
+    found = quantities(with_truth(protected.national(), plain), plain.definitions, None)
+    assert any(not shown for _, shown in found.values())
+    assert recoverable(found) == []
+
+
+@pytest.mark.parametrize("unit", [code for code, *_ in UNITS])
+def test_a_units_users_cannot_work_out_other_hidden_counts(protected, plain, unit) -> None:
+    """What a unit's users see (the national tables and their own view) and know (their own
+    counts) determines no hidden count of others. The rest of a group whose whole group is
+    published is known to them by subtraction by definition, and is not counted here."""
+    view = {name: pl.concat([protected.national()[name], rows], how="diagonal_relaxed")
+            for name, rows in protected.for_unit(unit).items()}  # fmt: skip
+    found = quantities(with_truth(view, plain), plain.definitions, unit)
+    leaks = [
+        key
+        for key in recoverable(found)
+        if not (len(key[1]) == 4 and found.get((key[0], key[1][:2], key[2]), (0, False))[1])
+    ]
+    assert leaks == []
+
+
+def test_differencing_two_filtered_views_gives_nothing_away() -> None:
+    """A unit with three boys: all referrals minus the girls' (and the unknown sex) would give
+    the boys' count; one more of them must be hidden."""
+    outcomes = ("ingen_utredning", "utredning")
+    records = [
+        {"enhet": "K01", "period": "2023", "values": {
+            "kon": kon, "alder": 5, "orsaker": ["vald"], "atgardsgrupp": outcomes[i % 2]}}
+        for i, kon in enumerate(["flicka"] * 200 + ["pojke"] * 3)
+    ]  # fmt: skip
+    records += [dict(r, enhet=code) for code, *_ in UNITS[1:] for r in make_records(1)[:300]]
+    results = compute(study_of(records), THRESHOLD)
+    rows = published(results.for_unit("K01")).filter(pl.col("niva") == "kommun")
+    overall = rows.filter(pl.col("tabell") == "utredning").row(0, named=True)
+    by_sex = {
+        r["kon"]: r
+        for r in rows.filter(pl.col("tabell") == "utredning_per_kon").iter_rows(named=True)
+    }
+    assert by_sex["pojke"]["total"] is None
+    assert overall["total"] is None or by_sex["flicka"]["total"] is None
+
+
+# --- guidance ------------------------------------------------------------------------------
+
+
+def comparison(**changes: Any) -> guidance.Comparison:
+    values: dict[str, Any] = {
+        "unit_name": "Karlstad", "reference_phrase": "i kommungruppen", "share": 0.45,
+        "reference_share": 0.36, "unit_total": 800, "reference_total": 9000, "p_value": 0.001,
+        "subject": {},
+    }  # fmt: skip
+    return guidance.Comparison(**(values | changes))
+
+
+def test_guidance_claims_significance_only_when_the_test_supports_it() -> None:
+    template = "leder {andel} av aktualiseringarna till utredning"
+    assert guidance.sentence(template, comparison()) == (
+        "I Karlstad leder 45\u00a0% av aktualiseringarna till utredning, jämfört med 36\u00a0% "
+        "i kommungruppen. Skillnaden är statistiskt säkerställd."
+    )
+    assert "inte statistiskt säkerställd" in guidance.sentence(template, comparison(p_value=0.2))
+    assert guidance.sentence(template, comparison(unit_total=6)) == (
+        "I Karlstad är antalet för litet för att jämföra."
+    )
+    assert "för litet" in guidance.sentence(template, comparison(share=None))
+
+
+def test_percent_is_written_the_swedish_way() -> None:
+    assert guidance.percent(0.452) == "45\u00a0%"
+    assert guidance.percent(0.045) == "4,5\u00a0%"

@@ -1,0 +1,123 @@
+"""`nuso tables` as analysts and municipal managers meet it: the files, their levels and
+columns, figures that agree with the exported records, and disclosure control."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import fastexcel
+import polars as pl
+import pytest
+
+from nuso.audit.models import AuditEntry
+from nuso.core.synth.referral_exports import write_referral_exports
+
+SPEC_COLUMNS = ["tabell", "niva", "enhet", "period"]
+RESULT = ["antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "p_varde", "signifikant",
+          "undertryckt"]  # fmt: skip
+
+
+@pytest.fixture
+def imported(nuso, tmp_path):
+    nuso("init")
+    result = write_referral_exports(tmp_path / "syntes", seed=5, unit_count=10, rows=4000)
+    outcome = nuso("import", str(result.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2023")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out
+    nuso("export", "--study", "aktualiseringar", "--output", str(tmp_path / "rader.csv"))
+    return nuso, pl.read_csv(tmp_path / "rader.csv", infer_schema_length=0)
+
+
+def tables(nuso, tmp_path, *args: str, name: str = "ut.csv") -> pl.DataFrame:
+    result = nuso("tables", "--study", "aktualiseringar", "--output", str(tmp_path / name), *args)
+    assert result.exit_code == 0, result.err
+    codes = dict.fromkeys(("enhet", "jamforelse", "period", "alder"), pl.String)
+    return pl.read_csv(tmp_path / name, infer_schema_length=None, schema_overrides=codes)
+
+
+def test_national_tables_have_every_level_and_agree_with_the_records(imported, tmp_path) -> None:
+    nuso, records = imported
+    frame = tables(nuso, tmp_path)
+    assert frame.columns[:4] == SPEC_COLUMNS
+    assert set(RESULT) <= set(frame.columns)
+    per_reason = frame.filter(pl.col("tabell") == "utredning_per_orsak")
+    assert set(per_reason["niva"]) == {"kommungrupp", "storleksgrupp", "lan", "riket"}
+    # the national figure, counted independently from the exported rows
+    known = records.filter(pl.col("atgardsgrupp").is_not_null())
+    nation = frame.filter(pl.col("tabell") == "utredning", pl.col("niva") == "riket").row(
+        0, named=True
+    )
+    assert nation["total"] == known.height
+    assert nation["antal"] == known.filter(pl.col("atgardsgrupp") == "utredning").height
+    violence = known.filter(pl.col("orsaker").str.split("|").list.contains("vald_mot_barn"))
+    row = per_reason.filter(pl.col("niva") == "riket", pl.col("orsaker") == "vald_mot_barn")
+    assert row["total"].item() == violence.height
+
+
+def test_a_municipality_gets_its_comparisons_with_guidance(imported, tmp_path) -> None:
+    nuso, records = imported
+    code = records["kommunkod"].value_counts(sort=True)["kommunkod"][0]
+    frame = tables(nuso, tmp_path, "--kommun", code)
+    mine = frame.filter(pl.col("tabell") == "utredning_per_orsak")
+    assert set(mine.filter(pl.col("jamforelse").is_null())["niva"]) == {"kommun", "lan", "riket"}
+    assert set(mine.filter(pl.col("jamforelse").is_not_null())["niva"]) <= {
+        "kommungrupp",
+        "storleksgrupp",
+        "riket",
+    }
+    assert set(frame.filter(pl.col("niva") == "kommun")["enhet"]) == {code}
+    sentences = frame.filter(pl.col("tabell") == "utredning", pl.col("niva") == "riket",
+                             pl.col("jamforelse") == code)["vagledning"]  # fmt: skip
+    assert sentences[0].startswith("I ")
+    assert "av aktualiseringarna till utredning, jämfört med" in sentences[0]
+
+
+def test_nothing_between_one_and_four_reaches_municipal_users(imported, tmp_path) -> None:
+    nuso, records = imported
+    for args in ([], ["--kommun", records["kommunkod"][0]]):
+        frame = tables(nuso, tmp_path, *args)
+        for column in ("antal", "total"):
+            assert not frame[column].drop_nulls().is_between(1, 4).any()
+        assert frame.filter(pl.col("undertryckt"))["andel"].is_null().all()
+
+
+def test_analysts_get_unsuppressed_tables_and_it_is_logged(imported, tmp_path) -> None:
+    nuso, _ = imported
+    frame = tables(nuso, tmp_path, "--unsuppressed")
+    assert "kommun" in set(frame["niva"])
+    assert frame["undertryckt"].sum() == 0
+    entry = AuditEntry.objects.filter(action="tables.write").latest("id")
+    assert entry.details["unsuppressed"] is True
+
+
+def test_excel_has_a_sheet_per_table_with_swedish_headings(imported, tmp_path) -> None:
+    nuso, _ = imported
+    result = nuso("tables", "--study", "aktualiseringar", "--output", str(tmp_path / "t.xlsx"))
+    assert result.exit_code == 0, result.err
+    book = fastexcel.read_excel(tmp_path / "t.xlsx")
+    assert "utredning_per_orsak" in book.sheet_names
+    sheet = book.load_sheet("utredning_per_orsak", header_row=1).to_polars()
+    assert {"Nivå", "Enhet", "Aktualiseringsorsaker", "Andel", "Undertryckt"} <= set(sheet.columns)
+    assert "Barnets psykiska hälsa" in set(sheet["Aktualiseringsorsaker"].cast(pl.String))
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as archive:
+        assert 'ySplit="2"' in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_json_lists_the_tables(imported, tmp_path) -> None:
+    nuso, _ = imported
+    nuso("tables", "--study", "aktualiseringar", "--output", str(tmp_path / "t.json"))
+    document = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    names = [table["namn"] for table in document["tabeller"]]
+    assert "utredning_per_orsak" in names
+    assert document["undertryckning"] == {"minsta_antal": 5}
+
+
+def test_unknown_study_and_unit_are_clear_errors(imported, tmp_path) -> None:
+    nuso, _ = imported
+    out = str(tmp_path / "x.csv")
+    result = nuso("tables", "--study", "okänd", "--output", out)
+    assert result.exit_code == 1
+    assert "Okänd delstudie 'okänd'" in result.err
+    result = nuso("tables", "--study", "aktualiseringar", "--kommun", "Karlstd", "--output", out)
+    assert "Menade du Karlstad" in result.err
