@@ -13,7 +13,7 @@ from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 from nuso.units.models import County, Unit
 
-EXPECTED_COMMANDS = {"demo", "init", "reference", "serve", "synth"}
+EXPECTED_COMMANDS = {"demo", "init", "reference", "serve", "synth", "tables"}
 
 
 def table_counts() -> dict[str, int]:
@@ -136,12 +136,17 @@ def test_init_does_not_undo_a_newer_reference_load(nuso, tmp_path) -> None:
     assert karlstad.size_band == "over_100k"
 
 
-def test_demo_reports_the_state(nuso) -> None:
-    result = nuso("demo")
-    assert result.exit_code == 0
+def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
+    result = nuso("demo", "--liten")
+    assert result.exit_code == 0, result.err
     assert "Kommuner" in result.out
     assert "290" in result.out
     assert "version 1" in result.out
+    assert "Poster           9\u00a0000" in result.out
+    assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
+    assert "Andel utredningar med biståndsbeslutad insats" in result.out
+    again = nuso("demo", "--liten")  # a second run imports nothing more
+    assert "Poster           9\u00a0000" in again.out
 
 
 def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:

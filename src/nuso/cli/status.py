@@ -23,6 +23,6 @@ def render_status(console: Console, status: Status) -> None:
     table.add_row("Delstudier", ", ".join(status.studies) or "inga")
     version = f"version {status.codebook_version}" if status.codebook_version else "saknas"
     table.add_row("Kodbok", version)
-    table.add_row("Inlästa filer", str(status.batches))
-    table.add_row("Poster", str(status.records))
+    table.add_row("Inlästa filer", number(status.batches))
+    table.add_row("Poster", number(status.records))
     console.print(table)

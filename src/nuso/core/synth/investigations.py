@@ -493,12 +493,15 @@ class SurveyResult:
     units: int
 
 
-def write_investigation_survey(out_dir: Path, *, seed: int = 2023) -> SurveyResult:
-    """The survey export (coded values, one file), its facit and the true model."""
+def write_investigation_survey(
+    out_dir: Path, *, seed: int = 2023, rows_wanted: int | None = None
+) -> SurveyResult:
+    """The survey export (coded values, one file), its facit and the true model; with
+    `rows_wanted`, only the first that many investigations (a quick demo)."""
     rng = np.random.default_rng([seed, 101])
     children = draw_children(rng)
     model = intervention_model(children)
-    rows = survey_rows(rng, children, draw_outcomes(rng, children, model))
+    rows = survey_rows(rng, children, draw_outcomes(rng, children, model))[:rows_wanted]
     (out_dir / EXPORT_FOLDER).mkdir(parents=True, exist_ok=True)
     columns = list(rows[0])
     write_rows(out_dir / EXPORT_FOLDER / SURVEY_FILE, columns, rows)
@@ -527,8 +530,8 @@ def write_investigation_survey(out_dir: Path, *, seed: int = 2023) -> SurveyResu
         out_dir / EXPORT_FOLDER / SURVEY_FILE,
         out_dir / FACIT_FILE,
         out_dir / MODEL_FILE,
-        ROWS,
-        len(set(children.unit)),
+        len(rows),
+        len({row["kommunkod"] for row in rows}),
     )
 
 

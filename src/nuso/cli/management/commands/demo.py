@@ -2,21 +2,60 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management.base import CommandParser
+from rich.progress import Progress
+
 from nuso.cli.base import NusoCommand
 
 
 class Command(NusoCommand):
-    help = "Visar NUSO på den inbyggda databasen: skapar den vid behov och visar läget."
+    help = (
+        "Visar NUSO med data: skapar databasen vid behov, genererar och läser in de syntetiska "
+        "nationella mängderna första gången och visar nationella nyckeltal."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--liten",
+            action="store_true",
+            help="En liten syntetisk mängd (10 enheter) i stället för den nationella: snabbt.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
+        from nuso.analysis.key_figures import key_figures
         from nuso.bootstrap import initialise, status
         from nuso.cli.status import render_status
+        from nuso.demo import DEMO_STUDIES, has_data, studies_with_data
 
         initialise()
         console = self.console()
         console.print("[bold]NUSO[/bold] – nationell uppföljning av socialtjänstens omställning")
         console.print(f"Datakatalog: {settings.NUSO_DATA_DIR}")
+        for study in DEMO_STUDIES:
+            if not has_data(study.slug):
+                self._load(study, settings.NUSO_DATA_DIR, small=options["liten"])
         render_status(console, status())
+        for study in studies_with_data():
+            console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för riket")
+            for figure in key_figures(study):
+                console.print(f"  {figure.describe()}")
+        console.print("\nTabeller: nuso tables --study aktualiseringar --output tabeller.xlsx")
         console.print("Starta webbappen med: nuso serve")
+
+    def _load(self, study: Any, data_dir: Any, small: bool) -> None:
+        from nuso.demo import demo_folder, generate, import_demo_files
+
+        console = self.console()
+        with console.status(f"Skapar {study.description} …"):
+            files = generate(study, demo_folder(data_dir, study), small)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(f"Läser in {study.description}", total=len(files))
+            outcomes = import_demo_files(study, files, lambda _: progress.advance(task))
+        failed = [outcome for outcome in outcomes if outcome.failed]
+        for outcome in failed:
+            console.print(f"[red]{outcome.file}: {outcome.message}[/red]")
+        console.print(
+            f"Läste in {len(outcomes) - len(failed)} av {len(outcomes)} filer: {study.description}."
+        )
