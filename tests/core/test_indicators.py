@@ -422,3 +422,4 @@ def test_guidance_claims_significance_only_when_the_test_supports_it() -> None:
 def test_percent_is_written_the_swedish_way() -> None:
     assert guidance.percent(0.452) == "45\u00a0%"
     assert guidance.percent(0.045) == "4,5\u00a0%"
+    assert guidance.percent(0.5163, 1) == "51,6\u00a0%"

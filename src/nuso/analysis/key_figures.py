@@ -27,8 +27,9 @@ class KeyFigure:
         if self.share is None or self.low is None or self.high is None:
             return f"{self.label} ({self.period}): undertryckt"
         count = f"{self.count:,} av {self.total:,}".replace(",", "\u00a0")
-        interval = f"{percent(self.low).split()[0]}–{percent(self.high)}"
-        return f"{self.label} ({self.period}): {percent(self.share)} (95 % KI {interval}; {count})"
+        interval = f"{percent(self.low, 1).split()[0]}–{percent(self.high, 1)}"
+        share = percent(self.share, 1)
+        return f"{self.label} ({self.period}): {share} (95 % KI {interval}; {count})"
 
 
 def key_figures(study: Study) -> list[KeyFigure]:

@@ -24,11 +24,12 @@ class Comparison:
     subject: dict[str, str]  # labels of the cell's dimensions, by dimension name
 
 
-def percent(share: float) -> str:
-    """Swedish percent: "45 %", "4,5 %" below ten."""
+def percent(share: float, decimals: int | None = None) -> str:
+    """Swedish percent: "45 %", "4,5 %" below ten, or with the decimals asked for."""
     value = share * 100
-    text = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}".replace(".", ",")
-    return f"{text}\u00a0%"
+    if decimals is None:
+        decimals = 0 if value >= 10 or value == 0 else 1
+    return f"{value:.{decimals}f}".replace(".", ",") + "\u00a0%"
 
 
 def lower_first(label: str) -> str:

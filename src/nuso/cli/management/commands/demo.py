@@ -33,9 +33,9 @@ class Command(NusoCommand):
         console = self.console()
         console.print("[bold]NUSO[/bold] – nationell uppföljning av socialtjänstens omställning")
         console.print(f"Datakatalog: {settings.NUSO_DATA_DIR}")
-        for study in DEMO_STUDIES:
-            if not has_data(study.slug):
-                self._load(study, settings.NUSO_DATA_DIR, small=options["liten"])
+        for demo_study in DEMO_STUDIES:
+            if not has_data(demo_study.slug):
+                self._load(demo_study, settings.NUSO_DATA_DIR, small=options["liten"])
         render_status(console, status())
         for study in studies_with_data():
             console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för riket")
