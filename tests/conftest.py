@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,22 @@ def nuso_process(tmp_path: Path):
 
     run.data_dir = data_dir  # type: ignore[attr-defined]
     return run
+
+
+def log_in_with_code(client: Any, user: Any, password: str) -> Any:
+    """The two-step login as a user does it: password, then the current TOTP code of the
+    user's authenticator (created here when the user has none)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="default", confirmed=True
+    )
+    step = {"login_view-current_step": "auth", "auth-username": user.get_username()}
+    first = client.post("/account/login/", {**step, "auth-password": password})
+    assert first.status_code == 200, first.status_code
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    second = client.post("/account/login/", {"login_view-current_step": "token",
+                         "token-otp_token": f"{code:06d}"})  # fmt: skip
+    assert second.status_code == 302, second.content.decode()[:2000]
+    return client

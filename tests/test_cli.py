@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+from django.conf import settings
 
 from nuso.audit.models import AuditEntry
 from nuso.cli.main import command_names
@@ -137,7 +139,7 @@ def test_init_does_not_undo_a_newer_reference_load(nuso, tmp_path) -> None:
 
 
 def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
-    result = nuso("demo", "--liten")
+    result = nuso("demo", "--liten", "--no-serve")
     assert result.exit_code == 0, result.err
     assert "Kommuner" in result.out
     assert "290" in result.out
@@ -145,8 +147,13 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert "Poster           9\u00a0000" in result.out
     assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
     assert "Andel utredningar med biståndsbeslutad insats" in result.out
-    again = nuso("demo", "--liten")  # a second run imports nothing more
+    again = nuso("demo", "--liten", "--no-serve")  # a second run imports nothing more
     assert "Poster           9\u00a0000" in again.out
+    accounts = json.loads((settings.NUSO_DATA_DIR / "demo-users.json").read_text("utf-8"))
+    assert {a["role"] for a in accounts} == {"kommun", "analytiker", "administrator"}
+    assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}
+    assert accounts[0]["password"] in result.out
+    assert again.out.count(accounts[0]["password"]) == 1  # the same accounts again
 
 
 def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:

@@ -14,6 +14,8 @@ from nuso.audit.models import AuditEntry
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, Record, ReviewItem
 
+from .conftest import log_in_with_code
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 IMPORT = ("--study", "aktualiseringar", "--period", "2023")
 
@@ -221,7 +223,10 @@ def test_analysts_decide_in_the_web_admin_too(
     analyst = django_user_model.objects.create_superuser(
         "analytiker", "a@example.se", "lösenord-som-är-långt"
     )
-    client.force_login(analyst)
+    client.force_login(analyst)  # a password session alone does not open the workspace
+    assert client.get("/admin/intake/reviewitem/").status_code == 302
+    client.logout()
+    log_in_with_code(client, analyst, "lösenord-som-är-långt")
     response = client.post(
         "/admin/intake/reviewitem/",
         {"action": "accept_first_suggestion", "_selected_action": [item.pk]},

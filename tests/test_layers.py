@@ -24,3 +24,32 @@ def test_core_imports_no_django() -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     module_count = int(completed.stdout.split()[0])
     assert module_count >= 5  # the probe really walked the package
+
+
+def test_only_the_scope_reaches_records_in_the_portal() -> None:
+    """Portal views get row-level data through nuso.portal.access.Scope only: no other portal
+    module imports the record or batch models (type-only imports excepted)."""
+    import ast
+    from pathlib import Path
+
+    import nuso.portal
+
+    folder = Path(nuso.portal.__path__[0])
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "access.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = {
+            id(node)
+            for guard in ast.walk(tree)
+            if isinstance(guard, ast.If) and "TYPE_CHECKING" in ast.unparse(guard.test)
+            for node in ast.walk(guard)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and id(node) not in type_only:
+                names = {alias.name for alias in node.names}
+                if node.module == "nuso.intake.models" and names & {"Record", "ImportBatch"}:
+                    offenders.append(path.name)
+    assert offenders == []
+    assert (folder / "views.py").exists()

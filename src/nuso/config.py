@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("NUSO_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR."),
     Setting(
+        "NUSO_HTTPS",
+        "false",
+        "true when the portal is served over HTTPS (behind a proxy that sets "
+        "X-Forwarded-Proto): secure cookies, HSTS and redirects to HTTPS. Always true on a server.",
+    ),
+    Setting(
         "NUSO_MIN_CELL_COUNT",
         "5",
         "Disclosure control: the smallest count shown to municipal users; counts from 1 to "
@@ -95,6 +101,7 @@ class Config:
     allowed_hosts: tuple[str, ...]
     log_level: str
     min_cell_count: int
+    https: bool
 
     @property
     def embedded(self) -> bool:
@@ -260,6 +267,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=parse(env, "NUSO_ALLOWED_HOSTS", parse_hosts),
         log_level=parse(env, "NUSO_LOG_LEVEL", parse_log_level),
         min_cell_count=parse(env, "NUSO_MIN_CELL_COUNT", parse_min_cell_count),
+        https=parse(env, "NUSO_HTTPS", parse_bool),
     )
 
 

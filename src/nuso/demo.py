@@ -4,16 +4,24 @@ as a municipality's files are imported, and reports national key figures."""
 
 from __future__ import annotations
 
+import base64
+import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.models import Permission
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nuso.accounts.models import User
 from nuso.audit.services import Actor
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, Record
 from nuso.intake.services import FileOutcome, files_in, import_paths
 from nuso.studies.models import Study
+from nuso.units.models import Unit
 
 SMALL_REFERRALS = {"unit_count": 10, "rows": 6_000}
 SMALL_SURVEY_ROWS = 3_000
@@ -71,3 +79,65 @@ def count_files(files: list[Path]) -> int:
 
 def studies_with_data() -> list[Study]:
     return [study for study in Study.objects.order_by("number") if has_data(study.slug)]
+
+
+# --- demo accounts ---------------------------------------------------------------------------
+
+DEMO_USERS_FILE = "demo-users.json"
+DEMO_UNIT_PREFERENCE = ("1780", "1880", "0380")  # Karlstad, Örebro, Uppsala: whichever has data
+
+
+def demo_users(data_dir: Path) -> list[dict[str, object]]:
+    """One account per role, each with a confirmed TOTP device; written (owner-only) to
+    `demo-users.json` as a list of {username, password, totp_secret, role, units}. The same
+    accounts are reused on later runs."""
+    path = data_dir / DEMO_USERS_FILE
+    if path.exists():
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if all(User.objects.filter(username=item["username"]).exists() for item in saved):
+            return list(saved)
+    unit = _demo_unit()
+    accounts = [
+        _account("kommun", User.Role.MUNICIPAL, [unit] if unit else []),
+        _account("analytiker", User.Role.ANALYST, []),
+        _account("admin", User.Role.ADMINISTRATOR, []),
+    ]
+    path.write_text(json.dumps(accounts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return accounts
+
+
+def _demo_unit() -> Unit | None:
+    with_data = Unit.objects.filter(records__batch__status=ImportBatch.Status.IMPORTED).distinct()
+    for code in DEMO_UNIT_PREFERENCE:
+        if with_data.filter(code=code).exists():
+            return with_data.get(code=code)
+    return with_data.order_by("code").first()
+
+
+def _account(name: str, role: str, units: list[Unit]) -> dict[str, object]:
+    password = secrets.token_urlsafe(12)
+    user, _ = User.objects.get_or_create(username=f"demo-{name}")
+    user.role = role
+    user.is_staff = role != User.Role.MUNICIPAL  # analysts work in the admin workspace
+    user.is_superuser = role == User.Role.ADMINISTRATOR
+    user.set_password(password)
+    user.save()
+    user.units.set(units)
+    if role == User.Role.ANALYST:
+        user.user_permissions.set(analyst_permissions())
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    secret = base64.b32encode(bytes.fromhex(device.key)).decode()
+    return {"username": user.username, "password": password, "totp_secret": secret,
+            "role": role, "units": [u.code for u in units]}  # fmt: skip
+
+
+def analyst_permissions() -> list[Permission]:
+    """Analysts see and work imports, records and the review queue, and see units and studies."""
+    return list(
+        Permission.objects.filter(
+            content_type__app_label__in=("intake", "studies", "units", "audit"),
+            codename__regex=r"^(view|change)_",
+        )
+    )

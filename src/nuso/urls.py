@@ -1,10 +1,21 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+from two_factor.admin import AdminSiteOTPRequired
+from two_factor.urls import urlpatterns as two_factor_urls
 
 from nuso.web import views
+
+# The admin (analysts' and administrators' workspace) asks for a verified one-time code too.
+admin.site.__class__ = AdminSiteOTPRequired
+admin.site.site_header = "NUSO – administration"
+admin.site.site_title = "NUSO"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),
+    path("", include(two_factor_urls)),
+    path("konto/logga-ut/", LogoutView.as_view(), name="logout"),
+    path("portal/", include("nuso.portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,8 @@ from nuso.cli.base import NusoCommand
 class Command(NusoCommand):
     help = (
         "Visar NUSO med data: skapar databasen vid behov, genererar och läser in de syntetiska "
-        "nationella mängderna första gången och visar nationella nyckeltal."
+        "nationella mängderna första gången, visar nationella nyckeltal, skapar ett "
+        "demokonto per roll och startar portalen."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,6 +21,10 @@ class Command(NusoCommand):
             action="store_true",
             help="En liten syntetisk mängd (10 enheter) i stället för den nationella: snabbt.",
         )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Förbered allt men starta inte portalen."
+        )
+        parser.add_argument("--port", type=int, default=8000, help="Portalens port (8000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -42,7 +47,29 @@ class Command(NusoCommand):
             for figure in key_figures(study):
                 console.print(f"  {figure.describe()}")
         console.print("\nTabeller: nuso tables --study aktualiseringar --output tabeller.xlsx")
-        console.print("Starta webbappen med: nuso serve")
+        self._accounts(settings.NUSO_DATA_DIR, options["port"])
+        if options["no_serve"]:
+            console.print(f"Starta portalen med: nuso serve --port {options['port']}")
+            return
+        from django.core.management import call_command
+
+        call_command("serve", port=options["port"])
+
+    def _accounts(self, data_dir: Any, port: int) -> None:
+        from nuso.demo import DEMO_USERS_FILE, demo_users
+
+        console = self.console()
+        console.print("\n[bold]Demokonton[/bold] (engångskoden: lägg in TOTP-hemligheten i en "
+                      "autentiseringsapp)")  # fmt: skip
+        for account in demo_users(data_dir):
+            units = ", ".join(account["units"]) or "alla enheter"  # type: ignore[arg-type]
+            console.print(
+                f"  {account['username']}  lösenord {account['password']}  TOTP "
+                f"{account['totp_secret']}  ({account['role']}; {units})",
+                overflow="fold",
+            )
+        console.print(f"Sparade i {data_dir / DEMO_USERS_FILE}. Logga in på "
+                      f"http://127.0.0.1:{port}/account/login/")  # fmt: skip
 
     def _load(self, study: Any, data_dir: Any, small: bool) -> None:
         from nuso.demo import demo_folder, generate, import_demo_files

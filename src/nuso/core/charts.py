@@ -1,0 +1,111 @@
+"""Vega-Lite specs of the portal's and the reports' charts: one spec, rendered to SVG for the
+web page and to PNG for slides (vl-convert)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+COLOURS = ["#1f4e79", "#c55a11", "#6b6b6b"]  # unit, comparison group, nation: AA contrast on white
+
+
+def comparison_bars(
+    points: list[dict[str, Any]], category_title: str, series: list[str], title: str
+) -> dict[str, Any]:
+    """Horizontal bars of shares with 95 % intervals, the unit and its references side by
+    side per category. `points`: {kategori, serie, andel, ki_lag, ki_hog}; suppressed cells
+    are left out (the table beside the chart says so)."""
+    encoding_y = {"field": "kategori", "type": "nominal", "title": category_title, "sort": None}
+    offset = {"field": "serie", "type": "nominal", "sort": series}
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 520,
+        "height": {"step": 14},
+        "data": {"values": points},
+        "encoding": {"y": encoding_y, "yOffset": offset},
+        "layer": [
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": {
+                        "field": "andel",
+                        "type": "quantitative",
+                        "title": "Andel",
+                        "axis": {"format": ".0%"},
+                        "scale": {"domain": [0, 1]},
+                    },
+                    "color": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "title": None,
+                        "sort": series,
+                        "scale": {"range": COLOURS[: len(series)]},
+                        "legend": {"orient": "bottom"},
+                    },
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#000000"},
+                "encoding": {
+                    "x": {"field": "ki_lag", "type": "quantitative"},
+                    "x2": {"field": "ki_hog"},
+                },
+            },
+        ],
+        "config": {"font": "sans-serif", "view": {"stroke": None}},
+    }
+
+
+def funnel_plot(points: list[dict[str, Any]], nation: float, title: str) -> dict[str, Any]:
+    """Each unit's share against its number of records, with the nation's share and 95 %
+    control limits: a unit outside the funnel differs more than chance explains."""
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": 560,
+        "height": 320,
+        "layer": [
+            {
+                "data": {"values": points},
+                "mark": {"type": "point", "filled": True, "color": COLOURS[0]},
+                "encoding": {
+                    "x": {
+                        "field": "total",
+                        "type": "quantitative",
+                        "title": "Antal",
+                        "scale": {"type": "log"},
+                    },
+                    "y": {
+                        "field": "andel",
+                        "type": "quantitative",
+                        "title": "Andel",
+                        "axis": {"format": ".0%"},
+                    },
+                },
+            },
+            {
+                "data": {"values": _limits(nation, points)},
+                "mark": {"type": "line", "color": COLOURS[2], "strokeDash": [4, 3]},
+                "encoding": {
+                    "x": {"field": "total", "type": "quantitative"},
+                    "y": {"field": "grans", "type": "quantitative"},
+                    "detail": {"field": "sida", "type": "nominal"},
+                },
+            },
+        ],
+    }
+
+
+def _limits(nation: float, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    totals = [p["total"] for p in points if p.get("total")]
+    if not totals:
+        return []
+    low, high = max(min(totals), 5), max(totals)
+    steps = [low * (high / low) ** (i / 40) for i in range(41)]
+    half = [1.96 * (nation * (1 - nation) / n) ** 0.5 for n in steps]
+    return [
+        {"total": n, "grans": max(0.0, min(1.0, nation + sign * h)), "sida": side}
+        for n, h in zip(steps, half, strict=True)
+        for sign, side in ((-1, "lag"), (1, "hog"))
+    ]

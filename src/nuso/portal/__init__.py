@@ -1,0 +1,1 @@
+"""The portal: municipal dashboards, the analysts' national view, downloads."""

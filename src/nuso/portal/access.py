@@ -1,0 +1,86 @@
+"""What a user may see, enforced in one place: every portal view reaches data only through a
+`Scope`, built from the logged-in, OTP-verified user. A unit outside the scope is a 404 (its
+existence is not confirmed); row-level data and unsuppressed figures of other units are never
+handed out to municipal users. A test checks that portal views import no models directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from nuso.accounts.models import User
+from nuso.analysis.service import study_tables
+from nuso.core.indicators.engine import Results
+from nuso.intake.models import ImportBatch, Record
+from nuso.studies.models import Study
+from nuso.units.models import Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: User
+
+    @classmethod
+    def of(cls, user: Any) -> Scope:
+        if not (user.is_authenticated and user.is_verified()):
+            raise PermissionDenied("Logga in med tvåstegsverifiering.")
+        return cls(user)
+
+    @property
+    def is_analyst(self) -> bool:
+        return self.user.sees_all_units
+
+    def units(self) -> QuerySet[Unit]:
+        units = Unit.objects.filter(active=True)
+        return units if self.is_analyst else units.filter(users=self.user)
+
+    def unit(self, code: str) -> Unit:
+        unit = self.units().filter(code=code).first()
+        if unit is None:
+            raise Http404("Enheten finns inte eller hör inte till dig.")
+        return unit
+
+    def study(self, slug: str) -> Study:
+        study = Study.objects.filter(slug=slug).first()
+        if study is None:
+            raise Http404("Delstudien finns inte.")
+        return study
+
+    def studies_with_data(self, unit: Unit) -> list[Study]:
+        slugs = set(
+            Record.objects.filter(unit=unit, batch__status=ImportBatch.Status.IMPORTED)
+            .values_list("study__slug", flat=True)
+            .distinct()
+        )
+        return [s for s in Study.objects.order_by("number") if s.slug in slugs]
+
+    def unit_tables(
+        self, study: Study, unit: Unit, period: str | None
+    ) -> tuple[Results, dict[str, pl.DataFrame]]:
+        """A unit's tables and comparisons, disclosure-controlled (the unit is checked)."""
+        self.unit(unit.code)
+        results = study_tables(study, period)
+        return results, results.for_unit(unit.code)
+
+    def national_tables(
+        self, study: Study, period: str | None
+    ) -> tuple[Results, dict[str, pl.DataFrame]]:
+        """Every unit side by side, unsuppressed: analysts only."""
+        if not self.is_analyst:
+            raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
+        results = study_tables(study, period, unsuppressed=True)
+        return results, results.tables
+
+    def records(self, study: Study, unit: Unit | None) -> QuerySet[Record]:
+        """Row-level records: of one unit in the scope, or (analysts) of every unit."""
+        records = Record.objects.filter(study=study, batch__status=ImportBatch.Status.IMPORTED)
+        if unit is None:
+            if not self.is_analyst:
+                raise PermissionDenied("Radnivådata för alla enheter är för analytiker.")
+            return records
+        return records.filter(unit=self.unit(unit.code))

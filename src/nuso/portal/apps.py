@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "nuso.portal"
+    verbose_name = "Portalen"
+
+    def ready(self) -> None:
+        from nuso.portal import signals  # noqa: F401  (registers the login audit)

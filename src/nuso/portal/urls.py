@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+
+from nuso.portal import views, workspace
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("enhet/<str:code>/<slug:study>/", views.dashboard, name="dashboard"),
+    path("enhet/<str:code>/<slug:study>/diagram/<slug:table>.svg", views.chart, name="chart"),
+    re_path(
+        r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/tabeller\.(?P<format_>xlsx|csv)$",
+        views.download_tables,
+        name="download_tables",
+    ),
+    re_path(
+        r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
+        views.download_rows,
+        name="download_rows",
+    ),
+    path("riket/<slug:study>/", views.national, name="national"),
+    path("arbetsyta/las-in/", workspace.upload, name="upload"),
+    path("arbetsyta/granska/", workspace.review, name="review"),
+    path("riket/<slug:study>/tratt.svg", views.national_chart, name="national_chart"),
+    re_path(
+        r"^riket/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
+        views.download_all_rows,
+        name="download_all_rows",
+    ),
+]

@@ -1,0 +1,97 @@
+"""The analysts' workspace in the portal: upload municipal files (the same engine as `nuso
+import`) and see the report; work the review queue with one-click decisions that
+re-harmonise at once. Users and units are managed in the (OTP-protected) admin."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from nuso.audit.services import Actor
+from nuso.intake.models import ReviewItem
+from nuso.intake.review import ReviewDecisionError, decide
+from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
+from nuso.portal.access import Scope
+from nuso.portal.verification import login_required, verified
+from nuso.studies.models import Study
+
+MAX_FILES = 200
+
+
+def _analyst(request: HttpRequest) -> Scope:
+    scope = Scope.of(request.user)
+    if not scope.is_analyst:
+        raise PermissionDenied("Arbetsytan är för analytiker.")
+    return scope
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@verified
+def upload(request: HttpRequest) -> HttpResponse:
+    _analyst(request)
+    studies = Study.objects.order_by("number")
+    context: dict[str, object] = {"studies": studies, "outcomes": None}
+    if request.method == "POST":
+        files = request.FILES.getlist("filer")[:MAX_FILES]
+        study, period = request.POST.get("delstudie", ""), request.POST.get("period", "").strip()
+        unit_hint = request.POST.get("kommun", "").strip() or None
+        if not files or not period:
+            messages.error(request, "Välj minst en fil och ange perioden.")
+        else:
+            context["outcomes"] = _import(files, study, period, unit_hint, request)
+    return render(request, "portal/upload.html", context)
+
+
+def _import(
+    files: list[UploadedFile], study: str, period: str, unit_hint: str | None,
+    request: HttpRequest,
+) -> list[FileOutcome]:  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in files:
+            path = Path(folder) / Path(upload.name or "fil").name  # the name can name the unit
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            paths.append(path)
+        try:
+            return import_paths(paths, study_slug=study, period=period, unit_hint=unit_hint,
+                                actor=Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
+        except ImportRefusedError as error:
+            messages.error(request, str(error))
+            return []
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@verified
+def review(request: HttpRequest) -> HttpResponse:
+    _analyst(request)
+    if request.method == "POST":
+        item = ReviewItem.objects.filter(pk=request.POST.get("post", "0"), status="pending").first()
+        if item is not None:
+            code = request.POST.get("kod", "")
+            try:
+                decide(item.study, item.variable, item.raw_example, code,
+                       Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
+                messages.success(
+                    request,
+                    f"{item.raw_example!r} → {code or 'okänt'}; posterna är omharmoniserade.",
+                )
+            except ReviewDecisionError as error:
+                messages.error(request, str(error))
+        return redirect("portal:review")
+    items = (
+        ReviewItem.objects.filter(status="pending")
+        .select_related("study")
+        .order_by("-occurrences")[:200]
+    )
+    return render(request, "portal/review.html", {"items": items})
