@@ -183,3 +183,18 @@ def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_p
     item.refresh_from_db()
     assert item.status == "decided"
     assert AuditEntry.objects.filter(action="review.decide", actor=analyst).exists()
+
+
+def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, client) -> None:
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    page = client.get(base + "?urval=kon:flicka", headers={"X-Del": "1"}).content.decode()
+    assert "Urval: Kön: Flicka" in page
+    assert "<html" not in page  # only the results part, for the in-place update
+    assert "Aktualiseringsorsaker (Kön: Flicka)" in page
+    chart = client.get(base + "diagram/orsaker.svg?urval=aldersgrupp:15-17")
+    assert chart.status_code == 200
+    assert chart["Content-Type"] == "image/svg+xml"
+    ignored = client.get(base + "?urval=kon:okänd").content.decode()  # not a category
+    assert "Urval:" not in ignored

@@ -52,6 +52,22 @@ TABLES = parse_tables(
             "dimensions": ["orsaker"],
             "outcome": {"variable": "atgardsgrupp", "values": ["utredning"]},
         },
+        # filtered views by sex, as the portal's filter shows them
+        {
+            "name": "orsaker_kon",
+            "kind": "distribution",
+            "dimensions": ["orsaker", "kon"],
+            "within": "kon",
+            "view_of": "orsaker",
+        },
+        {
+            "name": "utredning_per_orsak_kon",
+            "kind": "share",
+            "dimensions": ["orsaker", "kon"],
+            "outcome": {"variable": "atgardsgrupp", "values": ["utredning"]},
+            "within": "kon",
+            "view_of": "utredning_per_orsak",
+        },
     ],
     {"kon": "category", "orsaker": "categories", "atgardsgrupp": "category", "alder": "integer"},
     "test",
@@ -162,6 +178,15 @@ def test_shares_match_a_direct_count_at_every_level(records, plain) -> None:
             assert (row["antal"], row["total"]) == (yes[category], known[category]), row
 
 
+def test_a_filtered_distribution_counts_within_the_filter(records, plain) -> None:
+    rows = plain.tables["orsaker_kon"].filter(pl.col("niva") == "riket", pl.col("kon") == "pojke",
+                                              pl.col("jamforelse").is_null())  # fmt: skip
+    boys = [r for r in records if r["values"]["kon"] == "pojke"]
+    counted = Counter(r for record in boys for r in (record["values"]["orsaker"] or [MISSING]))
+    assert {row["orsaker"]: row["antal"] for row in rows.iter_rows(named=True)} == counted
+    assert set(rows["total"]) == {len(boys)}
+
+
 def test_a_multi_valued_distribution_counts_each_reason(records, plain) -> None:
     rows = plain.tables["orsaker"].filter(pl.col("niva") == "riket", pl.col("jamforelse").is_null())
     counted = Counter(r for record in records for r in (record["values"]["orsaker"] or [MISSING]))
@@ -258,20 +283,22 @@ def quantities(
     found: dict[Any, tuple[int, bool]] = {}
     for row in rows.iter_rows(named=True):
         definition = tables[row["tabell"]]
-        dimension = definition.dimensions[0] if definition.dimensions else None
+        dimensions = definition.dimensions
         if row["niva"] in ("kommungrupp", "storleksgrupp") and row["jamforelse"]:
             area = (row["niva"], row["enhet"], "utan", row["jamforelse"])
         elif (
             row["niva"] == "kommun" or row["jamforelse"] is None or row["niva"] in ("riket", "lan")
         ):
             area = (row["niva"], row["enhet"])
-        condition = ((dimension, row[dimension]),) if dimension else ()
-        if dimension and row[dimension] == "samtliga":
+        condition = tuple(sorted((d, row[d]) for d in dimensions))
+        if any(row[d] == "samtliga" for d in dimensions):
             continue
         shown_antal, shown_total = row["antal_visad"], row["total_visad"]
         if definition.kind == "distribution":
             found[("antal", area, condition)] = (row["antal"], shown_antal)
-            found[("antal", area, ())] = (row["total"], shown_total)
+            # the total of a distribution within a filter is the filter's own count
+            kept = tuple(c for c in condition if c[0] == definition.within)
+            found[("antal", area, kept)] = (row["total"], shown_total)
         else:
             found[("ja", area, condition)] = (row["antal"], shown_antal)
             found[("kand", area, condition)] = (row["total"], shown_total)
@@ -297,11 +324,12 @@ def equations(found: dict[Any, tuple[int, bool]]) -> list[tuple[Any, list[Any]]]
             )
     for kind in ("antal", "ja", "kand", "nej"):
         for area in {key[1] for key in found}:
-            parts = [
-                k for k in found if k[0] == kind and k[1] == area and k[2] and k[2][0][0] == "kon"
-            ]
-            if parts:
-                result.append(((kind, area, ()), parts))
+            by_margin: dict[Any, list[Any]] = {}
+            for key in found:
+                if key[0] == kind and key[1] == area and any(c[0] == "kon" for c in key[2]):
+                    margin = tuple(c for c in key[2] if c[0] != "kon")
+                    by_margin.setdefault((kind, area, margin), []).append(key)
+            result += list(by_margin.items())
             for condition in {k[2] for k in found if k[0] == kind and k[1] == area}:
                 if len(area) == 4:  # the rest of a group: group = unit + rest
                     whole = (kind, area[:2], condition)

@@ -75,3 +75,30 @@ def test_chi_square_matches_scipy_and_ignores_empty_categories() -> None:
     reference = stats.chi2_contingency([[30, 10, 5], [200, 150, 80]], correction=False).pvalue
     assert chi_square_p(unit, group) == pytest.approx(reference)
     assert math.isnan(chi_square_p([0, 0], [5, 5]))
+
+
+small_tables = st.tuples(
+    st.integers(0, 40), st.integers(1, 40), st.integers(0, 400), st.integers(1, 400)
+).filter(lambda t: t[0] <= t[1] and t[2] <= t[3])
+
+
+@given(small_tables)
+@settings(max_examples=300)
+def test_fishers_exact_test_matches_scipy(table: tuple[int, int, int, int]) -> None:
+    from nuso.core.statistics import fisher_p
+
+    k1, n1, k2, n2 = table
+    reference = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue
+    assert fisher_p(k1, n1, k2, n2) == pytest.approx(reference, rel=1e-9, abs=1e-14)
+
+
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 3000)), min_size=2, max_size=12))
+def test_chi_square_matches_scipy_on_any_table(columns: list[tuple[int, int]]) -> None:
+    unit, group = [c[0] for c in columns], [c[1] for c in columns]
+    table = np.array([unit, group], dtype=float)
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2 or (table.sum(axis=1) == 0).any():
+        assert math.isnan(chi_square_p(unit, group))
+        return
+    reference = stats.chi2_contingency(table, correction=False).pvalue
+    assert chi_square_p(unit, group) == pytest.approx(reference, rel=1e-9, abs=1e-15)

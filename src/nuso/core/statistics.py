@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
+from scipy.special import gammaln
 
 Z_95 = 1.959963984540054
 MIN_EXPECTED = 5  # below this expected count, the normal approximation is not trusted
@@ -48,9 +49,28 @@ def two_proportion_p(k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLike)
 
 
 def fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
-    """Two-sided p-value of Fisher's exact test of the 2×2 table."""
-    table = [[k1, n1 - k1], [k2, n2 - k2]]
-    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    """Two-sided p-value of Fisher's exact test of the 2×2 table, as SciPy's `fisher_exact`
+    computes it (tables no more probable than the observed one, with the same relative
+    tolerance), from the hypergeometric distribution in log space: a few microseconds
+    instead of SciPy's milliseconds, which matters over tens of thousands of cells."""
+    total, successes = n1 + n2, k1 + k2
+    low, high = max(0, successes - n2), min(n1, successes)
+    support = np.arange(low, high + 1)
+    log_pmf = (
+        _log_choose(successes, support)
+        + _log_choose(total - successes, n1 - support)
+        - _log_choose(total, n1)
+    )
+    observed = log_pmf[k1 - low]
+    tolerance = np.log1p(1e-7)
+    p = float(np.exp(log_pmf[log_pmf <= observed + tolerance]).sum())
+    return min(p, 1.0)
+
+
+def _log_choose(n: ArrayLike, k: ArrayLike) -> Floats:
+    n_, k_ = np.asarray(n, dtype=float), np.asarray(k, dtype=float)
+    result: Floats = gammaln(n_ + 1) - gammaln(k_ + 1) - gammaln(n_ - k_ + 1)
+    return result
 
 
 def small_counts(k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLike) -> NDArray[np.bool_]:
@@ -77,15 +97,19 @@ def compare_shares(k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLike) -
 
 
 def chi_square_p(unit_counts: ArrayLike, reference_counts: ArrayLike) -> float:
-    """p-value of the chi-square test that a unit's distribution over categories equals its
-    reference group's; categories empty in both are left out. NaN when nothing to compare."""
+    """p-value of Pearson's chi-square test (no continuity correction, as SciPy's
+    `chi2_contingency(correction=False)`) that a unit's distribution over categories equals
+    its reference group's; categories empty in both are left out. NaN when nothing to
+    compare."""
     table = np.vstack(
         [np.asarray(unit_counts, dtype=float), np.asarray(reference_counts, dtype=float)]
     )
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2 or (table.sum(axis=1) == 0).any():
         return float("nan")
-    return float(stats.chi2_contingency(table, correction=False).pvalue)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    statistic = float(((table - expected) ** 2 / expected).sum())
+    return float(stats.chi2.sf(statistic, table.shape[1] - 1))
 
 
 def benjamini_hochberg(p_values: ArrayLike) -> Floats:

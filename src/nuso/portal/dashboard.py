@@ -70,27 +70,79 @@ class Section:
         return comparison_bars(points, self.heading, series, self.title)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """One filter of the dashboard: a dimension and its value ("kon", "flicka")."""
+
+    dimension: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str, options: dict[str, dict[str, str]]) -> Selection | None:
+        dimension, _, value = text.partition(":")
+        return cls(dimension, value) if value in options.get(dimension, {}) else None
+
+    @property
+    def text(self) -> str:
+        return f"{self.dimension}:{self.value}"
+
+
+def filter_options(results: Results) -> dict[str, dict[str, str]]:
+    """The dashboard's filters: the dimensions some table is a filtered view by, with their
+    categories' labels (from the study's definitions: no filter list in code)."""
+    dimensions = {t.within for t in results.definitions.values() if t.within and t.view_of}
+    return {d: dict(results.source.labels.get(d, {})) for d in sorted(dimensions)}
+
+
+def view_for(results: Results, table: TableDefinition, dimension: str) -> TableDefinition | None:
+    """The table's view filtered by `dimension`: one declared with view_of/within, or one of
+    the same kind and outcomes with the dimension added (utredning -> utredning_per_kon)."""
+    for other in results.definitions.values():
+        if other.view_of == table.name and other.within == dimension:
+            return other
+    for other in results.definitions.values():
+        if (other.kind, other.outcomes) == (table.kind, table.outcomes) and not other.view_of \
+                and other.dimensions == (*table.dimensions, dimension):  # fmt: skip
+            return other
+    return None
+
+
 def sections(
     results: Results, rows: dict[str, pl.DataFrame], unit: str, period: str, comparison: str,
-    only: str | None = None,
+    only: str | None = None, selection: Selection | None = None,
 ) -> list[Section]:  # fmt: skip
     found = []
-    for name, table in rows.items():
+    for name in rows:
         definition = results.definitions[name]
-        if not definition.compare or definition.kind == "logistic" or (only and name != only):
+        if not definition.compare or definition.kind == "logistic" or definition.view_of:
             continue
-        found.append(_section(results, definition, table.filter(pl.col("period") == period),
-                              unit, comparison))  # fmt: skip
+        if only and name != only:
+            continue
+        table, chosen = definition, rows[name].filter(pl.col("period") == period)
+        if selection is not None:
+            if selection.dimension in definition.dimensions:
+                chosen = chosen.filter(pl.col(selection.dimension) == selection.value)
+            else:
+                view = view_for(results, definition, selection.dimension)
+                if view is None:
+                    continue  # this table is not broken down by the filter
+                table = view
+                chosen = rows[view.name].filter(
+                    (pl.col("period") == period) & (pl.col(selection.dimension) == selection.value)
+                )
+        found.append(_section(results, definition, table, chosen, unit, comparison))
     return found
 
 
 def _section(
-    results: Results, definition: TableDefinition, rows: pl.DataFrame, unit: str, comparison: str
-) -> Section:
-    columns = definition.dimension_columns
+    results: Results, base: TableDefinition, definition: TableDefinition, rows: pl.DataFrame,
+    unit: str, comparison: str,
+) -> Section:  # fmt: skip
+    """A base table's section, from its own rows or those of its filtered view."""
+    columns = base.dimension_columns
     labels = {**results.source.labels, "steg": {o.name: o.label for o in definition.outcomes}}
-    heading = " – ".join(results.source.titles.get(c, c) for c in columns) or definition.title
-    section = Section(definition.name, definition.title, heading)
+    heading = " – ".join(results.source.titles.get(c, c) for c in columns) or base.title
+    section = Section(base.name, base.title, heading)
     level, compared_with = pl.col("niva"), pl.col("jamforelse")
     own = _by_key(rows.filter((level == "kommun") & (pl.col("enhet") == unit)), columns)
     reference = _by_key(rows.filter((level == comparison) & (compared_with == unit)), columns)

@@ -19,7 +19,13 @@ from nuso.analysis.output import write_tables
 from nuso.audit.services import Actor, log
 from nuso.core.indicators.engine import Results
 from nuso.portal.access import Scope
-from nuso.portal.dashboard import COMPARISONS, key_figure_trend, sections
+from nuso.portal.dashboard import (
+    COMPARISONS,
+    Selection,
+    filter_options,
+    key_figure_trend,
+    sections,
+)
 from nuso.portal.national import ranking
 from nuso.portal.rows import ROW_FORMATS, write_rows
 from nuso.portal.verification import login_required, verified
@@ -55,12 +61,22 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
     results, rows = scope.unit_tables(the_study, unit, None)
     periods = sorted(results.source.frame["period"].unique().to_list())
     period, comparison = _choices(request, periods)
+    options = filter_options(results)
+    selection = Selection.parse(request.GET.get("urval", ""), options)
     context = {
         "scope": scope, "unit": unit, "study": the_study, "periods": periods,
         "period": period, "comparison": comparison, "comparisons": COMPARISONS,
         "reference_name": COMPARISONS[comparison],
-        "sections": sections(results, rows, unit.code, period, comparison),
-        "trend": key_figure_trend(results, rows, unit.code),
+        "filters": [(results.source.titles.get(d, d), d, values) for d, values in options.items()],
+        "selection": selection, "selection_text": selection.text if selection else "",
+        "selection_label": _selection_label(results, selection),
+        "sections": results.memo(
+            ("sections", unit.code, period, comparison, selection),
+            lambda: sections(results, rows, unit.code, period, comparison, selection=selection),
+        ),
+        "trend": results.memo(
+            ("trend", unit.code), lambda: key_figure_trend(results, rows, unit.code)
+        ),
         "other_studies": scope.studies_with_data(unit),
         "query": request.GET.urlencode(),
     }  # fmt: skip
@@ -79,7 +95,8 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
     results, rows = scope.unit_tables(the_study, unit, None)
     periods = sorted(results.source.frame["period"].unique().to_list())
     period, comparison = _choices(request, periods)
-    found = sections(results, rows, unit.code, period, comparison, only=table)
+    selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
+    found = sections(results, rows, unit.code, period, comparison, only=table, selection=selection)
     if not found:
         return HttpResponse(status=404)
     spec = found[0].chart(unit.name, COMPARISONS[comparison])
@@ -168,6 +185,14 @@ def download_all_rows(request: HttpRequest, study: str, format_: str) -> FileRes
     log(Actor.of_user(request.user), "portal.download_rows", study=the_study.slug,  # type: ignore[arg-type]
         format=format_, rows=count, units="alla")  # fmt: skip
     return _file(path, f"nuso-{the_study.slug}-alla-rader.{format_}")
+
+
+def _selection_label(results: Results, selection: Selection | None) -> str:
+    if selection is None:
+        return ""
+    title = results.source.titles.get(selection.dimension, selection.dimension)
+    value = results.source.labels.get(selection.dimension, {}).get(selection.value, selection.value)
+    return f"{title}: {value}"
 
 
 def _first_share(results: Results) -> str:

@@ -74,12 +74,17 @@ def _distribution(
 ) -> pl.DataFrame:  # fmt: skip
     keys = ["enhet", "period", *table.dimensions]
     counts = prepared.group_by(keys).len("antal")
-    totals = frame.group_by("enhet", "period").len("total")
+    within = [table.within] if table.within else []
+    totals = (
+        (frame.with_columns(pl.col(within).fill_null(MISSING)) if within else frame)
+        .group_by("enhet", "period", *within)
+        .len("total")
+    )
     return (
         _grid(frame, table.dimensions, categories)
         .join(counts, on=keys, how="left")
-        .join(totals, on=["enhet", "period"], how="left")
-        .with_columns(pl.col("antal").fill_null(0), pl.lit(COUNT).alias("mangd"))
+        .join(totals, on=["enhet", "period", *within], how="left")
+        .with_columns(pl.col("antal", "total").fill_null(0), pl.lit(COUNT).alias("mangd"))
     )
 
 

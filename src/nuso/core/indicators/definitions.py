@@ -58,6 +58,8 @@ class TableDefinition:
     compare: bool = True
     sentence: str = ""  # guidance template; see nuso.core.indicators.guidance
     key_figure: str = ""  # a label when the table's national figure is a key figure
+    within: str | None = None  # shares within each value of this dimension (a filter)
+    view_of: str | None = None  # this table is `view_of` filtered by `within`
 
     @property
     def dimension_columns(self) -> tuple[str, ...]:
@@ -82,6 +84,10 @@ def parse_tables(specs: Any, variables: dict[str, str], source: str) -> tuple[Ta
     checker = _Checker(source, {**variables, **dict.fromkeys(UNIT_ATTRIBUTES, "category")})
     tables = tuple(_table(spec, checker) for spec in specs or ())
     names = [table.name for table in tables]
+    for table in tables:
+        if table.view_of and (table.view_of not in names or not table.within):
+            checker.problem(table.name, "view_of behöver en tabell i delstudien och within.",
+                            table.view_of)  # fmt: skip
     for name in {name for name in names if names.count(name) > 1}:
         checker.problem(name, "Tabellnamnet finns två gånger.")
     if checker.problems:
@@ -111,7 +117,20 @@ def _table(spec: dict[str, Any], checker: _Checker) -> TableDefinition:
         compare=bool(spec.get("compare", kind != "logistic")),
         sentence=str(spec.get("sentence", "")),
         key_figure=str(spec.get("key_figure", "")),
+        within=_within(spec, name, dimensions, checker),
+        view_of=None if spec.get("view_of") is None else str(spec["view_of"]),
     )
+
+
+def _within(
+    spec: dict[str, Any], table: str, dimensions: tuple[str, ...], checker: _Checker
+) -> str | None:
+    within = spec.get("within")
+    if within is None:
+        return None
+    if within not in dimensions or checker.variables.get(str(within)) == "categories":
+        checker.problem(table, "within måste vara en av tabellens envärda dimensioner.", within)
+    return str(within)
 
 
 def _outcomes(

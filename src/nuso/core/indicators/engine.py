@@ -10,7 +10,9 @@ reference level, enhet = its code) and names the compared unit in `jamforelse`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -51,6 +53,14 @@ class Results:
     suppression: Suppression | None
     source: StudyInput
     counties: dict[str, str] = field(default_factory=dict)  # unit -> county code
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A value derived from these results, made once (results never change: new data
+        gives new results)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def national(self) -> dict[str, pl.DataFrame]:
         """The national tables: every level above the unit, without unit comparisons."""
@@ -59,6 +69,9 @@ class Results:
 
     def for_unit(self, code: str) -> dict[str, pl.DataFrame]:
         """What a unit's users see: its own rows, its comparisons and its county."""
+        return self.memo(("unit", code), lambda: self._for_unit(code))  # type: ignore[no-any-return]
+
+    def _for_unit(self, code: str) -> dict[str, pl.DataFrame]:
         county = self.counties.get(code)
         mine = (
             ((pl.col("niva") == "kommun") & (pl.col("enhet") == code))
@@ -234,6 +247,7 @@ def _atoms(
     shares: set[tuple[int, int, int]] = set()
     for name, cells in tables.items():
         dimensions = study.tables_by_name[name].dimensions
+        within = study.tables_by_name[name].within
         rows = cells.select("niva", "enhet", "period", *dimensions, "mangd",
                             "antal", "total").iter_rows()  # fmt: skip
         found = []
@@ -243,7 +257,9 @@ def _atoms(
             place = (period, niva, enhet)
             if mangd == COUNT:
                 count = system.atom((COUNT, "", *place, conditions), antal)
-                margin = system.atom((COUNT, "", *place, ()), total)
+                # the total of a distribution within a filter is the filter's own count
+                kept = tuple(c for c in conditions if c[0] == within)
+                margin = system.atom((COUNT, "", *place, kept), total)
                 found.append((count, margin, -1))
             else:
                 yes = system.atom(("ja", mangd, *place, conditions), antal)
@@ -489,23 +505,37 @@ def _distribution_tests(
     """One row per unit testing its whole distribution against the reference (chi-square);
     its dimension columns say `samtliga`."""
     rows = []
-    for (code, period, reference), group in joined.group_by("enhet", "period", "ref_enhet"):
-        hidden = bool((group["antal_dold"] | group["ref_antal_dold"]).any())
-        total = int(group["total"][0])
-        too_few = hidden or total < guidance.MIN_COMPARABLE
+    within = [table.within] if table.within else []
+    keys = ["enhet", "period", "ref_enhet", *within]
+    ordered = joined.sort(keys)
+    starts = ordered.select(pl.struct(keys).rle_id().alias("g"))["g"].to_numpy()
+    bounds = np.flatnonzero(np.diff(starts)) + 1
+    columns = {c: ordered[c].to_numpy() for c in ("antal", "test_antal", "total", "ref_total")}
+    hidden_any = (ordered["antal_dold"] | ordered["ref_antal_dold"]).to_numpy()
+    total_hidden = ordered["total_dold"].to_numpy()
+    ref_hidden = ordered["ref_total_dold"].to_numpy()
+    labels = ordered.select(keys).to_numpy()
+    for segment in np.split(np.arange(ordered.height), bounds):
+        if segment.size == 0:
+            continue
+        first = segment[0]
+        code, period, reference, *kept = labels[first]
+        total = int(columns["total"][first])
+        too_few = bool(hidden_any[segment].any()) or total < guidance.MIN_COMPARABLE
         p = float("nan")
         if not too_few:
-            p = chi_square_p(group["antal"].to_numpy(), group["test_antal"].to_numpy())
+            p = chi_square_p(columns["antal"][segment], columns["test_antal"][segment])
         rows.append({
             "niva": level, "enhet": reference, "period": period,
             **dict.fromkeys(table.dimension_columns, WHOLE_DISTRIBUTION),
-            "antal": total, "total": int(group["ref_total"][0]),
+            **dict(zip(within, kept, strict=True)),
+            "antal": total, "total": int(columns["ref_total"][first]),
             "andel": None, "ki_lag": None, "ki_hog": None,
             "jamforelse": code, "p_varde": None if np.isnan(p) else p,
             "signifikant": guidance.is_significant(p),
             "vagledning": _distribution_sentence(study, table, code, level, reference, p, too_few),
-            "antal_dold": bool(group["total_dold"][0]),
-            "total_dold": bool(group["ref_total_dold"][0]),
+            "antal_dold": bool(total_hidden[first]),
+            "total_dold": bool(ref_hidden[first]),
         })  # fmt: skip
     return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from nuso.core.indicators.guidance import percent
 
@@ -17,3 +21,19 @@ def procent(value: float | None) -> str:
 @register.filter
 def antal(value: int | None) -> str:
     return "–" if value is None else f"{value:,}".replace(",", "\u00a0")
+
+
+@register.filter
+def cell(value: Any) -> str:
+    """A share with its interval, or "undertryckt" (a filter, not an include: the dashboard
+    shows hundreds of cells)."""
+    if value.suppressed:
+        return mark_safe('<span class="suppressed">undertryckt</span>')
+    if value.share is None:
+        return "–"
+    return format_html(
+        '{} <span class="interval">({}–{})</span>',
+        procent(value.share),
+        procent(value.low),
+        procent(value.high),
+    )
