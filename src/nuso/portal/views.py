@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,9 +27,10 @@ from nuso.portal.dashboard import (
     key_figure_trend,
     sections,
 )
-from nuso.portal.national import ranking
+from nuso.portal.national import Ranking, ranking
 from nuso.portal.rows import ROW_FORMATS, write_rows
 from nuso.portal.verification import login_required, verified
+from nuso.studies.models import Study
 
 
 @require_GET
@@ -141,20 +143,38 @@ def download_rows(request: HttpRequest, code: str, study: str, format_: str) -> 
     return _file(path, f"nuso-{the_study.slug}-{unit.code}-rader.{format_}")
 
 
-@require_GET
-@login_required
-@verified
-def national(request: HttpRequest, study: str) -> HttpResponse:
+@dataclass(frozen=True)
+class NationalView:
+    scope: Scope
+    study: Study
+    periods: list[str]
+    period: str
+    table: str
+    ranking: Ranking
+    results: Results
+
+
+def _national_view(request: HttpRequest, study: str) -> NationalView:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
     results, rows = scope.national_tables(the_study, None)
     periods = sorted(results.source.frame["period"].unique().to_list())
     period, _ = _choices(request, periods)
     table = request.GET.get("tabell") or _first_share(results)
-    context = {"study": the_study, "period": period, "periods": periods, "table": table,
-               "tables": [d for d in results.definitions.values() if d.kind == "share"],
-               "ranking": ranking(results, rows, table, period), "scope": scope}  # fmt: skip
-    log(Actor.of_user(request.user), "portal.national", study=the_study.slug, table=table)  # type: ignore[arg-type]
+    found = ranking(results, rows, table, period)
+    return NationalView(scope, the_study, periods, period, table, found, results)
+
+
+@require_GET
+@login_required
+@verified
+def national(request: HttpRequest, study: str) -> HttpResponse:
+    view = _national_view(request, study)
+    shares = [d for d in view.results.definitions.values() if d.kind == "share"]
+    context = {"study": view.study, "period": view.period, "periods": view.periods,
+               "table": view.table, "ranking": view.ranking, "scope": view.scope,
+               "tables": shares}  # fmt: skip
+    log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=view.table)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)
 
 
@@ -162,13 +182,7 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
 @login_required
 @verified
 def national_chart(request: HttpRequest, study: str) -> HttpResponse:
-    scope = Scope.of(request.user)
-    the_study = scope.study(study)
-    results, rows = scope.national_tables(the_study, None)
-    periods = sorted(results.source.frame["period"].unique().to_list())
-    period, _ = _choices(request, periods)
-    table = request.GET.get("tabell") or _first_share(results)
-    spec = ranking(results, rows, table, period).funnel_spec()
+    spec = _national_view(request, study).ranking.funnel_spec()
     return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
 
 
