@@ -198,3 +198,18 @@ def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, clie
     assert chart["Content-Type"] == "image/svg+xml"
     ignored = client.get(base + "?urval=kon:okänd").content.decode()  # not a category
     assert "Urval:" not in ignored
+
+
+def test_english_is_one_click_away_and_swedish_the_default(portal, client) -> None:
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    url = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    swedish = client.get(url, headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="sv">' in swedish  # the browser's language does not decide
+    assert "Nyckeltal över tid" in swedish
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert "Key figures over time" in english
+    assert "Compare with" in english
+    assert "På svenska" in english

@@ -16,6 +16,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("", include(two_factor_urls)),
     path("konto/logga-ut/", LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("nuso.portal.urls")),
     path("admin/", admin.site.urls),
 ]

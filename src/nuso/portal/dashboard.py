@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_lazy
 
 from nuso.core.charts import comparison_bars
 from nuso.core.indicators.counting import NATION
@@ -16,9 +17,9 @@ from nuso.core.indicators.engine import WHOLE_DISTRIBUTION, Results
 from nuso.core.indicators.frame import MISSING
 
 COMPARISONS = {
-    "kommungrupp": "Kommungruppen",
-    "storleksgrupp": "Kommuner av samma storlek",
-    "riket": "Riket",
+    "kommungrupp": gettext_lazy("Kommungruppen"),
+    "storleksgrupp": gettext_lazy("Kommuner av samma storlek"),
+    "riket": gettext_lazy("Riket"),
 }
 
 

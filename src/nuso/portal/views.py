@@ -101,7 +101,7 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
     found = sections(results, rows, unit.code, period, comparison, only=table, selection=selection)
     if not found:
         return HttpResponse(status=404)
-    spec = found[0].chart(unit.name, COMPARISONS[comparison])
+    spec = found[0].chart(unit.name, str(COMPARISONS[comparison]))
     return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
 
 

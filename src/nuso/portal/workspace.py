@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from nuso.audit.services import Actor
@@ -44,7 +45,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         study, period = request.POST.get("delstudie", ""), request.POST.get("period", "").strip()
         unit_hint = request.POST.get("kommun", "").strip() or None
         if not files or not period:
-            messages.error(request, "Välj minst en fil och ange perioden.")
+            messages.error(request, gettext("Välj minst en fil och ange perioden."))
         else:
             context["outcomes"] = _import(files, study, period, unit_hint, request)
     return render(request, "portal/upload.html", context)
@@ -84,7 +85,8 @@ def review(request: HttpRequest) -> HttpResponse:
                        Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
                 messages.success(
                     request,
-                    f"{item.raw_example!r} → {code or 'okänt'}; posterna är omharmoniserade.",
+                    gettext("%(raw)s → %(code)s; posterna är omharmoniserade.")
+                    % {"raw": repr(item.raw_example), "code": code or gettext("okänt")},
                 )
             except ReviewDecisionError as error:
                 messages.error(request, str(error))

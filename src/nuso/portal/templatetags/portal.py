@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from nuso.core.indicators.guidance import percent
 
@@ -28,7 +28,7 @@ def cell(value: Any) -> str:
     """A share with its interval, or "undertryckt" (a filter, not an include: the dashboard
     shows hundreds of cells)."""
     if value.suppressed:
-        return mark_safe('<span class="suppressed">undertryckt</span>')
+        return format_html('<span class="suppressed">{}</span>', gettext("undertryckt"))
     if value.share is None:
         return "–"
     return format_html(
