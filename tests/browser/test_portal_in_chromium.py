@@ -128,3 +128,35 @@ def test_the_dashboard_works_by_keyboard(site, browser) -> None:
     page.keyboard.press("ArrowDown")  # the next comparison, chosen by keyboard alone
     page.wait_for_url(lambda url: "jamfor=" in url and "jamfor=kommungrupp" not in url)
     context.close()
+
+
+def test_every_analyst_page_passes_axe(site, browser) -> None:
+    base, unit, _ = site
+    analyst = User.objects.create_user("analytikern", password=PASSWORD, role=User.Role.ANALYST)
+    device = TOTPDevice.objects.create(user=analyst, name="default", confirmed=True)
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(f"{base}/account/login/")
+    page.get_by_label("Användarnamn").fill("analytikern")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input[name='token-otp_token']")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name='token-otp_token']", f"{code:06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portal/")
+    for path in ("/portal/", "/portal/riket/aktualiseringar/", "/portal/arbetsyta/las-in/",
+                 "/portal/arbetsyta/granska/", f"/portal/enhet/{unit.code}/aktualiseringar/",
+                 "/account/two_factor/", "/"):  # fmt: skip
+        page.goto(f"{base}{path}")
+        accessible(page)
+    page.goto(f"{base}/portal/riket/aktualiseringar/")
+    page.get_by_role("button", name="Andel").click()  # sortable by keyboard-reachable buttons
+    assert page.locator("th[aria-sort]").count() == 1
+    page.get_by_role("button", name="In English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    accessible(page)
+    assert watched.problems == []
+    context.close()
