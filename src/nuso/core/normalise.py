@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Area prefixes case systems put before values (PM #4). Matched on the folded text, whole
 # words only, so "Bostadslöshet" keeps its B and "Barnets hälsa" its "barn".
@@ -41,8 +42,10 @@ def fold(text: str) -> str:
     return " ".join(bare.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(raw: str) -> str:
-    """The lookup key of a raw value (see the module doc); '' for a blank value."""
+    """The lookup key of a raw value (see the module doc); '' for a blank value. Cached: an
+    export repeats the same few hundred values thousands of times."""
     text = fold(raw)
     previous = None
     # Until nothing changes: prefixes and ranges stack ("B/U BoU Anmälan 0-12 år"), and

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from nuso.core.codebook import Codebook
@@ -291,11 +292,21 @@ def typed_value(variable: StudyVariable, raws: list[str]) -> Any:
 
 
 def own_category(variable: StudyVariable, raw: str) -> str:
-    key = normalise(raw)
-    for code, label in variable.categories.items():
-        if key in (normalise(code), normalise(label)):
-            return code
-    raise ValueError(raw)
+    code = category_index(tuple(variable.categories.items())).get(normalise(raw))
+    if code is None:
+        raise ValueError(raw)
+    return code
+
+
+@lru_cache(maxsize=256)
+def category_index(categories: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """A study variable's codes by the normalised code and label; the first one listed wins,
+    as a scan in order would."""
+    index: dict[str, str] = {}
+    for code, label in categories:
+        index.setdefault(normalise(code), code)
+        index.setdefault(normalise(label), code)
+    return index
 
 
 def first(cells: dict[str, list[str]], target: str) -> str | None:
