@@ -154,6 +154,14 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}
     assert accounts[0]["password"] in result.out
     assert again.out.count(accounts[0]["password"]) == 1  # the same accounts again
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user__username=accounts[0]["username"]).delete()
+    repaired = nuso("demo", "--liten", "--no-serve")  # an account without its device is remade
+    assert accounts[0]["password"] not in repaired.out
+    assert TOTPDevice.objects.filter(
+        user__username=accounts[0]["username"], name="default"
+    ).exists()
 
 
 def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:

@@ -121,3 +121,11 @@ def test_unknown_study_and_unit_are_clear_errors(imported, tmp_path) -> None:
     assert "Okänd delstudie 'okänd'" in result.err
     result = nuso("tables", "--study", "aktualiseringar", "--kommun", "Karlstd", "--output", out)
     assert "Menade du Karlstad" in result.err
+
+
+def test_warm_up_computes_the_tables_before_the_first_visitor(imported) -> None:
+    from nuso.analysis import service
+
+    service._cache.clear()
+    assert service.warm_up() == ["aktualiseringar"]
+    assert [key[0] for key in service._cache] == ["aktualiseringar"]

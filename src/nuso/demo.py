@@ -94,7 +94,7 @@ def demo_users(data_dir: Path) -> list[dict[str, object]]:
     path = data_dir / DEMO_USERS_FILE
     if path.exists():
         saved = json.loads(path.read_text(encoding="utf-8"))
-        if all(User.objects.filter(username=item["username"]).exists() for item in saved):
+        if all(_still_valid(item) for item in saved):
             return list(saved)
     unit = _demo_unit()
     accounts = [
@@ -105,6 +105,15 @@ def demo_users(data_dir: Path) -> list[dict[str, object]]:
     path.write_text(json.dumps(accounts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return accounts
+
+
+def _still_valid(saved: dict[str, str]) -> bool:
+    """The saved account still exists with the saved authenticator as its default device."""
+    device = TOTPDevice.objects.filter(user__username=saved["username"], name="default").first()
+    return (
+        device is not None
+        and base64.b32encode(bytes.fromhex(device.key)).decode() == saved["totp_secret"]
+    )
 
 
 def _demo_unit() -> Unit | None:

@@ -43,3 +43,17 @@ def study_tables(study: Study, period: str | None = None, unsuppressed: bool = F
             del _cache[old]
         _cache[key] = results
     return results
+
+
+def warm_up() -> list[str]:
+    """Computes every study's municipal tables ahead of the first request (the web server
+    calls it in the background at start): the first visitor then waits no longer than the
+    others. Returns the studies computed."""
+    from nuso.intake.models import ImportBatch
+
+    studies = Study.objects.filter(batches__status=ImportBatch.Status.IMPORTED).distinct()
+    done = []
+    for study in studies.order_by("number"):
+        study_tables(study)
+        done.append(study.slug)
+    return done
