@@ -87,3 +87,14 @@ def log_in_with_code(client: Any, user: Any, password: str) -> Any:
                          "token-otp_token": f"{code:06d}"})  # fmt: skip
     assert second.status_code == 302, second.content.decode()[:2000]
     return client
+
+
+def import_synthetic_referrals(nuso: Any, folder: Path, seed: int, units: int, rows: int) -> None:
+    """`nuso init`, then a small synthetic referral set imported as municipalities' files."""
+    from nuso.core.synth.referral_exports import write_referral_exports
+
+    nuso("init")
+    result = write_referral_exports(folder, seed=seed, unit_count=units, rows=rows)
+    outcome = nuso("import", str(result.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2023")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out

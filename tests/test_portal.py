@@ -15,22 +15,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
-from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.units.models import Unit
 
-from .conftest import log_in_with_code
+from .conftest import import_synthetic_referrals, log_in_with_code
 
 LOGIN = "/account/login/"
 
 
 @pytest.fixture
 def portal(nuso, tmp_path):
-    """Two units' referrals imported; a municipal user of the first unit and an analyst."""
-    nuso("init")
-    result = write_referral_exports(tmp_path / "syntes", seed=9, unit_count=6, rows=3000)
-    outcome = nuso("import", str(result.files[0].parent), "--study", "aktualiseringar",
-                   "--period", "2023")  # fmt: skip
-    assert outcome.exit_code == 0, outcome.out
+    """Six units' referrals imported; a municipal user of the first unit and an analyst."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=9, units=6, rows=3000)
     units = list(Unit.objects.filter(records__isnull=False).distinct().order_by("code"))
     municipal = make_user("kommunanvandare", User.Role.MUNICIPAL, [units[0]])
     analyst = make_user("analytikern", User.Role.ANALYST, [])

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from nuso.audit.models import AuditEntry
-from nuso.core.synth.referral_exports import write_referral_exports
+
+from .conftest import import_synthetic_referrals
 
 SPEC_COLUMNS = ["tabell", "niva", "enhet", "period"]
 RESULT = ["antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "p_varde", "signifikant",
@@ -20,11 +21,7 @@ RESULT = ["antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "p_varde"
 
 @pytest.fixture
 def imported(nuso, tmp_path):
-    nuso("init")
-    result = write_referral_exports(tmp_path / "syntes", seed=5, unit_count=10, rows=4000)
-    outcome = nuso("import", str(result.files[0].parent), "--study", "aktualiseringar",
-                   "--period", "2023")  # fmt: skip
-    assert outcome.exit_code == 0, outcome.out
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=10, rows=4000)
     nuso("export", "--study", "aktualiseringar", "--output", str(tmp_path / "rader.csv"))
     return nuso, pl.read_csv(tmp_path / "rader.csv", infer_schema_length=0)
 

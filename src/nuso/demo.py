@@ -19,7 +19,7 @@ from nuso.audit.services import Actor
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, Record
-from nuso.intake.services import FileOutcome, files_in, import_paths
+from nuso.intake.services import FileOutcome, import_paths
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -71,10 +71,6 @@ def import_demo_files(
 
 def demo_folder(data_dir: Path, study: DemoStudy) -> Path:
     return data_dir / "demo" / study.slug
-
-
-def count_files(files: list[Path]) -> int:
-    return len(files_in(files))
 
 
 def studies_with_data() -> list[Study]:

@@ -17,8 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from nuso.accounts.models import User
-from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.units.models import Unit
+
+from ..conftest import import_synthetic_referrals
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "ett långt lösenord 42"
@@ -39,9 +40,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def site(nuso, live_server, tmp_path):
-    nuso("init")
-    result = write_referral_exports(tmp_path / "syntes", seed=3, unit_count=4, rows=1600)
-    nuso("import", str(result.files[0].parent), "--study", "aktualiseringar", "--period", "2023")
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=3, units=4, rows=1600)
     unit = Unit.objects.filter(records__isnull=False).distinct().order_by("code").first()
     user = User.objects.create_user("kommunen", password=PASSWORD, role=User.Role.MUNICIPAL)
     user.units.set([unit])

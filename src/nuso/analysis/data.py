@@ -3,8 +3,6 @@ categories and labels of every dimension, and the names of units and groups."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import polars as pl
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -106,11 +104,3 @@ def level_names(units: pl.DataFrame) -> dict[tuple[str, str], str]:
     names |= {("storleksgrupp", band.code): band.label for band in SIZE_BANDS}
     names |= {("lan", county.code): county.name for county in County.objects.all()}
     return names
-
-
-def periods_of(study: Study) -> Sequence[str]:
-    return sorted(
-        Record.objects.filter(study=study, batch__status=ImportBatch.Status.IMPORTED)
-        .values_list("period", flat=True)
-        .distinct()
-    )

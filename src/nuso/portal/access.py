@@ -52,28 +52,26 @@ class Scope:
         return study
 
     def studies_with_data(self, unit: Unit) -> list[Study]:
+        """The studies with current data for the unit (batches are per unit: a few rows, not
+        the unit's records)."""
         slugs = set(
-            Record.objects.filter(unit=unit, batch__status=ImportBatch.Status.IMPORTED)
+            ImportBatch.objects.filter(unit=unit, status=ImportBatch.Status.IMPORTED)
             .values_list("study__slug", flat=True)
             .distinct()
         )
         return [s for s in Study.objects.order_by("number") if s.slug in slugs]
 
-    def unit_tables(
-        self, study: Study, unit: Unit, period: str | None
-    ) -> tuple[Results, dict[str, pl.DataFrame]]:
-        """A unit's tables and comparisons, disclosure-controlled (the unit is checked)."""
-        self.unit(unit.code)
-        results = study_tables(study, period)
-        return results, results.for_unit(unit.code)
+    def unit_tables(self, study: Study, code: str) -> tuple[Unit, Results, dict[str, pl.DataFrame]]:
+        """A unit in the scope, with its tables and comparisons, disclosure-controlled."""
+        unit = self.unit(code)
+        results = study_tables(study)
+        return unit, results, results.for_unit(unit.code)
 
-    def national_tables(
-        self, study: Study, period: str | None
-    ) -> tuple[Results, dict[str, pl.DataFrame]]:
+    def national_tables(self, study: Study) -> tuple[Results, dict[str, pl.DataFrame]]:
         """Every unit side by side, unsuppressed: analysts only."""
         if not self.is_analyst:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
-        results = study_tables(study, period, unsuppressed=True)
+        results = study_tables(study, unsuppressed=True)
         return results, results.tables
 
     def records(self, study: Study, unit: Unit | None) -> QuerySet[Record]:

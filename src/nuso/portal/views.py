@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from nuso.analysis.output import write_tables
@@ -31,6 +31,7 @@ from nuso.portal.national import Ranking, ranking
 from nuso.portal.rows import ROW_FORMATS, write_rows
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
+from nuso.units.models import Unit
 
 
 @require_GET
@@ -46,44 +47,62 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/start.html", {"units": units, "scope": scope})
 
 
-def _choices(request: HttpRequest, periods: list[str]) -> tuple[str, str]:
-    period = request.GET.get("period") or (periods[-1] if periods else "")
-    if period not in periods and periods:
-        period = periods[-1]
+@dataclass(frozen=True)
+class UnitView:
+    """What every unit page starts from: the unit in the user's scope, its tables, and the
+    period, comparison and selection asked for (unknown values fall back to the defaults)."""
+
+    scope: Scope
+    unit: Unit
+    study: Study
+    results: Results
+    rows: dict[str, pl.DataFrame]
+    period: str
+    comparison: str
+    selection: Selection | None
+
+
+def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
+    scope = Scope.of(request.user)
+    the_study = scope.study(study)
+    unit, results, rows = scope.unit_tables(the_study, code)
+    period = _period(request, results.periods)
     comparison = request.GET.get("jamfor", "kommungrupp")
-    return period, comparison if comparison in COMPARISONS else "kommungrupp"
+    if comparison not in COMPARISONS:
+        comparison = "kommungrupp"
+    selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
+    return UnitView(scope, unit, the_study, results, rows, period, comparison, selection)
+
+
+def _period(request: HttpRequest, periods: list[str]) -> str:
+    """The period asked for, else the latest."""
+    asked = request.GET.get("period", "")
+    return asked if asked in periods else (periods[-1] if periods else "")
 
 
 @require_GET
 @login_required
 @verified
 def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
-    scope = Scope.of(request.user)
-    unit, the_study = scope.unit(code), scope.study(study)
-    results, rows = scope.unit_tables(the_study, unit, None)
-    periods = sorted(results.source.frame["period"].unique().to_list())
-    period, comparison = _choices(request, periods)
-    options = filter_options(results)
-    selection = Selection.parse(request.GET.get("urval", ""), options)
+    view = _unit_view(request, code, study)
+    unit, results, selection = view.unit, view.results, view.selection
+    key = (unit.code, view.period, view.comparison, selection)
     context = {
-        "scope": scope, "unit": unit, "study": the_study, "periods": periods,
-        "period": period, "comparison": comparison, "comparisons": COMPARISONS,
-        "reference_name": COMPARISONS[comparison],
-        "filters": [(results.source.titles.get(d, d), d, values) for d, values in options.items()],
+        "scope": view.scope, "unit": unit, "study": view.study, "periods": results.periods,
+        "period": view.period, "comparison": view.comparison, "comparisons": COMPARISONS,
+        "reference_name": COMPARISONS[view.comparison],
+        "filters": [(results.source.titles.get(d, d), d, values)
+                    for d, values in filter_options(results).items()],
         "selection": selection, "selection_text": selection.text if selection else "",
         "selection_label": _selection_label(results, selection),
-        "sections": results.memo(
-            ("sections", unit.code, period, comparison, selection),
-            lambda: sections(results, rows, unit.code, period, comparison, selection=selection),
-        ),
-        "trend": results.memo(
-            ("trend", unit.code), lambda: key_figure_trend(results, rows, unit.code)
-        ),
-        "other_studies": scope.studies_with_data(unit),
-        "query": request.GET.urlencode(),
+        "sections": results.memo(("sections", *key), lambda: sections(
+            results, view.rows, unit.code, view.period, view.comparison, selection=selection)),
+        "trend": results.memo(("trend", unit.code),
+                              lambda: key_figure_trend(results, view.rows, unit.code)),
+        "other_studies": view.scope.studies_with_data(unit),
     }  # fmt: skip
-    log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=the_study.slug,  # type: ignore[arg-type]
-        period=period)  # fmt: skip
+    log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=view.study.slug,  # type: ignore[arg-type]
+        period=view.period)  # fmt: skip
     template = "portal/_results.html" if request.headers.get("X-Del") else "portal/dashboard.html"
     return render(request, template, context)
 
@@ -92,16 +111,12 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
 @login_required
 @verified
 def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpResponse:
-    scope = Scope.of(request.user)
-    unit, the_study = scope.unit(code), scope.study(study)
-    results, rows = scope.unit_tables(the_study, unit, None)
-    periods = sorted(results.source.frame["period"].unique().to_list())
-    period, comparison = _choices(request, periods)
-    selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
-    found = sections(results, rows, unit.code, period, comparison, only=table, selection=selection)
+    view = _unit_view(request, code, study)
+    found = sections(view.results, view.rows, view.unit.code, view.period, view.comparison,
+                     only=table, selection=view.selection)  # fmt: skip
     if not found:
-        return HttpResponse(status=404)
-    spec = found[0].chart(unit.name, str(COMPARISONS[comparison]))
+        raise Http404("Diagrammet finns inte.")
+    spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]))
     return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
 
 
@@ -117,8 +132,8 @@ def svg_of(spec: str) -> str:
 @verified
 def download_tables(request: HttpRequest, code: str, study: str, format_: str) -> FileResponse:
     scope = Scope.of(request.user)
-    unit, the_study = scope.unit(code), scope.study(study)
-    results, rows = scope.unit_tables(the_study, unit, None)
+    the_study = scope.study(study)
+    unit, results, rows = scope.unit_tables(the_study, code)
     path = _temporary(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     write_tables(rows, results.source, path, format_, min_count)
@@ -135,7 +150,7 @@ def download_rows(request: HttpRequest, code: str, study: str, format_: str) -> 
     scope = Scope.of(request.user)
     unit, the_study = scope.unit(code), scope.study(study)
     if format_ not in ROW_FORMATS or (format_ == "sav" and not scope.is_analyst):
-        return _refused()
+        raise PermissionDenied("Formatet är inte tillåtet för din roll.")
     path = _temporary(format_)
     count = write_rows(scope.records(the_study, unit), the_study, path, format_)
     log(Actor.of_user(request.user), "portal.download_rows", unit=unit,  # type: ignore[arg-type]
@@ -157,9 +172,9 @@ class NationalView:
 def _national_view(request: HttpRequest, study: str) -> NationalView:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    results, rows = scope.national_tables(the_study, None)
-    periods = sorted(results.source.frame["period"].unique().to_list())
-    period, _ = _choices(request, periods)
+    results, rows = scope.national_tables(the_study)
+    periods = results.periods
+    period = _period(request, periods)
     table = request.GET.get("tabell") or _first_share(results)
     found = ranking(results, rows, table, period)
     return NationalView(scope, the_study, periods, period, table, found, results)
@@ -193,7 +208,7 @@ def download_all_rows(request: HttpRequest, study: str, format_: str) -> FileRes
     scope = Scope.of(request.user)
     the_study = scope.study(study)
     if format_ not in ROW_FORMATS:
-        return _refused()
+        raise PermissionDenied("Formatet är inte tillåtet för din roll.")
     path = _temporary(format_)
     count = write_rows(scope.records(the_study, None), the_study, path, format_)
     log(Actor.of_user(request.user), "portal.download_rows", study=the_study.slug,  # type: ignore[arg-type]
@@ -224,16 +239,3 @@ def _file(path: Path, name: str) -> FileResponse:
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     path.unlink()  # the open handle keeps the data until the response is sent
     return response
-
-
-def _refused() -> FileResponse:
-    from django.core.exceptions import PermissionDenied
-
-    raise PermissionDenied("Formatet är inte tillåtet för din roll.")
-
-
-def reverse_dashboard(code: str, study: str) -> str:
-    return reverse("portal:dashboard", kwargs={"code": code, "study": study})
-
-
-__all__ = ["pl"]

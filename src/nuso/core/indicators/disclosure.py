@@ -64,9 +64,6 @@ class Suppression:
     secondary: int
     cells: int = 0  # atoms considered
 
-    def is_hidden(self, system: AtomSystem, key: Key) -> bool:
-        return self.hidden[system.index[key]]
-
 
 def suppress(
     system: AtomSystem, threshold: int = DEFAULT_THRESHOLD, forced: Iterable[int] = ()

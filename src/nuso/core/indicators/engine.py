@@ -21,7 +21,6 @@ from nuso.core.indicators import guidance
 from nuso.core.indicators.counting import COUNT, NATION, count_table
 from nuso.core.indicators.definitions import TableDefinition
 from nuso.core.indicators.disclosure import AtomSystem, Key, Suppression, suppress
-from nuso.core.indicators.frame import MISSING
 from nuso.core.indicators.regression_table import logistic_table
 from nuso.core.statistics import benjamini_hochberg, chi_square_p, compare_shares, wilson_interval
 
@@ -66,6 +65,13 @@ class Results:
         """The national tables: every level above the unit, without unit comparisons."""
         plain = (pl.col("niva") != "kommun") & pl.col("jamforelse").is_null()
         return {name: rows.filter(plain) for name, rows in self.tables.items()}
+
+    @property
+    def periods(self) -> list[str]:
+        """The periods with records, oldest first."""
+        return self.memo(  # type: ignore[no-any-return]
+            ("periods",), lambda: sorted(self.source.frame["period"].unique().to_list())
+        )
 
     def for_unit(self, code: str) -> dict[str, pl.DataFrame]:
         """What a unit's users see: its own rows, its comparisons and its county."""
@@ -552,10 +558,3 @@ def _distribution_sentence(
     if guidance.is_significant(p):
         return f"{subject} skiljer sig statistiskt säkerställt från den {phrase}."
     return f"{subject} skiljer sig inte statistiskt säkerställt från den {phrase}."
-
-
-def missing_label() -> str:
-    return "Uppgift saknas"
-
-
-__all__ = ["MISSING", "Results", "StudyInput", "compute", "missing_label"]
