@@ -39,6 +39,16 @@ def test_every_command_has_swedish_help(nuso, name: str) -> None:
     assert "flaggor:" in result.out
 
 
+@pytest.mark.parametrize("args", [("--help",), ("import", "--help"), ("tables", "-h")])
+def test_help_works_on_a_new_machine_and_creates_nothing(nuso_process, args) -> None:
+    """As a separate process, before any data directory exists: the help of every command
+    is loaded with Django's models, and asking for it must not create the data directory."""
+    result = nuso_process(*args)
+    assert result.exit_code == 0, result.err
+    assert "användning: nuso" in result.out
+    assert not nuso_process.data_dir.exists()
+
+
 def test_an_unknown_command_says_so(nuso) -> None:
     result = nuso("imprt")
     assert result.exit_code == 2

@@ -57,10 +57,26 @@ def start_django(command: str) -> None:
             initialise()
 
 
+def start_django_for_help() -> None:
+    """Set Django up to load a command's help without touching any data: no data directory,
+    key or database is created, so `nuso import --help` works on a new machine. The keys are
+    throw-away values; nothing is read or written with them before the process ends."""
+    import secrets
+
+    import django
+
+    for name in ("NUSO_SECRET_KEY", "NUSO_PSEUDONYM_KEY"):
+        if name not in os.environ and f"{name}_FILE" not in os.environ:
+            os.environ[name] = secrets.token_urlsafe(48)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nuso.settings")
+    django.setup()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     swedish_argparse.install()
     if not args or args[0] in HELP_FLAGS | {"help"}:
+        start_django_for_help()
         print(usage())
         return 0
     if args[0] == "--version":
@@ -71,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nuso: okänt kommando {name!r}. Se `nuso --help`.", file=sys.stderr)
         return 2
     try:
-        if not HELP_FLAGS.intersection(rest):
+        if HELP_FLAGS.intersection(rest):
+            start_django_for_help()
+        else:
             start_django(name)
     except config.SettingsError as error:
         print(f"nuso: fel i inställningarna: {error}", file=sys.stderr)
