@@ -49,6 +49,14 @@ def test_help_works_on_a_new_machine_and_creates_nothing(nuso_process, args) -> 
     assert not nuso_process.data_dir.exists()
 
 
+@pytest.mark.parametrize("args", [("import",), ("synth", "aktualiseringar", "--national")])
+def test_a_missing_argument_is_a_usage_message_not_a_traceback(nuso, args) -> None:
+    result = nuso(*args)
+    assert result.exit_code == 2
+    assert "saknas" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_an_unknown_command_says_so(nuso) -> None:
     result = nuso("imprt")
     assert result.exit_code == 2

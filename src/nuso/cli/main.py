@@ -120,6 +120,9 @@ def run_command(name: str, rest: list[str]) -> None:
     database connections afterwards: the process ends anyway, and in-process callers (tests,
     `nuso demo` running other commands) keep their connection."""
     command = load_command_class("nuso.cli", name)
+    # As in Django's run_from_argv: a usage error prints the usage and exits 2 instead of
+    # raising CommandError with a traceback.
+    command._called_from_command_line = True
     options = vars(command.create_parser("nuso", name).parse_args(rest))
     args = options.pop("args", ())
     command.execute(*args, **options)
