@@ -1,8 +1,9 @@
 """Benchmark: import a national synthetic referral set and compare the export with its facit.
 
-Run: .venv/bin/python benchmarks/import_national.py [--seed 4711]
+Run: .venv/bin/python benchmarks/import_national.py [--seed 4711] [--database URL]
 Generates the set (a seed the harmonisation was not tuned on), imports it with `nuso import`
-into a fresh embedded data directory, exports it with `nuso export`, and prints:
+into a fresh embedded data directory (or the empty PostgreSQL database given), exports it
+with `nuso export`, and prints:
 - automatic decision rates and error rates per variable (targets: >= 99.5 % of sex, type and
   action and >= 97 % of reason values decided; <= 0.5 % of automatic decisions wrong),
 - rows lost and title/total rows read as data (target: zero),
@@ -29,9 +30,12 @@ from nuso.core.synth.referral_exports import write_referral_exports
 VARIABLES = {"kon": "kon", "aktualiseringstyp": "aktualiseringstyp", "atgard": "atgard"}
 
 
-def nuso(data_dir: Path, *args: str) -> float:
+def nuso(data_dir: Path, *args: str, database: str = "") -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUSO_") and k != "DATABASE_URL"}
     env["NUSO_DATA_DIR"] = str(data_dir)
+    if database:  # a server: its keys come from the environment
+        env["DATABASE_URL"] = database
+        env["NUSO_SECRET_KEY"] = env["NUSO_PSEUDONYM_KEY"] = "benchmark-" + "0123456789" * 4
     start = time.perf_counter()
     command = [sys.executable, "-m", "nuso", *args]  # our own program, our own arguments
     subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
@@ -88,14 +92,20 @@ def reasons(joined: pl.DataFrame) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=4711)
-    seed = parser.parse_args().seed
+    parser.add_argument(
+        "--database",
+        default="",
+        help="an empty PostgreSQL database (postgresql://…) instead of the embedded SQLite",
+    )
+    arguments = parser.parse_args()
+    seed, database = arguments.seed, arguments.database
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         result = write_referral_exports(root / "files", national=True, seed=seed)
         files = sorted((root / "files" / "exporter").iterdir())
         print(f"seed {seed}: {len(files)} files, {result.rows} rows")
         baseline = read_only(files)
-        nuso(root / "data", "init")
+        nuso(root / "data", "init", database=database)
         seconds = nuso(
             root / "data",
             "import",
@@ -104,6 +114,7 @@ def main() -> None:
             "aktualiseringar",
             "--period",
             "2023",
+            database=database,
         )
         nuso(
             root / "data",
@@ -114,6 +125,7 @@ def main() -> None:
             "csv",
             "--output",
             str(root / "export.csv"),
+            database=database,
         )
         print(
             f"import {seconds:.1f} s; reading the files alone {baseline:.1f} s; "

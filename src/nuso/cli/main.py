@@ -122,7 +122,7 @@ def run_command(name: str, rest: list[str]) -> None:
     command = load_command_class("nuso.cli", name)
     # As in Django's run_from_argv: a usage error prints the usage and exits 2 instead of
     # raising CommandError with a traceback.
-    command._called_from_command_line = True
+    command._called_from_command_line = True  # type: ignore[attr-defined]
     options = vars(command.create_parser("nuso", name).parse_args(rest))
     args = options.pop("args", ())
     command.execute(*args, **options)

@@ -67,6 +67,7 @@ class Rule:
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
 
 
+@lru_cache(maxsize=65_536)  # an import asks about the same few hundred words again and again
 def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
     """The word begins with one of the prefixes, allowing one slip of the keyboard in long
     words ("misshandle" still begins like "misshandel")."""

@@ -4,22 +4,30 @@ replaced by pseudonyms first), harmonised values with how each was decided, and 
 Derivations: age from an age column ("15", "15 år"), else from a birth date or identity number
 at the referral date (at the middle of the period when the file has no date: flagged as
 estimated), else from a birth year; sex from the identity number when no column says it.
+
+A national import interprets 220 000 rows, but their variables hold few distinct raw values.
+What one variable of a row became is an `Outcome`, decided once per distinct raw input and
+shared by every row with that input, with its JSON encoded once; a row is its raw cells and
+a list of outcomes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from json.encoder import encode_basestring_ascii
+from typing import Any, NamedTuple
 
 from nuso.core.codebook import Codebook
-from nuso.core.dictionary import StudyDictionary, StudyVariable
+from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
 from nuso.core.personal_numbers import age_on
-from nuso.core.pseudonyms import find_numbers, pseudonymise
+from nuso.core.pseudonyms import MAYBE_NUMBER, Found, find_numbers, mask
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
 
@@ -29,19 +37,73 @@ SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
 YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
 
 
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """What one variable of a row became: its value (None: none), how it was decided (None
+    for a derived variable), raw values waiting for review, and flags. Immutable and shared
+    between rows: compared and hashed by identity."""
+
+    variable: str
+    value: Any = None
+    decision: dict[str, Any] | None = None
+    pending: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    value_json: str = field(init=False, repr=False)  # '"kon": "flicka"', '' without value
+    decision_json: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Encoded once: every row sharing this outcome joins the same fragments.
+        name = json.dumps(self.variable)
+        value = "" if self.value is None else f"{name}: {json.dumps(self.value)}"
+        decision = "" if self.decision is None else f"{name}: {json.dumps(self.decision)}"
+        object.__setattr__(self, "value_json", value)
+        object.__setattr__(self, "decision_json", decision)
+
+    def apply_to(self, values: dict[str, Any], decisions: dict[str, Any]) -> None:
+        """Write this outcome into a record's values and decisions (re-harmonisation)."""
+        if self.value is None:
+            values.pop(self.variable, None)
+        else:
+            values[self.variable] = self.value
+        if self.decision is not None:
+            decisions[self.variable] = self.decision
+
+
 @dataclass
 class RowRecord:
     sheet: str
     row: int
     raw: dict[str, str | None]
-    values: dict[str, Any] = field(default_factory=dict)
-    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    pending: dict[str, list[str]] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
     pseudonym: str = ""
+    # The stored JSON documents, joined from the outcomes' fragments.
+    raw_json: str = ""
+    values_json: str = ""
+    decisions_json: str = ""
+    pending_review: bool = False
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {o.variable: o.value for o in self.outcomes if o.value is not None}
+
+    @property
+    def decisions(self) -> dict[str, dict[str, Any]]:
+        return {o.variable: o.decision for o in self.outcomes if o.decision is not None}
+
+    @property
+    def pending(self) -> dict[str, list[str]]:
+        return {o.variable: list(o.pending) for o in self.outcomes if o.pending}
+
+    @property
+    def flags(self) -> list[str]:
+        return [flag for o in self.outcomes for flag in o.flags]
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(text: Cell) -> dt.date | None:
+    """A date written as ISO (with or without a time) or Swedish D/M/YYYY; cached, since a
+    national import holds hundreds of thousands of dates but a few thousand distinct ones."""
     if not text:
         return None
     for pattern, order in ((ISO_DATE, (1, 2, 3)), (SWEDISH_DATE, (3, 2, 1))):
@@ -66,6 +128,62 @@ def unique_headers(table: Table) -> list[str]:
     return names
 
 
+def encode_text(text: str | None) -> str:
+    return "null" if text is None else encode_basestring_ascii(text)
+
+
+class Masked(NamedTuple):
+    safe: str
+    found: list[Found]
+    tokens: list[str]
+
+
+NO_NUMBER = Masked("", [], [])
+
+
+class MaskedCells(NamedTuple):
+    safe: list[list[Cell]]  # column by column
+    numbers: list[Masked]  # row by row: the child's identity number
+
+
+def column_cells(lines: list[list[Cell]], index: int) -> list[Cell]:
+    return [line[index] if index < len(line) else None for line in lines]
+
+
+class TargetCells:
+    """The cells of the columns mapped to each variable, row by row; an empty cell is no
+    value."""
+
+    def __init__(self, table: Table, cells: list[list[Cell]], size: int) -> None:
+        self.size = size
+        self.columns: dict[str, list[list[Cell]]] = {}
+        for column, values in zip(table.columns, cells, strict=True):
+            if column.target:
+                self.columns.setdefault(column.target, []).append(values)
+
+    def first(self, target: str) -> list[Cell]:
+        """The first non-empty cell of the target's columns in each row."""
+        columns = self.columns.get(target)
+        if not columns:
+            return [None] * self.size
+        if len(columns) == 1:
+            return [cell or None for cell in columns[0]]
+        return [next((c for c in row if c), None) for row in zip(*columns, strict=True)]
+
+    def every(self, target: str) -> list[tuple[str, ...]]:
+        """Every non-empty cell of the target's columns in each row."""
+        columns = self.columns.get(target)
+        if not columns:
+            return [()] * self.size
+        return [tuple(c for c in row if c) for row in zip(*columns, strict=True)]
+
+
+def by_distinct(values: list[Any], decide: Callable[[Any], Outcome | None]) -> list[Outcome | None]:
+    """Each value's outcome, decided once per distinct value; an empty value has none."""
+    decided = {value: decide(value) if value else None for value in set(values)}
+    return [decided[value] for value in values]
+
+
 class RowInterpreter:
     def __init__(
         self,
@@ -79,98 +197,189 @@ class RowInterpreter:
         self.key = pseudonym_key
         self.period_middle = period_middle
         self.today = dt.date.today()
+        self.dates = [v.name for v in dictionary.variables if v.type == "date"]
+        self.memo: dict[tuple[Any, ...], Outcome] = {}
 
     def interpret(
         self, sheet: RawSheet, table: Table, rows: list[int] | None = None
     ) -> list[RowRecord]:
-        """The records of a table's data rows (or of the given ones)."""
-        headers = unique_headers(table)
+        """The records of a table's data rows (or of the given ones), worked column by column:
+        each variable's distinct raw values are decided once and mapped onto the rows."""
         numbers = table.data_rows if rows is None else rows
-        return [self.row(sheet, table, headers, number) for number in numbers]
+        lines = [sheet.rows[number - 1] for number in numbers]
+        cells = [column_cells(lines, column.index) for column in table.columns]
+        targets = TargetCells(table, cells, len(numbers))
+        masked = self.masked_cells(cells, targets.first("personnummer"))
+        canonicals = [m.found[0].canonical if m.found else None for m in masked.numbers]
+        pseudonyms = [m.tokens[0] if m.tokens else "" for m in masked.numbers]
+        outcomes = self.outcome_columns(targets, canonicals)
+        headers = unique_headers(table)
+        keys = [f"{json.dumps(header)}: " for header in headers]
+        encoded = [
+            [key + encode_text(cell) for cell in column]
+            for key, column in zip(keys, masked.safe, strict=True)
+        ]
+        records = []
+        for i, (number, row_outcomes) in enumerate(
+            zip(numbers, zip(*outcomes, strict=True), strict=True)
+        ):
+            found = [o for o in row_outcomes if o is not None]
+            records.append(
+                RowRecord(
+                    table.sheet,
+                    number,
+                    dict(zip(headers, [column[i] for column in masked.safe], strict=True)),
+                    found,
+                    pseudonyms[i],
+                    raw_json="{" + ", ".join([column[i] for column in encoded]) + "}",
+                    values_json="{"
+                    + ", ".join([o.value_json for o in found if o.value_json])
+                    + "}",
+                    decisions_json="{"
+                    + ", ".join([o.decision_json for o in found if o.decision_json])
+                    + "}",
+                    pending_review=bool([o for o in found if o.pending]),
+                )
+            )
+        return records
 
-    def row(self, sheet: RawSheet, table: Table, headers: list[str], number: int) -> RowRecord:
-        cells = sheet.rows[number - 1]
-        by_target: dict[str, list[str]] = {}
-        raw: dict[str, str | None] = {}
-        pseudonym = ""
-        for column, header in zip(table.columns, headers, strict=True):
-            cell = cells[column.index] if column.index < len(cells) else None
-            safe, found = pseudonymise(cell, self.key, self.today) if cell else (cell, [])
-            raw[header] = safe
-            if column.target == "personnummer" and found:
-                pseudonym = found[0]
-            if column.target and cell:
-                by_target.setdefault(column.target, []).append(cell)
-        record = RowRecord(table.sheet, number, raw, pseudonym=pseudonym)
-        self.fill(record, by_target)
-        return record
+    def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
+        """Every cell with its identity numbers replaced by pseudonyms (a regular expression
+        lets the common cell through untouched), and what was found in each row's child cell
+        (the first identity-number cell of the row)."""
+        seen: dict[str, Masked] = {}
 
-    def fill(self, record: RowRecord, cells: dict[str, list[str]]) -> None:
-        """Every variable of the dictionary by its type; `kon` and `alder` may also come from
-        an identity number or birth date, the person variables every study has."""
-        number = first(cells, "personnummer")
-        found = find_numbers(number, self.today) if number else []
-        canonical = found[0].canonical if found else None
-        dates = [v for v in self.dictionary.variables if v.type == "date"]
-        date = next((d for v in dates if (d := parse_date(first(cells, v.name)))), None)
+        def masked(cell: str) -> Masked:
+            result = seen.get(cell)
+            if result is None:
+                found = find_numbers(cell, self.today)
+                safe, tokens = mask(cell, found, self.key)
+                result = seen[cell] = Masked(safe, found, tokens)
+            return result
+
+        safe = [
+            [masked(c).safe if c and MAYBE_NUMBER.search(c) else c for c in column]
+            for column in cells
+        ]
+        numbers = [masked(c) if c and MAYBE_NUMBER.search(c) else NO_NUMBER for c in child]
+        return MaskedCells(safe, numbers)
+
+    def outcome_columns(
+        self, targets: TargetCells, canonicals: list[str | None]
+    ) -> list[list[Outcome | None]]:
+        """Each variable's outcome for every row: the dictionary's variables by their type,
+        then the derived ones; `kon` and `alder` may also come from an identity number or a
+        birth date, the person variables every study has."""
+        dates: list[dt.date | None] = [None] * targets.size
+        for name in self.dates:
+            parsed = [parse_date(text) for text in targets.first(name)]
+            dates = [earlier or date for earlier, date in zip(dates, parsed, strict=True)]
+        columns: dict[str, list[Outcome | None]] = {}
         for variable in self.dictionary.variables:
-            raw = cells.get(variable.name, [])
             if variable.name == "kon":
-                self.fill_sex(record, cells, canonical)
+                columns["kon"] = self.sex_column(targets.first("kon"), canonicals)
             elif variable.name == "alder":
-                self.fill_age(record, cells, self.birth_date(cells, canonical), date)
-            elif variable.codebook and variable.type == "categories":
-                self.fill_reasons(record, variable.name, variable.codebook, raw)
-            elif variable.codebook:
-                self.fill_category(record, variable.name, first(cells, variable.name))
-            elif raw:
-                self.fill_typed(record, variable, raw)
-        self.fill_derived(record)
+                columns["alder"] = self.age_column(targets, canonicals, dates)
+            else:
+                columns[variable.name] = self.variable_column(variable, targets)
+        derived = [
+            by_distinct(columns[d.source], partial(self.derived_outcome, d))
+            for d in self.dictionary.derived
+            if d.source in columns
+        ]
+        return [*columns.values(), *derived]
 
-    def fill_typed(self, record: RowRecord, variable: StudyVariable, raws: list[str]) -> None:
+    def variable_column(
+        self, variable: StudyVariable, targets: TargetCells
+    ) -> list[Outcome | None]:
+        name, codebook = variable.name, variable.codebook
+        if codebook and variable.type == "categories":
+            return by_distinct(
+                targets.every(name), lambda cells: self.reasons(name, codebook, cells)
+            )
+        if codebook:
+            return by_distinct(targets.first(name), lambda cell: self.category(name, cell))
+        return by_distinct(targets.every(name), lambda cells: self.typed(variable, cells))
+
+    def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> list[Outcome | None]:
+        decided = {cell: self.category("kon", cell) for cell in set(cells) if cell is not None}
+        return [
+            decided[cell] if cell is not None else self.sex(None, canonical)
+            for cell, canonical in zip(cells, canonicals, strict=True)
+        ]
+
+    def age_column(
+        self, targets: TargetCells, canonicals: list[str | None], dates: list[dt.date | None]
+    ) -> list[Outcome | None]:
+        births = [
+            self.birth_date(text, canonical)
+            for text, canonical in zip(targets.first("fodelsedatum"), canonicals, strict=True)
+        ]
+        return [
+            self.age(*inputs)
+            for inputs in zip(
+                targets.first("alder"), births, dates, targets.first("fodelsear"), strict=True
+            )
+        ]
+
+    def remembered(self, key: tuple[Any, ...], make: Callable[[], Outcome]) -> Outcome:
+        outcome = self.memo.get(key)
+        if outcome is None:
+            outcome = self.memo[key] = make()
+        return outcome
+
+    def typed(self, variable: StudyVariable, raws: tuple[str, ...]) -> Outcome:
         """A variable with the study's own categories, or a boolean, number, date or text.
         A value outside its definition is kept raw and flagged (no review: these come from
         forms with fixed answers)."""
-        try:
-            value = typed_value(variable, raws)
-        except ValueError:
-            record.flags.append(f"okänt värde i {variable.name}: {'|'.join(raws)!r}")
-            return
-        record.values[variable.name] = value
-        record.decisions[variable.name] = {
-            "method": "exact",
-            "confidence": 1.0,
-            "raw": "|".join(raws),
-        }
-        if variable.type == "integer" and isinstance(value, int):
-            low, high = variable.min, variable.max
-            if (low is not None and value < low) or (high is not None and value > high):
-                record.flags.append(f"{variable.name} {value} utanför {low}–{high}")
+        key = ("typed", variable.name, raws)
+        return self.remembered(key, lambda: typed_outcome(variable, raws))
 
-    def fill_derived(self, record: RowRecord) -> None:
+    def derived(self, values: dict[str, Any]) -> list[Outcome]:
+        """The derived variables (age group, action group) of a record's values."""
+        found = []
         for derived in self.dictionary.derived:
-            source = record.values.get(derived.source)
-            if source is None or derived.codebook is None:
-                record.values.pop(derived.name, None)  # no source, no derived value
-                continue
+            source = values.get(derived.source)
+            outcome = self.derived_value(derived, source) if source is not None else None
+            if outcome is not None:
+                found.append(outcome)
+        return found
+
+    def derived_outcome(self, derived: DerivedVariable, source: Outcome | None) -> Outcome | None:
+        if source is None or source.value is None:
+            return None  # no source, no derived value
+        return self.derived_value(derived, source.value)
+
+    def derived_value(self, derived: DerivedVariable, source: Any) -> Outcome | None:
+        if derived.codebook is None:
+            return None
+        key = ("derived", derived.name, source if not isinstance(source, list) else None)
+        outcome = self.memo.get(key)
+        if outcome is None:
+            outcome = self.memo[key] = self.derive(derived, source)
+        return outcome if outcome.value is not None else None
+
+    def derive(self, derived: DerivedVariable, source: Any) -> Outcome:
+        assert derived.codebook is not None
+        if derived.attribute:
+            entry = self.codebook.variables[self.codebook_of(derived.source)].code(str(source))
+            return Outcome(derived.name, entry.attributes.get(derived.attribute))
+        if isinstance(source, int):
             codes = self.codebook.variables[derived.codebook].codes
-            if derived.attribute:
-                entry = self.codebook.variables[self.codebook_of(derived.source)].code(str(source))
-                record.values[derived.name] = entry.attributes.get(derived.attribute)
-            elif isinstance(source, int):
-                band = [
-                    c.code
-                    for c in codes
-                    if c.attributes.get("min", 0) <= source <= c.attributes.get("max", -1)
-                ]
-                if band:
-                    record.values[derived.name] = band[0]
+            band = [
+                c.code
+                for c in codes
+                if c.attributes.get("min", 0) <= source <= c.attributes.get("max", -1)
+            ]
+            return Outcome(derived.name, band[0] if band else None)
+        return Outcome(derived.name)
 
     def codebook_of(self, variable: str) -> str:
         return self.dictionary.variable(variable).codebook or variable
 
-    def birth_date(self, cells: dict[str, list[str]], canonical: str | None) -> dt.date | None:
-        born = parse_date(first(cells, "fodelsedatum"))
+    def birth_date(self, text: Cell, canonical: str | None) -> dt.date | None:
+        """A birth date column's date, else the identity number's."""
+        born = parse_date(text)
         if born is not None:
             return born
         if canonical:
@@ -183,81 +392,87 @@ class RowInterpreter:
                 return None
         return None
 
-    def fill_sex(
-        self, record: RowRecord, cells: dict[str, list[str]], canonical: str | None
-    ) -> None:
-        raw = first(cells, "kon")
+    def sex(self, raw: str | None, canonical: str | None) -> Outcome | None:
         if raw is not None:
-            self.fill_category(record, "kon", raw)
-            return
+            return self.category("kon", raw)
         if canonical:
             sex = "pojke" if int(canonical[-2]) % 2 else "flicka"
-            record.values["kon"] = sex
-            record.decisions["kon"] = {"method": "derived", "confidence": 1.0, "raw": ""}
+            decision = {"method": "derived", "confidence": 1.0, "raw": ""}
+            return self.remembered(("kon-pnr", sex), lambda: Outcome("kon", sex, decision))
+        return None
 
-    def fill_age(
-        self,
-        record: RowRecord,
-        cells: dict[str, list[str]],
-        birth: dt.date | None,
-        date: dt.date | None,
-    ) -> None:
-        raw = first(cells, "alder")
-        age, how = None, ""
+    def age(
+        self, raw: str | None, birth: dt.date | None, date: dt.date | None, year: str | None
+    ) -> Outcome | None:
+        """From an age column's text, else the birth date at the referral date, else the birth
+        year; the outcome is shared by every row with the same age found the same way."""
         if raw is not None:
-            match = AGE.match(raw)
-            if match:
-                age, how = int(match[1]), "exact"
-            else:
-                record.flags.append(f"ålder går inte att läsa: {raw!r}")
-        elif birth is not None:
-            age, how = age_on(birth, date or self.period_middle), "derived" if date else "estimated"
+            return self.remembered(("alder", raw), lambda: self.age_outcome(raw))
+        if birth is not None:
+            age = age_on(birth, date or self.period_middle)
+            how = "derived" if date else "estimated"
         else:
-            year = YEAR.match(first(cells, "fodelsear") or "")
-            if year:
-                age, how = self.period_middle.year - int(year[1]), "estimated"
-        if age is None:
-            return
-        record.values["alder"] = age
-        confidence = 1.0 if how != "estimated" else 0.5
-        record.decisions["alder"] = {"method": how, "confidence": confidence, "raw": raw or ""}
-        if not 0 <= age <= 17:
-            record.flags.append(f"ålder {age} utanför 0–17")
+            match = YEAR.match(year or "")
+            if not match:
+                return None
+            age, how = self.period_middle.year - int(match[1]), "estimated"
+        return self.remembered(("alder-härledd", age, how), lambda: age_outcome(age, how, ""))
 
-    def fill_category(self, record: RowRecord, variable: str, raw: str | None) -> None:
+    def age_outcome(self, raw: str) -> Outcome:
+        match = AGE.match(raw)
+        if not match:
+            return Outcome("alder", flags=(f"ålder går inte att läsa: {raw!r}",))
+        return age_outcome(int(match[1]), "exact", raw)
+
+    def category(self, variable: str, raw: str) -> Outcome:
+        return self.remembered(("category", variable, raw), lambda: self.decide(variable, raw))
+
+    def decide(self, variable: str, raw: str) -> Outcome:
         codebook_name = self.dictionary.variable(variable).codebook or variable
-        if raw is None:
-            return
         decision = self.harmoniser.decide(codebook_name, raw)
         if decision.pending:
-            record.pending[variable] = [raw]
-            record.decisions[variable] = {"method": "pending", "confidence": 0.0, "raw": raw}
-            return
-        record.values[variable] = decision.code
-        record.decisions[variable] = {
-            "method": decision.method,
-            "confidence": decision.confidence,
-            "raw": raw,
-        }
+            how = {"method": "pending", "confidence": 0.0, "raw": raw}
+            return Outcome(variable, None, how, pending=(raw,))
+        how = {"method": decision.method, "confidence": decision.confidence, "raw": raw}
+        return Outcome(variable, decision.code, how)
 
-    def fill_reasons(
-        self, record: RowRecord, variable: str, codebook: str, cells: list[str]
-    ) -> None:
-        if not cells:
-            return
-        decided = self.harmoniser.decide_many(codebook, cells)
+    def reasons(self, variable: str, codebook: str, cells: tuple[str, ...]) -> Outcome:
+        key = ("reasons", variable, cells)
+        return self.remembered(key, lambda: self.decide_reasons(variable, codebook, cells))
+
+    def decide_reasons(self, variable: str, codebook: str, cells: tuple[str, ...]) -> Outcome:
+        decided = self.harmoniser.decide_many(codebook, list(cells))
         codes = list(dict.fromkeys(d.code for _, d in decided if d.code))
-        pending = [value for value, d in decided if d.pending]
-        record.values[variable] = codes
+        pending = tuple(value for value, d in decided if d.pending)
         methods = {d.method for _, d in decided if d.code}
         confidence = min((d.confidence for _, d in decided if d.code), default=0.0)
-        record.decisions[variable] = {
+        decision = {
             "method": "+".join(sorted(methods)) or "pending",
             "confidence": confidence,
             "raw": "|".join(cells),
         }
-        if pending:
-            record.pending[variable] = pending
+        return Outcome(variable, codes, decision, pending=pending)
+
+
+def age_outcome(age: int, how: str, raw: str) -> Outcome:
+    confidence = 1.0 if how != "estimated" else 0.5
+    decision = {"method": how, "confidence": confidence, "raw": raw}
+    flags = () if 0 <= age <= 17 else (f"ålder {age} utanför 0–17",)
+    return Outcome("alder", age, decision, flags=flags)
+
+
+def typed_outcome(variable: StudyVariable, raws: tuple[str, ...]) -> Outcome:
+    try:
+        value = typed_value(variable, list(raws))
+    except ValueError:
+        return Outcome(variable.name, flags=(f"okänt värde i {variable.name}: {'|'.join(raws)!r}",))
+    decision = {"method": "exact", "confidence": 1.0, "raw": "|".join(raws)}
+    flags: tuple[str, ...] = ()
+    if variable.type == "integer" and isinstance(value, int):
+        low, high = variable.min, variable.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            flags = (f"{variable.name} {value} utanför {low}–{high}",)
+    return Outcome(variable.name, value, decision, flags=flags)
 
 
 TRUE_WORDS = frozenset({"1", "ja", "j", "yes", "true", "sant", "x"})
@@ -307,8 +522,3 @@ def category_index(categories: tuple[tuple[str, str], ...]) -> dict[str, str]:
         index.setdefault(normalise(code), code)
         index.setdefault(normalise(label), code)
     return index
-
-
-def first(cells: dict[str, list[str]], target: str) -> str | None:
-    values = cells.get(target)
-    return values[0] if values else None

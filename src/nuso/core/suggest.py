@@ -8,8 +8,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from nuso.core.codebook import Variable
 from nuso.core.normalise import normalise
@@ -38,6 +36,11 @@ def training_examples(variable: Variable, learned: dict[str, str]) -> list[tuple
 
 class SuggestionModel:
     def __init__(self, examples: list[tuple[str, str]]) -> None:
+        # scikit-learn takes a second to import: only when a value needs the model, not in
+        # every command and web worker that merely loads the harmoniser.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         self.codes = sorted({code for _, code in examples})
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
         features = self.vectorizer.fit_transform([text for text, _ in examples])

@@ -13,7 +13,7 @@ from nuso.audit.services import Actor, log
 from nuso.core.dictionary import StudyVariable, dictionary_from_stored
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
-from nuso.core.records import RowInterpreter, RowRecord
+from nuso.core.records import RowInterpreter
 from nuso.intake.models import ImportBatch, Record, ReviewItem
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
@@ -199,17 +199,22 @@ def apply_decision(
     record: Record, variable: StudyVariable, interpreter: RowInterpreter, version: CodebookVersion
 ) -> None:
     raw = record.decisions[variable.name]["raw"]
-    row = RowRecord(record.sheet, record.row_number, record.raw, record.values, record.decisions)
     if variable.type == "categories":
-        interpreter.fill_reasons(row, variable.name, str(variable.codebook), raw.split("|"))
+        cells = tuple(raw.split("|"))
+        outcome = interpreter.reasons(variable.name, str(variable.codebook), cells)
     else:
-        interpreter.fill_category(row, variable.name, raw)
-    interpreter.fill_derived(row)
+        outcome = interpreter.category(variable.name, raw)
+    values, decisions = dict(record.values), dict(record.decisions)
+    outcome.apply_to(values, decisions)
+    for derived in interpreter.dictionary.derived:
+        values.pop(derived.name, None)
+    for derived_outcome in interpreter.derived(values):
+        derived_outcome.apply_to(values, decisions)
     others_pending = any(
-        d.get("method") == "pending" for name, d in row.decisions.items() if name != variable.name
+        d.get("method") == "pending" for name, d in decisions.items() if name != variable.name
     )
-    record.values, record.decisions = row.values, row.decisions
-    record.pending_review = bool(row.pending) or others_pending
+    record.values, record.decisions = values, decisions
+    record.pending_review = bool(outcome.pending) or others_pending
     record.codebook_version = version
 
 
