@@ -90,8 +90,9 @@ def main() -> None:
             municipal = next(a for a in accounts if a["role"] == "kommun")
             gunicorn = Path(sys.executable).with_name("gunicorn")
             server = subprocess.Popen(  # noqa: S603
-                [str(gunicorn), "nuso.wsgi:application", "--workers", "2", "--bind",
-                 f"127.0.0.1:{PORT}", "--log-level", "warning"], env=env,
+                [str(gunicorn), "-c", "python:nuso.web.gunicorn", "nuso.wsgi:application",
+                 "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+                env=env,
             )  # fmt: skip
             time.sleep(3)
             base = f"http://127.0.0.1:{PORT}"

@@ -126,3 +126,65 @@ def test_warm_up_computes_the_tables_before_the_first_visitor(imported) -> None:
     service._cache.clear()
     assert service.warm_up() == ["aktualiseringar"]
     assert [key[0] for key in service._cache] == ["aktualiseringar"]
+
+
+def test_tables_are_computed_once_for_every_process(imported, monkeypatch) -> None:
+    """A second process (here: this one with its memory cleared) reads the tables the first
+    computed from the shared store; new data makes them be computed again, and the old file
+    goes."""
+    from nuso.analysis import service, store
+    from nuso.studies.models import Study
+
+    study = Study.objects.get(slug="aktualiseringar")
+    service._cache.clear()
+    first = service.study_tables(study)
+    files = sorted(store.folder().glob("aktualiseringar-*.pickle"))
+    assert len(files) == 1
+
+    def must_not_compute(*args, **kwargs):
+        raise AssertionError("computed again although the store holds the tables")
+
+    service._cache.clear()
+    monkeypatch.setattr(service, "compute", must_not_compute)
+    again = service.study_tables(study)
+    assert again.tables.keys() == first.tables.keys()
+    for name, rows in first.tables.items():
+        assert again.tables[name].equals(rows)
+
+    monkeypatch.undo()
+    study.save()  # new definitions: another data version
+    service._cache.clear()
+    service.study_tables(study)
+    assert sorted(store.folder().glob("aktualiseringar-*.pickle")) != files
+    assert len(list(store.folder().glob("aktualiseringar-*.pickle"))) == 1
+
+
+def test_processes_wanting_the_same_tables_wait_for_one_computation(tmp_path) -> None:
+    """The lock is a file lock: threads with their own file handles block each other as
+    processes do. Four at once compute once; a damaged file is computed again."""
+    import threading
+    import time
+
+    from nuso.analysis import store
+    from nuso.core.indicators.engine import Results, StudyInput
+
+    calls = []
+
+    def compute() -> Results:
+        calls.append(1)
+        time.sleep(0.3)
+        source = StudyInput((), pl.DataFrame(), {}, {}, {}, frozenset())
+        return Results({"t": pl.DataFrame({"a": [1]})}, {}, None, source)
+
+    kind, version = ("lås-test", None, 5), ("v1",)
+    threads = [
+        threading.Thread(target=store.shared, args=(kind, version, compute)) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    store.path_of(kind, version).write_bytes(b"not a pickle")
+    assert store.shared(kind, version, compute).tables["t"]["a"].to_list() == [1]
+    assert len(calls) == 2

@@ -35,9 +35,12 @@ def needs_initialisation() -> bool:
 def initialise(verbosity: int = 0) -> InitSummary:
     """Migrate, then load reference data, studies and codebook. Safe to run any number of
     times: each step only adds what is missing."""
+    from nuso.analysis import store
+
     pending = pending_migrations()
     if pending:
         call_command("migrate", interactive=False, verbosity=verbosity)
+    store.clear()  # tables computed by an earlier version of the engine
     return InitSummary(
         migrations_applied=pending,
         units=load_shipped_reference(),

@@ -1,6 +1,7 @@
-"""Computing a study's tables, cached per process until the data changes (an import, a
-replaced batch or a review decision), so that the portal can serve one unit's comparisons in
-milliseconds."""
+"""Computing a study's tables, kept until the data changes (an import, a replaced batch or a
+review decision): in each process's memory, so that the portal serves one unit's comparisons
+in milliseconds, and in the data directory's shared store (nuso.analysis.store), so that the
+tables are computed once for all web workers and commands rather than once per process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 
+from nuso.analysis import store
 from nuso.analysis.data import study_input
 from nuso.core.indicators.engine import Results, compute
 from nuso.intake.models import ImportBatch
@@ -20,24 +22,27 @@ _lock = threading.Lock()
 
 
 def data_version(study: Study) -> tuple[Any, ...]:
-    """Changes whenever the study's current records or the codebook change."""
+    """Changes whenever the study's current records, its definitions or the codebook change.
+    Times as well as counts: another database (a test's, a restored backup) with the same
+    counts is not the same data."""
     batches = ImportBatch.objects.filter(study=study).aggregate(
         last=Max("id"), count=Count("id"), rows=Sum("rows_imported"),
-        replaced=Count("replaced_by"),
+        replaced=Count("replaced_by"), started=Max("started_at"), finished=Max("finished_at"),
     )  # fmt: skip
-    codebook = CodebookVersion.objects.aggregate(last=Max("number"))["last"]
-    return (*batches.values(), codebook)
+    codebook = CodebookVersion.objects.aggregate(last=Max("number"), created=Max("created_at"))
+    return (*batches.values(), *codebook.values(), study.updated_at)
 
 
 def study_tables(study: Study, period: str | None = None, unsuppressed: bool = False) -> Results:
     """All tables of the study; disclosure-controlled unless `unsuppressed` (analysts)."""
     threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
-    key = (study.slug, period, threshold, data_version(study))
+    kind, version = (study.slug, period, threshold), data_version(study)
+    key = (*kind, version)
     with _lock:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    results = compute(study_input(study, period), threshold)
+    results = store.shared(kind, version, lambda: compute(study_input(study, period), threshold))
     with _lock:
         for old in [k for k in _cache if k[:3] == key[:3]]:
             del _cache[old]

@@ -1,0 +1,131 @@
+"""Computed tables shared by every process of an installation: the web server's workers and
+the `nuso` commands.
+
+Computing a national study's tables takes seconds (about 11 s for the referral set) and each
+web worker is its own process. Without sharing, every worker would compute the same tables
+after each import or review decision, all at once, inside requests (and a web server kills a
+worker whose request runs past its timeout). So the first process that needs the tables for
+the current data takes a lock, computes them and writes them to the data directory; processes
+that need them meanwhile wait on the lock and then read the file (a fraction of a second).
+
+The files are pickles of the engine's results, in the owner-only data directory next to the
+database they are computed from; they are only ever read back by this module. A file whose key
+no longer matches the data is never read again and is removed when its successor is written;
+`nuso init` (run at every upgrade) empties the folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import pickle  # our own files, in the owner-only data directory
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from nuso.core.indicators.engine import Results
+
+FOLDER = "tabeller"
+logger = logging.getLogger(__name__)
+
+
+def folder() -> Path:
+    path = Path(settings.NUSO_DATA_DIR) / FOLDER
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+
+
+def path_of(kind: tuple[Any, ...], version: tuple[Any, ...]) -> Path:
+    """`kind` is what is computed (study, period, threshold), `version` the data it is from."""
+    return folder() / f"{kind[0]}-{digest(kind)}-{digest(version)}.pickle"
+
+
+def shared(
+    kind: tuple[Any, ...], version: tuple[Any, ...], compute: Callable[[], Results]
+) -> Results:
+    """The results of `kind` for this data version: read from the store, or computed once
+    (under a lock per study) and stored."""
+    path = path_of(kind, version)
+    results = read(path)
+    if results is not None:
+        return results
+    with locked(folder() / f"{kind[0]}.lock"):
+        results = read(path)  # another process may have written it while this one waited
+        if results is None:
+            results = compute()
+            try:
+                write(path, results)
+                remove_older(path)
+            except OSError as error:  # the store saves time; without it the results still hold
+                logger.warning("Tabellerna kunde inte sparas i %s: %s", path.parent, error)
+    return results
+
+
+def read(path: Path) -> Results | None:
+    try:
+        with path.open("rb") as handle:
+            results = pickle.load(handle)  # noqa: S301 - written by write() below
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or outdated file is computed again
+        path.unlink(missing_ok=True)
+        return None
+    return results if isinstance(results, Results) else None
+
+
+def write(path: Path, results: Results) -> None:
+    """Atomically: a reader sees the whole file or none."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # `nuso init` may have emptied it
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(without_memo(results), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def without_memo(results: Results) -> Results:
+    """The results as computed, without what a process derived from them since."""
+    return Results(
+        results.tables, results.definitions, results.suppression, results.source,
+        results.counties,
+    )  # fmt: skip
+
+
+def remove_older(current: Path) -> None:
+    """Files of the same kind computed from earlier data."""
+    kind_prefix = current.name.rsplit("-", 1)[0] + "-"
+    for other in current.parent.glob(f"{kind_prefix}*.pickle"):
+        if other != current:
+            other.unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clear() -> None:
+    """Remove every stored result (after an upgrade the engine may compute differently)."""
+    path = Path(settings.NUSO_DATA_DIR) / FOLDER
+    if path.exists():
+        shutil.rmtree(path)
