@@ -162,11 +162,12 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert "Kommuner" in result.out
     assert "290" in result.out
     assert "version 1" in result.out
-    assert "Poster           9\u00a0000" in result.out
+    assert "Poster           15\u00a0000" in result.out  # two years of 6 000, survey 3 000
     assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
+    assert "Andel aktualiseringar som leder till utredning (2024): " in result.out
     assert "Andel utredningar med biståndsbeslutad insats" in result.out
     again = nuso("demo", "--liten", "--no-serve")  # a second run imports nothing more
-    assert "Poster           9\u00a0000" in again.out
+    assert "Poster           15\u00a0000" in again.out
     accounts = json.loads((settings.NUSO_DATA_DIR / "demo-users.json").read_text("utf-8"))
     assert {a["role"] for a in accounts} == {"kommun", "analytiker", "administrator"}
     assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}

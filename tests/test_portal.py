@@ -80,7 +80,8 @@ def test_a_municipal_user_gets_nothing_of_another_unit(portal, client) -> None:
     for path in (f"/portal/enhet/{other}/aktualiseringar/",
                  f"/portal/enhet/{other}/aktualiseringar/rader.csv",
                  f"/portal/enhet/{other}/aktualiseringar/tabeller.xlsx",
-                 f"/portal/enhet/{other}/aktualiseringar/diagram/utredning.svg"):  # fmt: skip
+                 f"/portal/enhet/{other}/aktualiseringar/diagram/utredning.svg",
+                 f"/portal/enhet/{other}/aktualiseringar/nyckeltal.svg"):  # fmt: skip
         assert client.get(path).status_code == 404, path
     assert client.get("/portal/riket/aktualiseringar/").status_code == 403
     assert client.get("/portal/riket/aktualiseringar/rader.csv").status_code == 403
@@ -208,3 +209,30 @@ def test_english_is_one_click_away_and_swedish_the_default(portal, client) -> No
     assert "Key figures over time" in english
     assert "Compare with" in english
     assert "På svenska" in english
+
+
+def test_key_figures_over_two_years_show_as_a_trend_chart(portal, client, nuso, tmp_path) -> None:
+    """With one period the key figures are a table; a second year of the same units adds a
+    chart of the unit and the nation per period, with the figures of the table."""
+    from nuso.core.synth.referral_exports import write_referral_exports
+
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    dashboard = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    assert "nyckeltal.svg" not in client.get(dashboard).content.decode()
+    later = write_referral_exports(tmp_path / "2024", seed=9, unit_count=6, rows=3000, year=2024)
+    outcome = nuso("import", str(later.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2024")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out
+    page = client.get(dashboard).content.decode()
+    assert f"{dashboard}nyckeltal.svg" in page
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d{4})</td>', page)
+    assert {(period, label) for label, period in rows} >= {
+        ("2023", "Andel aktualiseringar som leder till utredning"),
+        ("2024", "Andel aktualiseringar som leder till utredning"),
+    }
+    svg = client.get(f"{dashboard}nyckeltal.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    text = svg.content.decode()
+    for expected in ("2023", "2024", units[0].name, "Riket"):
+        assert expected in text

@@ -34,8 +34,10 @@ class DemoStudy:
     description: str
 
 
+# Two years of referrals from the same units, so that every trend has more than one point.
 DEMO_STUDIES = (
-    DemoStudy("aktualiseringar", "2023", "syntetiska exporter av aktualiseringar"),
+    DemoStudy("aktualiseringar", "2023", "syntetiska exporter av aktualiseringar 2023"),
+    DemoStudy("aktualiseringar", "2024", "syntetiska exporter av aktualiseringar 2024"),
     DemoStudy(
         "avslutade_utredningar",
         "2023-10-01--2024-03-31",
@@ -44,9 +46,9 @@ DEMO_STUDIES = (
 )
 
 
-def has_data(slug: str) -> bool:
+def has_data(study: DemoStudy) -> bool:
     return Record.objects.filter(
-        study__slug=slug, batch__status=ImportBatch.Status.IMPORTED
+        study__slug=study.slug, period=study.period, batch__status=ImportBatch.Status.IMPORTED
     ).exists()
 
 
@@ -54,7 +56,7 @@ def generate(study: DemoStudy, folder: Path, small: bool) -> list[Path]:
     """Writes the study's synthetic files (facit beside them); returns the files to import."""
     if study.slug == "aktualiseringar":
         options = SMALL_REFERRALS if small else {"national": True}
-        result = write_referral_exports(folder, **options)  # type: ignore[arg-type]
+        result = write_referral_exports(folder, year=int(study.period), **options)  # type: ignore[arg-type]
         return list(result.files)
     survey = write_investigation_survey(folder, rows_wanted=SMALL_SURVEY_ROWS if small else None)
     return [survey.survey]
@@ -70,11 +72,12 @@ def import_demo_files(
 
 
 def demo_folder(data_dir: Path, study: DemoStudy) -> Path:
-    return data_dir / "demo" / study.slug
+    return data_dir / "demo" / study.slug / study.period
 
 
 def studies_with_data() -> list[Study]:
-    return [study for study in Study.objects.order_by("number") if has_data(study.slug)]
+    imported = Record.objects.filter(batch__status=ImportBatch.Status.IMPORTED)
+    return [s for s in Study.objects.order_by("number") if imported.filter(study=s).exists()]
 
 
 # --- demo accounts ---------------------------------------------------------------------------

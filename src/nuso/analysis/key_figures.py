@@ -43,7 +43,10 @@ def key_figures(study: Study) -> list[KeyFigure]:
         order = {name: position for position, name in enumerate(steps)}
         nation = rows.filter(pl.col("niva") == NATION)
         if definition.kind == "funnel":
-            nation = nation.sort(pl.col("steg").replace_strict(order, return_dtype=pl.Int64))
+            step = pl.col("steg").replace_strict(order, return_dtype=pl.Int64)
+            nation = nation.sort("period", step)
+        else:
+            nation = nation.sort("period")
         for row in nation.iter_rows(named=True):
             label = definition.key_figure
             if definition.kind == "funnel":

@@ -57,6 +57,75 @@ def comparison_bars(
     }
 
 
+def trend_lines(points: list[dict[str, Any]], series: list[str], title: str) -> dict[str, Any]:
+    """Key figures over the periods, one panel per key figure: the unit and the nation, each
+    period's share with its 95 % interval. `points`: {nyckeltal, period, serie, andel, ki_lag,
+    ki_hog}; suppressed cells are left out (the table beside the chart says so)."""
+    period = {
+        "field": "period",
+        "type": "ordinal",
+        "title": "Period",
+        "sort": None,
+        "axis": {"labelAngle": 0},
+    }
+    colour = {
+        "field": "serie",
+        "type": "nominal",
+        "title": None,
+        "sort": series,
+        "scale": {"range": [COLOURS[0], COLOURS[2]]},
+        "legend": {"orient": "bottom"},
+    }
+    share = {
+        "field": "andel",
+        "type": "quantitative",
+        "title": "Andel",
+        "axis": {"format": ".0%"},
+        "scale": {"zero": False},
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "data": {"values": points},
+        "facet": {
+            "row": {
+                "field": "nyckeltal",
+                "type": "nominal",
+                "title": None,
+                "sort": None,
+                # The key figure's name above its panel, not turned on its side.
+                "header": {
+                    "labelAngle": 0,
+                    "labelOrient": "top",
+                    "labelAlign": "left",
+                    "labelAnchor": "start",
+                    "labelFontWeight": "bold",
+                },
+            }
+        },
+        "spec": {
+            "width": 420,
+            "height": 150,
+            "layer": [
+                {
+                    "mark": {"type": "line", "point": True},
+                    "encoding": {"x": period, "y": share, "color": colour},
+                },
+                {
+                    "mark": {"type": "rule"},
+                    "encoding": {
+                        "x": period,
+                        "y": {"field": "ki_lag", "type": "quantitative"},
+                        "y2": {"field": "ki_hog"},
+                        "color": colour,
+                    },
+                },
+            ],
+        },
+        "config": {"font": "sans-serif", "view": {"stroke": None}},
+    }
+
+
 def funnel_plot(points: list[dict[str, Any]], nation: float, title: str) -> dict[str, Any]:
     """Each unit's share against its number of records, with the nation's share and 95 %
     control limits: a unit outside the funnel differs more than chance explains."""

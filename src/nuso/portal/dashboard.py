@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy
 
-from nuso.core.charts import comparison_bars
+from nuso.core.charts import comparison_bars, trend_lines
 from nuso.core.indicators.counting import NATION
 from nuso.core.indicators.definitions import TableDefinition
 from nuso.core.indicators.engine import WHOLE_DISTRIBUTION, Results
@@ -193,3 +193,16 @@ def key_figure_trend(
                 "nation": Cell.of(match.row(0, named=True) if match.height else None),
             })  # fmt: skip
     return trend
+
+
+def trend_chart(trend: list[dict[str, Any]], unit_name: str, title: str) -> dict[str, Any]:
+    """The chart of `key_figure_trend`: the unit and the nation per period."""
+    nation = str(gettext_lazy("Riket"))
+    points = [
+        {"nyckeltal": item["label"], "period": item["period"], "serie": name,
+         "andel": cell.share, "ki_lag": cell.low, "ki_hog": cell.high}
+        for item in trend
+        for name, cell in ((unit_name, item["unit"]), (nation, item["nation"]))
+        if cell.share is not None
+    ]  # fmt: skip
+    return trend_lines(points, [unit_name, nation], title)

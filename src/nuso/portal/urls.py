@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("enhet/<str:code>/<slug:study>/", views.dashboard, name="dashboard"),
     path("enhet/<str:code>/<slug:study>/diagram/<slug:table>.svg", views.chart, name="chart"),
+    path(
+        "enhet/<str:code>/<slug:study>/nyckeltal.svg",
+        views.key_figure_chart,
+        name="key_figure_chart",
+    ),
     re_path(
         r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/tabeller\.(?P<format_>xlsx|csv)$",
         views.download_tables,

@@ -8,12 +8,14 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nuso.analysis.output import write_tables
@@ -26,6 +28,7 @@ from nuso.portal.dashboard import (
     filter_options,
     key_figure_trend,
     sections,
+    trend_chart,
 )
 from nuso.portal.national import Ranking, ranking
 from nuso.portal.rows import ROW_FORMATS, write_rows
@@ -74,6 +77,13 @@ def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
     return UnitView(scope, unit, the_study, results, rows, period, comparison, selection)
 
 
+def _trend(view: UnitView) -> list[dict[str, Any]]:
+    code = view.unit.code
+    return view.results.memo(  # type: ignore[no-any-return]
+        ("trend", code), lambda: key_figure_trend(view.results, view.rows, code)
+    )
+
+
 def _period(request: HttpRequest, periods: list[str]) -> str:
     """The period asked for, else the latest."""
     asked = request.GET.get("period", "")
@@ -97,8 +107,8 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "selection_label": _selection_label(results, selection),
         "sections": results.memo(("sections", *key), lambda: sections(
             results, view.rows, unit.code, view.period, view.comparison, selection=selection)),
-        "trend": results.memo(("trend", unit.code),
-                              lambda: key_figure_trend(results, view.rows, unit.code)),
+        "trend": _trend(view),
+        "trend_periods": len(results.periods),
         "other_studies": view.scope.studies_with_data(unit),
     }  # fmt: skip
     log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=view.study.slug,  # type: ignore[arg-type]
@@ -117,6 +127,15 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
     if not found:
         raise Http404("Diagrammet finns inte.")
     spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]))
+    return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
+
+
+@require_GET
+@login_required
+@verified
+def key_figure_chart(request: HttpRequest, code: str, study: str) -> HttpResponse:
+    view = _unit_view(request, code, study)
+    spec = trend_chart(_trend(view), view.unit.name, str(_("Nyckeltal över tid")))
     return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
 
 

@@ -13,6 +13,8 @@ import polars as pl
 
 from nuso.core.personal_numbers import age_on, luhn_digit
 from nuso.core.synth.referral_exports import write_referral_exports
+from nuso.core.synth.referrals import generate_referrals
+from nuso.core.synth.units import select_units
 
 from .conftest import Workbook
 
@@ -124,3 +126,24 @@ def test_ages_agree_with_birth_dates(small_set) -> None:
             cells = book.row("", int(row["rad"]))
             age = age_on(dt.date.fromisoformat(cells[born]), dt.date.fromisoformat(cells[when]))
             assert age == int(row["alder"])
+
+
+def test_another_year_has_the_same_units_and_other_referrals_in_that_year(tmp_path: Path) -> None:
+    """A trend needs the same units in each period: another year keeps the units, their sizes
+    and export formats, with other referrals dated in that year; the published year is
+    unchanged by the option."""
+    first = write_referral_exports(tmp_path / "2023", seed=3, unit_count=6, rows=600)
+    write_referral_exports(tmp_path / "same", seed=3, unit_count=6, rows=600, year=2023)
+    later = write_referral_exports(tmp_path / "2024", seed=3, unit_count=6, rows=600, year=2024)
+    assert digests(tmp_path / "2023") == digests(tmp_path / "same")
+    facits = [pl.read_csv(r.facit, infer_schema_length=0) for r in (first, later)]
+    assert [sorted(f["kommunkod"].unique()) for f in facits] == [
+        sorted(facits[0]["kommunkod"].unique())
+    ] * 2
+    assert [p.suffix for p in first.files] == [p.suffix for p in later.files]
+    assert [p.name.replace("2023", "2024") for p in first.files] == [p.name for p in later.files]
+    assert facits[0]["orsaker"].to_list() != facits[1]["orsaker"].to_list()
+    units = select_units(3, 6, 600, national=False)
+    for year in (2023, 2024):
+        referrals = generate_referrals(units, 3, year)
+        assert {r.referral_date.year for rs in referrals.values() for r in rs} == {year}

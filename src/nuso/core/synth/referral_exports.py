@@ -75,9 +75,11 @@ def write_referral_exports(
     national: bool = False,
     unit_count: int | None = None,
     rows: int | None = None,
+    year: int = cal.PERIOD_YEAR,
     progress: Callable[[str], None] | None = None,
 ) -> SynthResult:
-    """Write one export per unit into out_dir/exporter, and out_dir/facit.csv."""
+    """Write one export per unit into out_dir/exporter, and out_dir/facit.csv: the referrals
+    of `year` (the same units and export formats whatever the year)."""
     if national:
         unit_count, rows = cal.NATIONAL_UNITS, cal.NATIONAL_REFERRALS
     unit_count = unit_count or SMALL_UNITS
@@ -86,7 +88,7 @@ def write_referral_exports(
         raise ValueError(f"Antalet rader ({rows}) måste vara minst antalet enheter ({unit_count}).")
     (out_dir / EXPORT_FOLDER).mkdir(parents=True, exist_ok=True)
     units = select_units(seed, unit_count, rows, national)
-    referrals = generate_referrals(units, seed)
+    referrals = generate_referrals(units, seed, year)
     files: list[Path] = []
     used: set[str] = set()
     counter = RawCounter()
@@ -95,9 +97,7 @@ def write_referral_exports(
         facit.writeheader()
         for unit in units:
             system = SYSTEMS_BY_NAME[unit.system]
-            style = unit_style(
-                system, unit.reason_mode, seed, unit.index, name_parts(unit, cal.PERIOD_YEAR)
-            )
+            style = unit_style(system, unit.reason_mode, seed, unit.index, name_parts(unit, year))
             file_name = unique_name(style.file_stem, system.file_format, used)
             sheets, facit_rows = render_unit(unit, style, referrals[unit.index], file_name, seed)
             path = out_dir / EXPORT_FOLDER / file_name

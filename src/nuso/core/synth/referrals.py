@@ -13,7 +13,6 @@ from nuso.core.synth import calibration as cal
 from nuso.core.synth.units import SynthUnit
 
 AGES = np.arange(18)
-YEAR_START = dt.date(cal.PERIOD_YEAR, 1, 1).toordinal()
 YEAR_DAYS = 365
 
 
@@ -197,13 +196,15 @@ def draw_actions(rng: np.random.Generator, investigated: np.ndarray) -> tuple[li
     return list(actions), [str(g) for g in groups]
 
 
-def finish(draws: Draws, base: np.ndarray, rng: np.random.Generator) -> list[Referral]:
+def finish(
+    draws: Draws, base: np.ndarray, rng: np.random.Generator, year_start: int
+) -> list[Referral]:
     p = np.clip(base[draws.primary] + draws.effects(), 0.02, 0.98)
     actions, groups = draw_actions(rng, rng.random(len(p)) < p)
     kinds_all = list(cal.TYPE_SHARES)
     referrals = []
     for i in range(len(p)):
-        date = dt.date.fromordinal(YEAR_START + int(draws.days[i]))
+        date = dt.date.fromordinal(year_start + int(draws.days[i]))
         age = int(draws.ages[i])
         referrals.append(
             Referral(
@@ -221,9 +222,15 @@ def finish(draws: Draws, base: np.ndarray, rng: np.random.Generator) -> list[Ref
     return referrals
 
 
-def generate_referrals(units: list[SynthUnit], seed: int) -> dict[int, list[Referral]]:
-    """Every unit's referrals, sorted by date; investigation rates calibrated over all."""
-    rngs = {unit.index: np.random.default_rng([seed, 2, unit.index]) for unit in units}
+def generate_referrals(
+    units: list[SynthUnit], seed: int, year: int = cal.PERIOD_YEAR
+) -> dict[int, list[Referral]]:
+    """Every unit's referrals in `year`, sorted by date; investigation rates calibrated over
+    all. Another year draws other referrals of the same units from the same calibration (the
+    published year keeps its original random streams)."""
+    stream = [] if year == cal.PERIOD_YEAR else [year]
+    rngs = {unit.index: np.random.default_rng([seed, 2, unit.index, *stream]) for unit in units}
     draws = [draw_covariates(unit, rngs[unit.index]) for unit in units]
     base = calibrated_rates(draws)
-    return {d.unit.index: finish(d, base, rngs[d.unit.index]) for d in draws}
+    start = dt.date(year, 1, 1).toordinal()
+    return {d.unit.index: finish(d, base, rngs[d.unit.index], start) for d in draws}

@@ -39,7 +39,7 @@ class Command(NusoCommand):
         console.print("[bold]NUSO[/bold] – nationell uppföljning av socialtjänstens omställning")
         console.print(f"Datakatalog: {settings.NUSO_DATA_DIR}")
         for demo_study in DEMO_STUDIES:
-            if not has_data(demo_study.slug):
+            if not has_data(demo_study):
                 self._load(demo_study, settings.NUSO_DATA_DIR, small=options["liten"])
         render_status(console, status())
         for study in studies_with_data():

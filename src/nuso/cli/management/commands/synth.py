@@ -59,6 +59,12 @@ class Command(NusoCommand):
             help="Totalt antal rader (standard 2000; ej med --national).",
         )
         referrals.add_argument("--seed", type=int, default=2023, help="Slumpfrö (standard 2023).")
+        referrals.add_argument(
+            "--year",
+            type=int,
+            default=2023,
+            help="Året aktualiseringarna gäller (standard 2023); samma enheter varje år.",
+        )
         survey = studies.add_parser(
             "avslutade_utredningar",
             help="Enkätexporten om avslutade utredningar (21 858 rader), facit och sann modell.",
@@ -96,6 +102,7 @@ class Command(NusoCommand):
                     national=options["national"],
                     unit_count=units,
                     rows=options["rows"],
+                    year=options["year"],
                     progress=lambda _name: progress.advance(task),
                 )
             except ValueError as error:
@@ -104,7 +111,7 @@ class Command(NusoCommand):
             f"{len(result.files)} exportfiler i {result.files[0].parent} och facit i "
             f"{result.facit}: {number(result.rows)} aktualiseringar från {result.units} enheter. "
             f"Läs in med: nuso import {result.files[0].parent} --study aktualiseringar "
-            "--period 2023"
+            f"--period {options['year']}"
         )
         table = Table("Mått", "Syntetiskt", "PM #4 (riket)", title="Hur rörigt det blev")
         for key, label in LABELS.items():
