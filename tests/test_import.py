@@ -113,6 +113,16 @@ def test_an_unknown_unit_is_a_clear_error(initialised, tmp_path) -> None:
     assert "Ingen kommun eller stadsdel känns igen i filnamnet ('export_2023')" in result.out
 
 
+def test_the_report_lists_each_raw_value_with_what_it_became(initialised, tmp_path) -> None:
+    """Including values that are falsy in Python: age 0 is the code "0", not nothing."""
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Ålder;Åtgärd\nF;0 år;Ny utredning\nP;0 år;Ny utredning\n", "utf-8")
+    initialised("import", str(path), *IMPORT)
+    values = ImportBatch.objects.get().report["värden"]
+    assert values["alder"] == [{"rått": "0 år", "kod": "0", "metod": "exact", "antal": 2}]
+    assert {v["rått"]: v["kod"] for v in values["kon"]} == {"F": "flicka", "P": "pojke"}
+
+
 def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> None:
     path = tmp_path / "Karlstad 2023.csv"
     path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming;Ny utredning\n", "utf-8")

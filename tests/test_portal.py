@@ -159,6 +159,8 @@ def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_p
     path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
     log_in(client, municipal)
     assert client.get("/portal/arbetsyta/las-in/").status_code == 403
+    assert client.get("/portal/arbetsyta/inlasningar/").status_code == 403
+    assert client.get("/portal/arbetsyta/inlasningar/1/").status_code == 403
     client.logout()
     log_in(client, analyst)
     with path.open("rb") as handle:
@@ -169,6 +171,16 @@ def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_p
     text = page.content.decode()
     assert "Karlstad 2023.csv" in text
     assert "inläst" in text
+    report = re.search(r'href="(/portal/arbetsyta/inlasningar/\d+/)">Karlstad 2023.csv', text)
+    assert report is not None
+    shown = client.get(report.group(1)).content.decode()
+    # How the file was read: the columns, each raw value and what it became, what waits.
+    assert "Hur varje kolumn tolkades" in shown
+    assert re.search(r"<th scope=\"row\">Kön</th><td>kon</td>", shown)
+    assert re.search(r"<th scope=\"row\">F</th><td>flicka</td><td>exact</td><td>1</td>", shown)
+    assert "orsaker: Trångboddhet (1)" in shown
+    listed = client.get("/portal/arbetsyta/inlasningar/").content.decode()
+    assert report.group(1) in listed
     queue = client.get("/portal/arbetsyta/granska/").content.decode()
     assert "Trångboddhet" in queue
     from nuso.intake.models import ReviewItem

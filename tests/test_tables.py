@@ -125,7 +125,10 @@ def test_warm_up_computes_the_tables_before_the_first_visitor(imported) -> None:
 
     service._cache.clear()
     assert service.warm_up() == ["aktualiseringar"]
-    assert [key[0] for key in service._cache] == ["aktualiseringar"]
+    assert [key[:3] for key in service._cache] == [
+        ("aktualiseringar", None, 5),
+        ("aktualiseringar", None, None),  # the analysts' national view, unsuppressed
+    ]
 
 
 def test_tables_are_computed_once_for_every_process(imported, monkeypatch) -> None:

@@ -146,10 +146,16 @@ def test_every_analyst_page_passes_axe(site, browser) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/portal/")
     for path in ("/portal/", "/portal/riket/aktualiseringar/", "/portal/arbetsyta/las-in/",
-                 "/portal/arbetsyta/granska/", f"/portal/enhet/{unit.code}/aktualiseringar/",
+                 "/portal/arbetsyta/granska/", "/portal/arbetsyta/inlasningar/",
+                 f"/portal/enhet/{unit.code}/aktualiseringar/",
                  "/account/two_factor/", "/"):  # fmt: skip
         page.goto(f"{base}{path}")
         accessible(page)
+    page.goto(f"{base}/portal/arbetsyta/inlasningar/")
+    page.locator("table.data tbody a").first.click()  # one file's import report
+    page.wait_for_load_state()
+    assert page.get_by_text("Hur varje kolumn tolkades").count() == 1
+    accessible(page)
     page.goto(f"{base}/portal/riket/aktualiseringar/")
     page.get_by_role("button", name="Andel").click()  # sortable by keyboard-reachable buttons
     assert page.locator("th[aria-sort]").count() == 1

@@ -51,9 +51,10 @@ def study_tables(study: Study, period: str | None = None, unsuppressed: bool = F
 
 
 def warm_up() -> list[str]:
-    """Computes every study's municipal tables ahead of the first request (the web server
-    calls it in the background at start): the first visitor then waits no longer than the
-    others. Returns the studies computed."""
+    """Computes every study's tables ahead of the first request (the web server calls it in
+    the background at start): the disclosure-controlled ones every dashboard shows, then the
+    analysts' unsuppressed ones behind the national view. The first visitor then waits no
+    longer than the others. Returns the studies computed."""
     from nuso.intake.models import ImportBatch
 
     studies = Study.objects.filter(batches__status=ImportBatch.Status.IMPORTED).distinct()
@@ -61,4 +62,6 @@ def warm_up() -> list[str]:
     for study in studies.order_by("number"):
         study_tables(study)
         done.append(study.slug)
+    for study in studies.order_by("number"):
+        study_tables(study, unsuppressed=True)
     return done

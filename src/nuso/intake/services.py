@@ -289,7 +289,7 @@ def build_report(
         if outcome.decision is None:
             continue
         code = outcome.value
-        shown = "|".join(code) if isinstance(code, list) else str(code or "")
+        shown = "|".join(code) if isinstance(code, list) else "" if code is None else str(code)
         raw = str(outcome.decision.get("raw", "")) or "(härledd)"
         values.setdefault(outcome.variable, Counter())[
             (raw, shown, outcome.decision["method"])

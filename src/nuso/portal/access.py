@@ -61,6 +61,19 @@ class Scope:
         )
         return [s for s in Study.objects.order_by("number") if s.slug in slugs]
 
+    def batches(self) -> QuerySet[ImportBatch]:
+        """Every import with its stored report, newest first: analysts only (reports hold raw
+        values of the files)."""
+        if not self.is_analyst:
+            raise PermissionDenied("Inläsningarna är för analytiker.")
+        return ImportBatch.objects.select_related("study", "unit").order_by("-started_at", "-pk")
+
+    def batch(self, pk: int) -> ImportBatch:
+        batch = self.batches().filter(pk=pk).first()
+        if batch is None:
+            raise Http404("Inläsningen finns inte.")
+        return batch
+
     def unit_tables(self, study: Study, code: str) -> tuple[Unit, Results, dict[str, pl.DataFrame]]:
         """A unit in the scope, with its tables and comparisons, disclosure-controlled."""
         unit = self.unit(code)

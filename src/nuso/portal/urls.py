@@ -25,6 +25,8 @@ urlpatterns = [
     path("riket/<slug:study>/", views.national, name="national"),
     path("arbetsyta/las-in/", workspace.upload, name="upload"),
     path("arbetsyta/granska/", workspace.review, name="review"),
+    path("arbetsyta/inlasningar/", workspace.imports, name="imports"),
+    path("arbetsyta/inlasningar/<int:pk>/", workspace.import_report, name="import_report"),
     path("riket/<slug:study>/tratt.svg", views.national_chart, name="national_chart"),
     re_path(
         r"^riket/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",

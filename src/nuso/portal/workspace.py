@@ -24,6 +24,7 @@ from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
 
 MAX_FILES = 200
+RECENT_IMPORTS = 300
 
 
 def _analyst(request: HttpRequest) -> Scope:
@@ -69,6 +70,34 @@ def _import(
         except ImportRefusedError as error:
             messages.error(request, str(error))
             return []
+
+
+@require_http_methods(["GET"])
+@login_required
+@verified
+def imports(request: HttpRequest) -> HttpResponse:
+    """The latest imports, each with its report."""
+    batches = _analyst(request).batches()[:RECENT_IMPORTS]
+    return render(request, "portal/imports.html", {"batches": batches})
+
+
+@require_http_methods(["GET"])
+@login_required
+@verified
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One file's import as `nuso import --rapport` shows it: where the table was found, how
+    each column was read, what each raw value became, what waits for review."""
+    batch = _analyst(request).batch(pk)
+    report = batch.report or {}
+    context = {
+        "batch": batch,
+        "report": report,
+        "skipped": sorted((report.get("rader") or {}).get("överhoppade", {}).items()),
+        "values": sorted((report.get("värden") or {}).items()),
+        "pending": sorted((report.get("granskning") or {}).items()),
+        "flags": sorted((report.get("flaggor") or {}).items(), key=lambda item: -item[1]),
+    }
+    return render(request, "portal/import_report.html", context)
 
 
 @require_http_methods(["GET", "POST"])
