@@ -12,3 +12,12 @@ os.environ.setdefault("NUSO_SECRET_KEY", "test-only-secret-key-" + "s" * 32)
 os.environ.setdefault("NUSO_PSEUDONYM_KEY", "test-only-pseudonym-key-" + "p" * 32)
 
 from nuso.settings import *  # noqa: F403
+
+# On SQLite, the test database is a file, not Django's default in-memory database: with an
+# in-memory database the live server of the browser tests shares one connection between its
+# request threads, and a page's parallel chart requests then interleave their transactions
+# on it ("no such savepoint"). Real deployments have a connection per thread, as this does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["NUSO_DATA_DIR"], "test.sqlite3")
+    }

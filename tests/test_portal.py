@@ -11,6 +11,7 @@ import polars as pl
 import pyreadstat
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
@@ -248,3 +249,28 @@ def test_key_figures_over_two_years_show_as_a_trend_chart(portal, client, nuso, 
     text = svg.content.decode()
     for expected in ("2023", "2024", units[0].name, "Riket"):
         assert expected in text
+
+
+def test_a_session_is_written_once_a_minute_and_lasts_an_hour_from_the_last(portal, client) -> None:
+    """A page and its dozen chart requests do not rewrite the session each; the hour still
+    counts from the last request, to the minute."""
+    from django.contrib.sessions.models import Session
+
+    from nuso.web.sessions import MARK
+
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    dashboard = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    client.get(dashboard)
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    for _ in range(3):
+        assert client.get(f"{dashboard}diagram/utredning.svg").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first  # not written again
+    session = client.session
+    session[MARK] = session[MARK] - 5  # as if the last write was five minutes ago
+    session.save()
+    written = Session.objects.get(session_key=key).expire_date
+    client.get(dashboard)
+    assert Session.objects.get(session_key=key).expire_date > written
+    assert (Session.objects.get(session_key=key).expire_date - timezone.now()).seconds > 59 * 60

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nuso.web.sessions.ActivitySessionMiddleware",
     "nuso.web.security.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,7 +159,8 @@ else:
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # an hour without activity logs the user out
-SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request
+SESSION_SAVE_EVERY_REQUEST = False  # ... counted from the last request, to the minute:
+# nuso.web.sessions.ActivitySessionMiddleware saves the session once per minute of activity
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 if CONFIG.https:
