@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(os.environ["NUSO_DATA_DIR"], "test.sqlite3")
     }
+
+NUSO_TABLES_IN_BACKGROUND = False  # deterministic: a test's new data shows at once

@@ -191,3 +191,33 @@ def test_processes_wanting_the_same_tables_wait_for_one_computation(tmp_path) ->
     store.path_of(kind, version).write_bytes(b"not a pickle")
     assert store.shared(kind, version, compute).tables["t"]["a"].to_list() == [1]
     assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the background thread has its own connection
+def test_after_new_data_the_portal_shows_the_earlier_tables_until_the_current_are_ready(
+    nuso, tmp_path, settings
+) -> None:
+    import threading
+
+    from nuso.analysis import service
+    from nuso.core.synth.referral_exports import write_referral_exports
+    from nuso.studies.models import Study
+
+    settings.NUSO_TABLES_IN_BACKGROUND = True
+    import_synthetic_referrals(nuso, tmp_path / "2023", seed=5, units=6, rows=2000)
+    study = Study.objects.get(slug="aktualiseringar")
+    service._cache.clear()
+    first, stale = service.portal_tables(study)
+    assert (first.periods, stale) == (["2023"], False)  # nothing earlier to show: computed
+    later = write_referral_exports(tmp_path / "2024", seed=5, unit_count=6, rows=2000, year=2024)
+    outcome = nuso("import", str(later.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2024")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out
+    shown, stale = service.portal_tables(study)
+    assert stale
+    assert shown is first  # at once, while the current tables are computed
+    for thread in threading.enumerate():
+        if thread.name == "nuso-tables":
+            thread.join(timeout=120)
+    current, stale = service.portal_tables(study)
+    assert (current.periods, stale) == (["2023", "2024"], False)

@@ -157,6 +157,10 @@ else:
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT = None
 
+# After new data the portal shows the earlier tables while the current ones are computed in
+# a background thread (nuso.analysis.service.portal_tables); the tests compute them at once.
+NUSO_TABLES_IN_BACKGROUND = True
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # an hour without activity logs the user out
 SESSION_SAVE_EVERY_REQUEST = False  # ... counted from the last request, to the minute:

@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Max, Sum
 
 from nuso.analysis import store
@@ -18,6 +19,7 @@ from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookVersion, Study
 
 _cache: dict[tuple[Any, ...], Results] = {}
+_refreshing: set[tuple[Any, ...]] = set()
 _lock = threading.Lock()
 
 
@@ -48,6 +50,43 @@ def study_tables(study: Study, period: str | None = None, unsuppressed: bool = F
             del _cache[old]
         _cache[key] = results
     return results
+
+
+def portal_tables(study: Study, unsuppressed: bool = False) -> tuple[Results, bool]:
+    """For the portal: the study's tables and whether they are stale. When the data changed
+    (an upload, a review decision) and this process has tables of the earlier data, those are
+    shown while the current ones are computed in the background: nobody waits tens of seconds
+    for the national computation after each change. Otherwise as `study_tables`."""
+    threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
+    kind, version = (study.slug, None, threshold), data_version(study)
+    with _lock:
+        cached = _cache.get((*kind, version))
+        previous = next((r for k, r in _cache.items() if k[:3] == kind), None)
+    if cached is not None:
+        return cached, False
+    if previous is None or not settings.NUSO_TABLES_IN_BACKGROUND:
+        return study_tables(study, unsuppressed=unsuppressed), False
+    if store.path_of(kind, version).exists():  # another process computed them: a quick read
+        return study_tables(study, unsuppressed=unsuppressed), False
+    _refresh_in_background(study, unsuppressed, kind)
+    return previous, True
+
+
+def _refresh_in_background(study: Study, unsuppressed: bool, kind: tuple[Any, ...]) -> None:
+    with _lock:
+        if kind in _refreshing:
+            return
+        _refreshing.add(kind)
+
+    def refresh() -> None:
+        try:
+            study_tables(study, unsuppressed=unsuppressed)
+        finally:
+            with _lock:
+                _refreshing.discard(kind)
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=refresh, name="nuso-tables", daemon=True).start()
 
 
 def warm_up() -> list[str]:

@@ -14,11 +14,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from nuso.accounts.models import User
-from nuso.analysis.service import study_tables
+from nuso.analysis.service import portal_tables
 from nuso.core.indicators.engine import Results
 from nuso.intake.models import ImportBatch, Record
 from nuso.studies.models import Study
 from nuso.units.models import Unit
+
+
+@dataclass(frozen=True)
+class UnitTables:
+    unit: Unit
+    results: Results
+    rows: dict[str, pl.DataFrame]  # what the unit's users may see
+    stale: bool  # of earlier data: the current tables are being computed
 
 
 @dataclass(frozen=True)
@@ -74,18 +82,18 @@ class Scope:
             raise Http404("Inläsningen finns inte.")
         return batch
 
-    def unit_tables(self, study: Study, code: str) -> tuple[Unit, Results, dict[str, pl.DataFrame]]:
+    def unit_tables(self, study: Study, code: str) -> UnitTables:
         """A unit in the scope, with its tables and comparisons, disclosure-controlled."""
         unit = self.unit(code)
-        results = study_tables(study)
-        return unit, results, results.for_unit(unit.code)
+        results, stale = portal_tables(study)
+        return UnitTables(unit, results, results.for_unit(unit.code), stale)
 
-    def national_tables(self, study: Study) -> tuple[Results, dict[str, pl.DataFrame]]:
-        """Every unit side by side, unsuppressed: analysts only."""
+    def national_tables(self, study: Study) -> tuple[Results, bool]:
+        """Every unit side by side, unsuppressed: analysts only. Also whether they are of
+        earlier data (the current ones being computed)."""
         if not self.is_analyst:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
-        results = study_tables(study, unsuppressed=True)
-        return results, results.tables
+        return portal_tables(study, unsuppressed=True)
 
     def records(self, study: Study, unit: Unit | None) -> QuerySet[Record]:
         """Row-level records: of one unit in the scope, or (analysts) of every unit."""

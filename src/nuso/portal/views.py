@@ -63,18 +63,21 @@ class UnitView:
     period: str
     comparison: str
     selection: Selection | None
+    stale: bool  # earlier data shown while the current tables are computed
 
 
 def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    unit, results, rows = scope.unit_tables(the_study, code)
+    tables = scope.unit_tables(the_study, code)
+    results = tables.results
     period = _period(request, results.periods)
     comparison = request.GET.get("jamfor", "kommungrupp")
     if comparison not in COMPARISONS:
         comparison = "kommungrupp"
     selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
-    return UnitView(scope, unit, the_study, results, rows, period, comparison, selection)
+    return UnitView(scope, tables.unit, the_study, results, tables.rows, period, comparison,
+                    selection, tables.stale)  # fmt: skip
 
 
 def _trend(view: UnitView) -> list[dict[str, Any]]:
@@ -110,6 +113,7 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "trend": _trend(view),
         "trend_periods": len(results.periods),
         "other_studies": view.scope.studies_with_data(unit),
+        "stale": view.stale,
     }  # fmt: skip
     log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=view.study.slug,  # type: ignore[arg-type]
         period=view.period)  # fmt: skip
@@ -152,7 +156,8 @@ def svg_of(spec: str) -> str:
 def download_tables(request: HttpRequest, code: str, study: str, format_: str) -> FileResponse:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    unit, results, rows = scope.unit_tables(the_study, code)
+    tables = scope.unit_tables(the_study, code)
+    unit, results, rows = tables.unit, tables.results, tables.rows
     path = _temporary(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     write_tables(rows, results.source, path, format_, min_count)
@@ -186,17 +191,18 @@ class NationalView:
     table: str
     ranking: Ranking
     results: Results
+    stale: bool
 
 
 def _national_view(request: HttpRequest, study: str) -> NationalView:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    results, rows = scope.national_tables(the_study)
+    results, stale = scope.national_tables(the_study)
     periods = results.periods
     period = _period(request, periods)
     table = request.GET.get("tabell") or _first_share(results)
-    found = ranking(results, rows, table, period)
-    return NationalView(scope, the_study, periods, period, table, found, results)
+    found = ranking(results, results.tables, table, period)
+    return NationalView(scope, the_study, periods, period, table, found, results, stale)
 
 
 @require_GET
@@ -207,7 +213,7 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
     shares = [d for d in view.results.definitions.values() if d.kind == "share"]
     context = {"study": view.study, "period": view.period, "periods": view.periods,
                "table": view.table, "ranking": view.ranking, "scope": view.scope,
-               "tables": shares}  # fmt: skip
+               "tables": shares, "stale": view.stale}  # fmt: skip
     log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=view.table)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)
 
