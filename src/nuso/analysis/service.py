@@ -37,8 +37,14 @@ def data_version(study: Study) -> tuple[Any, ...]:
 
 def study_tables(study: Study, period: str | None = None, unsuppressed: bool = False) -> Results:
     """All tables of the study; disclosure-controlled unless `unsuppressed` (analysts)."""
+    return _tables(study, period, unsuppressed, data_version(study))
+
+
+def _tables(
+    study: Study, period: str | None, unsuppressed: bool, version: tuple[Any, ...]
+) -> Results:
     threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
-    kind, version = (study.slug, period, threshold), data_version(study)
+    kind = (study.slug, period, threshold)
     key = (*kind, version)
     with _lock:
         cached = _cache.get(key)
@@ -46,7 +52,7 @@ def study_tables(study: Study, period: str | None = None, unsuppressed: bool = F
         return cached
     results = store.shared(kind, version, lambda: compute(study_input(study, period), threshold))
     with _lock:
-        for old in [k for k in _cache if k[:3] == key[:3]]:
+        for old in [k for k in _cache if k[:3] == kind]:
             del _cache[old]
         _cache[key] = results
     return results
@@ -64,10 +70,9 @@ def portal_tables(study: Study, unsuppressed: bool = False) -> tuple[Results, bo
         previous = next((r for k, r in _cache.items() if k[:3] == kind), None)
     if cached is not None:
         return cached, False
-    if previous is None or not settings.NUSO_TABLES_IN_BACKGROUND:
-        return study_tables(study, unsuppressed=unsuppressed), False
-    if store.path_of(kind, version).exists():  # another process computed them: a quick read
-        return study_tables(study, unsuppressed=unsuppressed), False
+    ready = store.path_of(kind, version).exists()  # another process computed them: a quick read
+    if previous is None or ready or not settings.NUSO_TABLES_IN_BACKGROUND:
+        return _tables(study, None, unsuppressed, version), False
     _refresh_in_background(study, unsuppressed, kind)
     return previous, True
 

@@ -18,6 +18,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from nuso.core.personal_numbers import luhn_digit
 
@@ -89,11 +90,27 @@ def keyed_hash(key: str) -> hmac.HMAC:
 MAYBE_NUMBER = re.compile(r"\d{6}[-+]?\d{4}")  # case ids and dates pass quickly
 
 
+class Masked(NamedTuple):
+    """A text with its identity numbers replaced, the numbers found in it (valid or not) and
+    the pseudonyms of the valid ones."""
+
+    safe: str
+    found: list[Found]
+    tokens: list[str]
+
+
+def masked(text: str, key: str, today: dt.date | None = None) -> Masked:
+    if not MAYBE_NUMBER.search(text):  # the common case, checked cheaply
+        return Masked(text, [], [])
+    found = find_numbers(text, today)
+    safe, tokens = mask(text, found, key)
+    return Masked(safe, found, tokens)
+
+
 def pseudonymise(text: str, key: str, today: dt.date | None = None) -> tuple[str, list[str]]:
     """The text with every identity number replaced, and the pseudonyms of the valid ones."""
-    if not MAYBE_NUMBER.search(text):  # the common case, checked cheaply
-        return text, []
-    return mask(text, find_numbers(text, today), key)
+    result = masked(text, key, today)
+    return result.safe, result.tokens
 
 
 def mask(text: str, numbers: list[Found], key: str) -> tuple[str, list[str]]:

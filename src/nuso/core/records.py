@@ -27,7 +27,8 @@ from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
 from nuso.core.personal_numbers import age_on
-from nuso.core.pseudonyms import MAYBE_NUMBER, Found, find_numbers, mask
+from nuso.core.pseudonyms import Masked
+from nuso.core.pseudonyms import masked as pseudonymised
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
 
@@ -74,7 +75,6 @@ class Outcome:
 class RowRecord:
     sheet: str
     row: int
-    raw: dict[str, str | None]
     outcomes: list[Outcome] = field(default_factory=list)
     pseudonym: str = ""
     # The stored JSON documents, joined from the outcomes' fragments.
@@ -82,6 +82,11 @@ class RowRecord:
     values_json: str = ""
     decisions_json: str = ""
     pending_review: bool = False
+
+    @property
+    def raw(self) -> dict[str, str | None]:
+        """The row's cells by header, identity numbers replaced (as stored)."""
+        return dict(json.loads(self.raw_json))
 
     @property
     def values(self) -> dict[str, Any]:
@@ -130,12 +135,6 @@ def unique_headers(table: Table) -> list[str]:
 
 def encode_text(text: str | None) -> str:
     return "null" if text is None else encode_basestring_ascii(text)
-
-
-class Masked(NamedTuple):
-    safe: str
-    found: list[Found]
-    tokens: list[str]
 
 
 NO_NUMBER = Masked("", [], [])
@@ -213,8 +212,7 @@ class RowInterpreter:
         canonicals = [m.found[0].canonical if m.found else None for m in masked.numbers]
         pseudonyms = [m.tokens[0] if m.tokens else "" for m in masked.numbers]
         outcomes = self.outcome_columns(targets, canonicals)
-        headers = unique_headers(table)
-        keys = [f"{json.dumps(header)}: " for header in headers]
+        keys = [f"{json.dumps(header)}: " for header in unique_headers(table)]
         encoded = [
             [key + encode_text(cell) for cell in column]
             for key, column in zip(keys, masked.safe, strict=True)
@@ -228,7 +226,6 @@ class RowInterpreter:
                 RowRecord(
                     table.sheet,
                     number,
-                    dict(zip(headers, [column[i] for column in masked.safe], strict=True)),
                     found,
                     pseudonyms[i],
                     raw_json="{" + ", ".join([column[i] for column in encoded]) + "}",
@@ -244,24 +241,18 @@ class RowInterpreter:
         return records
 
     def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
-        """Every cell with its identity numbers replaced by pseudonyms (a regular expression
-        lets the common cell through untouched), and what was found in each row's child cell
-        (the first identity-number cell of the row)."""
-        seen: dict[str, Masked] = {}
+        """Every cell with its identity numbers replaced by pseudonyms, and what was found in
+        each row's child cell (the first identity-number cell of the row)."""
+        seen: dict[str, Masked] = {}  # a cell repeated in the table is masked once
 
         def masked(cell: str) -> Masked:
             result = seen.get(cell)
             if result is None:
-                found = find_numbers(cell, self.today)
-                safe, tokens = mask(cell, found, self.key)
-                result = seen[cell] = Masked(safe, found, tokens)
+                result = seen[cell] = pseudonymised(cell, self.key, self.today)
             return result
 
-        safe = [
-            [masked(c).safe if c and MAYBE_NUMBER.search(c) else c for c in column]
-            for column in cells
-        ]
-        numbers = [masked(c) if c and MAYBE_NUMBER.search(c) else NO_NUMBER for c in child]
+        safe = [[masked(c).safe if c else c for c in column] for column in cells]
+        numbers = [masked(c) if c else NO_NUMBER for c in child]
         return MaskedCells(safe, numbers)
 
     def outcome_columns(
@@ -354,9 +345,7 @@ class RowInterpreter:
         if derived.codebook is None:
             return None
         key = ("derived", derived.name, source if not isinstance(source, list) else None)
-        outcome = self.memo.get(key)
-        if outcome is None:
-            outcome = self.memo[key] = self.derive(derived, source)
+        outcome = self.remembered(key, lambda: self.derive(derived, source))
         return outcome if outcome.value is not None else None
 
     def derive(self, derived: DerivedVariable, source: Any) -> Outcome:

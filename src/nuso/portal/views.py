@@ -131,7 +131,7 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
     if not found:
         raise Http404("Diagrammet finns inte.")
     spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]))
-    return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
+    return _svg(spec)
 
 
 @require_GET
@@ -140,6 +140,10 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
 def key_figure_chart(request: HttpRequest, code: str, study: str) -> HttpResponse:
     view = _unit_view(request, code, study)
     spec = trend_chart(_trend(view), view.unit.name, str(_("Nyckeltal över tid")))
+    return _svg(spec)
+
+
+def _svg(spec: dict[str, Any]) -> HttpResponse:
     return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
 
 
@@ -223,7 +227,7 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
 @verified
 def national_chart(request: HttpRequest, study: str) -> HttpResponse:
     spec = _national_view(request, study).ranking.funnel_spec()
-    return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
+    return _svg(spec)
 
 
 @require_GET
