@@ -117,9 +117,10 @@ def test_the_report_lists_each_raw_value_with_what_it_became(initialised, tmp_pa
     """Including values that are falsy in Python: age 0 is the code "0", not nothing."""
     path = tmp_path / "Karlstad 2023.csv"
     path.write_text("Kön;Ålder;Åtgärd\nF;0 år;Ny utredning\nP;0 år;Ny utredning\n", "utf-8")
-    initialised("import", str(path), *IMPORT)
+    shown = initialised("import", str(path), *IMPORT, "--rapport")
     values = ImportBatch.objects.get().report["värden"]
     assert values["alder"] == [{"rått": "0 år", "kod": "0", "metod": "exact", "antal": 2}]
+    assert "Metod: exact = stavningen finns i kodboken" in shown.out
     assert {v["rått"]: v["kod"] for v in values["kon"]} == {"F": "flicka", "P": "pojke"}
 
 

@@ -180,6 +180,7 @@ def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_p
     assert re.search(r"<th scope=\"row\">Kön</th><td>kon</td>", shown)
     assert re.search(r"<th scope=\"row\">F</th><td>flicka</td><td>exact</td><td>1</td>", shown)
     assert "orsaker: Trångboddhet (1)" in shown
+    assert "<dt>exact</dt><dd>stavningen finns i kodboken</dd>" in shown  # what methods mean
     listed = client.get("/portal/arbetsyta/inlasningar/").content.decode()
     assert report.group(1) in listed
     queue = client.get("/portal/arbetsyta/granska/").content.decode()

@@ -33,6 +33,20 @@ STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—]\s+)")
 
 
+# What each method of a decision means, for the import reports (the codes are stored).
+METHODS = {
+    "exact": "stavningen finns i kodboken",
+    "manual": "granskningsbeslut",
+    "rule": "kodbokens nyckelordsregel",
+    "fuzzy": "liknar en känd stavning",
+    "model": "förslagsmodellen var mycket säker",
+    "pending": "väntar på granskning",
+    "empty": "tomt värde",
+    "derived": "härlett ur personnummer eller födelsedatum",
+    "estimated": "uppskattat ur födelseår eller periodens mitt",
+}
+
+
 @dataclass(frozen=True)
 class Decision:
     code: str | None

@@ -24,7 +24,7 @@ from django.utils import timezone
 from nuso.audit.services import Actor, log
 from nuso.core.codebook import Codebook
 from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
-from nuso.core.harmonise import Harmoniser
+from nuso.core.harmonise import METHODS, Harmoniser
 from nuso.core.reading import SUPPORTED_SUFFIXES, ReadError, read_file
 from nuso.core.records import RowInterpreter, RowRecord
 from nuso.core.tables import Table, locate_table
@@ -331,6 +331,17 @@ def build_report(
         "granskning": {variable: dict(counter) for variable, counter in pending.items()},
         "flaggor": dict(flags),
     }
+
+
+def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The decision methods a report's value listings show, each with what it means."""
+    used = {
+        part
+        for rows in (report.get("värden") or {}).values()
+        for row in rows
+        for part in str(row["metod"]).split("+")
+    }
+    return [(method, text) for method, text in METHODS.items() if method in used]
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from nuso.audit.services import Actor
 from nuso.intake.models import ReviewItem
 from nuso.intake.review import ReviewDecisionError, decide
-from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
+from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths, methods_used
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
@@ -96,6 +96,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
         "values": sorted((report.get("värden") or {}).items()),
         "pending": sorted((report.get("granskning") or {}).items()),
         "flags": sorted((report.get("flaggor") or {}).items(), key=lambda item: -item[1]),
+        "methods": methods_used(report),
     }
     return render(request, "portal/import_report.html", context)
 

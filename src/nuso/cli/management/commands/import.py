@@ -93,6 +93,8 @@ class Command(NusoCommand):
         )
 
     def details(self, report: dict[str, Any]) -> None:
+        from nuso.intake.services import methods_used
+
         console = self.console()
         console.print(
             f"\n[bold]{report['fil']}[/bold] → "
@@ -107,3 +109,6 @@ class Command(NusoCommand):
             for value in values[:15]:
                 listing.add_row(value["rått"], value["kod"], value["metod"], str(value["antal"]))
             console.print(listing)
+        legend = methods_used(report)
+        if legend:
+            console.print("Metod: " + "; ".join(f"{method} = {text}" for method, text in legend))
