@@ -140,6 +140,7 @@ def test_tables_are_computed_once_for_every_process(imported, monkeypatch) -> No
 
     study = Study.objects.get(slug="aktualiseringar")
     service._cache.clear()
+    store.clear()  # what earlier tests in this process stored
     first = service.study_tables(study)
     files = sorted(store.folder().glob("aktualiseringar-*.pickle"))
     assert len(files) == 1

@@ -99,8 +99,6 @@ def warm_up() -> list[str]:
     the background at start): the disclosure-controlled ones every dashboard shows, then the
     analysts' unsuppressed ones behind the national view. The first visitor then waits no
     longer than the others. Returns the studies computed."""
-    from nuso.intake.models import ImportBatch
-
     studies = Study.objects.filter(batches__status=ImportBatch.Status.IMPORTED).distinct()
     done = []
     for study in studies.order_by("number"):
@@ -109,3 +107,8 @@ def warm_up() -> list[str]:
     for study in studies.order_by("number"):
         study_tables(study, unsuppressed=True)
     return done
+
+
+def warm_up_in_background() -> None:
+    """`warm_up` in a thread of its own, for web servers as they start."""
+    threading.Thread(target=warm_up, name="nuso-warm-up", daemon=True).start()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from nuso.core.charts import comparison_bars, trend_lines
 from nuso.core.indicators.counting import NATION
@@ -197,7 +197,7 @@ def key_figure_trend(
 
 def trend_chart(trend: list[dict[str, Any]], unit_name: str, title: str) -> dict[str, Any]:
     """The chart of `key_figure_trend`: the unit and the nation per period."""
-    nation = str(gettext_lazy("Riket"))
+    nation = gettext("Riket")
     points = [
         {"nyckeltal": item["label"], "period": item["period"], "serie": name,
          "andel": cell.share, "ki_lag": cell.low, "ki_hog": cell.high}

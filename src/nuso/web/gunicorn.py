@@ -5,7 +5,6 @@ Flags given on the command line (`--workers 4 --bind …`) override these.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 # The first request after new data may compute a study's tables (about 11 s for the national
@@ -18,6 +17,6 @@ graceful_timeout = 30
 def post_worker_init(worker: Any) -> None:
     """Each worker gets the tables ready in the background as it starts: the first computes
     them, the others wait for it and read them from the shared store."""
-    from nuso.analysis.service import warm_up
+    from nuso.analysis.service import warm_up_in_background
 
-    threading.Thread(target=warm_up, name="nuso-warm-up", daemon=True).start()
+    warm_up_in_background()

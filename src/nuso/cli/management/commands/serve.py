@@ -18,12 +18,9 @@ class Command(NusoCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port (standard: 8000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import threading
-
-        from nuso.analysis.service import warm_up
+        from nuso.analysis.service import warm_up_in_background
 
         port = options["port"]
-        # the tables are computed in the background, so that the first visitor need not wait
-        threading.Thread(target=warm_up, name="nuso-warm-up", daemon=True).start()
+        warm_up_in_background()  # so that the first visitor need not wait for the tables
         self.console().print(f"NUSO körs på http://127.0.0.1:{port}/ – avsluta med Ctrl+C.")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
