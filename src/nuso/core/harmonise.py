@@ -180,7 +180,8 @@ class VariableMatcher:
         scored: dict[str, float] = dict.fromkeys(ruled, RULE_CONFIDENCE)
         for code, probability in ranked:
             scored.setdefault(code, probability)
-        return tuple(sorted(scored.items(), key=lambda item: -item[1])[:3])
+        # Ties in code order: the same queue in every run (a set's order is not).
+        return tuple(sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:3])
 
     # --- several values in one cell ---
 

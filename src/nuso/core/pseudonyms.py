@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -29,8 +28,7 @@ INVALID_MARK = "[pnr:ogiltigt]"
 CANDIDATE = re.compile(r"(?<![\d])((?:19|20)?)(\d{6})([-+]?)(\d{4})(?![\d])")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A number found in text: where, and its canonical form (None when not valid)."""
 
     start: int
@@ -38,6 +36,7 @@ class Found:
     canonical: str | None
 
 
+@lru_cache(maxsize=65_536)  # a national import holds 90 000 numbers but few thousand dates
 def birth_date(yymmdd: str, century: str, separator: str, today: dt.date) -> dt.date | None:
     """The date a number's first six digits stand for, or None. Coordination numbers add 60
     to the day. Without a century: the latest century that is not in the future, and a
@@ -97,6 +96,12 @@ class Masked(NamedTuple):
     safe: str
     found: list[Found]
     tokens: list[str]
+
+
+def may_hold_numbers(texts: list[str | None]) -> bool:
+    """Whether any of the texts may hold an identity number: one search over a whole column
+    spares most columns (dates, codes, reasons) a look at each cell."""
+    return MAYBE_NUMBER.search("\n".join([text for text in texts if text])) is not None
 
 
 def masked(text: str, key: str, today: dt.date | None = None) -> Masked:

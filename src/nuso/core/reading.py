@@ -97,7 +97,9 @@ def rows_of(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
 
 def text_of(cell: object) -> Cell:
     """A cell as the text a person reads: 15.0 as '15', dates as ISO 8601."""
-    if cell is None or cell == "":
+    if type(cell) is str:  # most cells: asked first, since a national import reads millions
+        return cell if cell.strip() else None
+    if cell is None:
         return None
     if isinstance(cell, bool):
         return "1" if cell else "0"
@@ -158,7 +160,10 @@ def read_text(name: str, data: bytes) -> RawFile:
     text, encoding = decode(data)
     lines = text.splitlines()
     delimiter = sniff_delimiter([line for line in lines[:SNIFF_LINES] if line.strip()])
-    rows = [[clean(cell) for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    rows = [
+        [cell if cell.strip() else None for cell in row]  # csv gives text: blank is no value
+        for row in csv.reader(lines, delimiter=delimiter)
+    ]
     if not any(any(cell for cell in row) for row in rows):
         raise ReadError(name, "Filen innehåller inga värden.")
     return RawFile(name, [RawSheet("", rows)], encoding=encoding, delimiter=delimiter)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from json.encoder import encode_basestring_ascii
@@ -27,7 +27,7 @@ from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
 from nuso.core.personal_numbers import age_on
-from nuso.core.pseudonyms import Masked
+from nuso.core.pseudonyms import Masked, may_hold_numbers
 from nuso.core.pseudonyms import masked as pseudonymised
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
@@ -137,6 +137,11 @@ def encode_text(text: str | None) -> str:
     return "null" if text is None else encode_basestring_ascii(text)
 
 
+def encode_cell(key: str, text: str | None) -> str:
+    """A raw cell as a JSON member: key is the encoded header with its colon."""
+    return key + encode_text(text)
+
+
 NO_NUMBER = Masked("", [], [])
 
 
@@ -183,6 +188,35 @@ def by_distinct(values: list[Any], decide: Callable[[Any], Outcome | None]) -> l
     return [decided[value] for value in values]
 
 
+def by_distinct_text(cells: list[Cell], encode: Callable[[Cell], str]) -> list[str]:
+    """Each cell encoded, once per distinct cell."""
+    encoded = {cell: encode(cell) for cell in set(cells)}
+    return [encoded[cell] for cell in cells]
+
+
+def fragments(column: list[Outcome | None], attribute: str) -> list[str]:
+    """A column's outcomes as their JSON fragments ('' for none), looked up once per
+    distinct outcome."""
+    encoded = {o: getattr(o, attribute) if o is not None else "" for o in set(column)}
+    return [encoded[o] for o in column]
+
+
+def documents(size: int, columns: Iterable[list[str]]) -> list[str]:
+    """Each row's JSON object from its columns' fragments; an empty fragment is left out."""
+    rows = zip(*columns, strict=True)
+    return ["{" + ", ".join(filter(None, parts)) + "}" for parts in rows] or ["{}"] * size
+
+
+def rows_pending(columns: list[list[Outcome | None]]) -> set[int]:
+    """The rows with a value waiting for review; only columns with such a value are walked."""
+    pending: set[int] = set()
+    for column in columns:
+        waiting = {o for o in set(column) if o is not None and o.pending}
+        if waiting:
+            pending.update(i for i, o in enumerate(column) if o in waiting)
+    return pending
+
+
 class RowInterpreter:
     def __init__(
         self,
@@ -213,32 +247,32 @@ class RowInterpreter:
         pseudonyms = [m.tokens[0] if m.tokens else "" for m in masked.numbers]
         outcomes = self.outcome_columns(targets, canonicals)
         keys = [f"{json.dumps(header)}: " for header in unique_headers(table)]
-        encoded = [
-            [key + encode_text(cell) for cell in column]
-            for key, column in zip(keys, masked.safe, strict=True)
-        ]
-        records = []
-        for i, (number, row_outcomes) in enumerate(
-            zip(numbers, zip(*outcomes, strict=True), strict=True)
-        ):
-            found = [o for o in row_outcomes if o is not None]
-            records.append(
-                RowRecord(
-                    table.sheet,
-                    number,
-                    found,
-                    pseudonyms[i],
-                    raw_json="{" + ", ".join([column[i] for column in encoded]) + "}",
-                    values_json="{"
-                    + ", ".join([o.value_json for o in found if o.value_json])
-                    + "}",
-                    decisions_json="{"
-                    + ", ".join([o.decision_json for o in found if o.decision_json])
-                    + "}",
-                    pending_review=bool([o for o in found if o.pending]),
-                )
+        size = len(numbers)
+        raw_docs = documents(
+            size,
+            (
+                by_distinct_text(column, partial(encode_cell, key))
+                for key, column in zip(keys, masked.safe, strict=True)
+            ),
+        )
+        values_docs = documents(size, (fragments(c, "value_json") for c in outcomes))
+        decisions_docs = documents(size, (fragments(c, "decision_json") for c in outcomes))
+        pending = rows_pending(outcomes)
+        return [
+            RowRecord(
+                table.sheet,
+                number,
+                [o for o in row_outcomes if o is not None],
+                pseudonyms[i],
+                raw_json=raw_docs[i],
+                values_json=values_docs[i],
+                decisions_json=decisions_docs[i],
+                pending_review=i in pending,
             )
-        return records
+            for i, (number, row_outcomes) in enumerate(
+                zip(numbers, zip(*outcomes, strict=True), strict=True)
+            )
+        ]
 
     def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
         """Every cell with its identity numbers replaced by pseudonyms, and what was found in
@@ -251,8 +285,15 @@ class RowInterpreter:
                 result = seen[cell] = pseudonymised(cell, self.key, self.today)
             return result
 
-        safe = [[masked(c).safe if c else c for c in column] for column in cells]
-        numbers = [masked(c) if c else NO_NUMBER for c in child]
+        safe = [
+            [masked(c).safe if c else c for c in column] if may_hold_numbers(column) else column
+            for column in cells
+        ]
+        numbers = (
+            [masked(c) if c else NO_NUMBER for c in child]
+            if may_hold_numbers(child)
+            else [NO_NUMBER] * len(child)
+        )
         return MaskedCells(safe, numbers)
 
     def outcome_columns(

@@ -110,8 +110,10 @@ def locate_table(sheet: RawSheet, dictionary: StudyDictionary) -> Table | None:
 
 def is_total_row(row: list[Cell]) -> bool:
     filled = [cell for cell in row if cell]
-    first = fold(filled[0]) if filled else ""
-    return len(filled) <= 3 and any(first.startswith(word) for word in TOTAL_WORDS)
+    if not filled or len(filled) > 3:  # counted first: a data row is never folded
+        return False
+    first = fold(filled[0])
+    return any(first.startswith(word) for word in TOTAL_WORDS)
 
 
 def map_columns(
