@@ -51,6 +51,18 @@ def test_a_typing_error_is_forgiven_but_said() -> None:
 def test_negation_is_never_fuzzed_away() -> None:
     assert HARMONISER.decide("atgard", "Utredning inledes ej").code == "utredning_inleds_ej"
     assert HARMONISER.decide("atgard", "Ingen utredning").code == "utredning_inleds_ej"
+    # "inleds … utredning" is the rule of started investigations, unless negated
+    assert HARMONISER.decide("atgard", "Ingen utredning inleds").code == "utredning_inleds_ej"
+    assert HARMONISER.decide("atgard", "Utan utredning inledd").code == "utredning_inleds_ej"
+
+
+def test_recognising_a_column_never_asks_the_model() -> None:
+    recognises = HARMONISER.recogniser("aktualiseringstyp", multi=False)
+    assert recognises("Anmälan enl 14 kap 1 § SoL")  # a rule
+    assert not recognises("Handläggare A")  # the model would still rank some code
+    reasons = HARMONISER.recogniser("orsak", multi=True)
+    assert reasons("Skolproblem; Våld mot barn")
+    assert not reasons("Skolproblem; Handläggare A")  # every value of the cell must be known
 
 
 def test_the_unknown_waits_for_review_with_suggestions() -> None:

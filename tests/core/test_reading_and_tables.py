@@ -9,11 +9,13 @@ import pytest
 
 from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
-from nuso.core.reading import ReadError, read_file
+from nuso.core.harmonise import Harmoniser
+from nuso.core.reading import RawSheet, ReadError, read_file
 from nuso.core.tables import locate_table
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 REFERRALS = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}["aktualiseringar"]
+HARMONISER = Harmoniser(shipped_codebook())
 
 
 def tables(name: str):
@@ -118,3 +120,51 @@ def test_unreadable_files_say_why_and_name_the_file(name: str, message: str) -> 
 def test_free_text_is_read_but_holds_no_table() -> None:
     _, found = tables("free-text-not-a-table.txt")
     assert found == []
+
+
+def test_columns_whose_headers_no_dictionary_knows_are_mapped_by_their_content() -> None:
+    raw = read_file(CORPUS / "headers-the-dictionary-does-not-know.xlsx")
+    recognisers = {
+        v.name: HARMONISER.recogniser(v.codebook, multi=v.type == "categories")
+        for v in REFERRALS.variables
+        if v.codebook
+    }
+    table = locate_table(raw.sheets[0], REFERRALS, recognisers)
+    assert table is not None
+    mapped = {c.header: (c.target, c.how) for c in table.columns}
+    assert mapped == {
+        "Ärende": ("", "okänd"),  # case numbers: distinct, no codes
+        "Akt.datum": ("aktualiseringsdatum", "innehåll"),  # dates within one year
+        "Uppgift": ("fodelsedatum", "innehåll"),  # dates over many years
+        "Kön": ("kon", "namn"),
+        "Inkom via": ("aktualiseringstyp", "innehåll"),  # legal wordings of the types
+        "Orsak": ("orsaker", "namn"),
+        "Beslut om utredning": ("atgard", "innehåll"),
+        "Handläggare": ("", "okänd"),
+    }
+    assert table.data_rows == list(range(4, 16))
+
+
+def test_without_recognisers_only_the_shape_of_a_column_maps_it() -> None:
+    _, (table,) = tables("headers-the-dictionary-does-not-know.xlsx")
+    mapped = {c.header: c.target for c in table.columns}
+    assert mapped["Akt.datum"] == "aktualiseringsdatum"
+    assert mapped["Inkom via"] == mapped["Beslut om utredning"] == ""
+
+
+def test_a_column_is_never_mapped_by_content_to_a_variable_a_header_names() -> None:
+    raw = read_file(CORPUS / "headers-the-dictionary-does-not-know.xlsx")
+    rows = [list(row) for row in raw.sheets[0].rows]
+    rows[2][6] = "Åtgärd"  # now a header names the action column …
+    rows[2][4] = "Kommentar"  # … and the types sit under a header nobody knows
+    for row in rows[3:]:
+        row[4] = "Utredning inleds"  # spellings of actions, under an unknown header
+    table = locate_table(
+        RawSheet("Rapport", rows),
+        REFERRALS,
+        {"atgard": HARMONISER.recogniser("atgard", multi=False)},
+    )
+    assert table is not None
+    mapped = {c.header: c.target for c in table.columns}
+    assert mapped["Åtgärd"] == "atgard"
+    assert mapped["Kommentar"] == ""

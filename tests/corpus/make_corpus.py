@@ -39,6 +39,36 @@ def xlsx(
     workbook.close()
 
 
+def unknown_headers() -> list[list[object]]:
+    """A case system's own report: its headers are in no dictionary, its content says what
+    each column is (dates of one year, birth dates over many, spellings of the national
+    codes), and two columns (a case number, a worker) are nothing of the study's."""
+    types = ["Anmälan enl 14 kap 1 § SoL", "Ansökan", "Övrig information", "Anmälan (polis)"]
+    actions = ["Utredning inleds (11:1 SoL)", "Ingen utredning inleds", "Pågående utredning"]
+    rows: list[list[object]] = [
+        ["Rapport: inkomna aktualiseringar"],
+        [],
+        [
+            *("Ärende", "Akt.datum", "Uppgift", "Kön", "Inkom via", "Orsak"),
+            *("Beslut om utredning", "Handläggare"),
+        ],
+    ]
+    for i in range(12):
+        rows.append(
+            [
+                f"A-{4711 + i * 37}",
+                (dt.date(2023, 1, 9) + dt.timedelta(days=29 * i)).isoformat(),
+                (dt.date(2006, 3, 1) + dt.timedelta(days=401 * i)).isoformat(),
+                "FP"[i % 2],
+                types[i % len(types)],
+                ROWS[i % len(ROWS)][3],
+                actions[i % len(actions)],
+                f"Handläggare {'ABCDEFGHIJKL'[i]}",
+            ]
+        )
+    return rows
+
+
 def main() -> None:
     (HERE / "bom-utf8-comma.csv").write_bytes(
         b"\xef\xbb\xbf"
@@ -103,6 +133,7 @@ def main() -> None:
             ]
         },
     )
+    xlsx("headers-the-dictionary-does-not-know.xlsx", {"Rapport": unknown_headers()})
     xlsx("not-this-study.xlsx", {"Budget": [["Konto", "Belopp"], ["4010", 1000]]})
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet("Export")

@@ -13,8 +13,9 @@ together ("missbruk, förälder" is one reason).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 
@@ -117,12 +118,25 @@ class VariableMatcher:
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
         self._model: SuggestionModel | None = None
         self.decide = lru_cache(maxsize=None)(self._decide)
+        self.without_model = lru_cache(maxsize=None)(self._without_model)
         self.split = lru_cache(maxsize=None)(self._split)
 
     def _decide(self, raw: str) -> Decision:
         key = normalise(raw)
         if not key:
             return Decision(None, "empty", 1.0)
+        known = self.without_model(key)
+        if known is not None:
+            return known
+        ruled = self.rule_codes(key)
+        ranked = self.model().rank(key)
+        if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
+            return Decision(ranked[0][0], "model", ranked[0][1])
+        return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
+
+    def _without_model(self, key: str) -> Decision | None:
+        """The cascade's steps before the model, for a normalised key: a review decision, a
+        codebook spelling, one rule, a near spelling; None when none of them decides."""
         if key in self.learned:
             return Decision(self.learned[key] or None, "manual", 1.0)
         if key in self.known:
@@ -130,13 +144,17 @@ class VariableMatcher:
         ruled = self.rule_codes(key)
         if len(ruled) == 1:
             return Decision(next(iter(ruled)), "rule", RULE_CONFIDENCE)
-        fuzzy = self.fuzzy(key)
-        if fuzzy is not None:
-            return fuzzy
-        ranked = self.model().rank(key)
-        if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
-            return Decision(ranked[0][0], "model", ranked[0][1])
-        return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
+        return self.fuzzy(key)
+
+    def recognises(self, cell: str, multi: bool) -> bool:
+        """Whether the cell holds spellings of this variable's codes (every value of it, for a
+        multi-valued variable): what tells, without a header, that a column holds this
+        variable. The model is not asked: it finds some code for any text."""
+        values = self.split(cell) if multi else [cell]
+        return bool(values) and all(
+            (known := self.without_model(normalise(value))) is not None and known.code is not None
+            for value in values
+        )
 
     def rule_codes(self, key: str) -> set[str]:
         words = tuple(key.split())
@@ -249,6 +267,10 @@ class Harmoniser:
 
     def decide(self, variable: str, raw: str) -> Decision:
         return self.matchers[variable].decide(raw)
+
+    def recogniser(self, variable: str, multi: bool) -> Callable[[str], bool]:
+        """A test of whether a cell holds this codebook variable's values."""
+        return partial(self.matchers[variable].recognises, multi=multi)
 
     def decide_many(self, variable: str, cells: list[str]) -> list[tuple[str, Decision]]:
         matcher = self.matchers[variable]

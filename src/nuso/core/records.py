@@ -23,6 +23,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
 from nuso.core.codebook import Codebook
+from nuso.core.dates import parse_date, parse_year
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
@@ -33,9 +34,6 @@ from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
 
 AGE = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
-ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
-SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
-YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,23 +101,6 @@ class RowRecord:
     @property
     def flags(self) -> list[str]:
         return [flag for o in self.outcomes for flag in o.flags]
-
-
-@lru_cache(maxsize=65_536)
-def parse_date(text: Cell) -> dt.date | None:
-    """A date written as ISO (with or without a time) or Swedish D/M/YYYY; cached, since a
-    national import holds hundreds of thousands of dates but a few thousand distinct ones."""
-    if not text:
-        return None
-    for pattern, order in ((ISO_DATE, (1, 2, 3)), (SWEDISH_DATE, (3, 2, 1))):
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(match[i]) for i in order)
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                return None
-    return None
 
 
 def unique_headers(table: Table) -> list[str]:
@@ -442,10 +423,10 @@ class RowInterpreter:
             age = age_on(birth, date or self.period_middle)
             how = "derived" if date else "estimated"
         else:
-            match = YEAR.match(year or "")
-            if not match:
+            born = parse_year(year)
+            if born is None:
                 return None
-            age, how = self.period_middle.year - int(match[1]), "estimated"
+            age, how = self.period_middle.year - born, "estimated"
         return self.remembered(("alder-härledd", age, how), lambda: age_outcome(age, how, ""))
 
     def age_outcome(self, raw: str) -> Outcome:

@@ -7,10 +7,13 @@ reported with their row numbers, never silently dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from nuso.core.dates import parse_date, parse_year
 from nuso.core.dictionary import StudyDictionary
 from nuso.core.normalise import fold
 from nuso.core.pseudonyms import find_numbers
@@ -20,10 +23,14 @@ HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
+RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
+MAX_DISTINCT_SHARE = 0.5  # a column of categories repeats its values
+DATE_SPAN_YEARS = 2  # referral dates of a period span a year or two, birth dates many
 TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal totalt", "sum")
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
-DATE = re.compile(r"^(19|20)\d\d-\d\d-\d\d")
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
+
+Recogniser = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -83,16 +90,21 @@ def find_header(rows: list[list[Cell]], aliases: dict[str, str]) -> int | None:
     return best
 
 
-def locate_table(sheet: RawSheet, dictionary: StudyDictionary) -> Table | None:
-    """The table of a sheet, or None when the sheet holds no data of this study."""
+def locate_table(
+    sheet: RawSheet,
+    dictionary: StudyDictionary,
+    recognisers: Mapping[str, Recogniser] | None = None,
+) -> Table | None:
+    """The table of a sheet, or None when the sheet holds no data of this study.
+    `recognisers` tell for a codebook variable whether a cell holds its values (from the
+    harmoniser): then a column whose header says nothing is still mapped by its content."""
     aliases = alias_index(dictionary)
     header_index = find_header(sheet.rows, aliases)
     if header_index is None:
         return None
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1 :]
-    multi = {v.name for v in dictionary.variables if v.type == "categories"}
-    columns = map_columns(header, body, aliases, multi)
+    columns = map_columns(header, body, aliases, ContentHints.of(dictionary, recognisers))
     variables = {v.name for v in dictionary.variables}
     if not any(column.target in variables for column in columns):
         return None
@@ -116,31 +128,123 @@ def is_total_row(row: list[Cell]) -> bool:
     return any(first.startswith(word) for word in TOTAL_WORDS)
 
 
+@dataclass(frozen=True)
+class ContentHints:
+    """What a column's content can be mapped to when its header says nothing: the study's
+    date variables, its birth date and birth year columns, its codebook variables (each with
+    a test of whether a cell holds its values), and which variables take several columns."""
+
+    dates: tuple[str, ...]
+    roles: frozenset[str]
+    recognisers: Mapping[str, Recogniser]
+    multi: frozenset[str]
+
+    @classmethod
+    def of(
+        cls, dictionary: StudyDictionary, recognisers: Mapping[str, Recogniser] | None
+    ) -> ContentHints:
+        return cls(
+            dates=tuple(v.name for v in dictionary.variables if v.type == "date"),
+            roles=frozenset(source.role for source in dictionary.source_columns),
+            recognisers=recognisers or {},
+            multi=frozenset(v.name for v in dictionary.variables if v.type == "categories"),
+        )
+
+
 def map_columns(
-    header: list[Cell], body: list[list[Cell]], aliases: dict[str, str], multi: set[str]
+    header: list[Cell], body: list[list[Cell]], aliases: dict[str, str], hints: ContentHints
 ) -> list[Column]:
+    """Each column's target: by its header, else by its content, never a target another
+    column already has by its header (but a multi-valued variable takes several)."""
+    named = [match_header(text, aliases) for text in header]
+    taken = {target for target in named if target}
     columns = []
     for index, text in enumerate(header):
-        target = match_header(text, aliases)
-        how = "namn" if target else ""
+        target, how = named[index], "namn"
         if not target:
-            target = guess_from_content([row[index] if index < len(row) else None for row in body])
+            values = [row[index] if index < len(row) else None for row in body]
+            target = guess_from_content(values, hints, taken)
             how = "innehåll" if target else "okänd"
+            if target and target not in hints.multi:
+                taken.add(target)
         columns.append(Column(index, text or f"(kolumn {index + 1})", target, how))
-    return resolve_duplicate_roles(columns, multi)
+    return resolve_duplicate_roles(columns, set(hints.multi))
 
 
-def guess_from_content(values: list[Cell]) -> str:
+def guess_from_content(values: list[Cell], hints: ContentHints, taken: set[str]) -> str:
     """A column's meaning from what it holds: F/P is sex, identity numbers are identity
-    numbers, whatever the header says."""
+    numbers, dates of one or two years are the study's date, dates over many years birth
+    dates, spellings of a codebook variable's codes that variable; whatever the header says.
+    Nothing when the content fits no target, or more than one."""
     sample = [v.strip() for v in values[: CONTENT_SAMPLE * 3] if v and v.strip()][:CONTENT_SAMPLE]
     if len(sample) < 5:
         return ""
-    if share(sample, is_sex) >= CONTENT_SHARE:
-        return "kon"
-    if share(sample, is_personal_number) >= CONTENT_SHARE:
-        return "personnummer"
-    return ""
+    free = [
+        target
+        for target in (
+            guess_sex(sample),
+            guess_personal_number(sample),
+            *guess_date(sample, hints),
+            guess_birth_year(sample, hints),
+        )
+        if target and target not in taken
+    ]
+    if free:
+        return free[0]
+    return guess_codebook_variable(sample, hints, taken)
+
+
+def guess_codebook_variable(sample: list[str], hints: ContentHints, taken: set[str]) -> str:
+    """The one codebook variable whose codes the column's values spell. A column of mostly
+    distinct values (identifiers, free text) holds no categories and is not tried."""
+    counts = Counter(sample)
+    if len(counts) > MAX_DISTINCT_SHARE * len(sample):
+        return ""
+    recognised = [
+        name
+        for name, recognises in hints.recognisers.items()
+        if name not in taken
+        and sum(n for value, n in counts.items() if recognises(value))
+        >= RECOGNISED_SHARE * len(sample)
+    ]
+    return recognised[0] if len(recognised) == 1 else ""
+
+
+def guess_sex(sample: list[str]) -> str:
+    return "kon" if share(sample, is_sex) >= CONTENT_SHARE else ""
+
+
+def guess_personal_number(sample: list[str]) -> str:
+    return "personnummer" if share(sample, is_personal_number) >= CONTENT_SHARE else ""
+
+
+def guess_date(sample: list[str], hints: ContentHints) -> list[str]:
+    """Dates spread over at most DATE_SPAN_YEARS are the events of a period (the study's
+    date variable, when it has exactly one); over more years, birth dates."""
+    dates = [date for value in sample if (date := parse_date(value)) is not None]
+    if len(dates) < CONTENT_SHARE * len(sample):
+        return []
+    if year_span([date.year for date in dates]) <= DATE_SPAN_YEARS:
+        return list(hints.dates) if len(hints.dates) == 1 else []
+    return ["fodelsedatum"] if "fodelsedatum" in hints.roles else []
+
+
+def guess_birth_year(sample: list[str], hints: ContentHints) -> str:
+    """Four-digit years over more than DATE_SPAN_YEARS, none in the future: birth years (a
+    column of the period's year is not)."""
+    if "fodelsear" not in hints.roles:
+        return ""
+    years = [year for value in sample if (year := parse_year(value)) is not None]
+    if len(years) < CONTENT_SHARE * len(sample) or max(years) > dt.date.today().year:
+        return ""
+    return "fodelsear" if year_span(years) > DATE_SPAN_YEARS else ""
+
+
+def year_span(years: list[int]) -> int:
+    """The years the middle 90 % of the values cover: a few typing errors do not widen it."""
+    ordered = sorted(years)
+    low, high = ordered[int(0.05 * (len(ordered) - 1))], ordered[int(0.95 * (len(ordered) - 1))]
+    return high - low
 
 
 def share(sample: list[str], test: Callable[[str], bool]) -> float:

@@ -27,7 +27,7 @@ from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.harmonise import METHODS, Harmoniser
 from nuso.core.reading import SUPPORTED_SUFFIXES, ReadError, read_file
 from nuso.core.records import RowInterpreter, RowRecord
-from nuso.core.tables import Table, locate_table
+from nuso.core.tables import Recogniser, Table, locate_table
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 from nuso.intake.models import ImportBatch, Record
 from nuso.intake.review import refresh_review_queue
@@ -95,6 +95,17 @@ class ImportContext:
                 self.period_middle,
             )
         return self.interpreters[key]
+
+    def recognisers(self) -> dict[str, Recogniser]:
+        """For each codebook variable of the study, a test of whether a cell holds its values,
+        by the national codebook and review decisions: a column is mapped before its unit is
+        known (the unit may come from a column)."""
+        harmoniser = self.harmoniser("")
+        return {
+            v.name: harmoniser.recogniser(v.codebook, multi=v.type == "categories")
+            for v in self.dictionary.variables
+            if v.codebook
+        }
 
     def codebook_(self) -> Codebook:
         if self.codebook is None:
@@ -196,8 +207,11 @@ def interpret_and_store(
     path: Path, data: bytes, data_hash: str, context: ImportContext
 ) -> FileOutcome:
     raw = read_file(path, data)
+    recognisers = context.recognisers()
     tables = [
-        (sheet, table) for sheet in raw.sheets if (table := locate_table(sheet, context.dictionary))
+        (sheet, table)
+        for sheet in raw.sheets
+        if (table := locate_table(sheet, context.dictionary, recognisers))
     ]
     if not tables:
         raise ImportRefusedError(

@@ -1,0 +1,35 @@
+"""Dates as exports write them: ISO 8601 (with or without a time, as the reader gives Excel
+dates) or Swedish D/M/YYYY; birth years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
+SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
+YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
+
+
+@lru_cache(maxsize=65_536)
+def parse_date(text: str | None) -> dt.date | None:
+    """A date written as ISO (with or without a time) or Swedish D/M/YYYY; cached, since a
+    national import holds hundreds of thousands of dates but a few thousand distinct ones."""
+    if not text:
+        return None
+    for pattern, order in ((ISO_DATE, (1, 2, 3)), (SWEDISH_DATE, (3, 2, 1))):
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(match[i]) for i in order)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def parse_year(text: str | None) -> int | None:
+    """A four-digit year ("2011", or "2011.0" from a spreadsheet), else None."""
+    match = YEAR.match(text or "")
+    return int(match[1]) if match else None
