@@ -23,7 +23,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
 from nuso.core.codebook import Codebook
-from nuso.core.dates import parse_date, parse_year
+from nuso.core.dates import parse_age, parse_date, parse_year
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
@@ -33,7 +33,7 @@ from nuso.core.pseudonyms import masked as pseudonymised
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
 
-AGE = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
+INTEGER = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -430,10 +430,10 @@ class RowInterpreter:
         return self.remembered(("alder-härledd", age, how), lambda: age_outcome(age, how, ""))
 
     def age_outcome(self, raw: str) -> Outcome:
-        match = AGE.match(raw)
-        if not match:
+        age = parse_age(raw)
+        if age is None:
             return Outcome("alder", flags=(f"ålder går inte att läsa: {raw!r}",))
-        return age_outcome(int(match[1]), "exact", raw)
+        return age_outcome(age, "exact", raw)
 
     def category(self, variable: str, raw: str) -> Outcome:
         return self.remembered(("category", variable, raw), lambda: self.decide(variable, raw))
@@ -500,7 +500,7 @@ def typed_value(variable: StudyVariable, raws: list[str]) -> Any:
             return word in TRUE_WORDS
         raise ValueError(raw)
     if variable.type == "integer":
-        match = AGE.match(raw)
+        match = INTEGER.match(raw)
         if not match:
             raise ValueError(raw)
         return int(match[1])

@@ -1,0 +1,59 @@
+"""Dates and ages as exports write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nuso.core.dates import parse_age, parse_date, parse_year
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2023-03-07", dt.date(2023, 3, 7)),
+        ("2023-03-07 14:30:00", dt.date(2023, 3, 7)),  # Excel date-times as the reader gives
+        ("7/3/2023", dt.date(2023, 3, 7)),  # Swedish: day first
+        ("07.03.2023", dt.date(2023, 3, 7)),
+        ("20230307", dt.date(2023, 3, 7)),  # compact, as many case systems write
+        ("20231307", None),  # no 13th month: a number, not a date
+        ("2023-02-30", None),
+        ("A-4711", None),
+        ("", None),
+    ],
+)
+def test_dates_in_the_forms_exports_use(text: str, date: dt.date | None) -> None:
+    assert parse_date(text) == date
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_every_form_of_a_date_reads_back_the_same(date: dt.date) -> None:
+    for text in (date.isoformat(), f"{date.day}/{date.month}/{date.year}", date.strftime("%Y%m%d")):
+        assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("15", 15),
+        ("15 år", 15),
+        ("15,5", 15),  # completed years
+        ("15.0", 15),
+        ("7 mån", 0),  # an infant's age in months
+        ("18 månader", 1),
+        ("11 mnd", 0),
+        ("femton", None),
+        ("15-17", None),  # an age group is no age
+    ],
+)
+def test_ages_in_years_or_months(text: str, age: int | None) -> None:
+    assert parse_age(text) == age
+
+
+def test_birth_years() -> None:
+    assert parse_year("2011") == 2011
+    assert parse_year("2011.0") == 2011
+    assert parse_year("11") is None
