@@ -49,9 +49,18 @@ def test_the_key_decides_the_pseudonym(number) -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_text_without_ten_digit_runs_is_unchanged(text) -> None:
-    if re.search(r"\d{6}[-+]?\d{4}", text):
+    if re.search(r"\d{6}[-+ ]?\d{4}", text):
         return
     assert pseudonymise(text, KEY, TODAY) == (text, [])
+
+
+@given(numbers)
+def test_a_space_before_the_last_four_digits_hides_nothing(number) -> None:
+    for style in ("short", "long"):
+        written = number.formatted(style, on=TODAY).replace("-", " ").replace("+", " ")
+        text, found = pseudonymise(f"Barn {written} aktuellt", KEY, TODAY)
+        assert not re.search(r"\d", re.sub(r"\[pnr:[0-9a-f]+\]", "", text))
+        assert found == pseudonymise(number.formatted("long"), KEY, TODAY)[1]
 
 
 def test_a_wrong_check_digit_is_masked_not_kept() -> None:

@@ -23,9 +23,9 @@ from nuso.core.personal_numbers import luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
 INVALID_MARK = "[pnr:ogiltigt]"
-# 12 digits (century first) or 10, optionally with '-' or '+' before the last four; not part of
-# a longer run of digits.
-CANDIDATE = re.compile(r"(?<![\d])((?:19|20)?)(\d{6})([-+]?)(\d{4})(?![\d])")
+# 12 digits (century first) or 10, optionally with '-', '+' or a space before the last four
+# (people write "20100304 2387" too); not part of a longer run of digits.
+CANDIDATE = re.compile(r"(?<![\d])((?:19|20)?)(\d{6})([-+ ]?)(\d{4})(?![\d])")
 
 
 class Found(NamedTuple):
@@ -86,7 +86,7 @@ def keyed_hash(key: str) -> hmac.HMAC:
     return hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
 
 
-MAYBE_NUMBER = re.compile(r"\d{6}[-+]?\d{4}")  # case ids and dates pass quickly
+MAYBE_NUMBER = re.compile(r"\d{6}[-+ ]?\d{4}")  # case ids and dates pass quickly
 
 
 class Masked(NamedTuple):
