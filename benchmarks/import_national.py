@@ -1,6 +1,6 @@
 """Benchmark: import a national synthetic referral set and compare the export with its facit.
 
-Run: .venv/bin/python benchmarks/import_national.py [--seed 4711] [--database URL]
+Run: .venv/bin/python benchmarks/import_national.py [--seed 4711] [--database URL] [--repeat N]
 Generates the set (a seed the harmonisation was not tuned on), imports it with `nuso import`
 into a fresh embedded data directory (or the empty PostgreSQL database given), exports it
 with `nuso export`, and prints:
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,11 @@ def read_only(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def import_once(data: Path, folder: Path, database: str) -> float:
+    arguments = ("--study", "aktualiseringar", "--period", "2023")
+    return nuso(data, "import", str(folder), *arguments, database=database)
+
+
 def compare(facit: pl.DataFrame, export: pl.DataFrame) -> None:
     joined = facit.join(export, on=["fil", "flik", "rad"], how="left", suffix="_imp")
     lost = joined.filter(pl.col("kommunkod_imp").is_null()).height
@@ -97,27 +103,37 @@ def main() -> None:
         default="",
         help="an empty PostgreSQL database (postgresql://…) instead of the embedded SQLite",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="import this many times into fresh data directories (SQLite only), reading alone "
+        "before each, and compare the medians: on a shared machine one run can be 40 %% off",
+    )
     arguments = parser.parse_args()
-    seed, database = arguments.seed, arguments.database
+    seed, database, repeat = arguments.seed, arguments.database, arguments.repeat
+    if repeat < 1:
+        parser.error("--repeat takes 1 or more")
+    if database and repeat > 1:
+        parser.error("--repeat needs the embedded SQLite: a server database is imported once")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         result = write_referral_exports(root / "files", national=True, seed=seed)
         files = sorted((root / "files" / "exporter").iterdir())
         print(f"seed {seed}: {len(files)} files, {result.rows} rows")
-        baseline = read_only(files)
-        nuso(root / "data", "init", database=database)
-        seconds = nuso(
-            root / "data",
-            "import",
-            str(root / "files" / "exporter"),
-            "--study",
-            "aktualiseringar",
-            "--period",
-            "2023",
-            database=database,
-        )
+        readings, imports = [], []
+        for run in range(1, repeat + 1):
+            readings.append(read_only(files))
+            data = root / f"data{run}"
+            nuso(data, "init", database=database)
+            imports.append(import_once(data, root / "files" / "exporter", database))
+            print(
+                f"run {run}: import {imports[-1]:.1f} s, reading alone {readings[-1]:.1f} s, "
+                f"ratio {imports[-1] / readings[-1]:.1f}x"
+            )
+        seconds, baseline = statistics.median(imports), statistics.median(readings)
         nuso(
-            root / "data",
+            data,
             "export",
             "--study",
             "aktualiseringar",
@@ -127,8 +143,9 @@ def main() -> None:
             str(root / "export.csv"),
             database=database,
         )
+        median = "median " if repeat > 1 else ""
         print(
-            f"import {seconds:.1f} s; reading the files alone {baseline:.1f} s; "
+            f"{median}import {seconds:.1f} s; {median}reading the files alone {baseline:.1f} s; "
             f"ratio {seconds / baseline:.1f}x"
         )
         facit = pl.read_csv(result.facit, infer_schema_length=0).fill_null("")
