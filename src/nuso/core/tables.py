@@ -175,7 +175,8 @@ def guess_from_content(values: list[Cell], hints: ContentHints, taken: set[str])
     """A column's meaning from what it holds: F/P is sex, identity numbers are identity
     numbers, dates of one or two years are the study's date, dates over many years birth
     dates, spellings of a codebook variable's codes that variable; whatever the header says.
-    Nothing when the content fits no target, or more than one."""
+    Nothing when the content fits no free target, or the spellings of more than one
+    codebook variable."""
     sample = [v.strip() for v in values[: CONTENT_SAMPLE * 3] if v and v.strip()][:CONTENT_SAMPLE]
     if len(sample) < 5:
         return ""
