@@ -60,14 +60,14 @@ def test_a_report_whose_headers_no_dictionary_knows_is_read_by_its_content(initi
     assert result.exit_code == 0
     first = Record.objects.order_by("row_number").first()
     assert first is not None
-    assert first.values["aktualiseringsdatum"] == "2023-01-09"  # from "Akt.datum"
+    assert first.values["aktualiseringsdatum"] == "2023-01-09"  # from "Reg.dag"
     assert first.values["aktualiseringstyp"] == "anmalan"  # "Anmälan enl 14 kap 1 § SoL"
     assert first.values["atgard"] == "utredning_inleds"  # "Utredning inleds (11:1 SoL)"
     # born 2006-03-01 ("Uppgift"), 16 on the referral date: derived, not estimated
     assert (first.values["alder"], first.decisions["alder"]["method"]) == (16, "derived")
     columns = ImportBatch.objects.get().report["kolumner"]
-    assert {c["kolumn"]: c["hur"] for c in columns}["Inkom via"] == "innehåll"
-    assert "Inkom via" in result.out
+    assert {c["kolumn"]: c["hur"] for c in columns}["Väg in"] == "innehåll"
+    assert "Väg in" in result.out
     assert "innehåll" in result.out
 
 

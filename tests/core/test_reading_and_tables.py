@@ -11,7 +11,7 @@ from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
 from nuso.core.harmonise import Harmoniser
 from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.tables import locate_table
+from nuso.core.tables import alias_index, locate_table, match_header
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 REFERRALS = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}["aktualiseringar"]
@@ -134,12 +134,12 @@ def test_columns_whose_headers_no_dictionary_knows_are_mapped_by_their_content()
     mapped = {c.header: (c.target, c.how) for c in table.columns}
     assert mapped == {
         "Ärende": ("", "okänd"),  # case numbers: distinct, no codes
-        "Akt.datum": ("aktualiseringsdatum", "innehåll"),  # dates within one year
+        "Reg.dag": ("aktualiseringsdatum", "innehåll"),  # dates within one year
         "Uppgift": ("fodelsedatum", "innehåll"),  # dates over many years
         "Kön": ("kon", "namn"),
-        "Inkom via": ("aktualiseringstyp", "innehåll"),  # legal wordings of the types
+        "Väg in": ("aktualiseringstyp", "innehåll"),  # legal wordings of the types
         "Orsak": ("orsaker", "namn"),
-        "Beslut om utredning": ("atgard", "innehåll"),
+        "Vidare hantering": ("atgard", "innehåll"),
         "Handläggare": ("", "okänd"),
     }
     assert table.data_rows == list(range(4, 16))
@@ -148,8 +148,8 @@ def test_columns_whose_headers_no_dictionary_knows_are_mapped_by_their_content()
 def test_without_recognisers_only_the_shape_of_a_column_maps_it() -> None:
     _, (table,) = tables("headers-the-dictionary-does-not-know.xlsx")
     mapped = {c.header: c.target for c in table.columns}
-    assert mapped["Akt.datum"] == "aktualiseringsdatum"
-    assert mapped["Inkom via"] == mapped["Beslut om utredning"] == ""
+    assert mapped["Reg.dag"] == "aktualiseringsdatum"
+    assert mapped["Väg in"] == mapped["Vidare hantering"] == ""
 
 
 def test_a_column_is_never_mapped_by_content_to_a_variable_a_header_names() -> None:
@@ -168,3 +168,17 @@ def test_a_column_is_never_mapped_by_content_to_a_variable_a_header_names() -> N
     mapped = {c.header: c.target for c in table.columns}
     assert mapped["Åtgärd"] == "atgard"
     assert mapped["Kommentar"] == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "target"),
+    [
+        ("Akt.datum", "aktualiseringsdatum"),
+        ("Datum inkommen", "aktualiseringsdatum"),
+        ("Inkom via", "aktualiseringstyp"),
+        ("Beslut om utredning", "atgard"),
+        ("Anledning 3", "orsaker"),
+    ],
+)
+def test_headers_seen_in_case_system_reports_are_known(header: str, target: str) -> None:
+    assert match_header(header, alias_index(REFERRALS)) == target

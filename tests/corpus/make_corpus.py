@@ -49,8 +49,8 @@ def unknown_headers() -> list[list[object]]:
         ["Rapport: inkomna aktualiseringar"],
         [],
         [
-            *("Ärende", "Akt.datum", "Uppgift", "Kön", "Inkom via", "Orsak"),
-            *("Beslut om utredning", "Handläggare"),
+            *("Ärende", "Reg.dag", "Uppgift", "Kön", "Väg in", "Orsak"),
+            *("Vidare hantering", "Handläggare"),
         ],
     ]
     for i in range(12):
