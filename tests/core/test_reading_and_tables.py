@@ -11,10 +11,12 @@ from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
 from nuso.core.harmonise import Harmoniser
 from nuso.core.reading import RawSheet, ReadError, read_file
+from nuso.core.records import own_categories_recogniser
 from nuso.core.tables import alias_index, locate_table, match_header
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-REFERRALS = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}["aktualiseringar"]
+DICTIONARIES = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}
+REFERRALS = DICTIONARIES["aktualiseringar"]
 HARMONISER = Harmoniser(shipped_codebook())
 
 
@@ -182,3 +184,17 @@ def test_a_column_is_never_mapped_by_content_to_a_variable_a_header_names() -> N
 )
 def test_headers_seen_in_case_system_reports_are_known(header: str, target: str) -> None:
     assert match_header(header, alias_index(REFERRALS)) == target
+
+
+def test_a_study_s_own_categories_map_a_column_by_content_and_a_tie_maps_nothing() -> None:
+    survey = DICTIONARIES["avslutade_utredningar"]
+    recognisers = {v.name: own_categories_recogniser(v) for v in survey.variables if v.categories}
+    living = ["Bor med båda föräldrarna", "Växelvis boende", "Bor med ensamstående förälder"]
+    rows: list[list[str | None]] = [["Kommun", "Kön", "Situation", "Samtycke"]]
+    rows += [["Karlstad", "F", living[i % 3], "Ja" if i % 2 else "Nej"] for i in range(9)]
+    table = locate_table(RawSheet("", rows), survey, recognisers)
+    assert table is not None
+    mapped = {c.header: (c.target, c.how) for c in table.columns}
+    assert mapped["Situation"] == ("boende", "innehåll")
+    # the guardian's and the child's consent have the same answers: the column stays unmapped
+    assert mapped["Samtycke"] == ("", "okänd")

@@ -533,3 +533,16 @@ def category_index(categories: tuple[tuple[str, str], ...]) -> dict[str, str]:
         index.setdefault(normalise(code), code)
         index.setdefault(normalise(label), code)
     return index
+
+
+def own_categories_recogniser(variable: StudyVariable) -> Callable[[str], bool]:
+    """A test of whether a cell holds a study variable's own categories (by code or label;
+    every part of a multi-valued cell): what maps a column by its content."""
+    index = category_index(tuple(variable.categories.items()))
+    multi = variable.type == "categories"
+
+    def recognises(cell: str) -> bool:
+        parts = [p for p in MULTI_SEPARATORS.split(cell) if p.strip()] if multi else [cell]
+        return bool(parts) and all(normalise(part) in index for part in parts)
+
+    return recognises

@@ -26,7 +26,7 @@ from nuso.core.codebook import Codebook
 from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.harmonise import METHODS, Harmoniser
 from nuso.core.reading import SUPPORTED_SUFFIXES, ReadError, read_file
-from nuso.core.records import RowInterpreter, RowRecord
+from nuso.core.records import RowInterpreter, RowRecord, own_categories_recogniser
 from nuso.core.tables import Recogniser, Table, locate_table
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 from nuso.intake.models import ImportBatch, Record
@@ -97,15 +97,18 @@ class ImportContext:
         return self.interpreters[key]
 
     def recognisers(self) -> dict[str, Recogniser]:
-        """For each codebook variable of the study, a test of whether a cell holds its values,
-        by the national codebook and review decisions: a column is mapped before its unit is
-        known (the unit may come from a column)."""
+        """For each categorical variable of the study, a test of whether a cell holds its
+        values: by the national codebook and review decisions (a column is mapped before its
+        unit is known, since the unit may come from a column), or by the study's own
+        categories."""
         harmoniser = self.harmoniser("")
-        return {
-            v.name: harmoniser.recogniser(v.codebook, multi=v.type == "categories")
-            for v in self.dictionary.variables
-            if v.codebook
-        }
+        found: dict[str, Recogniser] = {}
+        for v in self.dictionary.variables:
+            if v.codebook:
+                found[v.name] = harmoniser.recogniser(v.codebook, multi=v.type == "categories")
+            elif v.categories:
+                found[v.name] = own_categories_recogniser(v)
+        return found
 
     def codebook_(self) -> Codebook:
         if self.codebook is None:
