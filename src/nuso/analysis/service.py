@@ -40,11 +40,17 @@ def study_tables(study: Study, period: str | None = None, unsuppressed: bool = F
     return _tables(study, period, unsuppressed, data_version(study))
 
 
+def _kind(study: Study, period: str | None, unsuppressed: bool) -> tuple[Any, ...]:
+    """Which tables: the study's, of a period or all, and their suppression threshold."""
+    threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
+    return (study.slug, period, threshold)
+
+
 def _tables(
     study: Study, period: str | None, unsuppressed: bool, version: tuple[Any, ...]
 ) -> Results:
-    threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
-    kind = (study.slug, period, threshold)
+    kind = _kind(study, period, unsuppressed)
+    threshold = kind[2]
     key = (*kind, version)
     with _lock:
         cached = _cache.get(key)
@@ -63,8 +69,7 @@ def portal_tables(study: Study, unsuppressed: bool = False) -> tuple[Results, bo
     (an upload, a review decision) and this process has tables of the earlier data, those are
     shown while the current ones are computed in the background: nobody waits tens of seconds
     for the national computation after each change. Otherwise as `study_tables`."""
-    threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
-    kind, version = (study.slug, None, threshold), data_version(study)
+    kind, version = _kind(study, None, unsuppressed), data_version(study)
     with _lock:
         cached = _cache.get((*kind, version))
         previous = next((r for k, r in _cache.items() if k[:3] == kind), None)
@@ -99,14 +104,12 @@ def warm_up() -> list[str]:
     the background at start): the disclosure-controlled ones every dashboard shows, then the
     analysts' unsuppressed ones behind the national view. The first visitor then waits no
     longer than the others. Returns the studies computed."""
-    studies = Study.objects.filter(batches__status=ImportBatch.Status.IMPORTED).distinct()
-    done = []
-    for study in studies.order_by("number"):
-        study_tables(study)
-        done.append(study.slug)
-    for study in studies.order_by("number"):
-        study_tables(study, unsuppressed=True)
-    return done
+    imported = Study.objects.filter(batches__status=ImportBatch.Status.IMPORTED).distinct()
+    studies = list(imported.order_by("number"))
+    for unsuppressed in (False, True):
+        for study in studies:
+            study_tables(study, unsuppressed=unsuppressed)
+    return [study.slug for study in studies]
 
 
 def warm_up_in_background() -> None:

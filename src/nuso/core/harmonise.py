@@ -119,6 +119,7 @@ class VariableMatcher:
         self._model: SuggestionModel | None = None
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.without_model = lru_cache(maxsize=None)(self._without_model)
+        self.rule_codes = lru_cache(maxsize=None)(self._rule_codes)  # asked twice when pending
         self.split = lru_cache(maxsize=None)(self._split)
 
     def _decide(self, raw: str) -> Decision:
@@ -156,15 +157,15 @@ class VariableMatcher:
             for value in values
         )
 
-    def rule_codes(self, key: str) -> set[str]:
+    def _rule_codes(self, key: str) -> frozenset[str]:
         words = tuple(key.split())
         matched = [rule for rule in self.rules if rule.matches(words)]
         if not matched:
-            return set()
+            return frozenset()
         # The most specific rules win ("psyk foralder" over a bare "foralder"); a tie between
         # codes leaves the value undecided.
         best = max(len(rule.positives) for rule in matched)
-        return {rule.code for rule in matched if len(rule.positives) == best}
+        return frozenset(rule.code for rule in matched if len(rule.positives) == best)
 
     def all_rule_codes(self, key: str) -> set[str]:
         words = tuple(key.split())
@@ -192,7 +193,7 @@ class VariableMatcher:
         return self._model
 
     def suggestions(
-        self, key: str, ruled: set[str], ranked: list[tuple[str, float]]
+        self, key: str, ruled: frozenset[str], ranked: list[tuple[str, float]]
     ) -> tuple[tuple[str, float], ...]:
         """Codes for the reviewer: those whose rules matched (a tie), then the model's."""
         scored: dict[str, float] = dict.fromkeys(ruled, RULE_CONFIDENCE)

@@ -163,23 +163,21 @@ class TargetCells:
         return [tuple(c for c in row if c) for row in zip(*columns, strict=True)]
 
 
+def per_distinct(values: list[Any], make: Callable[[Any], Any]) -> list[Any]:
+    """`make` of each value, called once per distinct value: a national import's columns hold
+    220 000 cells but few distinct ones."""
+    made = {value: make(value) for value in set(values)}
+    return [made[value] for value in values]
+
+
 def by_distinct(values: list[Any], decide: Callable[[Any], Outcome | None]) -> list[Outcome | None]:
     """Each value's outcome, decided once per distinct value; an empty value has none."""
-    decided = {value: decide(value) if value else None for value in set(values)}
-    return [decided[value] for value in values]
-
-
-def by_distinct_text(cells: list[Cell], encode: Callable[[Cell], str]) -> list[str]:
-    """Each cell encoded, once per distinct cell."""
-    encoded = {cell: encode(cell) for cell in set(cells)}
-    return [encoded[cell] for cell in cells]
+    return per_distinct(values, lambda value: decide(value) if value else None)
 
 
 def fragments(column: list[Outcome | None], attribute: str) -> list[str]:
-    """A column's outcomes as their JSON fragments ('' for none), looked up once per
-    distinct outcome."""
-    encoded = {o: getattr(o, attribute) if o is not None else "" for o in set(column)}
-    return [encoded[o] for o in column]
+    """A column's outcomes as their JSON fragments ('' for none)."""
+    return per_distinct(column, lambda o: getattr(o, attribute) if o is not None else "")
 
 
 def documents(size: int, columns: Iterable[list[str]]) -> list[str]:
@@ -232,7 +230,7 @@ class RowInterpreter:
         raw_docs = documents(
             size,
             (
-                by_distinct_text(column, partial(encode_cell, key))
+                per_distinct(column, partial(encode_cell, key))
                 for key, column in zip(keys, masked.safe, strict=True)
             ),
         )

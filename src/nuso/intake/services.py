@@ -71,6 +71,7 @@ class ImportContext:
     harmonisers: dict[str, Harmoniser] = field(default_factory=dict)
     interpreters: dict[int, RowInterpreter] = field(default_factory=dict)
     codebook: Codebook | None = None
+    recognisers_: dict[str, Recogniser] | None = None
 
     def harmoniser(self, unit_code: str) -> Harmoniser:
         """One harmoniser (and its cache of decisions) for all units that share the same
@@ -100,15 +101,18 @@ class ImportContext:
         """For each categorical variable of the study, a test of whether a cell holds its
         values: by the national codebook and review decisions (a column is mapped before its
         unit is known, since the unit may come from a column), or by the study's own
-        categories."""
-        harmoniser = self.harmoniser("")
-        found: dict[str, Recogniser] = {}
-        for v in self.dictionary.variables:
-            if v.codebook:
-                found[v.name] = harmoniser.recogniser(v.codebook, multi=v.type == "categories")
-            elif v.categories:
-                found[v.name] = own_categories_recogniser(v)
-        return found
+        categories. Made once per run: every file of it is mapped by the same ones."""
+        if self.recognisers_ is None:
+            harmoniser = self.harmoniser("")
+            found: dict[str, Recogniser] = {}
+            for v in self.dictionary.variables:
+                if v.codebook:
+                    multi = v.type == "categories"
+                    found[v.name] = harmoniser.recogniser(v.codebook, multi=multi)
+                elif v.categories:
+                    found[v.name] = own_categories_recogniser(v)
+            self.recognisers_ = found
+        return self.recognisers_
 
     def codebook_(self) -> Codebook:
         if self.codebook is None:

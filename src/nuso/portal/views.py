@@ -139,7 +139,7 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
 @verified
 def key_figure_chart(request: HttpRequest, code: str, study: str) -> HttpResponse:
     view = _unit_view(request, code, study)
-    spec = trend_chart(_trend(view), view.unit.name, str(_("Nyckeltal över tid")))
+    spec = trend_chart(_trend(view), view.unit.name, _("Nyckeltal över tid"))
     return _svg(spec)
 
 
