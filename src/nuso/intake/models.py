@@ -63,14 +63,26 @@ class Record(models.Model):
     # of a national import an insert. The foreign keys are covered by the composite indexes
     # below (batch by the unique source row, study and unit by study-unit-period), and code
     # book versions are never deleted, so Django's index per foreign key is left out.
+    # Likewise only the batch is a database constraint: study, unit and period are the
+    # batch's own (whose constraints hold them), copied into each record by the import so
+    # queries need no join, and code book versions are never deleted. A check per row and
+    # key cost a national import seconds (decision 0009).
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, related_name="records", db_index=False
     )
     study = models.ForeignKey(
-        "studies.Study", on_delete=models.PROTECT, related_name="+", db_index=False
+        "studies.Study",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, related_name="records", db_index=False
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
     period = models.CharField("period", max_length=40)
     source_file = models.CharField("fil", max_length=255)
@@ -85,6 +97,7 @@ class Record(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     pending_review = models.BooleanField("väntar på granskning", default=False)
     pseudonym = models.CharField("barnets pseudonym", max_length=64, blank=True)
