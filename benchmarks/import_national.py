@@ -1,6 +1,7 @@
 """Benchmark: import a national synthetic referral set and compare the export with its facit.
 
 Run: .venv/bin/python benchmarks/import_national.py [--seed 4711] [--database URL] [--repeat N]
+                                                    [--workers N[,N…]]
 Generates the set (a seed the harmonisation was not tuned on), imports it with `nuso import`
 into a fresh embedded data directory (or the empty PostgreSQL database given), exports it
 with `nuso export`, and prints:
@@ -8,7 +9,8 @@ with `nuso export`, and prints:
   action and >= 97 % of reason values decided; <= 0.5 % of automatic decisions wrong),
 - rows lost and title/total rows read as data (target: zero),
 - the import's wall time (target <= 60 s) against merely reading the same files with calamine
-  into Polars frames (target: <= 3x that).
+  into Polars frames (target: <= 3x that); with several --workers settings (1,auto), each
+  one's, imported in turn within each run so that a noisy machine treats them alike.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from nuso.core.synth.referral_exports import write_referral_exports
 VARIABLES = {"kon": "kon", "aktualiseringstyp": "aktualiseringstyp", "atgard": "atgard"}
 
 
-def nuso(data_dir: Path, *args: str, database: str = "") -> float:
+def nuso(data_dir: Path, *args: str, database: str = "", workers: str = "") -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUSO_") and k != "DATABASE_URL"}
     env["NUSO_DATA_DIR"] = str(data_dir)
+    if workers:
+        env["NUSO_IMPORT_WORKERS"] = workers
     if database:  # a server: its keys come from the environment
         env["DATABASE_URL"] = database
         env["NUSO_SECRET_KEY"] = env["NUSO_PSEUDONYM_KEY"] = "benchmark-" + "0123456789" * 4
@@ -58,9 +62,9 @@ def read_only(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def import_once(data: Path, folder: Path, database: str) -> float:
+def import_once(data: Path, folder: Path, database: str, workers: str) -> float:
     arguments = ("--study", "aktualiseringar", "--period", "2023")
-    return nuso(data, "import", str(folder), *arguments, database=database)
+    return nuso(data, "import", str(folder), *arguments, database=database, workers=workers)
 
 
 def compare(facit: pl.DataFrame, export: pl.DataFrame) -> None:
@@ -110,28 +114,38 @@ def main() -> None:
         help="import this many times into fresh data directories (SQLite only), reading alone "
         "before each, and compare the medians: on a shared machine one run can be 40 %% off",
     )
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="NUSO_IMPORT_WORKERS for the import (default: the setting's own, auto); several, "
+        "comma-separated (1,auto), are imported in turn in each run, to compare them fairly",
+    )
     arguments = parser.parse_args()
     seed, database, repeat = arguments.seed, arguments.database, arguments.repeat
+    workers = arguments.workers.split(",")
     if repeat < 1:
         parser.error("--repeat takes 1 or more")
-    if database and repeat > 1:
-        parser.error("--repeat needs the embedded SQLite: a server database is imported once")
+    if database and (repeat > 1 or len(workers) > 1):
+        parser.error("--repeat and several --workers need the embedded SQLite: a server "
+                     "database is imported once")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         result = write_referral_exports(root / "files", national=True, seed=seed)
         files = sorted((root / "files" / "exporter").iterdir())
         print(f"seed {seed}: {len(files)} files, {result.rows} rows")
-        readings, imports = [], []
+        readings: list[float] = []
+        imports: dict[str, list[float]] = {setting: [] for setting in workers}
         for run in range(1, repeat + 1):
             readings.append(read_only(files))
-            data = root / f"data{run}"
-            nuso(data, "init", database=database)
-            imports.append(import_once(data, root / "files" / "exporter", database))
-            print(
-                f"run {run}: import {imports[-1]:.1f} s, reading alone {readings[-1]:.1f} s, "
-                f"ratio {imports[-1] / readings[-1]:.1f}x"
-            )
-        seconds, baseline = statistics.median(imports), statistics.median(readings)
+            for setting in workers:
+                data = root / f"data{run}-{setting or 'default'}"
+                nuso(data, "init", database=database)
+                seconds = import_once(data, root / "files" / "exporter", database, setting)
+                imports[setting].append(seconds)
+                print(
+                    f"run {run}, workers {setting or 'default'}: import {seconds:.1f} s, "
+                    f"reading alone {readings[-1]:.1f} s, ratio {seconds / readings[-1]:.1f}x"
+                )
         nuso(
             data,
             "export",
@@ -144,10 +158,13 @@ def main() -> None:
             database=database,
         )
         median = "median " if repeat > 1 else ""
-        print(
-            f"{median}import {seconds:.1f} s; {median}reading the files alone {baseline:.1f} s; "
-            f"ratio {seconds / baseline:.1f}x"
-        )
+        baseline = statistics.median(readings)
+        for setting, times in imports.items():
+            seconds = statistics.median(times)
+            print(
+                f"workers {setting or 'default'}: {median}import {seconds:.1f} s; {median}reading "
+                f"the files alone {baseline:.1f} s; ratio {seconds / baseline:.1f}x"
+            )
         facit = pl.read_csv(result.facit, infer_schema_length=0).fill_null("")
         export = pl.read_csv(root / "export.csv", infer_schema_length=0)
         compare(facit, export.with_columns(pl.col("flik").fill_null("")))

@@ -28,6 +28,7 @@ def test_defaults_give_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
     assert loaded.allowed_hosts == ("localhost", "127.0.0.1")
     assert loaded.log_level == "INFO"
     assert loaded.min_cell_count == 5
+    assert loaded.import_workers == max(1, min(os.cpu_count() or 1, 32))  # auto: one per core
 
 
 @pytest.mark.parametrize(
@@ -38,6 +39,8 @@ def test_defaults_give_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
         ("NUSO_LOG_LEVEL", "LOUD", "NUSO_LOG_LEVEL='LOUD'"),
         ("NUSO_MIN_CELL_COUNT", "1", "NUSO_MIN_CELL_COUNT='1'"),
         ("NUSO_MIN_CELL_COUNT", "fem", "NUSO_MIN_CELL_COUNT='fem'"),
+        ("NUSO_IMPORT_WORKERS", "0", "NUSO_IMPORT_WORKERS='0'"),
+        ("NUSO_IMPORT_WORKERS", "alla", "NUSO_IMPORT_WORKERS='alla'"),
         ("NUSO_ALLOWED_HOSTS", "a,,b", "NUSO_ALLOWED_HOSTS"),
         ("DATABASE_URL", "mysql://root@localhost/nuso", "'mysql' stöds inte"),
         ("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/", "saknar databasnamn"),
@@ -128,3 +131,8 @@ def test_nothing_is_generated_for_servers(tmp_path: Path) -> None:
         {"NUSO_DATA_DIR": str(data_dir), "DATABASE_URL": "postgresql://postgres@h/nuso"}
     )
     assert not data_dir.exists()
+
+
+def test_import_workers_may_be_set() -> None:
+    assert config.parse_import_workers("NUSO_IMPORT_WORKERS", " 3 ") == 3
+    assert config.parse_import_workers("NUSO_IMPORT_WORKERS", "AUTO") >= 1

@@ -11,13 +11,20 @@ import polars as pl
 import pytest
 
 from nuso.audit.models import AuditEntry
+from nuso.audit.services import Actor
+from nuso.core.harmonise import Harmoniser
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, Record, ReviewItem
+from nuso.intake.review import refresh_review_queue
+from nuso.intake.services import import_paths
+from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
+from nuso.studies.models import Study
 
 from .conftest import log_in_with_code
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 IMPORT = ("--study", "aktualiseringar", "--period", "2023")
+ACTOR = Actor.command_line()
 
 
 @pytest.fixture
@@ -334,3 +341,83 @@ def test_only_codebook_variables_are_reviewed(initialised, tmp_path) -> None:
     )
     assert result.exit_code == 1
     assert "Variabeln 'bakgrund' granskas inte mot kodboken" in result.err
+
+
+def stored_state() -> tuple[list[tuple[object, ...]], list[object]]:
+    """Every record and batch report, in a stable order, without database ids or times."""
+    records = Record.objects.order_by("source_file", "sheet", "row_number").values_list(
+        "unit__code", "source_file", "sheet", "row_number", "raw", "values", "decisions",
+        "pending_review", "pseudonym",
+    )  # fmt: skip
+    reports = ImportBatch.objects.order_by("file_name", "unit__code").values_list(
+        "report", flat=True
+    )
+    return list(records), list(reports)
+
+
+def test_files_interpreted_in_worker_processes_are_stored_as_in_one_process(
+    initialised, tmp_path
+) -> None:
+    """The worker processes (`NUSO_IMPORT_WORKERS`) change how fast, never what is stored."""
+    result = write_referral_exports(tmp_path / "filer", seed=5, unit_count=6, rows=600)
+    folder = result.facit.parent / "exporter"
+    shutil.copy(CORPUS / "corrupt-not-a-zip.xlsx", folder / "arvika-1784-skadad.xlsx")
+    states = []
+    for workers in (1, 2):
+        outcomes = import_paths(
+            [folder], study_slug="aktualiseringar", period="2023", actor=ACTOR, workers=workers
+        )
+        assert [o.status for o in outcomes].count("fel") == 1
+        assert [o.file for o in outcomes] == sorted(p.name for p in folder.iterdir())
+        states.append(stored_state())
+        ImportBatch.objects.update(replaced_by=None)
+        Record.objects.all().delete()
+        ImportBatch.objects.all().delete()
+    in_one_process, in_workers = states
+    assert len(in_one_process[0]) == 600
+    assert in_workers == in_one_process
+
+
+def test_in_one_run_with_workers_a_later_file_replaces_and_a_copy_adds_nothing(
+    initialised, tmp_path
+) -> None:
+    """Files are stored in file order whatever worker finishes first: the later delivery for
+    a unit replaces the earlier one, and the same content under another name is one file."""
+    shutil.copy(CORPUS / "bom-utf8-comma.csv", tmp_path / "1780-a-first.csv")
+    shutil.copy(CORPUS / "windows-1252-semicolon.csv", tmp_path / "1780-b-corrected.csv")
+    shutil.copy(CORPUS / "windows-1252-semicolon.csv", tmp_path / "1780-c-copy.csv")
+    outcomes = import_paths(
+        [tmp_path], study_slug="aktualiseringar", period="2023", actor=ACTOR, workers=2
+    )
+    assert [o.status for o in outcomes] == ["inläst", "inläst", "redan inläst"]
+    first, corrected = ImportBatch.objects.order_by("file_name")
+    assert (first.status, first.replaced_by_id) == ("replaced", corrected.pk)
+    assert corrected.status == "imported"
+    assert Record.objects.count() == 6
+
+
+def test_review_suggestions_are_the_harmonisers_made_at_import_or_anew(
+    initialised, tmp_path
+) -> None:
+    """The queue takes an item's suggestions from the import's report while the code book it
+    was made under is in force, and asks the harmoniser again once a decision changed it."""
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Kategori 7;Ny utredning\n")
+    initialised("import", str(path), *IMPORT)
+
+    def fresh(raw: str) -> list[list[object]]:
+        harmoniser = Harmoniser(codebook_of(latest_version()), learned_mappings(None))
+        return [[code, score] for code, score in harmoniser.decide("orsak", raw).suggestions]
+
+    def queued(raw: str) -> list[list[object]]:
+        item = ReviewItem.objects.get(raw_example=raw)
+        return [[s["code"], s["score"]] for s in item.suggestions]
+
+    made_at_import = ImportBatch.objects.get().report["förslag"]["orsaker"]["Grooming"]
+    assert queued("Grooming") == made_at_import == fresh("Grooming") != []
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text("raw value,variable,code\nKategori 7,orsaker,skolproblem\n", "utf-8")
+    initialised("review", "--decisions", str(decisions))  # code book v2: the model learns
+    refresh_review_queue(Study.objects.get(slug="aktualiseringar"))
+    assert queued("Grooming") == fresh("Grooming") != []
+    assert fresh("Grooming") != made_at_import  # the decision changed them: not the stale ones

@@ -88,6 +88,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Disclosure control: the smallest count shown to municipal users; counts from 1 to "
         "one less are suppressed (with secondary suppression). An integer from 2 to 100.",
     ),
+    Setting(
+        "NUSO_IMPORT_WORKERS",
+        "auto",
+        "Processes that interpret files while `nuso import` stores them: `auto` (one per "
+        "core) or 1 to 32; 1 interprets in the importing process.",
+    ),
 )
 
 
@@ -102,6 +108,7 @@ class Config:
     log_level: str
     min_cell_count: int
     https: bool
+    import_workers: int
 
     @property
     def embedded(self) -> bool:
@@ -147,6 +154,16 @@ def parse_min_cell_count(name: str, raw: str) -> int:
         value = 0
     if not 2 <= value <= 100:
         raise SettingsError(f"{name}={raw!r} är inget heltal från 2 till 100, t.ex. 5.")
+    return value
+
+
+def parse_import_workers(name: str, raw: str) -> int:
+    text = raw.strip().lower()
+    if text == "auto":
+        return max(1, min(os.cpu_count() or 1, 32))
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 32:
+        raise SettingsError(f"{name}={raw!r} är varken auto eller ett heltal från 1 till 32.")
     return value
 
 
@@ -268,6 +285,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         log_level=parse(env, "NUSO_LOG_LEVEL", parse_log_level),
         min_cell_count=parse(env, "NUSO_MIN_CELL_COUNT", parse_min_cell_count),
         https=parse(env, "NUSO_HTTPS", parse_bool),
+        import_workers=parse(env, "NUSO_IMPORT_WORKERS", parse_import_workers),
     )
 
 

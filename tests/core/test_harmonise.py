@@ -142,3 +142,17 @@ def test_wordings_no_generator_writes_are_never_decided_wrongly() -> None:
     wrong = [(r["rått värde"], d.code) for r, d in decided if not d.pending and d.code != r["kod"]]
     assert wrong == []
     assert sum(not d.pending for _, d in decided) >= len(rows) // 2
+
+
+def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -> None:
+    from nuso.core.delivery import LearnedMappings
+
+    learned = LearnedMappings(
+        national={"orsaker": {"Kategori 7": "skolproblem", "Grooming": "sexuellt_vald"}},
+        local={"1780": {"orsaker": {"Kategori 7": "annat"}, "atgard": {"X": "utredning_inleds"}}},
+    )
+    karlstad = learned.for_unit("1780")
+    assert karlstad["orsaker"] == {"Kategori 7": "annat", "Grooming": "sexuellt_vald"}
+    assert karlstad["atgard"] == {"X": "utredning_inleds"}
+    assert learned.for_unit("1784") == learned.national
+    assert learned.national["orsaker"]["Kategori 7"] == "skolproblem"  # not changed in place

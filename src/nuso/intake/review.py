@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,28 +28,33 @@ def refresh_review_queue(study: Study) -> int:
     occurrences: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     units: dict[tuple[str, str], set[str]] = {}
+    suggested: dict[tuple[str, str], list[Any]] = {}
+    version = latest_version()
     batches = ImportBatch.objects.filter(
         study=study, status=ImportBatch.Status.IMPORTED
     ).select_related("unit")
     for batch in batches:
-        for variable, raws in batch.report.get("granskning", {}).items():
+        report = batch.report
+        # Suggestions made at import, if under the code book in force.
+        in_force = report.get("förslag", {}) if report.get("kodbok") == version.number else {}
+        for variable, raws in report.get("granskning", {}).items():
             for raw, count in raws.items():
                 key = (variable, normalise(raw))
                 occurrences[key] += count
                 examples.setdefault(key, raw)
                 units.setdefault(key, set()).add(batch.unit.code if batch.unit else "")
-    dictionary = dictionary_from_stored(study.dictionary)
-    harmoniser = Harmoniser(codebook_of(latest_version()), learned_mappings(None))
+                if raw in in_force.get(variable, {}):
+                    suggested.setdefault(key, in_force[variable][raw])
+    suggest = Suggestions(study, version)
     existing = {(i.variable, i.raw_key): i for i in ReviewItem.objects.filter(study=study)}
     for key, count in occurrences.items():
         variable, raw_key = key
-        codebook = dictionary.variable(variable).codebook or variable
-        suggestions = harmoniser.decide(codebook, examples[key]).suggestions
         item = existing.pop(key, None) or ReviewItem(
             study=study, variable=variable, raw_key=raw_key[:500]
         )
         if item.status == ReviewItem.Status.DECIDED:
             continue
+        suggestions = suggested.get(key) or suggest(variable, examples[key])
         item.raw_example = examples[key][:500]
         item.occurrences = count
         item.units = sorted(units[key])
@@ -57,6 +63,22 @@ def refresh_review_queue(study: Study) -> int:
     stale = [i.pk for i in existing.values() if i.status == ReviewItem.Status.PENDING]
     ReviewItem.objects.filter(pk__in=stale).delete()
     return len(occurrences)
+
+
+class Suggestions:
+    """Suggestions for a raw value the import's report has none for (an import under an
+    earlier code book): the harmoniser, and its model, made on first need only."""
+
+    def __init__(self, study: Study, version: CodebookVersion) -> None:
+        self.dictionary = dictionary_from_stored(study.dictionary)
+        self.version = version
+        self.harmoniser: Harmoniser | None = None
+
+    def __call__(self, variable: str, raw: str) -> list[Any]:
+        if self.harmoniser is None:
+            self.harmoniser = Harmoniser(codebook_of(self.version), learned_mappings(None))
+        codebook = self.dictionary.variable(variable).codebook or variable
+        return list(self.harmoniser.decide(codebook, raw).suggestions)
 
 
 # --- decisions ---

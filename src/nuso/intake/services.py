@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,24 +22,29 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
-from nuso.core.codebook import Codebook
-from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
-from nuso.core.harmonise import METHODS, Harmoniser
-from nuso.core.reading import SUPPORTED_SUFFIXES, ReadError, read_file
-from nuso.core.records import RowInterpreter, RowRecord, own_categories_recogniser
-from nuso.core.tables import Recogniser, Table, locate_table
-from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
+from nuso.core.delivery import (
+    ImportPlan,
+    ImportRefusedError,
+    Interpreted,
+    Refused,
+    StoredRow,
+    UnitPart,
+    merge_reports,
+)
+from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise import METHODS
+from nuso.core.import_workers import Delivery, interpreted_in_order
+from nuso.core.reading import SUPPORTED_SUFFIXES
+from nuso.core.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, Record
 from nuso.intake.review import refresh_review_queue
-from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
+from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
+__all__ = ["FileOutcome", "ImportRefusedError", "files_in", "import_paths", "methods_used"]
+
 BULK_SIZE = 2_000
-
-
-class ImportRefusedError(Exception):
-    """A file that cannot be imported; the message names the file and says what to do."""
 
 
 @dataclass
@@ -57,67 +62,20 @@ class FileOutcome:
         return self.status == "fel"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportContext:
     study: Study
-    dictionary: StudyDictionary
-    period: str
-    period_middle: dt.date
     version: CodebookVersion
-    units: UnitIndex
-    unit_hint: str | None
+    plan: ImportPlan
     actor: Actor
-    dry_run: bool
-    harmonisers: dict[str, Harmoniser] = field(default_factory=dict)
-    interpreters: dict[int, RowInterpreter] = field(default_factory=dict)
-    codebook: Codebook | None = None
-    recognisers_: dict[str, Recogniser] | None = None
 
-    def harmoniser(self, unit_code: str) -> Harmoniser:
-        """One harmoniser (and its cache of decisions) for all units that share the same
-        review decisions; usually that is every unit."""
-        learned = learned_mappings(unit_code)
-        key = repr(sorted((v, sorted(m.items())) for v, m in learned.items()))
-        if key not in self.harmonisers:
-            self.harmonisers[key] = Harmoniser(self.codebook_(), learned)
-        return self.harmonisers[key]
+    @property
+    def period(self) -> str:
+        return self.plan.period
 
-    def interpreter(self, unit_code: str) -> RowInterpreter:
-        """One interpreter per harmoniser, kept for the whole run: its outcomes, decided once
-        per distinct raw value, serve every file."""
-        harmoniser = self.harmoniser(unit_code)
-        key = id(harmoniser)
-        if key not in self.interpreters:
-            self.interpreters[key] = RowInterpreter(
-                self.dictionary,
-                self.codebook_(),
-                harmoniser,
-                settings.NUSO_PSEUDONYM_KEY,
-                self.period_middle,
-            )
-        return self.interpreters[key]
-
-    def recognisers(self) -> dict[str, Recogniser]:
-        """For each categorical variable of the study, a test of whether a cell holds its
-        values: by the national codebook and review decisions (a column is mapped before its
-        unit is known, since the unit may come from a column), or by the study's own
-        categories. Made once per run: every file of it is mapped by the same ones."""
-        if self.recognisers_ is None:
-            harmoniser = self.harmoniser("")
-            found: dict[str, Recogniser] = {}
-            for v in self.dictionary.variables:
-                if v.codebook:
-                    multi = v.type == "categories"
-                    found[v.name] = harmoniser.recogniser(v.codebook, multi=multi)
-                elif v.categories:
-                    found[v.name] = own_categories_recogniser(v)
-            self.recognisers_ = found
-        return self.recognisers_
-
-    def codebook_(self) -> Codebook:
-        if self.codebook is None:
-            self.codebook = codebook_of(self.version)
-        return self.codebook
+    @property
+    def dry_run(self) -> bool:
+        return self.plan.dry_run
 
 
 def period_middle(period: str) -> dt.date:
@@ -161,197 +119,99 @@ def import_paths(
     unit_hint: str | None = None,
     dry_run: bool = False,
     progress: Callable[[FileOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> list[FileOutcome]:
+    """Import each file on its own, in order. `workers` processes interpret the files while
+    this one stores them (default: the NUSO_IMPORT_WORKERS setting)."""
+    context = import_context(study_slug, period, actor, unit_hint, dry_run)
+    checked = [check_file(path, context) for path in files_in(paths)]
+    deliveries = [item for item in checked if isinstance(item, Delivery)]
+    count = settings.NUSO_IMPORT_WORKERS if workers is None else workers
+    outcomes = []
+    with closing(interpreted_in_order(deliveries, context.plan, count)) as interpreted:
+        for item in checked:
+            outcome = (
+                store_file(*next(interpreted), context) if isinstance(item, Delivery) else item
+            )
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
+    if not dry_run:
+        refresh_review_queue(context.study)
+    return outcomes
+
+
+def import_context(
+    study_slug: str, period: str, actor: Actor, unit_hint: str | None, dry_run: bool
+) -> ImportContext:
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
         known = ", ".join(Study.objects.values_list("slug", flat=True))
         raise ImportRefusedError(f"Okänd delstudie {study_slug!r}; kända: {known}.")
-    context = ImportContext(
-        study=study,
-        dictionary=dictionary_from_stored(study.dictionary),
+    version = latest_version()
+    plan = ImportPlan(
+        study=study.slug,
         period=period,
         period_middle=period_middle(period),
-        version=latest_version(),
+        codebook_version=version.number,
+        dictionary=dictionary_from_stored(study.dictionary),
+        codebook=codebook_of(version),
+        learned=learned_in_force(),
         units=unit_index(),
         unit_hint=unit_hint,
-        actor=actor,
+        pseudonym_key=settings.NUSO_PSEUDONYM_KEY,
         dry_run=dry_run,
     )
-    outcomes = []
-    for path in files_in(paths):
-        outcome = import_file(path, context)
-        outcomes.append(outcome)
-        if progress is not None:
-            progress(outcome)
-    if not dry_run:
-        refresh_review_queue(study)
-    return outcomes
+    return ImportContext(study, version, plan, actor)
 
 
-def import_file(path: Path, context: ImportContext) -> FileOutcome:
-    try:
-        if not path.is_file():
-            raise ImportRefusedError("Filen finns inte.")
-        data = path.read_bytes()
-        data_hash = hashlib.sha256(data).hexdigest()
-        earlier = ImportBatch.objects.filter(
-            study=context.study,
-            content_hash=data_hash,
-            status__in=[ImportBatch.Status.IMPORTED, ImportBatch.Status.REPLACED],
-        ).first()
-        if earlier is not None:
-            message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
-            return FileOutcome(path.name, "redan inläst", message, batch_id=earlier.pk)
-        return interpret_and_store(path, data, data_hash, context)
-    except (ReadError, ImportRefusedError, UnitNotFoundError) as error:
-        message = str(error).removeprefix(f"{path.name}: ")
-        if not context.dry_run:
-            record_failure(path, context, message)
-        return FileOutcome(path.name, "fel", message)
+def check_file(path: Path, context: ImportContext) -> FileOutcome | Delivery:
+    """The file to interpret, or what became of it without: missing, or imported before."""
+    if not path.is_file():
+        return failed(path, "", "Filen finns inte.", context)
+    data = path.read_bytes()
+    data_hash = hashlib.sha256(data).hexdigest()
+    return already_imported(path, data_hash, context) or Delivery(path, data, data_hash)
 
 
-def interpret_and_store(
-    path: Path, data: bytes, data_hash: str, context: ImportContext
+def already_imported(path: Path, data_hash: str, context: ImportContext) -> FileOutcome | None:
+    earlier = ImportBatch.objects.filter(
+        study=context.study,
+        content_hash=data_hash,
+        status__in=[ImportBatch.Status.IMPORTED, ImportBatch.Status.REPLACED],
+    ).first()
+    if earlier is None:
+        return None
+    message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
+    return FileOutcome(path.name, "redan inläst", message, batch_id=earlier.pk)
+
+
+def store_file(
+    delivery: Delivery, result: Interpreted | Refused, context: ImportContext
 ) -> FileOutcome:
-    raw = read_file(path, data)
-    recognisers = context.recognisers()
-    tables = [
-        (sheet, table)
-        for sheet in raw.sheets
-        if (table := locate_table(sheet, context.dictionary, recognisers))
-    ]
-    if not tables:
-        raise ImportRefusedError(
-            f"Ingen tabell för delstudien {context.study.slug} hittades (ingen rubrikrad med "
-            "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
-        )
-    by_unit, unit_source = units_of_rows(path, tables, context)
+    """An interpreted file stored, one batch per unit in it; a refused one recorded."""
+    path = delivery.path
+    if isinstance(result, Refused):
+        return failed(path, delivery.content_hash, result.message, context)
+    # The same file earlier in this run: interpreted before that one was stored.
+    earlier = already_imported(path, delivery.content_hash, context)
+    if earlier is not None:
+        return earlier
+    parts = result.parts
     outcome = FileOutcome(path.name, "provläst" if context.dry_run else "inläst")
-    outcome.unit = next(iter(by_unit)).code if len(by_unit) == 1 else f"{len(by_unit)} enheter"
-    for unit, rows_of_table in by_unit.items():
-        interpreter = context.interpreter(unit.code)
-        rows = [
-            record
-            for sheet, table in tables
-            for record in interpreter.interpret(sheet, table, rows_of_table.get(id(table), []))
-        ]
-        report = build_report(raw.name, tables, rows, unit, unit_source, context, raw.encoding)
-        outcome.report = merge_reports(outcome.report, report)
+    outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
+    for part in parts:
+        outcome.report = merge_reports(outcome.report, part.report)
         if not context.dry_run:
-            batch, replaced = store(path.name, data_hash, unit, rows, report, context)
+            batch, replaced = store(path.name, delivery.content_hash, part, context)
             outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
     return outcome
 
 
-def units_of_rows(
-    path: Path, tables: list[tuple[Any, Table]], context: ImportContext
-) -> tuple[dict[UnitRef, dict[int, list[int]]], str]:
-    """For each unit, the data rows of each table (keyed by id(table)) that belong to it: all
-    rows to one unit from --kommun or the file name, or row by row from a unit column (a
-    survey export holds many municipalities)."""
-    every_row = {id(table): list(table.data_rows) for _, table in tables}
-    if context.unit_hint:
-        return {context.units.resolve(context.unit_hint, "--kommun"): every_row}, "--kommun"
-    by_unit: dict[UnitRef, dict[int, list[int]]] = {}
-    resolved: dict[str, UnitRef] = {}
-    for sheet, table in tables:
-        column = next(iter(table.columns_for("enhet")), None)
-        if column is None:
-            continue
-        for number in table.data_rows:
-            cells = sheet.rows[number - 1]
-            value = (cells[column.index] if column.index < len(cells) else None) or ""
-            if not value.strip():
-                raise ImportRefusedError(
-                    f"rad {number}: enheten saknas i kolumnen {column.header!r}."
-                )
-            key = value.strip()
-            if key not in resolved:
-                resolved[key] = context.units.resolve(key, f"kolumnen {column.header!r}")
-            by_unit.setdefault(resolved[key], {}).setdefault(id(table), []).append(number)
-    if by_unit:
-        return by_unit, "kolumn"
-    return {context.units.resolve(path.stem, "filnamnet"): every_row}, "filnamn"
-
-
-def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    """The file's report for the summary: one unit's as it is, several units' rows added up."""
-    if not total:
-        return report
-    merged = dict(total)
-    rows = dict(total["rader"])
-    for key in ("lästa", "inlästa", "att_granska"):
-        rows[key] += report["rader"][key]
-    merged["rader"] = rows
-    return merged
-
-
-def build_report(
-    name: str,
-    tables: list[tuple[Any, Table]],
-    rows: list[RowRecord],
-    unit: UnitRef,
-    unit_source: str,
-    context: ImportContext,
-    encoding: str,
-) -> dict[str, Any]:
-    skipped = Counter(reason for _, t in tables for reason in t.skipped.values())
-    # Outcomes are shared between rows with the same raw input: count them, then describe
-    # each distinct one once.
-    outcomes = Counter(outcome for row in rows for outcome in row.outcomes)
-    values: dict[str, Counter[tuple[str, str, str]]] = {}
-    pending: dict[str, Counter[str]] = {}
-    flags: Counter[str] = Counter()
-    for outcome, n in outcomes.items():
-        for flag in outcome.flags:
-            flags[flag] += n
-        for raw in outcome.pending:
-            pending.setdefault(outcome.variable, Counter())[raw] += n
-        if outcome.decision is None:
-            continue
-        code = outcome.value
-        shown = "|".join(code) if isinstance(code, list) else "" if code is None else str(code)
-        raw = str(outcome.decision.get("raw", "")) or "(härledd)"
-        values.setdefault(outcome.variable, Counter())[
-            (raw, shown, outcome.decision["method"])
-        ] += n
-    return {
-        "fil": name,
-        "kodning": encoding,
-        "enhet": {"kod": unit.code, "namn": unit.name, "källa": unit_source},
-        "delstudie": context.study.slug,
-        "period": context.period,
-        "kodbok": context.version.number,
-        "flikar": [
-            {
-                "flik": t.sheet,
-                "rubrikrad": t.header_row,
-                "datarader": len(t.data_rows),
-                "överhoppade": {str(r): why for r, why in t.skipped.items()},
-            }
-            for _, t in tables
-        ],
-        "kolumner": [
-            {"flik": t.sheet, "kolumn": c.header, "tolkas_som": c.target or "(okänd)", "hur": c.how}
-            for _, t in tables
-            for c in t.columns
-        ],
-        "rader": {
-            "lästa": len(rows) + sum(skipped.values()),
-            "inlästa": len(rows),
-            "överhoppade": dict(skipped),
-            "att_granska": sum(1 for r in rows if r.pending_review),
-        },
-        "värden": {
-            variable: [
-                {"rått": raw, "kod": code, "metod": method, "antal": n}
-                for (raw, code, method), n in counter.most_common()
-            ]
-            for variable, counter in values.items()
-        },
-        "granskning": {variable: dict(counter) for variable, counter in pending.items()},
-        "flaggor": dict(flags),
-    }
+def failed(path: Path, data_hash: str, message: str, context: ImportContext) -> FileOutcome:
+    if not context.dry_run:
+        record_failure(path, data_hash, message, context)
+    return FileOutcome(path.name, "fel", message)
 
 
 def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -367,14 +227,9 @@ def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def store(
-    name: str,
-    data_hash: str,
-    unit_ref: UnitRef,
-    rows: list[RowRecord],
-    report: dict[str, Any],
-    context: ImportContext,
+    name: str, data_hash: str, part: UnitPart, context: ImportContext
 ) -> tuple[ImportBatch, int | None]:
-    unit = Unit.objects.get(code=unit_ref.code)
+    unit, rows, report = Unit.objects.get(code=part.unit.code), part.rows, part.report
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -437,7 +292,7 @@ RECORD_COLUMNS = (
 
 
 def insert_records(
-    batch: ImportBatch, unit: Unit, name: str, rows: list[RowRecord], context: ImportContext
+    batch: ImportBatch, unit: Unit, name: str, rows: list[StoredRow], context: ImportContext
 ) -> None:
     """All rows of a file, bypassing the ORM: a national import writes 220 000 records, and
     the ORM's per-object work costs more than the database's. Each row's JSON documents come
@@ -475,12 +330,12 @@ def insert_records(
             cursor.executemany(sql, chunk)
 
 
-def record_failure(path: Path, context: ImportContext, message: str) -> None:
+def record_failure(path: Path, data_hash: str, message: str, context: ImportContext) -> None:
     ImportBatch.objects.create(
         study=context.study,
         period=context.period,
         file_name=path.name,
-        content_hash=hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "",
+        content_hash=data_hash,
         imported_by=context.actor.user,
         actor=context.actor.label,
         status=ImportBatch.Status.FAILED,

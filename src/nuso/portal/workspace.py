@@ -65,8 +65,9 @@ def _import(
                     handle.write(chunk)
             paths.append(path)
         try:
+            # In this web worker: the machine's cores serve every request, not one upload.
             return import_paths(paths, study_slug=study, period=period, unit_hint=unit_hint,
-                                actor=Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
+                                actor=Actor.of_user(request.user), workers=1)  # type: ignore[arg-type]  # fmt: skip
         except ImportRefusedError as error:
             messages.error(request, str(error))
             return []

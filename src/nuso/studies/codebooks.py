@@ -4,6 +4,7 @@ decisions made in review."""
 from __future__ import annotations
 
 from nuso.core.codebook import Code, Codebook, Variable
+from nuso.core.delivery import Learned, LearnedMappings
 from nuso.studies.models import CodebookEntry, CodebookVersion, ValueMapping
 
 
@@ -30,12 +31,22 @@ def codebook_of(version: CodebookVersion) -> Codebook:
     )
 
 
-def learned_mappings(unit_code: str | None) -> dict[str, dict[str, str]]:
-    """Review decisions in force: national ones, overridden by those for this unit."""
-    learned: dict[str, dict[str, str]] = {}
+def learned_in_force() -> LearnedMappings:
+    """Review decisions in force: national ones, and those for single units."""
+    national: Learned = {}
+    local: dict[str, Learned] = {}
     mappings = ValueMapping.objects.filter(valid_to__isnull=True).select_related("unit")
-    national = [m for m in mappings if m.unit is None and not m.case_system]
-    local = [m for m in mappings if m.unit is not None and m.unit.code == unit_code]
-    for mapping in (*national, *local):
+    for mapping in mappings:
+        if mapping.unit is not None:
+            learned = local.setdefault(mapping.unit.code, {})
+        elif not mapping.case_system:
+            learned = national
+        else:
+            continue
         learned.setdefault(mapping.variable, {})[mapping.raw_example] = mapping.code
-    return learned
+    return LearnedMappings(national, local)
+
+
+def learned_mappings(unit_code: str | None) -> Learned:
+    """Review decisions in force: national ones, overridden by those for this unit."""
+    return learned_in_force().for_unit(unit_code or "")

@@ -1,0 +1,321 @@
+"""One delivered file interpreted, without a database: read, tables located, rows assigned to
+units, interpreted into records, and the file's report. What the import stores.
+
+Everything a file's interpretation needs comes in an `ImportPlan` (picklable), so files can be
+interpreted in worker processes (`nuso.core.import_workers`) while the importing process
+stores the ones before them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from nuso.core.codebook import Codebook
+from nuso.core.dictionary import StudyDictionary
+from nuso.core.harmonise import Harmoniser
+from nuso.core.reading import RawSheet, ReadError, read_file
+from nuso.core.records import RowInterpreter, RowRecord, own_categories_recogniser
+from nuso.core.tables import Recogniser, Table, locate_table
+from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
+
+Learned = dict[str, dict[str, str]]  # variable -> raw value -> code
+
+
+class ImportRefusedError(Exception):
+    """A file that cannot be imported; the message names the file and says what to do."""
+
+
+@dataclass(frozen=True)
+class LearnedMappings:
+    """Review decisions in force: national ones, and those for single units."""
+
+    national: Learned = field(default_factory=dict)
+    local: dict[str, Learned] = field(default_factory=dict)  # unit code -> its own
+
+    def for_unit(self, unit_code: str) -> Learned:
+        """The national decisions, overridden by the unit's own."""
+        merged = {variable: dict(values) for variable, values in self.national.items()}
+        for variable, values in self.local.get(unit_code, {}).items():
+            merged.setdefault(variable, {}).update(values)
+        return merged
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What interpreting a study's files for one period needs; sent once to each worker."""
+
+    study: str  # slug
+    period: str
+    period_middle: dt.date
+    codebook_version: int
+    dictionary: StudyDictionary
+    codebook: Codebook
+    learned: LearnedMappings
+    units: UnitIndex
+    unit_hint: str | None
+    pseudonym_key: str
+    dry_run: bool = False
+
+
+class StoredRow(NamedTuple):
+    """A record as the database takes it: JSON documents already encoded."""
+
+    sheet: str
+    row: int
+    raw_json: str
+    values_json: str
+    decisions_json: str
+    pending_review: bool
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """A file's rows of one unit (a survey export holds many) and their report."""
+
+    unit: UnitRef
+    rows: list[StoredRow]  # empty in a dry run: only the report is needed
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Interpreted:
+    parts: list[UnitPart]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file that cannot be imported, with the message for the user (file name left out)."""
+
+    message: str
+
+
+class FileInterpreter:
+    """Interprets the files of one import run. Keeps one harmoniser and one row interpreter
+    per set of review decisions in force (usually one for every unit): their caches of
+    decisions, made once per distinct raw value, serve every file of the run."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        self.harmonisers: dict[str, Harmoniser] = {}
+        self.interpreters: dict[int, RowInterpreter] = {}
+        self.recognisers_: dict[str, Recogniser] | None = None
+
+    def attempt(self, path: Path, data: bytes) -> Interpreted | Refused:
+        """The file interpreted, or why it cannot be imported."""
+        try:
+            return self.interpret(path, data)
+        except (ReadError, ImportRefusedError, UnitNotFoundError) as error:
+            return Refused(str(error).removeprefix(f"{path.name}: "))
+
+    def interpret(self, path: Path, data: bytes) -> Interpreted:
+        plan = self.plan
+        raw = read_file(path, data)
+        recognisers = self.recognisers()
+        tables = [
+            (sheet, table)
+            for sheet in raw.sheets
+            if (table := locate_table(sheet, plan.dictionary, recognisers))
+        ]
+        if not tables:
+            raise ImportRefusedError(
+                f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
+                "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
+            )
+        by_unit, unit_source = units_of_rows(path, tables, plan)
+        parts = []
+        for unit, rows_of_table in by_unit.items():
+            interpreter = self.interpreter(unit.code)
+            rows = [
+                record
+                for sheet, table in tables
+                for record in interpreter.interpret(sheet, table, rows_of_table.get(id(table), []))
+            ]
+            report = build_report(raw.name, tables, rows, unit, unit_source, plan, raw.encoding)
+            report["förslag"] = self.suggestions(report["granskning"], unit.code)
+            parts.append(UnitPart(unit, [] if plan.dry_run else stored_rows(rows), report))
+        return Interpreted(parts)
+
+    def suggestions(
+        self, pending: dict[str, dict[str, int]], unit_code: str
+    ) -> dict[str, dict[str, list[tuple[str, float]]]]:
+        """The reviewer's suggestions for each raw value waiting for review, from decisions
+        the harmoniser has made already: the review queue takes them from the report rather
+        than load the suggestion model again in the importing process."""
+        harmoniser = self.harmoniser(unit_code)
+        dictionary = self.plan.dictionary
+        return {
+            variable: {raw: list(harmoniser.decide(codebook, raw).suggestions) for raw in raws}
+            for variable, raws in pending.items()
+            if (codebook := dictionary.variable(variable).codebook)
+        }
+
+    def harmoniser(self, unit_code: str) -> Harmoniser:
+        learned = self.plan.learned.for_unit(unit_code)
+        key = repr(sorted((v, sorted(m.items())) for v, m in learned.items()))
+        if key not in self.harmonisers:
+            self.harmonisers[key] = Harmoniser(self.plan.codebook, learned)
+        return self.harmonisers[key]
+
+    def interpreter(self, unit_code: str) -> RowInterpreter:
+        harmoniser = self.harmoniser(unit_code)
+        key = id(harmoniser)
+        if key not in self.interpreters:
+            plan = self.plan
+            self.interpreters[key] = RowInterpreter(
+                plan.dictionary, plan.codebook, harmoniser, plan.pseudonym_key, plan.period_middle
+            )
+        return self.interpreters[key]
+
+    def recognisers(self) -> dict[str, Recogniser]:
+        """For each categorical variable of the study, a test of whether a cell holds its
+        values: by the national codebook and review decisions (a column is mapped before its
+        unit is known, since the unit may come from a column), or by the study's own
+        categories. Made once per run: every file of it is mapped by the same ones."""
+        if self.recognisers_ is None:
+            harmoniser = self.harmoniser("")
+            found: dict[str, Recogniser] = {}
+            for v in self.plan.dictionary.variables:
+                if v.codebook:
+                    found[v.name] = harmoniser.recogniser(v.codebook, multi=v.type == "categories")
+                elif v.categories:
+                    found[v.name] = own_categories_recogniser(v)
+            self.recognisers_ = found
+        return self.recognisers_
+
+
+def stored_rows(rows: list[RowRecord]) -> list[StoredRow]:
+    return [
+        StoredRow(
+            r.sheet,
+            r.row,
+            r.raw_json,
+            r.values_json,
+            r.decisions_json,
+            r.pending_review,
+            r.pseudonym,
+        )
+        for r in rows
+    ]
+
+
+def units_of_rows(
+    path: Path, tables: list[tuple[RawSheet, Table]], plan: ImportPlan
+) -> tuple[dict[UnitRef, dict[int, list[int]]], str]:
+    """For each unit, the data rows of each table (keyed by id(table)) that belong to it: all
+    rows to one unit from --kommun or the file name, or row by row from a unit column (a
+    survey export holds many municipalities)."""
+    every_row = {id(table): list(table.data_rows) for _, table in tables}
+    if plan.unit_hint:
+        return {plan.units.resolve(plan.unit_hint, "--kommun"): every_row}, "--kommun"
+    by_unit: dict[UnitRef, dict[int, list[int]]] = {}
+    resolved: dict[str, UnitRef] = {}
+    for sheet, table in tables:
+        column = next(iter(table.columns_for("enhet")), None)
+        if column is None:
+            continue
+        for number in table.data_rows:
+            cells = sheet.rows[number - 1]
+            value = (cells[column.index] if column.index < len(cells) else None) or ""
+            if not value.strip():
+                raise ImportRefusedError(
+                    f"rad {number}: enheten saknas i kolumnen {column.header!r}."
+                )
+            key = value.strip()
+            if key not in resolved:
+                resolved[key] = plan.units.resolve(key, f"kolumnen {column.header!r}")
+            by_unit.setdefault(resolved[key], {}).setdefault(id(table), []).append(number)
+    if by_unit:
+        return by_unit, "kolumn"
+    return {plan.units.resolve(path.stem, "filnamnet"): every_row}, "filnamn"
+
+
+def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """The file's report for the summary: one unit's as it is, several units' rows added up."""
+    if not total:
+        return report
+    merged = dict(total)
+    rows = dict(total["rader"])
+    for key in ("lästa", "inlästa", "att_granska"):
+        rows[key] += report["rader"][key]
+    merged["rader"] = rows
+    return merged
+
+
+def build_report(
+    name: str,
+    tables: list[tuple[RawSheet, Table]],
+    rows: list[RowRecord],
+    unit: UnitRef,
+    unit_source: str,
+    plan: ImportPlan,
+    encoding: str,
+) -> dict[str, Any]:
+    skipped = Counter(reason for _, t in tables for reason in t.skipped.values())
+    return {
+        "fil": name,
+        "kodning": encoding,
+        "enhet": {"kod": unit.code, "namn": unit.name, "källa": unit_source},
+        "delstudie": plan.study,
+        "period": plan.period,
+        "kodbok": plan.codebook_version,
+        "flikar": [
+            {
+                "flik": t.sheet,
+                "rubrikrad": t.header_row,
+                "datarader": len(t.data_rows),
+                "överhoppade": {str(r): why for r, why in t.skipped.items()},
+            }
+            for _, t in tables
+        ],
+        "kolumner": [
+            {"flik": t.sheet, "kolumn": c.header, "tolkas_som": c.target or "(okänd)", "hur": c.how}
+            for _, t in tables
+            for c in t.columns
+        ],
+        "rader": {
+            "lästa": len(rows) + sum(skipped.values()),
+            "inlästa": len(rows),
+            "överhoppade": dict(skipped),
+            "att_granska": sum(1 for r in rows if r.pending_review),
+        },
+        **value_listings(rows),
+    }
+
+
+def value_listings(rows: list[RowRecord]) -> dict[str, Any]:
+    """For each variable the distinct raw values and what they became, what waits for
+    review, and the flags raised. Outcomes are shared between rows with the same raw input:
+    they are counted, then each distinct one described once."""
+    outcomes = Counter(outcome for row in rows for outcome in row.outcomes)
+    values: dict[str, Counter[tuple[str, str, str]]] = {}
+    pending: dict[str, Counter[str]] = {}
+    flags: Counter[str] = Counter()
+    for outcome, n in outcomes.items():
+        for flag in outcome.flags:
+            flags[flag] += n
+        for raw in outcome.pending:
+            pending.setdefault(outcome.variable, Counter())[raw] += n
+        if outcome.decision is None:
+            continue
+        code = outcome.value
+        shown = "|".join(code) if isinstance(code, list) else "" if code is None else str(code)
+        raw = str(outcome.decision.get("raw", "")) or "(härledd)"
+        values.setdefault(outcome.variable, Counter())[
+            (raw, shown, outcome.decision["method"])
+        ] += n
+    return {
+        "värden": {
+            variable: [
+                {"rått": raw, "kod": code, "metod": method, "antal": n}
+                for (raw, code, method), n in counter.most_common()
+            ]
+            for variable, counter in values.items()
+        },
+        "granskning": {variable: dict(counter) for variable, counter in pending.items()},
+        "flaggor": dict(flags),
+    }

@@ -1,0 +1,95 @@
+"""Interpreting an import's files in worker processes, in file order.
+
+Reading, locating, pseudonymising and harmonising a file is pure Python work that holds the
+interpreter lock; a national import is mostly that. Worker processes interpret the next files
+while the importing process stores the ones before them, so the cores work side by side. The
+results come back in file order: a later file for the same unit still replaces an earlier one,
+and the same file twice is still imported once.
+
+Workers start from a fresh interpreter (forkserver, else spawn), never by forking the importing
+process: it may hold threads (a progress bar) and database connections that a fork would copy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Generator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from nuso.core.delivery import FileInterpreter, ImportPlan, Interpreted, Refused
+
+# Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
+# while the importing process stores, few enough to bound the results held in memory.
+AHEAD_PER_WORKER = 8
+
+_interpreter: FileInterpreter | None = None  # one per worker process, for the whole run
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A file to interpret: its content as read (and hashed) by the importing process."""
+
+    path: Path
+    data: bytes
+    content_hash: str
+
+
+def start_worker(plan: ImportPlan) -> None:
+    global _interpreter
+    _interpreter = FileInterpreter(plan)
+
+
+def interpret_in_worker(path: Path, data: bytes) -> Interpreted | Refused:
+    assert _interpreter is not None, "start_worker runs first"
+    return _interpreter.attempt(path, data)
+
+
+def interpreted_in_order(
+    deliveries: list[Delivery], plan: ImportPlan, workers: int
+) -> Generator[tuple[Delivery, Interpreted | Refused], None, None]:
+    """Each delivery with its interpretation, in the order given. With one worker, or one
+    file, in this process: starting processes costs more than it saves."""
+    if workers <= 1 or len(deliveries) <= 1:
+        interpreter = FileInterpreter(plan)
+        for delivery in deliveries:
+            yield delivery, interpreter.attempt(delivery.path, delivery.data)
+        return
+    yield from in_worker_processes(deliveries, plan, min(workers, len(deliveries)))
+
+
+def in_worker_processes(
+    deliveries: list[Delivery], plan: ImportPlan, workers: int
+) -> Generator[tuple[Delivery, Interpreted | Refused], None, None]:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=worker_context(), initializer=start_worker, initargs=(plan,)
+    )
+    try:
+        waiting = iter(deliveries)
+        ahead: deque[tuple[Delivery, Future[Interpreted | Refused]]] = deque()
+
+        def hand_out(count: int) -> None:
+            for delivery in itertools.islice(waiting, count):
+                future = pool.submit(interpret_in_worker, delivery.path, delivery.data)
+                ahead.append((delivery, future))
+
+        hand_out(workers * AHEAD_PER_WORKER)
+        while ahead:
+            delivery, future = ahead.popleft()
+            hand_out(1)
+            yield delivery, future.result()
+    finally:
+        # Also when the caller stops early (an error while storing): no work left behind.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # The server imports the interpreting code once; each worker is forked from it.
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
