@@ -17,10 +17,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Generator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from nuso.core.delivery import FileInterpreter, ImportPlan, Interpreted, Refused
+from nuso.core.delivery import FileInterpreter, ImportPlan, ImportRefusedError, Interpreted, Refused
 
 # Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
 # while the importing process stores, few enough to bound the results held in memory.
@@ -80,10 +81,22 @@ def in_worker_processes(
         while ahead:
             delivery, future = ahead.popleft()
             hand_out(1)
-            yield delivery, future.result()
+            try:
+                result = future.result()
+            except BrokenProcessPool as error:
+                raise ImportRefusedError(worker_lost(delivery)) from error
+            yield delivery, result
     finally:
         # Also when the caller stops early (an error while storing): no work left behind.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_lost(delivery: Delivery) -> str:
+    return (
+        f"{delivery.path.name}: en arbetsprocess avbröts oväntat (slut på minne?). Filerna "
+        "före den är inlästa; kör samma kommando igen (inlästa filer hoppas över), vid behov "
+        "med NUSO_IMPORT_WORKERS=1."
+    )
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -275,17 +275,19 @@ def store(
 
 
 RECORD_COLUMNS = (
+    # the same for every row of a batch
     "batch_id",
     "study_id",
     "unit_id",
     "period",
     "source_file",
+    "codebook_version_id",
+    # a StoredRow's
     "sheet",
     "row_number",
     "raw",
     "values",
     "decisions",
-    "codebook_version_id",
     "pending_review",
     "pseudonym",
 )
@@ -301,21 +303,8 @@ def insert_records(
     INSERTs in the same process."""
     table = connection.ops.quote_name(Record._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in RECORD_COLUMNS)
-    constant = (batch.pk, context.study.pk, unit.pk, context.period, name)
-    values = (
-        (
-            *constant,
-            row.sheet,
-            row.row,
-            row.raw_json,
-            row.values_json,
-            row.decisions_json,
-            context.version.pk,
-            row.pending_review,
-            row.pseudonym,
-        )
-        for row in rows
-    )
+    batch_columns = (batch.pk, context.study.pk, unit.pk, context.period, name, context.version.pk)
+    values = (batch_columns + row for row in rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Identifiers from the model's own metadata, quoted; the data is streamed.
