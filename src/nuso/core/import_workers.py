@@ -22,10 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nuso.core.delivery import FileInterpreter, ImportPlan, ImportRefusedError, Interpreted, Refused
+from nuso.core.suggest import MODEL_MODULES
 
 # Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
 # while the importing process stores, few enough to bound the results held in memory.
 AHEAD_PER_WORKER = 8
+
+# Files smaller than this in all are interpreted in the importing process: starting the
+# workers (about 2 s, scikit-learn included) would cost more than they save.
+MIN_BYTES_FOR_WORKERS = 4_000_000
 
 _interpreter: FileInterpreter | None = None  # one per worker process, for the whole run
 
@@ -47,6 +52,12 @@ def start_worker(plan: ImportPlan) -> None:
 def interpret_in_worker(path: Path, data: bytes) -> Interpreted | Refused:
     assert _interpreter is not None, "start_worker runs first"
     return _interpreter.attempt(path, data)
+
+
+def workers_worth_starting(deliveries: list[Delivery], configured: int) -> int:
+    """The configured number of workers for a large import, none for a small one."""
+    size = sum(len(delivery.data) for delivery in deliveries)
+    return configured if size >= MIN_BYTES_FOR_WORKERS else 1
 
 
 def interpreted_in_order(
@@ -102,7 +113,9 @@ def worker_lost(delivery: Delivery) -> str:
 def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        # The server imports the interpreting code once; each worker is forked from it.
-        context.set_forkserver_preload([__name__])
+        # The server imports the interpreting code once, and each worker is forked from it:
+        # scikit-learn too (the suggestion model's, 1.5-2 s to import), which a run of this
+        # size nearly always needs for some spelling nobody listed.
+        context.set_forkserver_preload([__name__, *MODEL_MODULES])
         return context
     return multiprocessing.get_context("spawn")

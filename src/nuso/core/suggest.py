@@ -13,6 +13,8 @@ from nuso.core.codebook import Variable
 from nuso.core.normalise import normalise
 
 MAX_RULE_PHRASES = 12
+# What the model imports: worker processes load them ahead (nuso.core.import_workers).
+MODEL_MODULES = ("sklearn.feature_extraction.text", "sklearn.linear_model")
 
 
 def rule_phrases(rule: str) -> list[str]:

@@ -33,7 +33,7 @@ from nuso.core.delivery import (
 )
 from nuso.core.dictionary import dictionary_from_stored
 from nuso.core.harmonise import METHODS
-from nuso.core.import_workers import Delivery, interpreted_in_order
+from nuso.core.import_workers import Delivery, interpreted_in_order, workers_worth_starting
 from nuso.core.reading import SUPPORTED_SUFFIXES
 from nuso.core.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, Record
@@ -122,13 +122,15 @@ def import_paths(
     workers: int | None = None,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
-    this one stores them (default: the NUSO_IMPORT_WORKERS setting)."""
+    this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
+    for a small one)."""
     context = import_context(study_slug, period, actor, unit_hint, dry_run)
     checked = [check_file(path, context) for path in files_in(paths)]
     deliveries = [item for item in checked if isinstance(item, Delivery)]
-    count = settings.NUSO_IMPORT_WORKERS if workers is None else workers
+    if workers is None:
+        workers = workers_worth_starting(deliveries, settings.NUSO_IMPORT_WORKERS)
     outcomes = []
-    with closing(interpreted_in_order(deliveries, context.plan, count)) as interpreted:
+    with closing(interpreted_in_order(deliveries, context.plan, workers)) as interpreted:
         for item in checked:
             outcome = (
                 store_file(*next(interpreted), context) if isinstance(item, Delivery) else item
