@@ -421,3 +421,23 @@ def test_review_suggestions_are_the_harmonisers_made_at_import_or_anew(
     refresh_review_queue(Study.objects.get(slug="aktualiseringar"))
     assert queued("Grooming") == fresh("Grooming") != []
     assert fresh("Grooming") != made_at_import  # the decision changed them: not the stale ones
+
+
+def test_a_later_import_applies_a_units_own_decision_to_that_unit_only(
+    initialised, tmp_path
+) -> None:
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text(
+        "raw value,variable,code,scope\nKategori 7,orsaker,skolproblem,1780\n", "utf-8"
+    )
+    initialised("review", "--decisions", str(decisions))
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    for name, sex in (("Karlstad 2023.csv", "F"), ("Arvika 2023.csv", "P")):
+        (folder / name).write_text(f"Kön;Orsak;Åtgärd\n{sex};Kategori 7;Ny utredning\n", "utf-8")
+    outcomes = import_paths([folder], study_slug="aktualiseringar", period="2023", actor=ACTOR)
+    assert [o.status for o in outcomes] == ["inläst", "inläst"]
+    by_unit = dict(Record.objects.values_list("unit__code", "values"))
+    assert by_unit["1780"]["orsaker"] == ["skolproblem"]
+    assert by_unit["1784"]["orsaker"] == []
+    assert ReviewItem.objects.get(status="pending").units == ["1784"]

@@ -91,8 +91,8 @@ class Refused:
 
 class FileInterpreter:
     """Interprets the files of one import run. Keeps one harmoniser and one row interpreter
-    per set of review decisions in force (usually one for every unit): their caches of
-    decisions, made once per distinct raw value, serve every file of the run."""
+    for all units, and one more for each unit with review decisions of its own: their caches
+    of decisions, made once per distinct raw value, serve every file of the run."""
 
     def __init__(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -150,10 +150,12 @@ class FileInterpreter:
         }
 
     def harmoniser(self, unit_code: str) -> Harmoniser:
-        learned = self.plan.learned.for_unit(unit_code)
-        key = repr(sorted((v, sorted(m.items())) for v, m in learned.items()))
+        """The unit's own harmoniser if it has review decisions of its own, else the one
+        every other unit shares (asked for each unit of each file: no merging then)."""
+        learned = self.plan.learned
+        key = unit_code if unit_code in learned.local else ""
         if key not in self.harmonisers:
-            self.harmonisers[key] = Harmoniser(self.plan.codebook, learned)
+            self.harmonisers[key] = Harmoniser(self.plan.codebook, learned.for_unit(key))
         return self.harmonisers[key]
 
     def interpreter(self, unit_code: str) -> RowInterpreter:

@@ -54,7 +54,8 @@ def refresh_review_queue(study: Study) -> int:
         )
         if item.status == ReviewItem.Status.DECIDED:
             continue
-        suggestions = suggested.get(key) or suggest(variable, examples[key])
+        # An empty list is an answer too: only a value without one asks the model again.
+        suggestions = suggested[key] if key in suggested else suggest(variable, examples[key])
         item.raw_example = examples[key][:500]
         item.occurrences = count
         item.units = sorted(units[key])
