@@ -17,6 +17,7 @@ class InitSummary:
     migrations_applied: int
     units: LoadSummary
     definitions: DefinitionsSummary
+    models_trained: int = 0
 
 
 def pending_migrations() -> int:
@@ -36,16 +37,14 @@ def initialise(verbosity: int = 0) -> InitSummary:
     """Migrate, then load reference data, studies and codebook. Safe to run any number of
     times: each step only adds what is missing."""
     from nuso.analysis import store
+    from nuso.studies.codebooks import prepare_suggestion_models
 
     pending = pending_migrations()
     if pending:
         call_command("migrate", interactive=False, verbosity=verbosity)
     store.clear()  # tables computed by an earlier version of the engine
-    return InitSummary(
-        migrations_applied=pending,
-        units=load_shipped_reference(),
-        definitions=load_shipped_definitions(),
-    )
+    units, definitions = load_shipped_reference(), load_shipped_definitions()
+    return InitSummary(pending, units, definitions, models_trained=prepare_suggestion_models())
 
 
 @dataclass

@@ -19,6 +19,7 @@ from nuso.core.dictionary import StudyDictionary
 from nuso.core.harmonise import Harmoniser
 from nuso.core.reading import RawSheet, ReadError, read_file
 from nuso.core.records import RowInterpreter, RowRecord, own_categories_recogniser
+from nuso.core.suggest import ModelStore
 from nuso.core.tables import Recogniser, Table, locate_table
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 
@@ -59,6 +60,7 @@ class ImportPlan:
     unit_hint: str | None
     pseudonym_key: str
     dry_run: bool = False
+    model_folder: Path | None = None  # the installation's trained suggestion models
 
 
 # A record as the database takes it, JSON documents already encoded: sheet, row, raw cells,
@@ -96,6 +98,7 @@ class FileInterpreter:
 
     def __init__(self, plan: ImportPlan) -> None:
         self.plan = plan
+        self.models = ModelStore(plan.model_folder)
         self.harmonisers: dict[str, Harmoniser] = {}
         self.interpreters: dict[int, RowInterpreter] = {}
         self.recognisers_: dict[str, Recogniser] | None = None
@@ -155,7 +158,9 @@ class FileInterpreter:
         learned = self.plan.learned
         key = unit_code if unit_code in learned.local else ""
         if key not in self.harmonisers:
-            self.harmonisers[key] = Harmoniser(self.plan.codebook, learned.for_unit(key))
+            self.harmonisers[key] = Harmoniser(
+                self.plan.codebook, learned.for_unit(key), self.models
+            )
         return self.harmonisers[key]
 
     def interpreter(self, unit_code: str) -> RowInterpreter:

@@ -13,7 +13,7 @@ together ("missbruk, förälder" is one reason).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from nuso.core.codebook import Codebook, Variable
 from nuso.core.normalise import normalise
-from nuso.core.suggest import SuggestionModel, training_examples
+from nuso.core.suggest import ModelStore, SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
 MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests
@@ -102,8 +102,14 @@ def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
 class VariableMatcher:
     """The cascade for one codebook variable, with decisions from review on top."""
 
-    def __init__(self, variable: Variable, learned: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        variable: Variable,
+        learned: dict[str, str] | None = None,
+        models: ModelStore | None = None,
+    ) -> None:
         self.variable = variable
+        self.models = models or ModelStore()
         self.known: dict[str, str] = {}
         for entry in variable.codes:
             for spelling in (entry.code, entry.label, *entry.attributes.get("synonyms", ())):
@@ -116,7 +122,6 @@ class VariableMatcher:
         ]
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
-        self._model: SuggestionModel | None = None
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.without_model = lru_cache(maxsize=None)(self._without_model)
         self.rule_codes = lru_cache(maxsize=None)(self._rule_codes)  # asked twice when pending
@@ -187,10 +192,18 @@ class VariableMatcher:
         return self.learned.get(spelling) or self.known[spelling]
 
     def model(self) -> SuggestionModel:
-        """Trained on first need: most imports decide everything before this step."""
-        if self._model is None:
-            self._model = SuggestionModel(training_examples(self.variable, self.learned))
-        return self._model
+        """Read or trained on first need: most imports decide everything before this step."""
+        return self.models.model(self.variable.name, self.training_examples())
+
+    def training_examples(self) -> list[tuple[str, str]]:
+        return training_examples(self.variable, self.learned)
+
+    def prepare_model(self) -> bool:
+        """The model read or trained now; True when it had to be trained."""
+        examples = self.training_examples()
+        trained = not self.models.has(self.variable.name, examples)
+        self.models.model(self.variable.name, examples)
+        return trained
 
     def suggestions(
         self, key: str, ruled: frozenset[str], ranked: list[tuple[str, float]]
@@ -255,16 +268,26 @@ class VariableMatcher:
 
 
 class Harmoniser:
-    """One matcher per codebook variable, built once per import (decisions are cached)."""
+    """One matcher per codebook variable, built once per import (decisions are cached).
+    `models` keeps the suggestion models; without one they are trained in memory."""
 
     def __init__(
-        self, codebook: Codebook, learned: dict[str, dict[str, str]] | None = None
+        self,
+        codebook: Codebook,
+        learned: dict[str, dict[str, str]] | None = None,
+        models: ModelStore | None = None,
     ) -> None:
         self.codebook = codebook
+        models = models or ModelStore()
         self.matchers = {
-            name: VariableMatcher(variable, (learned or {}).get(name))
+            name: VariableMatcher(variable, (learned or {}).get(name), models)
             for name, variable in codebook.variables.items()
         }
+
+    def prepare_models(self, variables: Iterable[str]) -> int:
+        """These variables' suggestion models read or trained now, and kept in the store;
+        how many had to be trained."""
+        return sum(self.matchers[name].prepare_model() for name in variables)
 
     def decide(self, variable: str, raw: str) -> Decision:
         return self.matchers[variable].decide(raw)

@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nuso.core.delivery import FileInterpreter, ImportPlan, ImportRefusedError, Interpreted, Refused
-from nuso.core.suggest import MODEL_MODULES
 
 # Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
 # while the importing process stores, few enough to bound the results held in memory.
 AHEAD_PER_WORKER = 8
 
 # Files smaller than this in all are interpreted in the importing process: starting the
-# workers (about 2 s, scikit-learn included) would cost more than they save.
+# workers would cost more than they save.
 MIN_BYTES_FOR_WORKERS = 4_000_000
 
 _interpreter: FileInterpreter | None = None  # one per worker process, for the whole run
@@ -113,9 +112,9 @@ def worker_lost(delivery: Delivery) -> str:
 def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        # The server imports the interpreting code once, and each worker is forked from it:
-        # scikit-learn too (the suggestion model's, 1.5-2 s to import), which a run of this
-        # size nearly always needs for some spelling nobody listed.
-        context.set_forkserver_preload([__name__, *MODEL_MODULES])
+        # The server imports the interpreting code once, and each worker is forked from it.
+        # Not scikit-learn: the suggestion models come trained from the installation's
+        # store (nuso.core.suggest), and a worker that must train one imports it itself.
+        context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")

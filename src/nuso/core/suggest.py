@@ -1,20 +1,46 @@
 """A small suggestion model per codebook variable: character n-gram TF-IDF and a logistic
 regression, trained on what the codebook knows (labels, synonyms, the words of its rules) and
 on review decisions. It ranks codes for a value nobody listed; the cascade lets it decide
-only when it is very sure, and otherwise uses its ranking as suggestions for the reviewer."""
+only when it is very sure, and otherwise uses its ranking as suggestions for the reviewer.
+
+scikit-learn trains the model; ranking needs only the fitted numbers (vocabulary, IDF
+weights, coefficients), applied here with NumPy exactly as scikit-learn's `predict_proba`
+would (tests compare the two). Importing scikit-learn takes a second and a half, more than an
+import's whole harmonisation, so a trained model is kept in a folder of the installation
+(`ModelStore`), keyed by a digest of its training examples: the same codebook and review
+decisions give the same file, whichever process trained it, and any change gives a new one.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from nuso.core.codebook import Variable
 from nuso.core.normalise import normalise
 
 MAX_RULE_PHRASES = 12
-# What the model imports: worker processes load them ahead (nuso.core.import_workers).
-MODEL_MODULES = ("sklearn.feature_extraction.text", "sklearn.linear_model")
+# The model's settings; with FORMAT in every stored model's key, a change to them (or to the
+# stored form) retrains instead of reading a model made otherwise.
+NGRAM_RANGE = (2, 4)
+REGULARISATION = 20.0  # scikit-learn's C
+MAX_ITERATIONS = 2_000
+FORMAT = 1
+WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn folds before taking n-grams
+
+Floats = npt.NDArray[np.float64]
 
 
 def rule_phrases(rule: str) -> list[str]:
@@ -36,23 +62,160 @@ def training_examples(variable: Variable, learned: dict[str, str]) -> list[tuple
     return [(text, code) for text, code in examples if text]
 
 
-class SuggestionModel:
-    def __init__(self, examples: list[tuple[str, str]]) -> None:
-        # scikit-learn takes a second to import: only when a value needs the model, not in
-        # every command and web worker that merely loads the harmoniser.
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
+def char_ngrams(text: str) -> list[str]:
+    """The n-grams of each word padded with a space, as scikit-learn's `char_wb` analyser
+    takes them (a word shorter than n gives itself once)."""
+    low, high = NGRAM_RANGE
+    grams = []
+    for word in WHITE_SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams += [padded[i : i + n] for i in range(max(len(padded) - n, 0) + 1)]
+            if len(padded) <= n:
+                break
+    return grams
 
-        self.codes = sorted({code for _, code in examples})
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        features = self.vectorizer.fit_transform([text for text, _ in examples])
-        self.model = LogisticRegression(max_iter=2_000, C=20.0)
-        if len(self.codes) > 1:
-            self.model.fit(features, [code for _, code in examples])
+
+@dataclass(frozen=True, eq=False)
+class SuggestionModel:
+    """A trained model as plain numbers: `codes` in the model's order, the n-gram vocabulary,
+    IDF weights, and the logistic regression's coefficients and intercepts (one row for two
+    codes, one per code for more)."""
+
+    codes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: Floats
+    coefficients: Floats
+    intercepts: Floats
 
     def rank(self, key: str, top: int = 3) -> list[tuple[str, float]]:
         if len(self.codes) < 2:
             return [(self.codes[0], 1.0)] if self.codes else []
-        probabilities = self.model.predict_proba(self.vectorizer.transform([key]))[0]
+        probabilities = self.probabilities(key)
         order = np.argsort(-probabilities)[:top]
-        return [(str(self.model.classes_[i]), round(float(probabilities[i]), 3)) for i in order]
+        return [(self.codes[i], round(float(probabilities[i]), 3)) for i in order]
+
+    def probabilities(self, key: str) -> Floats:
+        """Each code's probability for the text, as scikit-learn's `predict_proba`: TF-IDF
+        with sublinear term frequencies, L2-normalised; softmax over the codes' scores, or
+        the logistic function of the one score for two codes."""
+        counts = Counter(gram for gram in char_ngrams(key) if gram in self.vocabulary)
+        columns = np.fromiter((self.vocabulary[gram] for gram in counts), dtype=np.intp)
+        weights = (np.log(np.fromiter(counts.values(), dtype=np.float64)) + 1) * self.idf[columns]
+        norm = np.sqrt(weights @ weights)
+        if norm > 0:
+            weights /= norm
+        scores = self.coefficients[:, columns] @ weights + self.intercepts
+        if len(self.codes) == 2:
+            positive = 1 / (1 + np.exp(-scores[0]))
+            return np.array([1 - positive, positive])
+        exponentials = np.exp(scores - scores.max())
+        return np.asarray(exponentials / exponentials.sum(), dtype=np.float64)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        ngrams = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        np.savez_compressed(
+            buffer,
+            codes=np.array(self.codes, dtype=np.str_),
+            ngrams=np.array(ngrams, dtype=np.str_),
+            idf=self.idf,
+            coefficients=self.coefficients,
+            intercepts=self.intercepts,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SuggestionModel:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            return cls(
+                codes=tuple(str(code) for code in arrays["codes"]),
+                vocabulary={str(gram): i for i, gram in enumerate(arrays["ngrams"])},
+                idf=arrays["idf"],
+                coefficients=arrays["coefficients"],
+                intercepts=arrays["intercepts"],
+            )
+
+
+def train(examples: list[tuple[str, str]]) -> SuggestionModel:
+    """The model fitted by scikit-learn (imported here only: few processes ever train)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    codes = sorted({code for _, code in examples})
+    if not examples:  # a codebook variable without words (age groups): nothing to rank by
+        return SuggestionModel((), {}, np.zeros(0), np.zeros((0, 0)), np.zeros(0))
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True)
+    features = vectorizer.fit_transform([text for text, _ in examples])
+    vocabulary = {str(gram): int(i) for gram, i in vectorizer.vocabulary_.items()}
+    idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+    if len(codes) < 2:  # nothing to choose between: rank() needs no numbers
+        empty = np.zeros((0, len(vocabulary)))
+        return SuggestionModel(tuple(codes), vocabulary, idf, empty, np.zeros(0))
+    model = LogisticRegression(max_iter=MAX_ITERATIONS, C=REGULARISATION)
+    model.fit(features, [code for _, code in examples])
+    return SuggestionModel(
+        codes=tuple(str(code) for code in model.classes_),
+        vocabulary=vocabulary,
+        idf=idf,
+        coefficients=np.asarray(model.coef_, dtype=np.float64),
+        intercepts=np.asarray(model.intercept_, dtype=np.float64),
+    )
+
+
+def model_key(variable: str, examples: list[tuple[str, str]]) -> str:
+    """The stored model's name: the variable and a digest of everything that shapes it."""
+    settings: list[Any] = [FORMAT, NGRAM_RANGE, REGULARISATION, MAX_ITERATIONS]
+    text = json.dumps([settings, examples], ensure_ascii=False)
+    return f"{variable}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:24]}"
+
+
+class ModelStore:
+    """Trained models by their training examples: kept in memory, and in `folder` (when
+    given) for every later process of the installation. A missing or unreadable file is
+    trained again and written anew."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.loaded: dict[str, SuggestionModel] = {}
+
+    def model(self, variable: str, examples: list[tuple[str, str]]) -> SuggestionModel:
+        key = model_key(variable, examples)
+        if key not in self.loaded:
+            self.loaded[key] = self.read(key) or self.trained(key, examples)
+        return self.loaded[key]
+
+    def has(self, variable: str, examples: list[tuple[str, str]]) -> bool:
+        key = model_key(variable, examples)
+        return key in self.loaded or (self.folder is not None and self.path(key).is_file())
+
+    def path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{key}.npz"
+
+    def read(self, key: str) -> SuggestionModel | None:
+        if self.folder is None:
+            return None
+        try:
+            return SuggestionModel.from_bytes(self.path(key).read_bytes())
+        except (OSError, ValueError, KeyError):
+            return None  # not trained yet, or a damaged file: trained again
+
+    def trained(self, key: str, examples: list[tuple[str, str]]) -> SuggestionModel:
+        model = train(examples)
+        if self.folder is not None:
+            self.write(key, model.to_bytes())
+        return model
+
+    def write(self, key: str, data: bytes) -> None:
+        """Written whole or not at all: another process may read the file at any moment."""
+        assert self.folder is not None
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, self.path(key))
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from nuso.audit.services import Actor
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.review import ReviewDecisionError, decide
+from nuso.studies.codebooks import prepare_suggestion_models
 
 
 @admin.register(ImportBatch)
@@ -53,6 +54,12 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
         self.decide_all(request, items, lambda item: "")
 
     def decide_all(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
+        try:
+            self.decide_each(request, items, code_of)
+        finally:  # the suggestion models learn the decisions taken, once
+            prepare_suggestion_models()
+
+    def decide_each(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
         actor = Actor.of_user(request.user)  # type: ignore[arg-type]
         for item in items.filter(status=ReviewItem.Status.PENDING):
             code = code_of(item)

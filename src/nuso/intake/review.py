@@ -16,7 +16,7 @@ from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
 from nuso.core.records import RowInterpreter
 from nuso.intake.models import ImportBatch, Record, ReviewItem
-from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
+from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings, model_store
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 from nuso.units.models import Unit
 
@@ -77,7 +77,9 @@ class Suggestions:
 
     def __call__(self, variable: str, raw: str) -> list[Any]:
         if self.harmoniser is None:
-            self.harmoniser = Harmoniser(codebook_of(self.version), learned_mappings(None))
+            self.harmoniser = Harmoniser(
+                codebook_of(self.version), learned_mappings(None), model_store()
+            )
         codebook = self.dictionary.variable(variable).codebook or variable
         return list(self.harmoniser.decide(codebook, raw).suggestions)
 
@@ -204,7 +206,7 @@ def interpreter_for(study: Study, version: CodebookVersion, unit_code: str) -> R
     return RowInterpreter(
         dictionary_from_stored(study.dictionary),
         codebook,
-        Harmoniser(codebook, learned_mappings(unit_code)),
+        Harmoniser(codebook, learned_mappings(unit_code), model_store()),
         settings.NUSO_PSEUDONYM_KEY,
         dt.date.today(),  # no age is derived here
     )

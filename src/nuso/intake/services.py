@@ -38,7 +38,7 @@ from nuso.core.reading import SUPPORTED_SUFFIXES
 from nuso.core.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, Record
 from nuso.intake.review import refresh_review_queue
-from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force
+from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force, model_folder
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
@@ -163,6 +163,7 @@ def import_context(
         unit_hint=unit_hint,
         pseudonym_key=settings.NUSO_PSEUDONYM_KEY,
         dry_run=dry_run,
+        model_folder=model_folder(),
     )
     return ImportContext(study, version, plan, actor)
 

@@ -3,9 +3,18 @@ decisions made in review."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
+
 from nuso.core.codebook import Code, Codebook, Variable
 from nuso.core.delivery import Learned, LearnedMappings
-from nuso.studies.models import CodebookEntry, CodebookVersion, ValueMapping
+from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise import Harmoniser
+from nuso.core.suggest import ModelStore
+from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
+
+MODELS_FOLDER = "modeller"  # in the data directory, beside the computed tables
 
 
 def latest_version() -> CodebookVersion:
@@ -50,3 +59,38 @@ def learned_in_force() -> LearnedMappings:
 def learned_mappings(unit_code: str | None) -> Learned:
     """Review decisions in force: national ones, overridden by those for this unit."""
     return learned_in_force().for_unit(unit_code or "")
+
+
+def model_folder() -> Path:
+    """Where the installation keeps its trained suggestion models (every process reads them,
+    the first to need one trains it)."""
+    return Path(settings.NUSO_DATA_DIR) / MODELS_FOLDER
+
+
+def model_store() -> ModelStore:
+    return ModelStore(model_folder())
+
+
+def prepare_suggestion_models() -> int:
+    """Train the suggestion models of the codebook in force that are not stored yet: for the
+    national review decisions and for each unit with decisions of its own. Run whenever the
+    codebook or the decisions change (`nuso init`, review), so that imports only read them.
+    Returns how many were trained."""
+    codebook, learned, store = codebook_of(latest_version()), learned_in_force(), model_store()
+    return sum(
+        Harmoniser(codebook, learned.for_unit(unit), store).prepare_models(harmonised())
+        for unit in ("", *learned.local)
+    )
+
+
+def harmonised() -> list[str]:
+    """The codebook variables that the studies' raw values are harmonised into (not those
+    only derived, such as age groups)."""
+    return sorted(
+        {
+            str(variable.codebook)
+            for study in Study.objects.all()
+            for variable in dictionary_from_stored(study.dictionary).variables
+            if variable.codebook
+        }
+    )

@@ -23,4 +23,6 @@ class Command(NusoCommand):
             f"Referensdata: {summary.units.created} nya kommuner och stadsdelar, "
             f"{summary.units.updated} med nyare folkmängd."
         )
+        if summary.models_trained:
+            console.print(f"Förslagsmodeller tränade för kodboken: {summary.models_trained}.")
         render_status(console, status())

@@ -47,12 +47,24 @@ class Command(NusoCommand):
         study = Study.objects.filter(slug=options["study"]).first()
         if study is None:
             raise CommandError(f"Okänd delstudie {options['study']!r}.")
-        if options["decisions"]:
-            self.from_file(study, options["decisions"])
-        elif options["interactive"]:
-            self.interactive(study, options["variable"])
-        else:
+        if not (options["decisions"] or options["interactive"]):
             self.listing(study, options["variable"], options["limit"])
+            return
+        try:
+            if options["decisions"]:
+                self.from_file(study, options["decisions"])
+            else:
+                self.interactive(study, options["variable"])
+        finally:  # also after a bad row: the decisions before it stand
+            self.prepare_models()
+
+    def prepare_models(self) -> None:
+        """The suggestion models learn the new decisions now, once, not in the next import."""
+        from nuso.studies.codebooks import prepare_suggestion_models
+
+        trained = prepare_suggestion_models()
+        if trained:
+            self.console().print(f"Förslagsmodeller omtränade med de nya besluten: {trained}.")
 
     def pending(self, study: Any, variable: str | None) -> Any:
         from nuso.intake.models import ReviewItem
