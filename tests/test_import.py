@@ -14,13 +14,14 @@ from nuso.audit.models import AuditEntry
 from nuso.audit.services import Actor
 from nuso.core.harmonise import Harmoniser
 from nuso.core.synth.referral_exports import write_referral_exports
-from nuso.intake.models import ImportBatch, Record, ReviewItem
+from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
 from nuso.intake.review import refresh_review_queue
 from nuso.intake.services import import_paths
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
 from nuso.studies.models import Study
 
 from .conftest import log_in_with_code
+from .records import stored_records
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 IMPORT = ("--study", "aktualiseringar", "--period", "2023")
@@ -41,7 +42,7 @@ def test_one_bad_file_never_stops_the_others(initialised, tmp_path) -> None:
     assert "corrupt-not-a-zip.xlsx: Filen är skadad" in result.out
     assert "empty.csv: Filen är tom" in result.out
     assert "2 av 3 filer kunde inte läsas in" in result.err
-    assert Record.objects.count() == 3
+    assert len(stored_records()) == 3
     assert ImportBatch.objects.filter(status="failed").count() == 2
 
 
@@ -49,7 +50,7 @@ def test_every_row_becomes_one_record_with_its_place(initialised) -> None:
     initialised(
         "import", str(CORPUS / "title-rows-and-total-row.xlsx"), *IMPORT, "--kommun", "Karlstad"
     )
-    rows = list(Record.objects.order_by("row_number").values_list("sheet", "row_number", "values"))
+    rows = [(r.sheet, r.row_number, r.values) for r in stored_records()]
     assert [(s, n) for s, n, _ in rows] == [
         ("Aktualiseringar", 5),
         ("Aktualiseringar", 6),
@@ -65,8 +66,7 @@ def test_a_report_whose_headers_no_dictionary_knows_is_read_by_its_content(initi
     name = "headers-the-dictionary-does-not-know.xlsx"
     result = initialised("import", str(CORPUS / name), *IMPORT, "--kommun", "1780", "--rapport")
     assert result.exit_code == 0
-    first = Record.objects.order_by("row_number").first()
-    assert first is not None
+    first = stored_records()[0]
     assert first.values["aktualiseringsdatum"] == "2023-01-09"  # from "Reg.dag"
     assert first.values["aktualiseringstyp"] == "anmalan"  # "Anmälan enl 14 kap 1 § SoL"
     assert first.values["atgard"] == "utredning_inleds"  # "Utredning inleds (11:1 SoL)"
@@ -84,7 +84,7 @@ def test_the_same_file_twice_adds_nothing(initialised) -> None:
     again = initialised("import", path, *IMPORT, "--kommun", "1780")
     assert again.exit_code == 0
     assert "redan inläst" in again.out
-    assert Record.objects.count() == 3
+    assert len(stored_records()) == 3
     assert ImportBatch.objects.count() == 1
 
 
@@ -94,12 +94,12 @@ def test_a_redelivery_replaces_the_earlier_batch_which_stays(initialised) -> Non
     old, new = ImportBatch.objects.order_by("started_at")
     assert (old.status, old.replaced_by_id) == ("replaced", new.pk)
     assert new.status == "imported"
-    assert Record.objects.filter(batch=old).count() == 3  # history kept
+    assert len(stored_records(old)) == 3  # history kept
 
 
 def test_identity_numbers_are_never_stored_in_clear(initialised, tmp_path) -> None:
     initialised("import", str(CORPUS / "identity-numbers-only.xlsx"), *IMPORT, "--kommun", "1780")
-    stored = list(Record.objects.values_list("raw", "values", "decisions", "pseudonym"))
+    stored = [(r.raw, r.values, r.decisions, r.pseudonym) for r in stored_records()]
     text = repr(stored) + repr(list(ImportBatch.objects.values_list("report", flat=True)))
     assert not re.search(r"\d{6}[-+ ]?\d{4}", text)
     (first, second) = stored
@@ -118,7 +118,7 @@ def test_the_same_child_gets_the_same_pseudonym_across_files_and_formats(
             f"Personnummer;Typ;Åtgärd\n{number};Anmälan;Ny utredning\n", "utf-8"
         )
         initialised("import", str(tmp_path / name), *IMPORT, "--kommun", unit)
-    assert len(set(Record.objects.values_list("pseudonym", flat=True))) == 1
+    assert len({r.pseudonym for r in stored_records()}) == 1
 
 
 def test_dry_run_stores_nothing(initialised) -> None:
@@ -126,7 +126,7 @@ def test_dry_run_stores_nothing(initialised) -> None:
         "import", str(CORPUS / "latin1-tab.txt"), *IMPORT, "--kommun", "1780", "--dry-run"
     )
     assert "provläst" in result.out
-    assert not Record.objects.exists()
+    assert not RecordBlock.objects.exists()
     assert not ImportBatch.objects.exists()
 
 
@@ -159,7 +159,7 @@ def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> Non
         2,
         ["1780"],
     )
-    assert Record.objects.filter(pending_review=True).count() == 2
+    assert sum(r.pending_review for r in stored_records()) == 2
 
 
 def test_export_neutralises_formulas(initialised, tmp_path) -> None:
@@ -219,9 +219,9 @@ def test_a_review_decision_makes_a_version_and_reharmonises(initialised, tmp_pat
     )
     result = initialised("review", "--decisions", str(decisions))
     assert "kodbok v2, 2 poster omharmoniserade" in result.out
-    values = sorted(tuple(v["orsaker"]) for v in Record.objects.values_list("values", flat=True))
+    values = sorted(tuple(r.values["orsaker"]) for r in stored_records())
     assert values == [("sexuellt_vald",), ("sexuellt_vald", "skolproblem")]
-    assert not Record.objects.filter(pending_review=True).exists()
+    assert not any(r.pending_review for r in stored_records())
     assert ReviewItem.objects.get().status == "decided"
     assert AuditEntry.objects.filter(action="review.decide").count() == 1
 
@@ -235,7 +235,7 @@ def test_a_decision_for_one_unit_leaves_the_others(initialised, tmp_path) -> Non
         "raw value,variable,code,scope\nKategori 7,orsaker,skolproblem,1780\n", "utf-8"
     )
     initialised("review", "--decisions", str(decisions))
-    by_unit = dict(Record.objects.values_list("unit__code", "values"))
+    by_unit = {r.unit: r.values for r in stored_records()}
     assert by_unit["1780"]["orsaker"] == ["skolproblem"]
     assert by_unit["1784"]["orsaker"] == []
 
@@ -270,7 +270,8 @@ def test_analysts_decide_in_the_web_admin_too(
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.status == "decided"
-    assert Record.objects.get().values["orsaker"] == [item.decision.code]
+    (record,) = stored_records()
+    assert record.values["orsaker"] == [item.decision.code]
     assert AuditEntry.objects.get(action="review.decide").actor_label == "analytiker"
 
 
@@ -296,9 +297,9 @@ def test_a_survey_file_with_many_municipalities_makes_one_batch_each(initialised
     )
     assert result.exit_code == 0, result.out
     assert ImportBatch.objects.filter(status="imported").count() == 2
-    by_row = {r.row_number: r for r in Record.objects.select_related("unit")}
-    assert by_row[2].unit.code == "1780"
-    assert by_row[3].unit.code == "1784"
+    by_row = {r.row_number: r for r in stored_records()}
+    assert by_row[2].unit == "1780"
+    assert by_row[3].unit == "1784"
     assert by_row[2].values["anledningar"] == ["familjekonflikt", "skolproblem"]
     assert by_row[2].values["diagnos"] == ["adhd", "autism"]
     assert (by_row[2].values["tidigare_utredd"], by_row[2].values["insats"]) == (True, True)
@@ -328,7 +329,7 @@ def test_values_of_any_study_can_be_reviewed(initialised, tmp_path) -> None:
         "review", "--study", "avslutade_utredningar", "--decisions", str(decisions)
     )
     assert "1 poster omharmoniserade" in result.out, result.err
-    record = Record.objects.get()
+    (record,) = stored_records()
     assert record.values["anledningar"] == ["sexuellt_vald", "skolproblem"]
     assert not record.pending_review
 
@@ -345,10 +346,11 @@ def test_only_codebook_variables_are_reviewed(initialised, tmp_path) -> None:
 
 def stored_state() -> tuple[list[tuple[object, ...]], list[object]]:
     """Every record and batch report, in a stable order, without database ids or times."""
-    records = Record.objects.order_by("source_file", "sheet", "row_number").values_list(
-        "unit__code", "source_file", "sheet", "row_number", "raw", "values", "decisions",
-        "pending_review", "pseudonym",
-    )  # fmt: skip
+    records = [
+        (r.unit, r.file, r.sheet, r.row_number, r.raw, r.values, r.decisions, r.pending_review,
+         r.pseudonym)
+        for r in stored_records()
+    ]  # fmt: skip
     reports = ImportBatch.objects.order_by("file_name", "unit__code").values_list(
         "report", flat=True
     )
@@ -371,7 +373,7 @@ def test_files_interpreted_in_worker_processes_are_stored_as_in_one_process(
         assert [o.file for o in outcomes] == sorted(p.name for p in folder.iterdir())
         states.append(stored_state())
         ImportBatch.objects.update(replaced_by=None)
-        Record.objects.all().delete()
+        RecordBlock.objects.all().delete()
         ImportBatch.objects.all().delete()
     in_one_process, in_workers = states
     assert len(in_one_process[0]) == 600
@@ -393,7 +395,7 @@ def test_in_one_run_with_workers_a_later_file_replaces_and_a_copy_adds_nothing(
     first, corrected = ImportBatch.objects.order_by("file_name")
     assert (first.status, first.replaced_by_id) == ("replaced", corrected.pk)
     assert corrected.status == "imported"
-    assert Record.objects.count() == 6
+    assert len(stored_records()) == 6
 
 
 def test_review_suggestions_are_the_harmonisers_made_at_import_or_anew(
@@ -437,7 +439,7 @@ def test_a_later_import_applies_a_units_own_decision_to_that_unit_only(
         (folder / name).write_text(f"Kön;Orsak;Åtgärd\n{sex};Kategori 7;Ny utredning\n", "utf-8")
     outcomes = import_paths([folder], study_slug="aktualiseringar", period="2023", actor=ACTOR)
     assert [o.status for o in outcomes] == ["inläst", "inläst"]
-    by_unit = dict(Record.objects.values_list("unit__code", "values"))
+    by_unit = {r.unit: r.values for r in stored_records()}
     assert by_unit["1780"]["orsaker"] == ["skolproblem"]
     assert by_unit["1784"]["orsaker"] == []
     assert ReviewItem.objects.get(status="pending").units == ["1784"]

@@ -27,7 +27,7 @@ LOGIN = "/account/login/"
 def portal(nuso, tmp_path):
     """Six units' referrals imported; a municipal user of the first unit and an analyst."""
     import_synthetic_referrals(nuso, tmp_path / "syntes", seed=9, units=6, rows=3000)
-    units = list(Unit.objects.filter(records__isnull=False).distinct().order_by("code"))
+    units = list(Unit.objects.filter(batches__blocks__isnull=False).distinct().order_by("code"))
     municipal = make_user("kommunanvandare", User.Role.MUNICIPAL, [units[0]])
     analyst = make_user("analytikern", User.Role.ANALYST, [])
     return units, municipal, analyst

@@ -61,7 +61,8 @@ class Status:
 
 def status() -> Status:
     """What the database holds, for `nuso init` and `nuso demo` to report."""
-    from nuso.intake.models import ImportBatch, Record
+    from nuso.intake.models import ImportBatch
+    from nuso.intake.record_frames import records_stored
     from nuso.studies.models import CodebookVersion, Study
     from nuso.units.models import County, Unit
 
@@ -74,7 +75,7 @@ def status() -> Status:
         studies=list(Study.objects.order_by("number").values_list("name", flat=True)),
         codebook_version=latest.number if latest else None,
         batches=ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED).count(),
-        records=Record.objects.count(),
+        records=records_stored(),
     )
 
 

@@ -18,7 +18,7 @@ from nuso.accounts.models import User
 from nuso.audit.services import Actor
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.core.synth.referral_exports import write_referral_exports
-from nuso.intake.models import ImportBatch, Record
+from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.services import FileOutcome, import_paths
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -47,8 +47,10 @@ DEMO_STUDIES = (
 
 
 def has_data(study: DemoStudy) -> bool:
-    return Record.objects.filter(
-        study__slug=study.slug, period=study.period, batch__status=ImportBatch.Status.IMPORTED
+    return RecordBlock.objects.filter(
+        batch__study__slug=study.slug,
+        batch__period=study.period,
+        batch__status=ImportBatch.Status.IMPORTED,
     ).exists()
 
 
@@ -76,8 +78,8 @@ def demo_folder(data_dir: Path, study: DemoStudy) -> Path:
 
 
 def studies_with_data() -> list[Study]:
-    imported = Record.objects.filter(batch__status=ImportBatch.Status.IMPORTED)
-    return [s for s in Study.objects.order_by("number") if imported.filter(study=s).exists()]
+    imported = RecordBlock.objects.filter(batch__status=ImportBatch.Status.IMPORTED)
+    return [s for s in Study.objects.order_by("number") if imported.filter(batch__study=s).exists()]
 
 
 # --- demo accounts ---------------------------------------------------------------------------
@@ -116,7 +118,9 @@ def _still_valid(saved: dict[str, str]) -> bool:
 
 
 def _demo_unit() -> Unit | None:
-    with_data = Unit.objects.filter(records__batch__status=ImportBatch.Status.IMPORTED).distinct()
+    with_data = Unit.objects.filter(
+        batches__status=ImportBatch.Status.IMPORTED, batches__blocks__isnull=False
+    ).distinct()
     for code in DEMO_UNIT_PREFERENCE:
         if with_data.filter(code=code).exists():
             return with_data.get(code=code)

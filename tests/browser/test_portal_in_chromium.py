@@ -41,7 +41,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def site(nuso, live_server, tmp_path):
     import_synthetic_referrals(nuso, tmp_path / "syntes", seed=3, units=4, rows=1600)
-    unit = Unit.objects.filter(records__isnull=False).distinct().order_by("code").first()
+    unit = Unit.objects.filter(batches__blocks__isnull=False).distinct().order_by("code").first()
     user = User.objects.create_user("kommunen", password=PASSWORD, role=User.Role.MUNICIPAL)
     user.units.set([unit])
     device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)

@@ -4,7 +4,6 @@ everything a reader can see."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
@@ -15,6 +14,7 @@ from scipy import linalg, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
+from nuso.core.blocks import value_types
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.indicators import guidance
 from nuso.core.indicators.definitions import parse_tables
@@ -108,9 +108,11 @@ def study_of(records: list[dict[str, Any]]) -> StudyInput:
         [(c, f"Kommun {c}", county, group, band) for c, county, group, band, _ in UNITS],
         schema=["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"], orient="row",
     )  # fmt: skip
+    values = pl.DataFrame([r["values"] for r in records], schema=value_types(DICTIONARY))
     frame = analysis_frame(
-        [r["enhet"] for r in records], [r["period"] for r in records],
-        [json.dumps(r["values"]) for r in records], DICTIONARY, units,
+        values.with_columns(enhet=pl.Series([r["enhet"] for r in records]),
+                            period=pl.Series([r["period"] for r in records])),
+        DICTIONARY, units,
     )  # fmt: skip
     return StudyInput(
         tables=TABLES, frame=frame,

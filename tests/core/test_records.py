@@ -1,20 +1,23 @@
-"""Interpreting a table's rows column by column: the stored JSON says exactly what the record
-says, and a row comes out the same whether it is interpreted with its whole table or alone."""
+"""Interpreting a table's rows column by column into the block that stores them: the study's
+layout, the report's counts agree with the rows, and a row comes out the same whether it is
+interpreted with its whole table or alone."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections import Counter
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from nuso.core import blocks
 from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
 from nuso.core.harmonise import Harmoniser
 from nuso.core.pseudonyms import find_numbers, pseudonym
 from nuso.core.reading import read_file
-from nuso.core.records import RowInterpreter, RowRecord
+from nuso.core.records import RowInterpreter, TableRecords
 from nuso.core.tables import locate_table
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -34,38 +37,51 @@ def interpreter() -> RowInterpreter:
     return RowInterpreter(REFERRALS, CODEBOOK, Harmoniser(CODEBOOK), KEY, dt.date(2023, 7, 1))
 
 
-def records(name: str) -> list[RowRecord]:
+def tables(name: str) -> list[TableRecords]:
     raw = read_file(CORPUS / name)
     reader = interpreter()
     return [
-        record
+        reader.interpret(sheet, table)
         for sheet in raw.sheets
         if (table := locate_table(sheet, REFERRALS))
-        for record in reader.interpret(sheet, table)
     ]
 
 
-def stored(record: RowRecord) -> tuple[object, ...]:
-    return (
-        record.sheet,
-        record.row,
-        json.loads(record.raw_json),
-        json.loads(record.values_json),
-        json.loads(record.decisions_json),
-        record.pending_review,
-        record.pseudonym,
-    )
+@pytest.mark.parametrize("name", FILES)
+def test_a_table_becomes_a_block_of_the_study_layout(name: str) -> None:
+    """Every column of the study's layout, with its type, then the file's cells by header;
+    stored and read back unchanged."""
+    found = tables(name)
+    assert found
+    layout = blocks.schema(REFERRALS)
+    for records in found:
+        frame = records.frame
+        assert frame.height == records.rows > 0
+        assert dict(list(frame.schema.items())[: len(layout)]) == layout
+        cells = frame.columns[len(layout) :]
+        assert cells
+        assert all(name.startswith(blocks.CELL) for name in cells)
+        assert frame[blocks.ROW].is_sorted()
+        assert blocks.decode(blocks.encode(frame)).equals(frame)
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_the_stored_json_is_the_record(name: str) -> None:
-    found = records(name)
-    assert found
-    for record in found:
-        assert json.loads(record.raw_json) == record.raw
-        assert json.loads(record.values_json) == record.values
-        assert json.loads(record.decisions_json) == record.decisions
-        assert record.pending_review == bool(record.pending)
+def test_the_outcome_counts_are_the_rows_values(name: str) -> None:
+    """The report's counts: each variable's outcomes cover the rows with a value or decision,
+    and a row waits for review exactly when one of its outcomes does."""
+    for records in tables(name):
+        frame, by_variable = records.frame, Counter()
+        for outcome, n in records.outcomes.items():
+            by_variable[outcome.variable] += n
+        for variable in REFERRALS.variables:
+            method, value = (
+                frame[blocks.METHOD + variable.name],
+                frame[blocks.VALUE + variable.name],
+            )
+            assert by_variable[variable.name] >= (method.is_not_null() | value.is_not_null()).sum()
+        waiting = sum(n for outcome, n in records.outcomes.items() if outcome.pending)
+        assert (records.pending > 0) == (waiting > 0)
+        assert records.pending == frame[blocks.PENDING].sum()
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -75,9 +91,9 @@ def test_a_row_is_the_same_alone_as_with_its_table(name: str) -> None:
         table = locate_table(sheet, REFERRALS)
         if table is None:
             continue
-        together = [stored(r) for r in interpreter().interpret(sheet, table)]
-        alone = [stored(interpreter().interpret(sheet, table, [n])[0]) for n in table.data_rows]
-        assert together == alone
+        together = interpreter().interpret(sheet, table).frame
+        alone = [interpreter().interpret(sheet, table, [n]).frame for n in table.data_rows]
+        assert pl.concat(alone).equals(together)
 
 
 def test_identity_numbers_become_pseudonyms_sex_and_age() -> None:
@@ -89,15 +105,18 @@ def test_identity_numbers_become_pseudonyms_sex_and_age() -> None:
     table = locate_table(sheet, REFERRALS)
     assert table is not None
     column = table.columns_for("personnummer")[0].index
-    for record in interpreter().interpret(sheet, table):
-        source = sheet.rows[record.row - 1][column]
+    frame = interpreter().interpret(sheet, table).frame
+    cells = [name for name in frame.columns if name.startswith(blocks.CELL)]
+    for record in frame.iter_rows(named=True):
+        source = sheet.rows[record[blocks.ROW] - 1][column]
         assert source
         (number,) = find_numbers(source)
         assert number.canonical is not None
-        assert record.pseudonym == pseudonym(number.canonical, KEY)
-        assert source not in record.raw_json
-        assert record.raw_json.count(f"[pnr:{record.pseudonym}]") == 1
+        assert record[blocks.PSEUDONYM] == pseudonym(number.canonical, KEY)
+        stored = " ".join(str(record[name]) for name in cells)
+        assert source not in stored
+        assert stored.count(f"[pnr:{record[blocks.PSEUDONYM]}]") == 1
         serial_digit = int(number.canonical[-2])
-        assert record.values["kon"] == ("pojke" if serial_digit % 2 else "flicka")
-        assert record.decisions["kon"]["method"] == "derived"
-        assert 0 <= record.values["alder"] <= 17
+        assert record["value:kon"] == ("pojke" if serial_digit % 2 else "flicka")
+        assert record["method:kon"] == "derived"
+        assert 0 <= record["value:alder"] <= 17

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nuso.core import blocks
 from nuso.core.codebook import Codebook
 from nuso.core.dictionary import StudyDictionary
 from nuso.core.harmonise import Harmoniser
 from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.records import RowInterpreter, RowRecord, own_categories_recogniser
+from nuso.core.records import Outcome, RowInterpreter, TableRecords, own_categories_recogniser
 from nuso.core.suggest import ModelStore
 from nuso.core.tables import Recogniser, Table, locate_table
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
@@ -63,19 +64,23 @@ class ImportPlan:
     model_folder: Path | None = None  # the installation's trained suggestion models
 
 
-# A record as the database takes it, JSON documents already encoded: sheet, row, raw cells,
-# values, decisions, whether it waits for review, pseudonym. A plain tuple: a national import
-# sends 220 000 of them between processes, and a named tuple costs four times as much to
-# pickle and unpickle.
-StoredRow = tuple[str, int, str, str, str, bool, str]
+@dataclass(frozen=True)
+class Block:
+    """The records of one sheet, encoded as stored (nuso.core.blocks): a few hundred
+    kilobytes to send between processes for a file of thousands of rows."""
+
+    sheet: str
+    data: bytes
+    rows: int
+    pending: int
 
 
 @dataclass(frozen=True)
 class UnitPart:
-    """A file's rows of one unit (a survey export holds many) and their report."""
+    """A file's records of one unit (a survey export holds many) and their report."""
 
     unit: UnitRef
-    rows: list[StoredRow]  # empty in a dry run: only the report is needed
+    blocks: list[Block]  # empty in a dry run: only the report is needed
     report: dict[str, Any]
 
 
@@ -128,14 +133,13 @@ class FileInterpreter:
         parts = []
         for unit, rows_of_table in by_unit.items():
             interpreter = self.interpreter(unit.code)
-            rows = [
-                record
+            records = [
+                interpreter.interpret(sheet, table, rows_of_table.get(id(table), []))
                 for sheet, table in tables
-                for record in interpreter.interpret(sheet, table, rows_of_table.get(id(table), []))
             ]
-            report = build_report(raw.name, tables, rows, unit, unit_source, plan, raw.encoding)
+            report = build_report(raw.name, tables, records, unit, unit_source, plan, raw.encoding)
             report["förslag"] = self.suggestions(report["granskning"], unit.code)
-            parts.append(UnitPart(unit, [] if plan.dry_run else stored_rows(rows), report))
+            parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)
 
     def suggestions(
@@ -190,11 +194,9 @@ class FileInterpreter:
         return self.recognisers_
 
 
-def stored_rows(rows: list[RowRecord]) -> list[StoredRow]:
-    return [
-        (r.sheet, r.row, r.raw_json, r.values_json, r.decisions_json, r.pending_review, r.pseudonym)
-        for r in rows
-    ]
+def encoded(records: list[TableRecords]) -> list[Block]:
+    """Each sheet's records as stored; a sheet without rows of the unit stores nothing."""
+    return [Block(r.sheet, blocks.encode(r.frame), r.rows, r.pending) for r in records if r.rows]
 
 
 def units_of_rows(
@@ -243,7 +245,7 @@ def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, An
 def build_report(
     name: str,
     tables: list[tuple[RawSheet, Table]],
-    rows: list[RowRecord],
+    records: list[TableRecords],
     unit: UnitRef,
     unit_source: str,
     plan: ImportPlan,
@@ -272,20 +274,19 @@ def build_report(
             for c in t.columns
         ],
         "rader": {
-            "lästa": len(rows) + sum(skipped.values()),
-            "inlästa": len(rows),
+            "lästa": sum(r.rows for r in records) + sum(skipped.values()),
+            "inlästa": sum(r.rows for r in records),
             "överhoppade": dict(skipped),
-            "att_granska": sum(1 for r in rows if r.pending_review),
+            "att_granska": sum(r.pending for r in records),
         },
-        **value_listings(rows),
+        **value_listings(sum((r.outcomes for r in records), Counter())),
     }
 
 
-def value_listings(rows: list[RowRecord]) -> dict[str, Any]:
+def value_listings(outcomes: Counter[Outcome]) -> dict[str, Any]:
     """For each variable the distinct raw values and what they became, what waits for
-    review, and the flags raised. Outcomes are shared between rows with the same raw input:
-    they are counted, then each distinct one described once."""
-    outcomes = Counter(outcome for row in rows for outcome in row.outcomes)
+    review, and the flags raised, from how many rows have each outcome (outcomes are shared
+    between rows with the same raw input: each distinct one is described once)."""
     values: dict[str, Counter[tuple[str, str, str]]] = {}
     pending: dict[str, Counter[str]] = {}
     flags: Counter[str] = Counter()

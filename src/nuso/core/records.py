@@ -7,21 +7,24 @@ estimated), else from a birth year; sex from the identity number when no column 
 
 A national import interprets 220 000 rows, but their variables hold few distinct raw values.
 What one variable of a row became is an `Outcome`, decided once per distinct raw input and
-shared by every row with that input, with its JSON encoded once; a row is its raw cells and
-a list of outcomes.
+shared by every row with that input. A table's records come out column-wise, as the block
+that stores them (nuso.core.blocks): each variable's outcomes become its columns by gathering
+the few distinct ones, never row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache, partial
-from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
+import polars as pl
+
+from nuso.core import blocks
 from nuso.core.codebook import Codebook
 from nuso.core.dates import parse_age, parse_date, parse_year
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
@@ -48,59 +51,23 @@ class Outcome:
     pending: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
 
-    value_json: str = field(init=False, repr=False)  # '"kon": "flicka"', '' without value
-    decision_json: str = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        # Encoded once: every row sharing this outcome joins the same fragments.
-        name = json.dumps(self.variable)
-        value = "" if self.value is None else f"{name}: {json.dumps(self.value)}"
-        decision = "" if self.decision is None else f"{name}: {json.dumps(self.decision)}"
-        object.__setattr__(self, "value_json", value)
-        object.__setattr__(self, "decision_json", decision)
+@dataclass(frozen=True)
+class TableRecords:
+    """A table's records as the block that stores them, and how many rows each outcome has
+    (what the import report lists)."""
 
-    def apply_to(self, values: dict[str, Any], decisions: dict[str, Any]) -> None:
-        """Write this outcome into a record's values and decisions (re-harmonisation)."""
-        if self.value is None:
-            values.pop(self.variable, None)
-        else:
-            values[self.variable] = self.value
-        if self.decision is not None:
-            decisions[self.variable] = self.decision
-
-
-@dataclass
-class RowRecord:
     sheet: str
-    row: int
-    outcomes: list[Outcome] = field(default_factory=list)
-    pseudonym: str = ""
-    # The stored JSON documents, joined from the outcomes' fragments.
-    raw_json: str = ""
-    values_json: str = ""
-    decisions_json: str = ""
-    pending_review: bool = False
+    frame: pl.DataFrame
+    outcomes: Counter[Outcome]
 
     @property
-    def raw(self) -> dict[str, str | None]:
-        """The row's cells by header, identity numbers replaced (as stored)."""
-        return dict(json.loads(self.raw_json))
+    def rows(self) -> int:
+        return self.frame.height
 
     @property
-    def values(self) -> dict[str, Any]:
-        return {o.variable: o.value for o in self.outcomes if o.value is not None}
-
-    @property
-    def decisions(self) -> dict[str, dict[str, Any]]:
-        return {o.variable: o.decision for o in self.outcomes if o.decision is not None}
-
-    @property
-    def pending(self) -> dict[str, list[str]]:
-        return {o.variable: list(o.pending) for o in self.outcomes if o.pending}
-
-    @property
-    def flags(self) -> list[str]:
-        return [flag for o in self.outcomes for flag in o.flags]
+    def pending(self) -> int:
+        return int(self.frame[blocks.PENDING].sum())
 
 
 def unique_headers(table: Table) -> list[str]:
@@ -112,15 +79,6 @@ def unique_headers(table: Table) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} ({column.index + 1})")
     return names
-
-
-def encode_text(text: str | None) -> str:
-    return "null" if text is None else encode_basestring_ascii(text)
-
-
-def encode_cell(key: str, text: str | None) -> str:
-    """A raw cell as a JSON member: key is the encoded header with its colon."""
-    return key + encode_text(text)
 
 
 NO_NUMBER = Masked("", [], [])
@@ -175,15 +133,43 @@ def by_distinct(values: list[Any], decide: Callable[[Any], Outcome | None]) -> l
     return per_distinct(values, lambda value: decide(value) if value else None)
 
 
-def fragments(column: list[Outcome | None], attribute: str) -> list[str]:
-    """A column's outcomes as their JSON fragments ('' for none)."""
-    return per_distinct(column, lambda o: getattr(o, attribute) if o is not None else "")
+def outcome_series(
+    name: str, column: list[Outcome | None], kind: pl.DataType, decided: bool
+) -> list[pl.Series]:
+    """A variable's block columns from its outcome in each row: value, and (for a variable
+    decided from raw values) method, confidence and source. Built from the distinct outcomes,
+    gathered into rows."""
+    distinct = list(dict.fromkeys(column))
+    position = {outcome: i for i, outcome in enumerate(distinct)}
+    rows = pl.Series([position[outcome] for outcome in column], dtype=pl.UInt32)
+
+    def gathered(prefix: str, values: list[Any], dtype: pl.DataType) -> pl.Series:
+        return pl.Series(prefix + name, values, dtype=dtype).gather(rows)
+
+    series = [gathered(blocks.VALUE, [o.value if o else None for o in distinct], kind)]
+    if decided:
+        how = [o.decision if o else None for o in distinct]
+        for prefix, key in ((blocks.METHOD, "method"), (blocks.CONFIDENCE, "confidence"),
+                            (blocks.SOURCE, "raw")):  # fmt: skip
+            values = [d[key] if d else None for d in how]
+            series.append(gathered(prefix, values, blocks.DECISION_TYPES[prefix]))
+    return series
 
 
-def documents(size: int, columns: Iterable[list[str]]) -> list[str]:
-    """Each row's JSON object from its columns' fragments; an empty fragment is left out."""
-    rows = zip(*columns, strict=True)
-    return ["{" + ", ".join(filter(None, parts)) + "}" for parts in rows] or ["{}"] * size
+def cell_series(table: Table, safe: list[list[Cell]]) -> list[pl.Series]:
+    """Every raw cell of the table, identity numbers replaced, by its (unique) header."""
+    return [
+        pl.Series(blocks.CELL + header, column, pl.String)
+        for header, column in zip(unique_headers(table), safe, strict=True)
+    ]
+
+
+def tally(outcomes: dict[str, list[Outcome | None]]) -> Counter[Outcome]:
+    """How many rows have each outcome, over every variable."""
+    counts: Counter[Outcome | None] = Counter()
+    for column in outcomes.values():
+        counts.update(column)
+    return Counter({outcome: n for outcome, n in counts.items() if outcome is not None})
 
 
 def rows_pending(columns: list[list[Outcome | None]]) -> set[int]:
@@ -214,7 +200,7 @@ class RowInterpreter:
 
     def interpret(
         self, sheet: RawSheet, table: Table, rows: list[int] | None = None
-    ) -> list[RowRecord]:
+    ) -> TableRecords:
         """The records of a table's data rows (or of the given ones), worked column by column:
         each variable's distinct raw values are decided once and mapped onto the rows."""
         numbers = table.data_rows if rows is None else rows
@@ -223,35 +209,38 @@ class RowInterpreter:
         targets = TargetCells(table, cells, len(numbers))
         masked = self.masked_cells(cells, targets.first("personnummer"))
         canonicals = [m.found[0].canonical if m.found else None for m in masked.numbers]
-        pseudonyms = [m.tokens[0] if m.tokens else "" for m in masked.numbers]
         outcomes = self.outcome_columns(targets, canonicals)
-        keys = [f"{json.dumps(header)}: " for header in unique_headers(table)]
-        size = len(numbers)
-        raw_docs = documents(
-            size,
-            (
-                per_distinct(column, partial(encode_cell, key))
-                for key, column in zip(keys, masked.safe, strict=True)
-            ),
+        frame = pl.DataFrame(
+            [
+                *self.record_series(numbers, masked.numbers, outcomes),
+                *self.variable_series(outcomes),
+                *cell_series(table, masked.safe),
+            ]
         )
-        values_docs = documents(size, (fragments(c, "value_json") for c in outcomes))
-        decisions_docs = documents(size, (fragments(c, "decision_json") for c in outcomes))
-        pending = rows_pending(outcomes)
+        return TableRecords(table.sheet, frame, tally(outcomes))
+
+    def record_series(
+        self, numbers: list[int], found: list[Masked], outcomes: dict[str, list[Outcome | None]]
+    ) -> list[pl.Series]:
+        """Each record's row, pseudonym, whether it waits for review and its codebook."""
+        pending = rows_pending(list(outcomes.values()))
         return [
-            RowRecord(
-                table.sheet,
-                number,
-                [o for o in row_outcomes if o is not None],
-                pseudonyms[i],
-                raw_json=raw_docs[i],
-                values_json=values_docs[i],
-                decisions_json=decisions_docs[i],
-                pending_review=i in pending,
-            )
-            for i, (number, row_outcomes) in enumerate(
-                zip(numbers, zip(*outcomes, strict=True), strict=True)
-            )
-        ]
+            pl.Series(blocks.ROW, numbers, pl.UInt32),
+            pl.Series(blocks.PSEUDONYM, [m.tokens[0] if m.tokens else None for m in found],
+                      pl.String),
+            pl.Series(blocks.PENDING, [i in pending for i in range(len(numbers))], pl.Boolean),
+            pl.Series(blocks.CODEBOOK, [self.codebook.version] * len(numbers), pl.Int32),
+        ]  # fmt: skip
+
+    def variable_series(self, outcomes: dict[str, list[Outcome | None]]) -> list[pl.Series]:
+        """Every variable's columns, in the order of the study's block schema."""
+        decided = {variable.name for variable in self.dictionary.variables}
+        series = {
+            s.name: s
+            for name, kind in blocks.value_types(self.dictionary).items()
+            for s in outcome_series(name, outcomes[name], kind, name in decided)
+        }
+        return [series[name] for name in blocks.schema(self.dictionary) if name in series]
 
     def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
         """Every cell with its identity numbers replaced by pseudonyms, and what was found in
@@ -277,7 +266,7 @@ class RowInterpreter:
 
     def outcome_columns(
         self, targets: TargetCells, canonicals: list[str | None]
-    ) -> list[list[Outcome | None]]:
+    ) -> dict[str, list[Outcome | None]]:
         """Each variable's outcome for every row: the dictionary's variables by their type,
         then the derived ones; `kon` and `alder` may also come from an identity number or a
         birth date, the person variables every study has."""
@@ -293,12 +282,10 @@ class RowInterpreter:
                 columns["alder"] = self.age_column(targets, canonicals, dates)
             else:
                 columns[variable.name] = self.variable_column(variable, targets)
-        derived = [
-            by_distinct(columns[d.source], partial(self.derived_outcome, d))
-            for d in self.dictionary.derived
-            if d.source in columns
-        ]
-        return [*columns.values(), *derived]
+        for derived in self.dictionary.derived:
+            source = columns[derived.source]
+            columns[derived.name] = by_distinct(source, partial(self.derived_outcome, derived))
+        return columns
 
     def variable_column(
         self, variable: StudyVariable, targets: TargetCells

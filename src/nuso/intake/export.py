@@ -9,16 +9,22 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from nuso.intake.models import ImportBatch, Record
+from nuso.core import blocks
+from nuso.core.dictionary import dictionary_from_stored
+from nuso.intake.record_frames import FILE, SHEET, UNIT, record_frame, waiting_for_review
+from nuso.studies.models import Study
 from nuso.units.models import Unit
 
 HARMONISED = ("kon", "alder", "aktualiseringstyp", "orsaker", "atgard")
+VALUES = ("kon", "alder", "aldersgrupp", "aktualiseringstyp", "orsaker", "atgard", "atgardsgrupp")
 COLUMNS = (
-    "kommunkod", "fil", "flik", "rad", "kon", "alder", "aldersgrupp", "aktualiseringstyp",
-    "orsaker", "atgard", "atgardsgrupp", "granskning",
+    "kommunkod", "fil", "flik", "rad", *VALUES, "granskning",
     *(f"{name}_original" for name in HARMONISED),
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+FORMULA_START = r"^[=+\-@\t\r]"  # FORMULA_STARTS, for Polars
 
 
 def neutralise(value: Any) -> Any:
@@ -28,42 +34,58 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def export_rows(study_slug: str, unit: Unit | None = None) -> list[dict[str, Any]]:
-    records = Record.objects.filter(
-        study__slug=study_slug, batch__status=ImportBatch.Status.IMPORTED
+def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text column of the frame with `neutralise` applied, column-wise."""
+    text = [name for name, kind in frame.schema.items() if kind == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
     )
-    if unit is not None:
-        records = records.filter(unit=unit)
-    fields = ("unit__code", "source_file", "sheet", "row_number", "values", "decisions")
-    rows = []
-    for code, file, sheet, number, values, decisions in records.order_by(
-        "unit__code", "source_file", "sheet", "row_number"
-    ).values_list(*fields):
-        pending = [name for name, d in decisions.items() if d.get("method") == "pending"]
-        row = {
-            "kommunkod": code, "fil": file, "flik": sheet, "rad": number,
-            "kon": values.get("kon"), "alder": values.get("alder"),
-            "aldersgrupp": values.get("aldersgrupp"),
-            "aktualiseringstyp": values.get("aktualiseringstyp"),
-            "orsaker": "|".join(values["orsaker"]) if values.get("orsaker") else None,
-            "atgard": values.get("atgard"), "atgardsgrupp": values.get("atgardsgrupp"),
-            "granskning": ",".join(pending) or None,
-        }  # fmt: skip
-        for name in HARMONISED:
-            row[f"{name}_original"] = decisions.get(name, {}).get("raw") or None
-        rows.append(row)
-    return rows
 
 
-def write_export(rows: list[dict[str, Any]], path: Path, format_: str) -> None:
-    schema = {name: (pl.Int64 if name in ("rad", "alder") else pl.String) for name in COLUMNS}
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
+def export_frame(study: Study, unit: Unit | None = None) -> pl.DataFrame:
+    """The study's current records as exported: one row per source row, in the order of
+    unit, file, sheet and row."""
+    dictionary = dictionary_from_stored(study.dictionary)
+    records = record_frame(study, unit, parts=(blocks.VALUE, blocks.METHOD, blocks.SOURCE))
+    records = records.sort([UNIT, FILE, SHEET, blocks.ROW], maintain_order=True)
+    types = blocks.value_types(dictionary)
+    decided = [v.name for v in dictionary.variables]
+
+    def value(name: str) -> pl.Expr:
+        if name not in types:
+            return pl.lit(None, pl.String)
+        column = pl.col(blocks.VALUE + name)
+        if isinstance(types[name], pl.List):  # several codes joined; none is no value
+            return pl.when(column.list.len() > 0).then(column.list.join("|"))
+        return column
+
+    def original(name: str) -> pl.Expr:
+        if name not in decided:
+            return pl.lit(None, pl.String)
+        source = pl.col(blocks.SOURCE + name)
+        return pl.when(source != "").then(source)
+
+    return records.select(
+        pl.col(UNIT).alias("kommunkod"),
+        pl.col(FILE).alias("fil"),
+        pl.col(SHEET).alias("flik"),
+        pl.col(blocks.ROW).cast(pl.Int64).alias("rad"),
+        *(value(name).alias(name) for name in VALUES),
+        waiting_for_review(dictionary).alias("granskning"),
+        *(original(name).alias(f"{name}_original") for name in HARMONISED),
+    ).cast({"alder": pl.Int64})
+
+
+def write_export(frame: pl.DataFrame, path: Path, format_: str) -> None:
     if format_ == "parquet":
         frame.write_parquet(path)  # a data format: no spreadsheet runs it, values stay exact
         return
-    safe = [[neutralise(v) for v in row] for row in frame.iter_rows()]
     if format_ == "csv":
-        pl.DataFrame(safe, schema=schema, orient="row").write_csv(path, include_bom=True)
+        neutralised(frame).write_csv(path, include_bom=True)
         return
     options = {
         "constant_memory": True,
@@ -76,7 +98,7 @@ def write_export(rows: list[dict[str, Any]], path: Path, format_: str) -> None:
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, COLUMNS, bold)
     sheet.freeze_panes(1, 0)
-    for r, row in enumerate(safe, start=1):
+    for r, row in enumerate(neutralised(frame).iter_rows(), start=1):
         for c, value in enumerate(row):
             if value is not None:
                 sheet.write(r, c, value)

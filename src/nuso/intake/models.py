@@ -52,77 +52,29 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class Record(models.Model):
-    """One source row: where it came from, every raw cell (identity numbers already replaced
-    by pseudonyms) and its harmonised values with how each was decided.
+class RecordBlock(models.Model):
+    """The records of one sheet of a batch, column-wise: one row per source row with its row
+    number, pseudonym, every raw cell (identity numbers already replaced by pseudonyms) and
+    every harmonised value with how it was decided, as a Parquet document (layout in
+    nuso.core.blocks, decision 0011). Study, unit, period and file are the batch's."""
 
-    `values` maps variable → code, list of codes, number or None; `decisions` maps variable →
-    {"method": exact|rule|fuzzy|model|manual|pending, "confidence": 0..1}."""
-
-    # Indexes are what the queries use, no more: every index costs each of the 220 000 rows
-    # of a national import an insert. The foreign keys are covered by the composite indexes
-    # below (batch by the unique source row, study and unit by study-unit-period), and code
-    # book versions are never deleted, so Django's index per foreign key is left out.
-    # Likewise only the batch is a database constraint: study, unit and period are the
-    # batch's own (whose constraints hold them), copied into each record by the import so
-    # queries need no join, and code book versions are never deleted. A check per row and
-    # key cost a national import seconds (decision 0009).
-    batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, related_name="records", db_index=False
-    )
-    study = models.ForeignKey(
-        "studies.Study",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    unit = models.ForeignKey(
-        "units.Unit",
-        on_delete=models.PROTECT,
-        related_name="records",
-        db_index=False,
-        db_constraint=False,
-    )
-    period = models.CharField("period", max_length=40)
-    source_file = models.CharField("fil", max_length=255)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="blocks")
     sheet = models.CharField("flik", max_length=100, blank=True)
-    row_number = models.PositiveIntegerField("rad", help_text="1-baserad, som i kalkylprogrammet.")
-    raw = models.JSONField("råvärden")
-    values = models.JSONField("harmoniserade värden", default=dict)
-    decisions = models.JSONField("beslut", default=dict)
-    codebook_version = models.ForeignKey(
-        "studies.CodebookVersion",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    pending_review = models.BooleanField("väntar på granskning", default=False)
-    pseudonym = models.CharField("barnets pseudonym", max_length=64, blank=True)
+    rows = models.PositiveIntegerField("poster")
+    pending = models.PositiveIntegerField("poster att granska", default=0)
+    layout = models.PositiveSmallIntegerField("format", default=1)
+    data = models.BinaryField("poster (Parquet)")
 
     class Meta:
-        verbose_name = "post"
-        verbose_name_plural = "poster"
-        indexes = [
-            models.Index(fields=["study", "unit", "period"]),
-            # Linking a child's referrals: only rows that had an identity number.
-            models.Index(
-                fields=["pseudonym"],
-                condition=~models.Q(pseudonym=""),
-                name="record_pseudonym_given",
-            ),
-        ]
+        verbose_name = "postblock"
+        verbose_name_plural = "postblock"
         constraints = [
-            models.UniqueConstraint(
-                fields=["batch", "sheet", "row_number"], name="one_record_per_source_row"
-            )
+            models.UniqueConstraint(fields=["batch", "sheet"], name="one_block_per_sheet")
         ]
 
     def __str__(self) -> str:
         sheet = f" {self.sheet}" if self.sheet else ""
-        return f"{self.source_file}{sheet} rad {self.row_number}"
+        return f"{self.batch.file_name}{sheet} ({self.rows} poster)"
 
 
 class ReviewItem(models.Model):

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import transaction
 
 from nuso.audit.services import Actor, log
-from nuso.core.dictionary import StudyVariable, dictionary_from_stored
+from nuso.core import blocks
+from nuso.core.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
-from nuso.core.records import RowInterpreter
-from nuso.intake.models import ImportBatch, Record, ReviewItem
+from nuso.core.records import Outcome, RowInterpreter, by_distinct, outcome_series
+from nuso.intake.models import ImportBatch, ReviewItem
+from nuso.intake.record_frames import current_blocks
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings, model_store
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 from nuso.units.models import Unit
@@ -172,33 +176,29 @@ def new_version(latest: CodebookVersion, actor: Actor, note: str) -> CodebookVer
 def reharmonise(
     study: Study, variable: StudyVariable, key: str, version: CodebookVersion, unit: Unit | None
 ) -> int:
-    """Decide `variable` again, as the import does, in every active record whose raw value
-    holds this key."""
+    """Decide `variable` again, as the import does, in every current record whose raw value
+    holds this key; the blocks holding such records are rewritten. How many records."""
     interpreters: dict[str, RowInterpreter] = {}
-    records = Record.objects.filter(study=study, batch__status=ImportBatch.Status.IMPORTED)
-    if unit is not None:
-        records = records.filter(unit=unit)
-    changed: list[Record] = []
+    changed = 0
     touched_batches: set[int] = set()
-    for record in records.select_related("unit").iterator(chunk_size=5_000):
-        decision = record.decisions.get(variable.name)
-        unit_code = record.unit.code
-        if not decision:
-            continue
+    found = (
+        current_blocks(study, unit).select_related("batch__unit").select_for_update(of=("self",))
+    )
+    for block in found.order_by("pk").iterator(chunk_size=20):
+        unit_code = block.batch.unit.code if block.batch.unit else ""
         if unit_code not in interpreters:
             interpreters[unit_code] = interpreter_for(study, version, unit_code)
-        interpreter = interpreters[unit_code]
-        if key not in raw_keys(decision.get("raw", ""), variable, interpreter.harmoniser):
-            continue
-        apply_decision(record, variable, interpreter, version)
-        changed.append(record)
-        touched_batches.add(record.batch_id)
-    Record.objects.bulk_update(
-        changed, ["values", "decisions", "pending_review", "codebook_version"], batch_size=2_000
-    )
+        frame, count = decided_again(
+            blocks.decode(bytes(block.data)), variable, key, interpreters[unit_code]
+        )
+        if count:
+            block.data, block.pending = blocks.encode(frame), int(frame[blocks.PENDING].sum())
+            block.save(update_fields=["data", "pending"])
+            changed += count
+            touched_batches.add(block.batch_id)
     for batch in ImportBatch.objects.filter(pk__in=touched_batches):
         drop_from_report(batch, variable.name, key)
-    return len(changed)
+    return changed
 
 
 def interpreter_for(study: Study, version: CodebookVersion, unit_code: str) -> RowInterpreter:
@@ -220,27 +220,70 @@ def raw_keys(raw: str, variable: StudyVariable, harmoniser: Harmoniser) -> set[s
     return {normalise(value) for cell in raw.split("|") for value in matcher.split(cell)}
 
 
-def apply_decision(
-    record: Record, variable: StudyVariable, interpreter: RowInterpreter, version: CodebookVersion
-) -> None:
-    raw = record.decisions[variable.name]["raw"]
-    if variable.type == "categories":
-        cells = tuple(raw.split("|"))
-        outcome = interpreter.reasons(variable.name, str(variable.codebook), cells)
-    else:
-        outcome = interpreter.category(variable.name, raw)
-    values, decisions = dict(record.values), dict(record.decisions)
-    outcome.apply_to(values, decisions)
-    for derived in interpreter.dictionary.derived:
-        values.pop(derived.name, None)
-    for derived_outcome in interpreter.derived(values):
-        derived_outcome.apply_to(values, decisions)
-    others_pending = any(
-        d.get("method") == "pending" for name, d in decisions.items() if name != variable.name
+def decided_again(
+    frame: pl.DataFrame, variable: StudyVariable, key: str, interpreter: RowInterpreter
+) -> tuple[pl.DataFrame, int]:
+    """A block with `variable` decided again in the records whose raw value holds the key
+    (with the variables derived from it, their pending flag and codebook version), and how
+    many records that was. Each distinct raw value is decided once."""
+    decided = frame[blocks.METHOD + variable.name].is_not_null()
+    sources = frame[blocks.SOURCE + variable.name]
+    outcomes = {
+        raw: outcome_of(raw, variable, interpreter)
+        for raw in set(sources.filter(decided).to_list()) - {None}
+        if key in raw_keys(raw, variable, interpreter.harmoniser)
+    }
+    if not outcomes:
+        return frame, 0
+    rows = decided & sources.is_in(list(outcomes))
+    column = [
+        outcomes[raw] if hit else None
+        for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)
+    ]
+    version = pl.Series(blocks.CODEBOOK, [interpreter.codebook.version] * frame.height, pl.Int32)
+    changes = [
+        *new_columns(column, variable, interpreter),
+        pending_flags(frame, column, variable.name, interpreter.dictionary),
+        version,
+    ]
+    updated = frame.with_columns(
+        pl.when(rows).then(new).otherwise(pl.col(new.name)).alias(new.name) for new in changes
     )
-    record.values, record.decisions = values, decisions
-    record.pending_review = bool(outcome.pending) or others_pending
-    record.codebook_version = version
+    return updated, int(rows.sum())
+
+
+def new_columns(
+    column: list[Outcome | None], variable: StudyVariable, interpreter: RowInterpreter
+) -> list[pl.Series]:
+    """The variable's block columns from its new outcomes, and those derived from it."""
+    types = blocks.value_types(interpreter.dictionary)
+    series = outcome_series(variable.name, column, types[variable.name], decided=True)
+    for derived in interpreter.dictionary.derived:
+        if derived.source == variable.name:
+            made = by_distinct(column, partial(interpreter.derived_outcome, derived))
+            series += outcome_series(derived.name, made, types[derived.name], decided=False)
+    return series
+
+
+def pending_flags(
+    frame: pl.DataFrame, column: list[Outcome | None], name: str, dictionary: StudyDictionary
+) -> pl.Series:
+    """Whether each record still waits for review: for this variable's new outcome, or for
+    another variable's pending decision."""
+    others = [
+        pl.col(blocks.METHOD + v.name) == "pending" for v in dictionary.variables if v.name != name
+    ]
+    own = pl.Series([bool(outcome and outcome.pending) for outcome in column])
+    if not others:
+        return own.alias(blocks.PENDING)
+    other = frame.select(pl.any_horizontal(others).fill_null(False)).to_series()
+    return (own | other).alias(blocks.PENDING)
+
+
+def outcome_of(raw: str, variable: StudyVariable, interpreter: RowInterpreter) -> Outcome:
+    if variable.type == "categories":
+        return interpreter.reasons(variable.name, str(variable.codebook), tuple(raw.split("|")))
+    return interpreter.category(variable.name, raw)
 
 
 def drop_from_report(batch: ImportBatch, variable: str, key: str) -> None:

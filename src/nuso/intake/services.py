@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
@@ -27,7 +26,6 @@ from nuso.core.delivery import (
     ImportRefusedError,
     Interpreted,
     Refused,
-    StoredRow,
     UnitPart,
     merge_reports,
 )
@@ -36,15 +34,13 @@ from nuso.core.harmonise import METHODS
 from nuso.core.import_workers import Delivery, interpreted_in_order, workers_worth_starting
 from nuso.core.reading import SUPPORTED_SUFFIXES
 from nuso.core.unit_names import UnitIndex, UnitRef
-from nuso.intake.models import ImportBatch, Record
+from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.review import refresh_review_queue
 from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force, model_folder
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
 __all__ = ["FileOutcome", "ImportRefusedError", "files_in", "import_paths", "methods_used"]
-
-BULK_SIZE = 2_000
 
 
 @dataclass
@@ -232,7 +228,7 @@ def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
 def store(
     name: str, data_hash: str, part: UnitPart, context: ImportContext
 ) -> tuple[ImportBatch, int | None]:
-    unit, rows, report = Unit.objects.get(code=part.unit.code), part.rows, part.report
+    unit, report = Unit.objects.get(code=part.unit.code), part.report
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -242,7 +238,7 @@ def store(
         imported_by=context.actor.user,
         actor=context.actor.label,
     )
-    insert_records(batch, unit, name, rows, context)
+    store_blocks(batch, part)
     previous = (
         ImportBatch.objects.select_for_update()
         .filter(
@@ -271,55 +267,18 @@ def store(
         target=batch,
         unit=unit,
         file=name,
-        rows=len(rows),
+        rows=counts["inlästa"],
         replaced=previous.pk if previous else None,
     )
     return batch, previous.pk if previous else None
 
 
-RECORD_COLUMNS = (
-    # the same for every row of a batch
-    "batch_id",
-    "study_id",
-    "unit_id",
-    "period",
-    "source_file",
-    "codebook_version_id",
-    # a StoredRow's
-    "sheet",
-    "row_number",
-    "raw",
-    "values",
-    "decisions",
-    "pending_review",
-    "pseudonym",
-)
-
-
-def insert_records(
-    batch: ImportBatch, unit: Unit, name: str, rows: list[StoredRow], context: ImportContext
-) -> None:
-    """All rows of a file, bypassing the ORM: a national import writes 220 000 records, and
-    the ORM's per-object work costs more than the database's. Each row's JSON documents come
-    encoded from the interpreter (their parts encoded once per distinct value). PostgreSQL
-    takes them with COPY (one stream instead of a round trip per row); SQLite with batched
-    INSERTs in the same process."""
-    table = connection.ops.quote_name(Record._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in RECORD_COLUMNS)
-    batch_columns = (batch.pk, context.study.pk, unit.pk, context.period, name, context.version.pk)
-    values = (batch_columns + row for row in rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Identifiers from the model's own metadata, quoted; the data is streamed.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(RECORD_COLUMNS))
-        # Identifiers from the model's own metadata, quoted; every value is a parameter.
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        while chunk := list(itertools.islice(values, BULK_SIZE)):
-            cursor.executemany(sql, chunk)
+def store_blocks(batch: ImportBatch, part: UnitPart) -> None:
+    """The unit's records of the file, a block per sheet, as the workers encoded them."""
+    RecordBlock.objects.bulk_create(
+        RecordBlock(batch=batch, sheet=b.sheet, rows=b.rows, pending=b.pending, data=b.data)
+        for b in part.blocks
+    )
 
 
 def record_failure(path: Path, data_hash: str, message: str, context: ImportContext) -> None:

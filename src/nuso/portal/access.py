@@ -15,8 +15,10 @@ from django.http import Http404
 
 from nuso.accounts.models import User
 from nuso.analysis.service import portal_tables
+from nuso.core import blocks
 from nuso.core.indicators.engine import Results
-from nuso.intake.models import ImportBatch, Record
+from nuso.intake.models import ImportBatch
+from nuso.intake.record_frames import record_frame
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -95,11 +97,12 @@ class Scope:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
         return portal_tables(study, unsuppressed=True)
 
-    def records(self, study: Study, unit: Unit | None) -> QuerySet[Record]:
-        """Row-level records: of one unit in the scope, or (analysts) of every unit."""
-        records = Record.objects.filter(study=study, batch__status=ImportBatch.Status.IMPORTED)
+    def records(self, study: Study, unit: Unit | None) -> pl.DataFrame:
+        """Row-level records, with their values and how each was decided: of one unit in
+        the scope, or (analysts) of every unit."""
+        parts = (blocks.VALUE, blocks.METHOD)
         if unit is None:
             if not self.is_analyst:
                 raise PermissionDenied("Radnivådata för alla enheter är för analytiker.")
-            return records
-        return records.filter(unit=self.unit(unit.code))
+            return record_frame(study, parts=parts)
+        return record_frame(study, self.unit(unit.code), parts=parts)

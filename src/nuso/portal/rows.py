@@ -5,62 +5,51 @@ SPSS with variable and value labels. Spreadsheet formulas are neutralised."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]  # pyreadstat writes pandas frames
 import polars as pl
 import pyreadstat
 import xlsxwriter
-from django.db.models import QuerySet
 
 from nuso.analysis.data import dimension_labels
+from nuso.core import blocks
 from nuso.core.dictionary import dictionary_from_stored
-from nuso.intake.export import neutralise
+from nuso.intake.export import neutralise, neutralised
+from nuso.intake.record_frames import FILE, SHEET, UNIT, waiting_for_review
 from nuso.studies.models import Study
-
-if TYPE_CHECKING:
-    from nuso.intake.models import Record
 
 ROW_FORMATS = ("xlsx", "csv", "sav")
 PLACE = {"kommunkod": "Kommun- eller stadsdelskod", "fil": "Fil", "flik": "Flik", "rad": "Rad"}
 
 
-def row_frame(records: QuerySet[Record], study: Study) -> tuple[pl.DataFrame, dict[str, str]]:
+def row_frame(records: pl.DataFrame, study: Study) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Records (with values and methods: `Scope.records`) as downloaded, with their labels."""
     dictionary = dictionary_from_stored(study.dictionary)
-    names = [v.name for v in dictionary.variables] + [d.name for d in dictionary.derived]
+    types = blocks.value_types(dictionary)
     labels = {**PLACE, **{v.name: v.label for v in dictionary.variables}}
     labels |= {d.name: d.label for d in dictionary.derived}
     labels["granskning"] = "Väntar på granskning"
-    rows = []
-    fields = ("unit__code", "source_file", "sheet", "row_number", "values", "decisions")
-    for code, file, sheet, number, values, decisions in (
-        records.order_by("unit__code", "source_file", "sheet", "row_number")
-        .values_list(*fields)
-        .iterator(chunk_size=5000)
-    ):
-        row: dict[str, Any] = {"kommunkod": code, "fil": file, "flik": sheet, "rad": number}
-        for name in names:
-            value = values.get(name)
-            row[name] = "|".join(value) if isinstance(value, list) else value
-        pending = [n for n, d in decisions.items() if d.get("method") == "pending"]
-        row["granskning"] = ",".join(pending) or None
-        rows.append(row)
-    schema: dict[str, type[pl.DataType]] = dict.fromkeys(labels, pl.String) | {"rad": pl.Int64}
-    for variable in dictionary.variables:
-        if variable.type == "integer":
-            schema[variable.name] = pl.Int64
-        if variable.type == "boolean":
-            schema[variable.name] = pl.Boolean
-    return pl.DataFrame(rows, schema=schema, orient="row"), labels
+    frame = records.sort([UNIT, FILE, SHEET, blocks.ROW], maintain_order=True).select(
+        pl.col(UNIT).alias("kommunkod"),
+        pl.col(FILE).alias("fil"),
+        pl.col(SHEET).alias("flik"),
+        pl.col(blocks.ROW).cast(pl.Int64).alias("rad"),
+        *(joined(pl.col(blocks.VALUE + name), kind).alias(name) for name, kind in types.items()),
+        waiting_for_review(dictionary).alias("granskning"),
+    )
+    return frame, labels
 
 
-def write_rows(records: QuerySet[Record], study: Study, path: Path, format_: str) -> int:
+def joined(values: pl.Expr, kind: pl.DataType) -> pl.Expr:
+    """Several values in one cell, joined by |."""
+    return values.list.join("|") if isinstance(kind, pl.List) else values
+
+
+def write_rows(records: pl.DataFrame, study: Study, path: Path, format_: str) -> int:
     frame, labels = row_frame(records, study)
     if format_ == "csv":
-        text = [c for c, t in frame.schema.items() if t == pl.String]
-        frame.with_columns(
-            pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text
-        ).write_csv(path, include_bom=True)
+        neutralised(frame).write_csv(path, include_bom=True)
     elif format_ == "sav":
         _write_sav(frame, labels, study, path)
     else:

@@ -8,6 +8,7 @@ import math
 
 import polars as pl
 
+from nuso.core.blocks import value_types
 from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
 from nuso.core.indicators.engine import StudyInput, compute
@@ -23,7 +24,7 @@ LISTS = ("anledningar", "diagnos", "info_fran_professioner", "skyddsfaktorer", "
 
 
 def survey_input(facit: pl.DataFrame) -> StudyInput:
-    """The facit's rows as the import stores them (values as JSON), and the shipped units."""
+    """The facit's rows as the import stores them (typed values), and the shipped units."""
     dictionary = next(d for d in shipped_dictionaries(shipped_codebook())
                       if d.slug == "avslutade_utredningar")  # fmt: skip
     values = []
@@ -34,14 +35,17 @@ def survey_input(facit: pl.DataFrame) -> StudyInput:
         record |= {name: bool(row[name]) for name in BOOLEANS}
         record |= {name: (row[name] or "").split("|") if row[name] else [] for name in LISTS}
         record |= {"alder": row["alder"], "aldersgrupp": AGE_GROUPS[row["alder"]]}
-        values.append(json.dumps(record))
+        values.append(record)
     units = pl.DataFrame(
         [(m.code, m.name, m.county_code, m.municipality_group, size_band(m.population))
          for m in shipped_municipalities()],
         schema=["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"], orient="row",
     )  # fmt: skip
     codes = [str(code).zfill(4) for code in facit["kommunkod"]]
-    frame = analysis_frame(codes, ["2023"] * facit.height, values, dictionary, units)
+    records = pl.DataFrame(values, schema=value_types(dictionary)).with_columns(
+        enhet=pl.Series(codes), period=pl.lit("2023")
+    )
+    frame = analysis_frame(records, dictionary, units)
     return StudyInput(
         tables=dictionary.tables, frame=frame,
         categories={"utsatthet": ("ingen", "hemmiljo", "eget_beteende", "bada")},

@@ -26,17 +26,22 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor, log
-        from nuso.intake.export import export_rows, write_export
+        from nuso.intake.export import export_frame, write_export
+        from nuso.studies.models import Study
         from nuso.units.services import find_unit
 
+        study = Study.objects.filter(slug=options["study"]).first()
+        if study is None:
+            known = ", ".join(Study.objects.values_list("slug", flat=True))
+            raise CommandError(f"Okänd delstudie {options['study']!r}; kända: {known}.")
         unit = None
         if options["kommun"]:
             try:
                 unit = find_unit(options["kommun"])
             except LookupError as error:
                 raise CommandError(str(error)) from error
-        rows = export_rows(options["study"], unit)
+        rows = export_frame(study, unit)
         write_export(rows, options["output"], options["format"])
-        log(Actor.command_line(), "export.rows", unit=unit, study=options["study"],
-            rows=len(rows), file=str(options["output"]))  # fmt: skip
-        self.console().print(f"{number(len(rows))} rader skrivna till {options['output']}.")
+        log(Actor.command_line(), "export.rows", unit=unit, study=study.slug,
+            rows=rows.height, file=str(options["output"]))  # fmt: skip
+        self.console().print(f"{number(rows.height)} rader skrivna till {options['output']}.")

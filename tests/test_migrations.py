@@ -1,0 +1,103 @@
+"""Migrations that move stored data carry every record over, both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from nuso.studies.models import CodebookVersion, Study
+from nuso.units.models import Unit
+
+from .records import stored_records
+
+BEFORE_BLOCKS = [("intake", "0004_records_constrained_by_batch")]
+
+# Three records as the row-per-record format held them: a reason list, an empty one (all
+# pending), a derived age, a pseudonym or none, a cell that was empty, two sheets.
+RECORDS: list[dict[str, Any]] = [
+    {
+        "sheet": "Aktualiseringar",
+        "row_number": 5,
+        "raw": {"Personnummer": "[pnr:0123456789abcdef]", "Orsak": "Misshandel", "Not": None},
+        "values": {"kon": "flicka", "alder": 13, "aldersgrupp": "12-14",
+                   "orsaker": ["vald_mot_barn"]},
+        "decisions": {
+            "kon": {"method": "derived", "confidence": 1.0, "raw": ""},
+            "alder": {"method": "derived", "confidence": 1.0, "raw": ""},
+            "orsaker": {"method": "rule", "confidence": 0.95, "raw": "Misshandel"},
+        },
+        "pending_review": False,
+        "pseudonym": "0123456789abcdef",
+    },
+    {
+        "sheet": "Aktualiseringar",
+        "row_number": 6,
+        "raw": {"Personnummer": None, "Orsak": "Xyzzy", "Not": "ring tillbaka"},
+        "values": {"orsaker": []},
+        "decisions": {"orsaker": {"method": "pending", "confidence": 0.0, "raw": "Xyzzy"}},
+        "pending_review": True,
+        "pseudonym": "",
+    },
+    {
+        "sheet": "Blad2",
+        "row_number": 2,
+        "raw": {"Kön": "P", "Åtgärd": "Utredning inleds"},
+        "values": {"kon": "pojke", "atgard": "utredning_inleds", "atgardsgrupp": "utredning"},
+        "decisions": {
+            "kon": {"method": "exact", "confidence": 1.0, "raw": "P"},
+            "atgard": {"method": "exact", "confidence": 1.0, "raw": "Utredning inleds"},
+        },
+        "pending_review": False,
+        "pseudonym": "",
+    },
+]  # fmt: skip
+
+
+def migrate(targets: list[tuple[str, str]]) -> Any:
+    """The database migrated to `targets`; the apps of that state."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def latest() -> list[tuple[str, str]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def documents(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in ("sheet", "row_number", "raw", "values",
+            "decisions", "pending_review", "pseudonym")}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_move_into_blocks_and_back_unchanged(nuso) -> None:
+    nuso("init")
+    study = Study.objects.get(slug="aktualiseringar")
+    unit, version = Unit.objects.get(code="1780"), CodebookVersion.objects.get(number=1)
+    try:
+        old = migrate(BEFORE_BLOCKS)
+        batch = old.get_model("intake", "ImportBatch").objects.create(
+            study_id=study.pk, unit_id=unit.pk, period="2023", file_name="karlstad.xlsx",
+            content_hash="0" * 64, actor="cli:test", status="imported",
+        )  # fmt: skip
+        record_model = old.get_model("intake", "Record")
+        for record in RECORDS:
+            record_model.objects.create(
+                batch=batch, study_id=study.pk, unit_id=unit.pk, period="2023",
+                source_file="karlstad.xlsx", codebook_version_id=version.pk, **record,
+            )  # fmt: skip
+
+        migrate(latest())
+        moved = stored_records()
+        assert [documents(r) for r in moved] == RECORDS
+        assert {(r.unit, r.file, r.codebook) for r in moved} == {("1780", "karlstad.xlsx", 1)}
+
+        back = migrate(BEFORE_BLOCKS).get_model("intake", "Record").objects
+        restored = back.order_by("sheet", "row_number")
+        assert [documents(r) for r in restored] == RECORDS
+        assert {r.codebook_version_id for r in restored} == {version.pk}
+    finally:
+        migrate(latest())
