@@ -109,6 +109,31 @@ def test_identity_numbers_are_never_stored_in_clear(initialised, tmp_path) -> No
     assert first[3] != second[3]
 
 
+def test_an_identity_number_in_any_column_is_masked_before_its_value_is_decided(
+    initialised, tmp_path
+) -> None:
+    """A number written into a reason or a referral type reaches no decision, report,
+    review item or export in clear: values are decided from the masked cells."""
+    (tmp_path / "1780-kommentarer.csv").write_text(
+        "Kön;Aktualiseringstyp;Orsak;Åtgärd\n"
+        "F;Anmälan;Våld mot barnet 20100304-2387;Utredning inleds\n"
+        "F;Anmälan 100304-2387;Skolproblem;Utredning inleds\n"
+        "P;Ansökan;Xyzzy 1003042387;Utredning inleds ej\n",
+        "utf-8",
+    )
+    result = initialised("import", str(tmp_path), *IMPORT, "--rapport")
+    export = tmp_path / "export.csv"
+    initialised("export", "--study", "aktualiseringar", "--output", str(export))
+    stored = [(r.raw, r.values, r.decisions) for r in stored_records()]
+    reports = list(ImportBatch.objects.values_list("report", flat=True))
+    review = list(ReviewItem.objects.values_list("raw_key", "raw_example"))
+    text = repr(stored) + repr(reports) + repr(review) + result.out + export.read_text("utf-8")
+    assert not re.search(r"\d{6}[-+ ]?\d{4}", text)
+    assert stored[0][1]["orsaker"] == ["vald_mot_barn"]  # still decided
+    assert stored[2][2]["orsaker"]["method"] == "pending"  # and the unknown one queued
+    assert review
+
+
 def test_the_same_child_gets_the_same_pseudonym_across_files_and_formats(
     initialised, tmp_path
 ) -> None:

@@ -206,9 +206,12 @@ class RowInterpreter:
         numbers = table.data_rows if rows is None else rows
         lines = [sheet.rows[number - 1] for number in numbers]
         cells = [column_cells(lines, column.index) for column in table.columns]
-        targets = TargetCells(table, cells, len(numbers))
-        masked = self.masked_cells(cells, targets.first("personnummer"))
+        child = TargetCells(table, cells, len(numbers)).first("personnummer")
+        masked = self.masked_cells(cells, child)
         canonicals = [m.found[0].canonical if m.found else None for m in masked.numbers]
+        # Values are read from the masked cells: an identity number written into any other
+        # column (a reason, a comment) reaches no decision, report or export in clear.
+        targets = TargetCells(table, masked.safe, len(numbers))
         outcomes = self.outcome_columns(targets, canonicals)
         frame = pl.DataFrame(
             [
