@@ -8,8 +8,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nuso.core.masking import masked_texts
 from nuso.core.personal_numbers import PersonalNumber
-from nuso.core.pseudonyms import INVALID_MARK, find_numbers, pseudonymise
+from nuso.core.pseudonyms import INVALID_MARK, find_numbers, masked, pseudonymise
 
 KEY = "test-key-" + "k" * 32
 TODAY = dt.date(2026, 11, 22)
@@ -88,3 +89,29 @@ def test_coordination_numbers_are_recognised() -> None:
     number = PersonalNumber(dt.date(2011, 4, 5), 456, coordination=True)
     (found,) = find_numbers(number.formatted("short"), TODAY)
     assert found.canonical is not None
+
+
+def test_29_february_a_hundred_years_before_a_year_without_one_is_no_date() -> None:
+    """'000229+…' would be born 29 February 1900, which did not exist: no number, no crash."""
+    assert find_numbers("000229+1234", TODAY) == []
+
+
+# Cells as an identity-number column holds them: digits, a separator, now and then a typo.
+whole_cells = st.builds(
+    lambda digits, separator, cut: digits[:cut] + separator + digits[cut:],
+    st.text(alphabet="0123456789", min_size=10, max_size=12),
+    st.sampled_from(["", "-", "+", " "]),
+    st.sampled_from([6, 8]),
+)
+
+
+@given(st.lists(st.one_of(whole_cells, numbers.map(lambda n: n.formatted("long")), filler),
+                max_size=30))  # fmt: skip
+def test_masking_many_cells_at_once_is_masking_each(texts) -> None:
+    """The short way for cells that are one number gives what finding numbers in each gives."""
+    found = masked_texts(texts, KEY, TODAY)
+    for text in texts:
+        one = masked(text, KEY, TODAY)
+        expected = (one.safe, one.found[0].canonical if one.found else None,
+                    one.tokens[0] if one.tokens else None)  # fmt: skip
+        assert tuple(found[text]) == expected

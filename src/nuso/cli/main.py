@@ -90,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if HELP_FLAGS.intersection(rest):
             start_django_for_help()
         else:
+            if name == "import":  # its workers' server starts while Django does
+                from nuso.core.import_workers import start_server_early
+
+                start_server_early(Path(arg) for arg in rest if not arg.startswith("-"))
             start_django(name)
     except config.SettingsError as error:
         print(f"nuso: fel i inställningarna: {error}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """Records stored column-wise: a block holds the records of one sheet of a delivered file, one
-row per source row, as a Parquet document (decision 0010).
+row per source row, as an Arrow IPC document (decision 0011).
 
 Every record keeps its row number, the child's pseudonym (when the row had an identity
 number), whether a value waits for review, the codebook version it was harmonised under, and
@@ -86,16 +86,18 @@ def variables_of(frame: pl.DataFrame | pl.Schema, prefix: str) -> list[str]:
 
 
 def encode(frame: pl.DataFrame) -> bytes:
-    """A block as stored: Parquet, compressed (records repeat their codes and spellings)."""
+    """A block as stored: an Arrow IPC file, compressed (records repeat their codes and
+    spellings). Arrow rather than Parquet: half the time to write for a block of a thousand
+    rows and fifty columns, where Parquet's work per column dominates (decision 0011)."""
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd", statistics=False)
+    frame.write_ipc(buffer, compression="zstd")
     return buffer.getvalue()
 
 
 def decode(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFrame:
     """A stored block, or only the given columns of it (those it has)."""
-    source = io.BytesIO(data)
     if columns is None:
-        return pl.read_parquet(source)
-    present = set(pl.read_parquet_schema(io.BytesIO(data)))
-    return pl.read_parquet(source, columns=[c for c in columns if c in present])
+        return pl.read_ipc(io.BytesIO(data))
+    present = set(pl.read_ipc_schema(io.BytesIO(data)))
+    wanted = [c for c in columns if c in present]
+    return pl.read_ipc(io.BytesIO(data), columns=wanted)

@@ -18,8 +18,9 @@ from nuso.core import blocks
 from nuso.core.codebook import Codebook
 from nuso.core.dictionary import StudyDictionary
 from nuso.core.harmonise import Harmoniser
+from nuso.core.outcomes import Outcome
 from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.records import Outcome, RowInterpreter, TableRecords, own_categories_recogniser
+from nuso.core.records import RowInterpreter, TableRecords, own_categories_recogniser
 from nuso.core.suggest import ModelStore
 from nuso.core.tables import Recogniser, Table, locate_table
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef

@@ -125,6 +125,7 @@ class VariableMatcher:
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.without_model = lru_cache(maxsize=None)(self._without_model)
         self.rule_codes = lru_cache(maxsize=None)(self._rule_codes)  # asked twice when pending
+        self.all_rule_codes = lru_cache(maxsize=None)(self._all_rule_codes)  # pieces recur
         self.split = lru_cache(maxsize=None)(self._split)
 
     def _decide(self, raw: str) -> Decision:
@@ -172,9 +173,9 @@ class VariableMatcher:
         best = max(len(rule.positives) for rule in matched)
         return frozenset(rule.code for rule in matched if len(rule.positives) == best)
 
-    def all_rule_codes(self, key: str) -> set[str]:
+    def _all_rule_codes(self, key: str) -> frozenset[str]:
         words = tuple(key.split())
-        return {rule.code for rule in self.rules if rule.matches(words)}
+        return frozenset(rule.code for rule in self.rules if rule.matches(words))
 
     def fuzzy(self, key: str) -> Decision | None:
         candidates = process.extract(key, self.spellings, scorer=fuzz.ratio, limit=5)

@@ -15,13 +15,15 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 
 from nuso.core.delivery import FileInterpreter, ImportPlan, ImportRefusedError, Interpreted, Refused
+from nuso.core.reading import SUPPORTED_SUFFIXES
 
 # Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
 # while the importing process stores, few enough to bound the results held in memory.
@@ -53,10 +55,34 @@ def interpret_in_worker(path: Path, data: bytes) -> Interpreted | Refused:
     return _interpreter.attempt(path, data)
 
 
+def files_in(paths: Iterable[Path]) -> list[Path]:
+    """The files to import: each file given, and every supported file in each folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
 def workers_worth_starting(deliveries: list[Delivery], configured: int) -> int:
     """The configured number of workers for a large import, none for a small one."""
     size = sum(len(delivery.data) for delivery in deliveries)
     return configured if size >= MIN_BYTES_FOR_WORKERS else 1
+
+
+def start_server_early(paths: Iterable[Path]) -> None:
+    """Start the server the workers are forked from now, for an import large enough to use
+    workers: it loads the interpreting code (about 0.4 s) while the importing process starts
+    Django and reads the files, side by side on two cores. Later pools use the same server."""
+    files = [path for path in files_in(path for path in paths if path.exists()) if path.is_file()]
+    if sum(path.stat().st_size for path in files) < MIN_BYTES_FOR_WORKERS:
+        return
+    if worker_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 def interpreted_in_order(

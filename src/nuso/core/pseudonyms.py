@@ -13,7 +13,6 @@ harmless, keeping a mistyped identity number is not.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import re
 from functools import lru_cache
@@ -53,37 +52,46 @@ def birth_date(yymmdd: str, century: str, separator: str, today: dt.date) -> dt.
         if century:
             return date
         if date <= today:
-            return date.replace(year=date.year - 100) if separator == "+" else date
+            return date if separator != "+" else hundred_years_before(date)
     return None
+
+
+def hundred_years_before(date: dt.date) -> dt.date | None:
+    """The date a century earlier; None for 29 February of a year that had none then."""
+    try:
+        return date.replace(year=date.year - 100)
+    except ValueError:
+        return None
 
 
 def find_numbers(text: str, today: dt.date | None = None) -> list[Found]:
     """Every identity-number-like token in text, valid or not."""
     today = today or dt.date.today()
-    found = []
-    for match in CANDIDATE.finditer(text):
-        century, yymmdd, separator, last4 = match.groups()
-        date = birth_date(yymmdd, century, separator, today)
-        if date is None:
-            continue  # not a date: some other number (a case id, a phone number)
-        ten = yymmdd + last4
-        valid = luhn_digit(ten[:9]) == int(ten[9])
-        canonical = f"{date.year // 100:02d}{ten}" if valid else None
-        found.append(Found(match.start(), match.end(), canonical))
-    return found
+    return [found for match in CANDIDATE.finditer(text) if (found := number_in(match, today))]
+
+
+def number_in(match: re.Match[str], today: dt.date) -> Found | None:
+    """The number a candidate match stands for, valid or not; None when its first six digits
+    are no date (some other number: a case id, a phone number)."""
+    century, yymmdd, separator, last4 = match.groups()
+    date = birth_date(yymmdd, century, separator, today)
+    if date is None:
+        return None
+    ten = yymmdd + last4
+    valid = luhn_digit(ten[:9]) == int(ten[9])
+    canonical = f"{date.year // 100:02d}{ten}" if valid else None
+    return Found(match.start(), match.end(), canonical)
 
 
 def pseudonym(canonical: str, key: str) -> str:
-    digest = keyed_hash(key).copy()
-    digest.update(canonical.encode("ascii"))
-    return digest.hexdigest()[:PSEUDONYM_LENGTH]
+    # One call into OpenSSL's HMAC: an import hashes one number per row.
+    digest = hmac.digest(key_bytes(key), canonical.encode("ascii"), "sha256")
+    return digest.hex()[:PSEUDONYM_LENGTH]
 
 
 @lru_cache(maxsize=4)
-def keyed_hash(key: str) -> hmac.HMAC:
-    """The HMAC state after the key: copied for each number instead of keyed again (an
-    import hashes one number per row)."""
-    return hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+def key_bytes(key: str) -> bytes:
+    return key.encode("utf-8")
 
 
 MAYBE_NUMBER = re.compile(r"\d{6}[-+ ]?\d{4}")  # case ids and dates pass quickly
@@ -99,9 +107,9 @@ class Masked(NamedTuple):
 
 
 def may_hold_numbers(texts: list[str | None]) -> bool:
-    """Whether any of the texts may hold an identity number: one search over a whole column
-    spares most columns (dates, codes, reasons) a look at each cell."""
-    return MAYBE_NUMBER.search("\n".join([text for text in texts if text])) is not None
+    """Whether any of the texts may hold an identity number: one search over a column's
+    distinct texts spares most columns (dates, codes, reasons) a look at each cell."""
+    return MAYBE_NUMBER.search("\n".join(filter(None, set(texts)))) is not None
 
 
 def masked(text: str, key: str, today: dt.date | None = None) -> Masked:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def read_spreadsheet(path: Path, data: bytes) -> RawFile:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [
-            RawSheet(name, [[text_of(cell) for cell in row] for row in rows_of(workbook, name)])
+            RawSheet(name, [texts_of(row) for row in rows_of(workbook, name)])
             for name in workbook.sheet_names
         ]
     except CalamineError as error:
@@ -89,15 +90,22 @@ def read_spreadsheet(path: Path, data: bytes) -> RawFile:
     return RawFile(path.name, sheets)
 
 
-def rows_of(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
+def rows_of(workbook: CalamineWorkbook, name: str) -> Sequence[Sequence[object]]:
     # From A1, not from the first used cell: row numbers must be what a spreadsheet shows.
-    rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return [list(row) for row in rows]
+    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def texts_of(row: Iterable[object]) -> list[Cell]:
+    """A row's cells as text: most cells are text already and are taken as they are here,
+    without a call each (a national import reads millions)."""
+    return [
+        cell if type(cell) is str and cell and not cell.isspace() else text_of(cell) for cell in row
+    ]
 
 
 def text_of(cell: object) -> Cell:
     """A cell as the text a person reads: 15.0 as '15', dates as ISO 8601."""
-    if type(cell) is str:  # most cells: asked first, since a national import reads millions
+    if type(cell) is str:
         return cell if cell.strip() else None
     if cell is None:
         return None

@@ -29,27 +29,15 @@ from nuso.core.codebook import Codebook
 from nuso.core.dates import parse_age, parse_date, parse_year
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
+from nuso.core.masking import MaskedText, masked_texts
 from nuso.core.normalise import normalise
+from nuso.core.outcomes import Outcome, OutcomeColumn
 from nuso.core.personal_numbers import age_on
-from nuso.core.pseudonyms import Masked, may_hold_numbers
-from nuso.core.pseudonyms import masked as pseudonymised
+from nuso.core.pseudonyms import may_hold_numbers
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
 
 INTEGER = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """What one variable of a row became: its value (None: none), how it was decided (None
-    for a derived variable), raw values waiting for review, and flags. Immutable and shared
-    between rows: compared and hashed by identity."""
-
-    variable: str
-    value: Any = None
-    decision: dict[str, Any] | None = None
-    pending: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,12 +69,13 @@ def unique_headers(table: Table) -> list[str]:
     return names
 
 
-NO_NUMBER = Masked("", [], [])
+NOTHING = MaskedText("", None, None)
 
 
 class MaskedCells(NamedTuple):
     safe: list[list[Cell]]  # column by column
-    numbers: list[Masked]  # row by row: the child's identity number
+    canonicals: list[str | None]  # row by row: the child's identity number, when valid
+    pseudonyms: list[str | None]  # row by row: its pseudonym
 
 
 def column_cells(lines: list[list[Cell]], index: int) -> list[Cell]:
@@ -118,42 +107,9 @@ class TargetCells:
         columns = self.columns.get(target)
         if not columns:
             return [()] * self.size
-        return [tuple(c for c in row if c) for row in zip(*columns, strict=True)]
-
-
-def per_distinct(values: list[Any], make: Callable[[Any], Any]) -> list[Any]:
-    """`make` of each value, called once per distinct value: a national import's columns hold
-    220 000 cells but few distinct ones."""
-    made = {value: make(value) for value in set(values)}
-    return [made[value] for value in values]
-
-
-def by_distinct(values: list[Any], decide: Callable[[Any], Outcome | None]) -> list[Outcome | None]:
-    """Each value's outcome, decided once per distinct value; an empty value has none."""
-    return per_distinct(values, lambda value: decide(value) if value else None)
-
-
-def outcome_series(
-    name: str, column: list[Outcome | None], kind: pl.DataType, decided: bool
-) -> list[pl.Series]:
-    """A variable's block columns from its outcome in each row: value, and (for a variable
-    decided from raw values) method, confidence and source. Built from the distinct outcomes,
-    gathered into rows."""
-    distinct = list(dict.fromkeys(column))
-    position = {outcome: i for i, outcome in enumerate(distinct)}
-    rows = pl.Series([position[outcome] for outcome in column], dtype=pl.UInt32)
-
-    def gathered(prefix: str, values: list[Any], dtype: pl.DataType) -> pl.Series:
-        return pl.Series(prefix + name, values, dtype=dtype).gather(rows)
-
-    series = [gathered(blocks.VALUE, [o.value if o else None for o in distinct], kind)]
-    if decided:
-        how = [o.decision if o else None for o in distinct]
-        for prefix, key in ((blocks.METHOD, "method"), (blocks.CONFIDENCE, "confidence"),
-                            (blocks.SOURCE, "raw")):  # fmt: skip
-            values = [d[key] if d else None for d in how]
-            series.append(gathered(prefix, values, blocks.DECISION_TYPES[prefix]))
-    return series
+        if len(columns) == 1:
+            return [(cell,) if cell else () for cell in columns[0]]
+        return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
 
 
 def cell_series(table: Table, safe: list[list[Cell]]) -> list[pl.Series]:
@@ -162,24 +118,6 @@ def cell_series(table: Table, safe: list[list[Cell]]) -> list[pl.Series]:
         pl.Series(blocks.CELL + header, column, pl.String)
         for header, column in zip(unique_headers(table), safe, strict=True)
     ]
-
-
-def tally(outcomes: dict[str, list[Outcome | None]]) -> Counter[Outcome]:
-    """How many rows have each outcome, over every variable."""
-    counts: Counter[Outcome | None] = Counter()
-    for column in outcomes.values():
-        counts.update(column)
-    return Counter({outcome: n for outcome, n in counts.items() if outcome is not None})
-
-
-def rows_pending(columns: list[list[Outcome | None]]) -> set[int]:
-    """The rows with a value waiting for review; only columns with such a value are walked."""
-    pending: set[int] = set()
-    for column in columns:
-        waiting = {o for o in set(column) if o is not None and o.pending}
-        if waiting:
-            pending.update(i for i, o in enumerate(column) if o in waiting)
-    return pending
 
 
 class RowInterpreter:
@@ -208,14 +146,13 @@ class RowInterpreter:
         cells = [column_cells(lines, column.index) for column in table.columns]
         child = TargetCells(table, cells, len(numbers)).first("personnummer")
         masked = self.masked_cells(cells, child)
-        canonicals = [m.found[0].canonical if m.found else None for m in masked.numbers]
         # Values are read from the masked cells: an identity number written into any other
         # column (a reason, a comment) reaches no decision, report or export in clear.
         targets = TargetCells(table, masked.safe, len(numbers))
-        outcomes = self.outcome_columns(targets, canonicals)
+        outcomes = self.outcome_columns(targets, masked.canonicals)
         frame = pl.DataFrame(
             [
-                *self.record_series(numbers, masked.numbers, outcomes),
+                *self.record_series(numbers, masked.pseudonyms, outcomes),
                 *self.variable_series(outcomes),
                 *cell_series(table, masked.safe),
             ]
@@ -223,61 +160,63 @@ class RowInterpreter:
         return TableRecords(table.sheet, frame, tally(outcomes))
 
     def record_series(
-        self, numbers: list[int], found: list[Masked], outcomes: dict[str, list[Outcome | None]]
+        self, numbers: list[int], pseudonyms: list[str | None], outcomes: dict[str, OutcomeColumn]
     ) -> list[pl.Series]:
         """Each record's row, pseudonym, whether it waits for review and its codebook."""
-        pending = rows_pending(list(outcomes.values()))
+        size = len(numbers)
+        pending = pl.Series(blocks.PENDING, [False] * size, pl.Boolean)
+        for column in outcomes.values():
+            waiting = column.waiting()
+            if waiting is not None:
+                pending = pending | waiting
         return [
             pl.Series(blocks.ROW, numbers, pl.UInt32),
-            pl.Series(blocks.PSEUDONYM, [m.tokens[0] if m.tokens else None for m in found],
-                      pl.String),
-            pl.Series(blocks.PENDING, [i in pending for i in range(len(numbers))], pl.Boolean),
-            pl.Series(blocks.CODEBOOK, [self.codebook.version] * len(numbers), pl.Int32),
-        ]  # fmt: skip
+            pl.Series(blocks.PSEUDONYM, pseudonyms, pl.String),
+            pending.alias(blocks.PENDING),
+            pl.Series(blocks.CODEBOOK, [self.codebook.version] * size, pl.Int32),
+        ]
 
-    def variable_series(self, outcomes: dict[str, list[Outcome | None]]) -> list[pl.Series]:
+    def variable_series(self, outcomes: dict[str, OutcomeColumn]) -> list[pl.Series]:
         """Every variable's columns, in the order of the study's block schema."""
         decided = {variable.name for variable in self.dictionary.variables}
         series = {
             s.name: s
             for name, kind in blocks.value_types(self.dictionary).items()
-            for s in outcome_series(name, outcomes[name], kind, name in decided)
+            for s in outcomes[name].series(name, kind, name in decided)
         }
         return [series[name] for name in blocks.schema(self.dictionary) if name in series]
 
     def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
         """Every cell with its identity numbers replaced by pseudonyms, and what was found in
-        each row's child cell (the first identity-number cell of the row)."""
-        seen: dict[str, Masked] = {}  # a cell repeated in the table is masked once
-
-        def masked(cell: str) -> Masked:
-            result = seen.get(cell)
-            if result is None:
-                result = seen[cell] = pseudonymised(cell, self.key, self.today)
-            return result
-
+        each row's child cell (the first identity-number cell of the row). Each distinct text
+        of the columns that may hold numbers is masked once."""
+        holding = [may_hold_numbers(column) for column in cells]
+        child_holds = may_hold_numbers(child)
+        texts = {c for column, holds in zip(cells, holding, strict=True) if holds for c in column}
+        texts.update(child if child_holds else ())
+        texts.discard(None)
+        found = masked_texts(texts, self.key, self.today)  # type: ignore[arg-type]
         safe = [
-            [masked(c).safe if c else c for c in column] if may_hold_numbers(column) else column
-            for column in cells
+            [found[c].safe if c else c for c in column] if holds else column
+            for column, holds in zip(cells, holding, strict=True)
         ]
-        numbers = (
-            [masked(c) if c else NO_NUMBER for c in child]
-            if may_hold_numbers(child)
-            else [NO_NUMBER] * len(child)
-        )
-        return MaskedCells(safe, numbers)
+        if not child_holds:
+            return MaskedCells(safe, [None] * len(child), [None] * len(child))
+        numbers = [found[c] if c else NOTHING for c in child]
+        return MaskedCells(safe, [n.canonical for n in numbers], [n.pseudonym for n in numbers])
 
     def outcome_columns(
         self, targets: TargetCells, canonicals: list[str | None]
-    ) -> dict[str, list[Outcome | None]]:
+    ) -> dict[str, OutcomeColumn]:
         """Each variable's outcome for every row: the dictionary's variables by their type,
         then the derived ones; `kon` and `alder` may also come from an identity number or a
         birth date, the person variables every study has."""
         dates: list[dt.date | None] = [None] * targets.size
         for name in self.dates:
-            parsed = [parse_date(text) for text in targets.first(name)]
-            dates = [earlier or date for earlier, date in zip(dates, parsed, strict=True)]
-        columns: dict[str, list[Outcome | None]] = {}
+            texts = targets.first(name)
+            parsed = {text: parse_date(text) for text in set(texts)}
+            dates = [earlier or parsed[text] for earlier, text in zip(dates, texts, strict=True)]
+        columns: dict[str, OutcomeColumn] = {}
         for variable in self.dictionary.variables:
             if variable.name == "kon":
                 columns["kon"] = self.sex_column(targets.first("kon"), canonicals)
@@ -287,41 +226,40 @@ class RowInterpreter:
                 columns[variable.name] = self.variable_column(variable, targets)
         for derived in self.dictionary.derived:
             source = columns[derived.source]
-            columns[derived.name] = by_distinct(source, partial(self.derived_outcome, derived))
+            columns[derived.name] = source.derived(partial(self.derived_outcome, derived))
         return columns
 
-    def variable_column(
-        self, variable: StudyVariable, targets: TargetCells
-    ) -> list[Outcome | None]:
+    def variable_column(self, variable: StudyVariable, targets: TargetCells) -> OutcomeColumn:
         name, codebook = variable.name, variable.codebook
         if codebook and variable.type == "categories":
-            return by_distinct(
+            return OutcomeColumn.of(
                 targets.every(name), lambda cells: self.reasons(name, codebook, cells)
             )
         if codebook:
-            return by_distinct(targets.first(name), lambda cell: self.category(name, cell))
-        return by_distinct(targets.every(name), lambda cells: self.typed(variable, cells))
+            return OutcomeColumn.of(targets.first(name), lambda cell: self.category(name, cell))
+        return OutcomeColumn.of(targets.every(name), lambda cells: self.typed(variable, cells))
 
-    def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> list[Outcome | None]:
-        decided = {cell: self.category("kon", cell) for cell in set(cells) if cell is not None}
-        return [
-            decided[cell] if cell is not None else self.sex(None, canonical)
+    def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> OutcomeColumn:
+        """A sex column's spelling, else the sex an identity number gives ('pnr', sex)."""
+        keys = [
+            cell if cell is not None else sex_of(canonical)
             for cell, canonical in zip(cells, canonicals, strict=True)
         ]
+        return OutcomeColumn.of(keys, self.sex)
 
     def age_column(
         self, targets: TargetCells, canonicals: list[str | None], dates: list[dt.date | None]
-    ) -> list[Outcome | None]:
-        births = [
-            self.birth_date(text, canonical)
-            for text, canonical in zip(targets.first("fodelsedatum"), canonicals, strict=True)
+    ) -> OutcomeColumn:
+        """An age column's text, else an age found otherwise (age, how): see `age_found`."""
+        inputs = zip(
+            targets.first("alder"), targets.first("fodelsedatum"), canonicals, dates,
+            targets.first("fodelsear"), strict=True,
+        )  # fmt: skip
+        keys = [
+            raw if raw is not None else self.age_found(born, canonical, date, year)
+            for raw, born, canonical, date, year in inputs
         ]
-        return [
-            self.age(*inputs)
-            for inputs in zip(
-                targets.first("alder"), births, dates, targets.first("fodelsear"), strict=True
-            )
-        ]
+        return OutcomeColumn.of(keys, self.age)
 
     def remembered(self, key: tuple[Any, ...], make: Callable[[], Outcome]) -> Outcome:
         outcome = self.memo.get(key)
@@ -335,16 +273,6 @@ class RowInterpreter:
         forms with fixed answers)."""
         key = ("typed", variable.name, raws)
         return self.remembered(key, lambda: typed_outcome(variable, raws))
-
-    def derived(self, values: dict[str, Any]) -> list[Outcome]:
-        """The derived variables (age group, action group) of a record's values."""
-        found = []
-        for derived in self.dictionary.derived:
-            source = values.get(derived.source)
-            outcome = self.derived_value(derived, source) if source is not None else None
-            if outcome is not None:
-                found.append(outcome)
-        return found
 
     def derived_outcome(self, derived: DerivedVariable, source: Outcome | None) -> Outcome | None:
         if source is None or source.value is None:
@@ -391,30 +319,32 @@ class RowInterpreter:
                 return None
         return None
 
-    def sex(self, raw: str | None, canonical: str | None) -> Outcome | None:
-        if raw is not None:
-            return self.category("kon", raw)
-        if canonical:
-            sex = "pojke" if int(canonical[-2]) % 2 else "flicka"
-            decision = {"method": "derived", "confidence": 1.0, "raw": ""}
-            return self.remembered(("kon-pnr", sex), lambda: Outcome("kon", sex, decision))
-        return None
+    def sex(self, key: str | tuple[str, str]) -> Outcome:
+        if isinstance(key, str):
+            return self.category("kon", key)
+        sex = key[1]
+        decision = {"method": "derived", "confidence": 1.0, "raw": ""}
+        return self.remembered(("kon-pnr", sex), lambda: Outcome("kon", sex, decision))
 
-    def age(
-        self, raw: str | None, birth: dt.date | None, date: dt.date | None, year: str | None
-    ) -> Outcome | None:
-        """From an age column's text, else the birth date at the referral date, else the birth
-        year; the outcome is shared by every row with the same age found the same way."""
-        if raw is not None:
-            return self.remembered(("alder", raw), lambda: self.age_outcome(raw))
+    def age_found(
+        self, born: str | None, canonical: str | None, date: dt.date | None, year: str | None
+    ) -> tuple[int, str] | None:
+        """An age without an age column: from the birth date (a column's, else the identity
+        number's) at the referral date, else the birth year; with how it was found."""
+        birth = self.birth_date(born, canonical)
         if birth is not None:
-            age = age_on(birth, date or self.period_middle)
-            how = "derived" if date else "estimated"
-        else:
-            born = parse_year(year)
-            if born is None:
-                return None
-            age, how = self.period_middle.year - born, "estimated"
+            return age_on(birth, date or self.period_middle), "derived" if date else "estimated"
+        year_of_birth = parse_year(year)
+        if year_of_birth is None:
+            return None
+        return self.period_middle.year - year_of_birth, "estimated"
+
+    def age(self, key: str | tuple[int, str]) -> Outcome:
+        """From an age column's text, or an age found otherwise; the outcome is shared by
+        every row with the same age found the same way."""
+        if isinstance(key, str):
+            return self.remembered(("alder", key), lambda: self.age_outcome(key))
+        age, how = key
         return self.remembered(("alder-härledd", age, how), lambda: age_outcome(age, how, ""))
 
     def age_outcome(self, raw: str) -> Outcome:
@@ -451,6 +381,22 @@ class RowInterpreter:
             "raw": "|".join(cells),
         }
         return Outcome(variable, codes, decision, pending=pending)
+
+
+def sex_of(canonical: str | None) -> tuple[str, str] | None:
+    """The sex an identity number gives (the ninth digit: odd for boys)."""
+    if not canonical:
+        return None
+    return ("pnr", "pojke" if int(canonical[-2]) % 2 else "flicka")
+
+
+def tally(columns: dict[str, OutcomeColumn]) -> Counter[Outcome]:
+    """How many rows have each outcome, over every variable."""
+    counts: Counter[Outcome] = Counter()
+    for column in columns.values():
+        for outcome, n in column.counts():
+            counts[outcome] += n
+    return counts
 
 
 def age_outcome(age: int, how: str, raw: str) -> Outcome:

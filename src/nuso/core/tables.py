@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nuso.core.dates import parse_date, parse_year
 from nuso.core.dictionary import StudyDictionary
@@ -53,6 +54,7 @@ class Table:
         return [column for column in self.columns if column.target == target]
 
 
+@lru_cache(maxsize=16_384)  # the first rows of every sheet are searched for the header
 def header_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w/ ]+", " ", fold(text)).split())
 

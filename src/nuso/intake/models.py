@@ -55,7 +55,7 @@ class ImportBatch(models.Model):
 class RecordBlock(models.Model):
     """The records of one sheet of a batch, column-wise: one row per source row with its row
     number, pseudonym, every raw cell (identity numbers already replaced by pseudonyms) and
-    every harmonised value with how it was decided, as a Parquet document (layout in
+    every harmonised value with how it was decided, as an Arrow IPC document (layout in
     nuso.core.blocks, decision 0011). Study, unit, period and file are the batch's."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="blocks")
@@ -63,7 +63,7 @@ class RecordBlock(models.Model):
     rows = models.PositiveIntegerField("poster")
     pending = models.PositiveIntegerField("poster att granska", default=0)
     layout = models.PositiveSmallIntegerField("format", default=1)
-    data = models.BinaryField("poster (Parquet)")
+    data = models.BinaryField("poster (Arrow IPC)")
 
     class Meta:
         verbose_name = "postblock"

@@ -17,7 +17,8 @@ from nuso.core import blocks
 from nuso.core.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
-from nuso.core.records import Outcome, RowInterpreter, by_distinct, outcome_series
+from nuso.core.outcomes import Outcome, OutcomeColumn
+from nuso.core.records import RowInterpreter
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import current_blocks
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings, model_store
@@ -236,10 +237,10 @@ def decided_again(
     if not outcomes:
         return frame, 0
     rows = decided & sources.is_in(list(outcomes))
-    column = [
-        outcomes[raw] if hit else None
-        for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)
+    keys = [
+        raw if hit else None for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)
     ]
+    column = OutcomeColumn.of(keys, outcomes.__getitem__)
     version = pl.Series(blocks.CODEBOOK, [interpreter.codebook.version] * frame.height, pl.Int32)
     changes = [
         *new_columns(column, variable, interpreter),
@@ -253,27 +254,29 @@ def decided_again(
 
 
 def new_columns(
-    column: list[Outcome | None], variable: StudyVariable, interpreter: RowInterpreter
+    column: OutcomeColumn, variable: StudyVariable, interpreter: RowInterpreter
 ) -> list[pl.Series]:
     """The variable's block columns from its new outcomes, and those derived from it."""
     types = blocks.value_types(interpreter.dictionary)
-    series = outcome_series(variable.name, column, types[variable.name], decided=True)
+    series = column.series(variable.name, types[variable.name], decided=True)
     for derived in interpreter.dictionary.derived:
         if derived.source == variable.name:
-            made = by_distinct(column, partial(interpreter.derived_outcome, derived))
-            series += outcome_series(derived.name, made, types[derived.name], decided=False)
+            made = column.derived(partial(interpreter.derived_outcome, derived))
+            series += made.series(derived.name, types[derived.name], decided=False)
     return series
 
 
 def pending_flags(
-    frame: pl.DataFrame, column: list[Outcome | None], name: str, dictionary: StudyDictionary
+    frame: pl.DataFrame, column: OutcomeColumn, name: str, dictionary: StudyDictionary
 ) -> pl.Series:
     """Whether each record still waits for review: for this variable's new outcome, or for
     another variable's pending decision."""
     others = [
         pl.col(blocks.METHOD + v.name) == "pending" for v in dictionary.variables if v.name != name
     ]
-    own = pl.Series([bool(outcome and outcome.pending) for outcome in column])
+    own = column.waiting()
+    if own is None:
+        own = pl.Series([False] * frame.height)
     if not others:
         return own.alias(blocks.PENDING)
     other = frame.select(pl.any_horizontal(others).fill_null(False)).to_series()

@@ -31,8 +31,12 @@ from nuso.core.delivery import (
 )
 from nuso.core.dictionary import dictionary_from_stored
 from nuso.core.harmonise import METHODS
-from nuso.core.import_workers import Delivery, interpreted_in_order, workers_worth_starting
-from nuso.core.reading import SUPPORTED_SUFFIXES
+from nuso.core.import_workers import (
+    Delivery,
+    files_in,
+    interpreted_in_order,
+    workers_worth_starting,
+)
 from nuso.core.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.review import refresh_review_queue
@@ -59,11 +63,28 @@ class FileOutcome:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """A batch that already holds a file's content."""
+
+    pk: int
+    started_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class ImportContext:
     study: Study
     version: CodebookVersion
     plan: ImportPlan
     actor: Actor
+    # The study's stored files by content hash: those imported before the run, looked up
+    # once, and those this run stores (the same content twice in a run is stored once).
+    imported: dict[str, Earlier] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+
+    def unit(self, code: str) -> Unit:
+        if code not in self.units:
+            self.units[code] = Unit.objects.get(code=code)
+        return self.units[code]
 
     @property
     def period(self) -> str:
@@ -93,19 +114,6 @@ def unit_index() -> UnitIndex:
     return UnitIndex([UnitRef(u.code, u.name, u.parent.code if u.parent else "") for u in units])
 
 
-def files_in(paths: Iterable[Path]) -> list[Path]:
-    """The files to import: each file given, and every supported file in each folder."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        else:
-            found.append(path)
-    return found
-
-
 def import_paths(
     paths: Iterable[Path],
     *,
@@ -121,7 +129,9 @@ def import_paths(
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
     for a small one)."""
     context = import_context(study_slug, period, actor, unit_hint, dry_run)
-    checked = [check_file(path, context) for path in files_in(paths)]
+    read = [read_delivery(path, context) for path in files_in(paths)]
+    context.imported.update(imported_before(context.study, read))
+    checked = [already_imported(item, context) or item for item in read]
     deliveries = [item for item in checked if isinstance(item, Delivery)]
     if workers is None:
         workers = workers_worth_starting(deliveries, settings.NUSO_IMPORT_WORKERS)
@@ -164,25 +174,33 @@ def import_context(
     return ImportContext(study, version, plan, actor)
 
 
-def check_file(path: Path, context: ImportContext) -> FileOutcome | Delivery:
-    """The file to interpret, or what became of it without: missing, or imported before."""
+def read_delivery(path: Path, context: ImportContext) -> FileOutcome | Delivery:
+    """The file's content and hash, or why there is none."""
     if not path.is_file():
         return failed(path, "", "Filen finns inte.", context)
     data = path.read_bytes()
-    data_hash = hashlib.sha256(data).hexdigest()
-    return already_imported(path, data_hash, context) or Delivery(path, data, data_hash)
+    return Delivery(path, data, hashlib.sha256(data).hexdigest())
 
 
-def already_imported(path: Path, data_hash: str, context: ImportContext) -> FileOutcome | None:
-    earlier = ImportBatch.objects.filter(
-        study=context.study,
-        content_hash=data_hash,
+def imported_before(study: Study, read: list[FileOutcome | Delivery]) -> dict[str, Earlier]:
+    """The batches that already hold any of these files (one query for the run)."""
+    hashes = [item.content_hash for item in read if isinstance(item, Delivery)]
+    batches = ImportBatch.objects.filter(
+        study=study,
+        content_hash__in=hashes,
         status__in=[ImportBatch.Status.IMPORTED, ImportBatch.Status.REPLACED],
-    ).first()
+    ).order_by("started_at")
+    return {b.content_hash: Earlier(b.pk, b.started_at) for b in batches}
+
+
+def already_imported(item: FileOutcome | Delivery, context: ImportContext) -> FileOutcome | None:
+    if not isinstance(item, Delivery):
+        return None
+    earlier = context.imported.get(item.content_hash)
     if earlier is None:
         return None
     message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
-    return FileOutcome(path.name, "redan inläst", message, batch_id=earlier.pk)
+    return FileOutcome(item.path.name, "redan inläst", message, batch_id=earlier.pk)
 
 
 def store_file(
@@ -193,7 +211,7 @@ def store_file(
     if isinstance(result, Refused):
         return failed(path, delivery.content_hash, result.message, context)
     # The same file earlier in this run: interpreted before that one was stored.
-    earlier = already_imported(path, delivery.content_hash, context)
+    earlier = already_imported(delivery, context)
     if earlier is not None:
         return earlier
     parts = result.parts
@@ -204,6 +222,7 @@ def store_file(
         if not context.dry_run:
             batch, replaced = store(path.name, delivery.content_hash, part, context)
             outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
+            context.imported.setdefault(delivery.content_hash, Earlier(batch.pk, batch.started_at))
     return outcome
 
 
@@ -228,7 +247,8 @@ def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
 def store(
     name: str, data_hash: str, part: UnitPart, context: ImportContext
 ) -> tuple[ImportBatch, int | None]:
-    unit, report = Unit.objects.get(code=part.unit.code), part.report
+    unit, report = context.unit(part.unit.code), part.report
+    counts = report["rader"]
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -237,6 +257,13 @@ def store(
         content_hash=data_hash,
         imported_by=context.actor.user,
         actor=context.actor.label,
+        status=ImportBatch.Status.IMPORTED,
+        finished_at=timezone.now(),
+        rows_read=counts["lästa"],
+        rows_imported=counts["inlästa"],
+        rows_skipped=sum(counts["överhoppade"].values()),
+        rows_pending_review=counts["att_granska"],
+        report=report,
     )
     store_blocks(batch, part)
     previous = (
@@ -253,14 +280,6 @@ def store(
     if previous is not None:
         previous.status, previous.replaced_by = ImportBatch.Status.REPLACED, batch
         previous.save(update_fields=["status", "replaced_by"])
-    counts = report["rader"]
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.finished_at = timezone.now()
-    batch.rows_read, batch.rows_imported = counts["lästa"], counts["inlästa"]
-    batch.rows_skipped = sum(counts["överhoppade"].values())
-    batch.rows_pending_review = counts["att_granska"]
-    batch.report = report
-    batch.save()
     log(
         context.actor,
         "import.file",

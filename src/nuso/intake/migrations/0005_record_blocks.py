@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                     models.PositiveIntegerField(default=0, verbose_name="poster att granska"),
                 ),
                 ("layout", models.PositiveSmallIntegerField(default=1, verbose_name="format")),
-                ("data", models.BinaryField(verbose_name="poster (Parquet)")),
+                ("data", models.BinaryField(verbose_name="poster (Arrow IPC)")),
                 (
                     "batch",
                     models.ForeignKey(

@@ -37,7 +37,8 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
-        from nuso.intake.services import ImportRefusedError, files_in, import_paths
+        from nuso.core.import_workers import files_in
+        from nuso.intake.services import ImportRefusedError, import_paths
 
         console = self.console()
         paths = options["paths"]
