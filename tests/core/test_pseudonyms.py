@@ -115,3 +115,18 @@ def test_masking_many_cells_at_once_is_masking_each(texts) -> None:
         expected = (one.safe, one.found[0].canonical if one.found else None,
                     one.tokens[0] if one.tokens else None)  # fmt: skip
         assert tuple(found[text]) == expected
+
+
+def test_masking_many_cells_at_once_agrees_on_the_awkward_ones() -> None:
+    """Centenarians born 29 February, coordination numbers, twelve digits with no century of
+    ours, other scripts' digits, numbers inside text, next to a digit, or next to nothing."""
+    texts = ["000229+1234", "040229+1234", "20000229-1234", "000229-1234", "100364-2387",
+             "201003642387", "211003042387", "١٠٠٣٠٤-٢٣٨٧", "x100304-2387", "100304-23871",
+             "1003042387 ", "100304 2387", "19000229 1234", "991231-1234", "991231+1234",
+             "261231-1234", "260101-1234", "0000000000", "9999999999", "100304-2388"]  # fmt: skip
+    found = masked_texts(texts, KEY, TODAY)
+    for text in texts:
+        one = masked(text, KEY, TODAY)
+        expected = (one.safe, one.found[0].canonical if one.found else None,
+                    one.tokens[0] if one.tokens else None)  # fmt: skip
+        assert tuple(found[text]) == expected, text

@@ -19,8 +19,7 @@ DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit's 2 × d, its 
 
 def luhn_digit(nine_digits: str) -> int:
     """The check digit for YYMMDDNNN: Luhn with weights 2, 1, 2, … from the left."""
-    digits = (nine_digits[0::2].translate(DOUBLED) + nine_digits[1::2]).encode("ascii")
-    total = sum(digits) - ord("0") * len(digits)  # the digits' sum, summed as bytes
+    total = sum(map(int, nine_digits[0::2].translate(DOUBLED) + nine_digits[1::2]))
     return (10 - total % 10) % 10
 
 

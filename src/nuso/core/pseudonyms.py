@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -84,9 +85,14 @@ def number_in(match: re.Match[str], today: dt.date) -> Found | None:
 
 
 def pseudonym(canonical: str, key: str) -> str:
-    # One call into OpenSSL's HMAC: an import hashes one number per row.
-    digest = hmac.digest(key_bytes(key), canonical.encode("ascii"), "sha256")
-    return digest.hex()[:PSEUDONYM_LENGTH]
+    return pseudonyms([canonical], key)[0]
+
+
+def pseudonyms(canonicals: list[str], key: str) -> list[str]:
+    """The pseudonym of each canonical number: an import hashes one number per row, each
+    with one call into OpenSSL's HMAC."""
+    secret, digest, length = key_bytes(key), hmac.digest, PSEUDONYM_LENGTH // 2
+    return [digest(secret, c.encode("ascii"), "sha256")[:length].hex() for c in canonicals]
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +112,7 @@ class Masked(NamedTuple):
     tokens: list[str]
 
 
-def may_hold_numbers(texts: list[str | None]) -> bool:
+def may_hold_numbers(texts: Iterable[str | None]) -> bool:
     """Whether any of the texts may hold an identity number: one search over a column's
     distinct texts spares most columns (dates, codes, reasons) a look at each cell."""
     return MAYBE_NUMBER.search("\n".join(filter(None, set(texts)))) is not None

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -105,19 +106,37 @@ def texts_of(row: Iterable[object]) -> list[Cell]:
 
 def text_of(cell: object) -> Cell:
     """A cell as the text a person reads: 15.0 as '15', dates as ISO 8601."""
-    if type(cell) is str:
-        return cell if cell.strip() else None
-    if cell is None:
-        return None
+    convert = TEXT_BY_TYPE.get(type(cell))  # one look-up rather than a test per kind
+    return convert(cell) if convert is not None else text_by_kind(cell)
+
+
+def text_by_kind(cell: object) -> Cell:
+    """`text_of` for a cell of a type it does not list (a subclass, say)."""
     if isinstance(cell, bool):
         return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, float):
+        return float_text(cell)
     if isinstance(cell, dt.datetime):
-        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")
+        return datetime_text(cell)
     if isinstance(cell, dt.date | dt.time):
         return cell.isoformat()
     return clean(cell)
+
+
+def float_text(cell: float) -> Cell:
+    return str(int(cell)) if cell.is_integer() else clean(cell)
+
+
+def datetime_text(cell: dt.datetime) -> Cell:
+    return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")
+
+
+def string_text(cell: str) -> Cell:
+    return cell if cell.strip() else None
+
+
+def bool_text(cell: bool) -> Cell:
+    return "1" if cell else "0"
 
 
 def clean(cell: object) -> Cell:
@@ -125,6 +144,18 @@ def clean(cell: object) -> Cell:
         return None
     text = str(cell)
     return text if text.strip() else None
+
+
+TEXT_BY_TYPE: dict[type, Callable[[Any], Cell]] = {
+    str: string_text,
+    type(None): clean,
+    bool: bool_text,
+    float: float_text,
+    int: clean,
+    dt.datetime: datetime_text,
+    dt.date: dt.date.isoformat,
+    dt.time: dt.time.isoformat,
+}
 
 
 # --- delimited text ---

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, NamedTuple
@@ -73,22 +73,28 @@ NOTHING = MaskedText("", None, None)
 
 
 class MaskedCells(NamedTuple):
-    safe: list[list[Cell]]  # column by column
+    safe: list[Sequence[Cell]]  # column by column
     canonicals: list[str | None]  # row by row: the child's identity number, when valid
     pseudonyms: list[str | None]  # row by row: its pseudonym
 
 
-def column_cells(lines: list[list[Cell]], index: int) -> list[Cell]:
-    return [line[index] if index < len(line) else None for line in lines]
+def table_cells(sheet: RawSheet, table: Table, numbers: list[int]) -> list[Sequence[Cell]]:
+    """The cells of each column of the table in the given rows (a short row's missing cells
+    are empty)."""
+    lines = [sheet.rows[number - 1] for number in numbers]
+    return [
+        [line[index] if index < len(line) else None for line in lines]
+        for index in (column.index for column in table.columns)
+    ]
 
 
 class TargetCells:
     """The cells of the columns mapped to each variable, row by row; an empty cell is no
     value."""
 
-    def __init__(self, table: Table, cells: list[list[Cell]], size: int) -> None:
+    def __init__(self, table: Table, cells: list[Sequence[Cell]], size: int) -> None:
         self.size = size
-        self.columns: dict[str, list[list[Cell]]] = {}
+        self.columns: dict[str, list[Sequence[Cell]]] = {}
         for column, values in zip(table.columns, cells, strict=True):
             if column.target:
                 self.columns.setdefault(column.target, []).append(values)
@@ -112,7 +118,7 @@ class TargetCells:
         return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
 
 
-def cell_series(table: Table, safe: list[list[Cell]]) -> list[pl.Series]:
+def cell_series(table: Table, safe: list[Sequence[Cell]]) -> list[pl.Series]:
     """Every raw cell of the table, identity numbers replaced, by its (unique) header."""
     return [
         pl.Series(blocks.CELL + header, column, pl.String)
@@ -142,8 +148,7 @@ class RowInterpreter:
         """The records of a table's data rows (or of the given ones), worked column by column:
         each variable's distinct raw values are decided once and mapped onto the rows."""
         numbers = table.data_rows if rows is None else rows
-        lines = [sheet.rows[number - 1] for number in numbers]
-        cells = [column_cells(lines, column.index) for column in table.columns]
+        cells = table_cells(sheet, table, numbers)
         child = TargetCells(table, cells, len(numbers)).first("personnummer")
         masked = self.masked_cells(cells, child)
         # Values are read from the masked cells: an identity number written into any other
@@ -186,7 +191,7 @@ class RowInterpreter:
         }
         return [series[name] for name in blocks.schema(self.dictionary) if name in series]
 
-    def masked_cells(self, cells: list[list[Cell]], child: list[Cell]) -> MaskedCells:
+    def masked_cells(self, cells: list[Sequence[Cell]], child: list[Cell]) -> MaskedCells:
         """Every cell with its identity numbers replaced by pseudonyms, and what was found in
         each row's child cell (the first identity-number cell of the row). Each distinct text
         of the columns that may hold numbers is masked once."""

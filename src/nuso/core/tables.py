@@ -123,8 +123,10 @@ def locate_table(
 
 
 def is_total_row(row: list[Cell]) -> bool:
+    if len(row) - row.count(None) > 3:  # counted first: a data row is never folded
+        return False
     filled = [cell for cell in row if cell]
-    if not filled or len(filled) > 3:  # counted first: a data row is never folded
+    if not filled:
         return False
     first = fold(filled[0])
     return any(first.startswith(word) for word in TOTAL_WORDS)

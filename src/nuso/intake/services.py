@@ -82,8 +82,8 @@ class ImportContext:
     units: dict[str, Unit] = field(default_factory=dict)
 
     def unit(self, code: str) -> Unit:
-        if code not in self.units:
-            self.units[code] = Unit.objects.get(code=code)
+        if not self.units:  # one query for all, rather than one per file
+            self.units.update((unit.code, unit) for unit in Unit.objects.all())
         return self.units[code]
 
     @property
