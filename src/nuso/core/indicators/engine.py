@@ -123,6 +123,14 @@ def compute(study: StudyInput, threshold: int | None) -> Results:
     return Results(tables, {t.name: t for t in study.tables}, summary, study, counties)
 
 
+def _in_order(rows: pl.DataFrame) -> pl.DataFrame:
+    """The cells in one order, whatever order counting and joining left them in. Secondary
+    suppression breaks ties by the order in which the atoms are registered, and the same data
+    must always be suppressed the same way: two publications of it hiding different cells
+    could be combined to find what each hides."""
+    return rows.sort([c for c in rows.columns if c not in ("antal", "total")], nulls_last=True)
+
+
 def _unit_views(frame: pl.DataFrame, table: TableDefinition, cells: pl.DataFrame) -> pl.DataFrame:
     """What one unit is compared with, as cells of its own: the unit (niva kommun), its
     municipality group and its size band, both without the unit. `jamforelse` names the
@@ -161,6 +169,7 @@ def _suppress_national(
 ) -> tuple[dict[str, pl.DataFrame], list[Suppression]]:
     """The national tables (every level above the unit) as one publication: the levels'
     cells add up to the nation along each grouping."""
+    national = {name: _in_order(rows) for name, rows in national.items()}
     system, positions = _atoms(study, national)
     _partition_equations(system)
     result = suppress(system, threshold)
@@ -174,7 +183,10 @@ def _suppress_units(
     """Each unit's view as a publication of its own: what its users see of it and of the
     rest of its group and size band. (The county and the nation come from the national
     tables, suppressed there.)"""
-    by_unit = {name: rows.partition_by("jamforelse", as_dict=True) for name, rows in views.items()}
+    by_unit = {
+        name: _in_order(rows).partition_by("jamforelse", as_dict=True, maintain_order=True)
+        for name, rows in views.items()
+    }
     units = sorted({key[0] for parts in by_unit.values() for key in parts})
     flagged: dict[str, list[pl.DataFrame]] = {name: [] for name in views}
     results = []
