@@ -8,6 +8,13 @@ import os
 import tempfile
 
 os.environ.setdefault("NUSO_DATA_DIR", tempfile.mkdtemp(prefix="nuso-test-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each worker of `pytest -n` has a data directory of its own, as it has a database of its
+    # own: the computed tables stored there belong to that database.
+    os.environ["NUSO_DATA_DIR"] = os.path.join(
+        os.environ["NUSO_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+    os.makedirs(os.environ["NUSO_DATA_DIR"], mode=0o700, exist_ok=True)
 os.environ.setdefault("NUSO_SECRET_KEY", "test-only-secret-key-" + "s" * 32)
 os.environ.setdefault("NUSO_PSEUDONYM_KEY", "test-only-pseudonym-key-" + "p" * 32)
 
