@@ -11,8 +11,8 @@ from nuso.core.codebook import shipped_codebook
 from nuso.core.dictionary import shipped_dictionaries
 from nuso.core.harmonise import Harmoniser
 from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.records import own_categories_recogniser
 from nuso.core.tables import alias_index, locate_table, match_header
+from nuso.core.typed_values import own_categories_recogniser
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DICTIONARIES = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}

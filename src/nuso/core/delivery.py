@@ -20,9 +20,10 @@ from nuso.core.dictionary import StudyDictionary
 from nuso.core.harmonise import Harmoniser
 from nuso.core.outcomes import Outcome
 from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.records import RowInterpreter, TableRecords, own_categories_recogniser
+from nuso.core.records import RowInterpreter, TableRecords
 from nuso.core.suggest import ModelStore
 from nuso.core.tables import Recogniser, Table, locate_table
+from nuso.core.typed_values import own_categories_recogniser
 from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 
 Learned = dict[str, dict[str, str]]  # variable -> raw value -> code

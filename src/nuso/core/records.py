@@ -15,11 +15,10 @@ the few distinct ones, never row by row.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -30,14 +29,12 @@ from nuso.core.dates import parse_age, parse_date, parse_year
 from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise import Harmoniser
 from nuso.core.masking import MaskedText, masked_texts
-from nuso.core.normalise import normalise
 from nuso.core.outcomes import Outcome, OutcomeColumn
 from nuso.core.personal_numbers import age_on
 from nuso.core.pseudonyms import may_hold_numbers
 from nuso.core.reading import Cell, RawSheet
 from nuso.core.tables import Table
-
-INTEGER = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
+from nuso.core.typed_values import typed_outcome
 
 
 @dataclass(frozen=True)
@@ -83,8 +80,8 @@ def table_cells(sheet: RawSheet, table: Table, numbers: list[int]) -> list[Seque
     are empty)."""
     lines = [sheet.rows[number - 1] for number in numbers]
     return [
-        [line[index] if index < len(line) else None for line in lines]
-        for index in (column.index for column in table.columns)
+        [line[column.index] if column.index < len(line) else None for line in lines]
+        for column in table.columns
     ]
 
 
@@ -197,10 +194,11 @@ class RowInterpreter:
         of the columns that may hold numbers is masked once."""
         holding = [may_hold_numbers(column) for column in cells]
         child_holds = may_hold_numbers(child)
-        texts = {c for column, holds in zip(cells, holding, strict=True) if holds for c in column}
-        texts.update(child if child_holds else ())
-        texts.discard(None)
-        found = masked_texts(texts, self.key, self.today)  # type: ignore[arg-type]
+        texts = {
+            c for column, holds in zip(cells, holding, strict=True) if holds for c in column if c
+        }
+        texts.update(c for c in child if c and child_holds)
+        found = masked_texts(texts, self.key, self.today)
         safe = [
             [found[c].safe if c else c for c in column] if holds else column
             for column, holds in zip(cells, holding, strict=True)
@@ -409,79 +407,3 @@ def age_outcome(age: int, how: str, raw: str) -> Outcome:
     decision = {"method": how, "confidence": confidence, "raw": raw}
     flags = () if 0 <= age <= 17 else (f"ålder {age} utanför 0–17",)
     return Outcome("alder", age, decision, flags=flags)
-
-
-def typed_outcome(variable: StudyVariable, raws: tuple[str, ...]) -> Outcome:
-    try:
-        value = typed_value(variable, list(raws))
-    except ValueError:
-        return Outcome(variable.name, flags=(f"okänt värde i {variable.name}: {'|'.join(raws)!r}",))
-    decision = {"method": "exact", "confidence": 1.0, "raw": "|".join(raws)}
-    flags: tuple[str, ...] = ()
-    if variable.type == "integer" and isinstance(value, int):
-        low, high = variable.min, variable.max
-        if (low is not None and value < low) or (high is not None and value > high):
-            flags = (f"{variable.name} {value} utanför {low}–{high}",)
-    return Outcome(variable.name, value, decision, flags=flags)
-
-
-TRUE_WORDS = frozenset({"1", "ja", "j", "yes", "true", "sant", "x"})
-FALSE_WORDS = frozenset({"0", "nej", "n", "no", "false", "falskt"})
-MULTI_SEPARATORS = re.compile(r"\s*[|;]\s*")
-
-
-def typed_value(variable: StudyVariable, raws: list[str]) -> Any:
-    """The value of a non-codebook variable; ValueError when the raw text does not fit."""
-    raw = raws[0].strip()
-    if variable.type == "boolean":
-        word = normalise(raw)
-        if word in TRUE_WORDS or word in FALSE_WORDS:
-            return word in TRUE_WORDS
-        raise ValueError(raw)
-    if variable.type == "integer":
-        match = INTEGER.match(raw)
-        if not match:
-            raise ValueError(raw)
-        return int(match[1])
-    if variable.type == "date":
-        date = parse_date(raw)
-        if date is None:
-            raise ValueError(raw)
-        return date.isoformat()
-    if variable.type == "category":
-        return own_category(variable, raw)
-    if variable.type == "categories":
-        parts = [p for cell in raws for p in MULTI_SEPARATORS.split(cell) if p.strip()]
-        return [own_category(variable, part) for part in parts]
-    return raw
-
-
-def own_category(variable: StudyVariable, raw: str) -> str:
-    code = category_index(tuple(variable.categories.items())).get(normalise(raw))
-    if code is None:
-        raise ValueError(raw)
-    return code
-
-
-@lru_cache(maxsize=256)
-def category_index(categories: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """A study variable's codes by the normalised code and label; the first one listed wins,
-    as a scan in order would."""
-    index: dict[str, str] = {}
-    for code, label in categories:
-        index.setdefault(normalise(code), code)
-        index.setdefault(normalise(label), code)
-    return index
-
-
-def own_categories_recogniser(variable: StudyVariable) -> Callable[[str], bool]:
-    """A test of whether a cell holds a study variable's own categories (by code or label;
-    every part of a multi-valued cell): what maps a column by its content."""
-    index = category_index(tuple(variable.categories.items()))
-    multi = variable.type == "categories"
-
-    def recognises(cell: str) -> bool:
-        parts = [p for p in MULTI_SEPARATORS.split(cell) if p.strip()] if multi else [cell]
-        return bool(parts) and all(normalise(part) in index for part in parts)
-
-    return recognises
