@@ -12,6 +12,7 @@ import pytest
 
 from nuso.audit.models import AuditEntry
 from nuso.audit.services import Actor
+from nuso.core import blocks
 from nuso.core.harmonise import Harmoniser
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
@@ -249,6 +250,29 @@ def test_a_review_decision_makes_a_version_and_reharmonises(initialised, tmp_pat
     assert not any(r.pending_review for r in stored_records())
     assert ReviewItem.objects.get().status == "decided"
     assert AuditEntry.objects.filter(action="review.decide").count() == 1
+
+
+def test_a_decision_passes_over_records_stored_before_the_variable_was_defined(
+    initialised, tmp_path
+) -> None:
+    """A block stored before a variable joined the study's dictionary has no columns for it:
+    a decision on that variable leaves it as it is."""
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\n", "utf-8")
+    initialised("import", str(path), *IMPORT)
+    block = RecordBlock.objects.get()
+    older = blocks.decode(bytes(block.data)).drop(
+        "value:orsaker", "method:orsaker", "confidence:orsaker", "source:orsaker"
+    )
+    block.data = blocks.encode(older)
+    block.save()
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text("rått värde,variabel,kod\nGrooming,orsaker,sexuellt_vald\n", "utf-8")
+    result = initialised("review", "--decisions", str(decisions))
+    assert result.exit_code == 0, result.err
+    assert "0 poster omharmoniserade" in result.out
+    block.refresh_from_db()
+    assert blocks.decode(bytes(block.data)).equals(older)
 
 
 def test_a_decision_for_one_unit_leaves_the_others(initialised, tmp_path) -> None:

@@ -60,6 +60,7 @@ def record_frame(
         with_place(block, blocks.decode(bytes(block.data), columns))
         for block in current_blocks(study, unit, period)
         .select_related("batch__unit")
+        .defer("batch__report")  # a report is tens of kilobytes of JSON, not needed here
         .order_by("batch__unit__code", "batch__file_name", "sheet", "pk")
         .iterator(chunk_size=50)
     ]

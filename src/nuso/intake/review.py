@@ -183,7 +183,10 @@ def reharmonise(
     changed = 0
     touched_batches: set[int] = set()
     found = (
-        current_blocks(study, unit).select_related("batch__unit").select_for_update(of=("self",))
+        current_blocks(study, unit)
+        .select_related("batch__unit")
+        .defer("batch__report")  # the reports touched are read again below
+        .select_for_update(of=("self",))
     )
     for block in found.order_by("pk").iterator(chunk_size=20):
         unit_code = block.batch.unit.code if block.batch.unit else ""
@@ -227,6 +230,8 @@ def decided_again(
     """A block with `variable` decided again in the records whose raw value holds the key
     (with the variables derived from it, their pending flag and codebook version), and how
     many records that was. Each distinct raw value is decided once."""
+    if blocks.METHOD + variable.name not in frame.columns:
+        return frame, 0  # stored before the variable joined the study: nothing decided
     decided = frame[blocks.METHOD + variable.name].is_not_null()
     sources = frame[blocks.SOURCE + variable.name]
     outcomes = {
