@@ -188,16 +188,22 @@ def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> Non
     assert sum(r.pending_review for r in stored_records()) == 2
 
 
-def test_export_neutralises_formulas(initialised, tmp_path) -> None:
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_export_neutralises_formulas(initialised, tmp_path, format_) -> None:
+    """Every text a spreadsheet would run (= + - @ and a tab first) gets an apostrophe."""
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text('Kön;Orsak;Åtgärd\nF;=HYPERLINK("http://x");Ny utredning\n', "utf-8")
+    starts = ['=HYPERLINK("http://x")', "+46 Anmälan", "-1 Skolk", "@Skolk", "\tSkolk"]
+    lines = [f"F;{reason};Ny utredning" for reason in starts]
+    path.write_text("Kön;Orsak;Åtgärd\n" + "\n".join(lines) + "\n", "utf-8")
     initialised("import", str(path), *IMPORT)
-    output = tmp_path / "ut.csv"
-    assert (
-        initialised("export", "--study", "aktualiseringar", "--output", str(output)).exit_code == 0
-    )
-    exported = pl.read_csv(output)
-    assert exported["orsaker_original"][0].startswith("'=")
+    output = tmp_path / f"ut.{format_}"
+    arguments = ("--study", "aktualiseringar", "--format", format_, "--output", str(output))
+    assert initialised("export", *arguments).exit_code == 0
+    if format_ == "csv":
+        exported = pl.read_csv(output, infer_schema_length=0)
+    else:
+        exported = pl.read_excel(output, engine="calamine", infer_schema_length=0)
+    assert exported["orsaker_original"].to_list() == ["'" + start for start in starts]
 
 
 @pytest.mark.slow
