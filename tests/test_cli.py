@@ -57,6 +57,21 @@ def test_a_missing_argument_is_a_usage_message_not_a_traceback(nuso, args) -> No
     assert "Traceback" not in result.err
 
 
+def test_ctrl_c_says_in_swedish_what_was_kept(nuso, monkeypatch) -> None:
+    """An interrupted command ends with a message and the shell's code for Ctrl+C, not a
+    traceback; an import keeps the files stored before it was stopped."""
+    from nuso.cli import main
+
+    def interrupted(name: str, rest: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main, "run_command", interrupted)
+    result = nuso("import", "filer", "--study", "aktualiseringar", "--period", "2023")
+    assert result.exit_code == 130
+    assert "avbrutet" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_an_unknown_command_says_so(nuso) -> None:
     result = nuso("imprt")
     assert result.exit_code == 2

@@ -19,6 +19,10 @@ from nuso.cli import swedish_argparse
 
 COMMANDS_DIR = Path(__file__).parent / "management"
 HELP_FLAGS = frozenset({"-h", "--help"})
+INTERRUPTED = (
+    "nuso: avbrutet. Det som hann sparas finns kvar (en inläsning sparar fil för fil); "
+    "kör samma kommando igen för resten: filer som redan är inlästa hoppas över."
+)
 
 
 def command_names() -> list[str]:
@@ -111,6 +115,9 @@ def run(name: str, rest: list[str]) -> int:
             run_command(name, rest)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130  # as a shell reports a program stopped by Ctrl+C
     except BrokenPipeError:
         # The reader (e.g. `| head`) stopped early: not an error of ours. Point stdout at
         # devnull so that Python's exit-time flush does not raise again.
