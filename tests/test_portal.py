@@ -154,7 +154,9 @@ def test_an_account_without_an_authenticator_must_enrol_first(portal, client) ->
     assert setup.status_code == 200
 
 
-def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_path) -> None:
+def test_analysts_upload_files_and_decide_the_review_queue(
+    portal, client, tmp_path, django_capture_on_commit_callbacks
+) -> None:
     _, municipal, analyst = portal
     path = tmp_path / "Karlstad 2023.csv"
     path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
@@ -189,10 +191,15 @@ def test_analysts_upload_files_and_decide_the_review_queue(portal, client, tmp_p
 
     item = ReviewItem.objects.get(raw_example="Trångboddhet")
     code = item.suggestions[0]["code"]
-    client.post("/portal/arbetsyta/granska/", {"post": item.pk, "kod": code})
+    with django_capture_on_commit_callbacks() as after_commit:
+        client.post("/portal/arbetsyta/granska/", {"post": item.pk, "kod": code})
     item.refresh_from_db()
     assert item.status == "decided"
     assert AuditEntry.objects.filter(action="review.decide", actor=analyst).exists()
+    # The suggestion models learn the decision after it is committed, in the background.
+    assert [callback.__qualname__ for callback in after_commit] == [
+        "prepare_suggestion_models_later.<locals>.start"
+    ]
 
 
 def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, client) -> None:

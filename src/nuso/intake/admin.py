@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from nuso.audit.services import Actor
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.review import ReviewDecisionError, decide
-from nuso.studies.codebooks import prepare_suggestion_models
+from nuso.studies.codebooks import prepare_suggestion_models_later
 
 
 @admin.register(ImportBatch)
@@ -57,7 +57,7 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
         try:
             self.decide_each(request, items, code_of)
         finally:  # the suggestion models learn the decisions taken, once
-            prepare_suggestion_models()
+            prepare_suggestion_models_later()
 
     def decide_each(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
         actor = Actor.of_user(request.user)  # type: ignore[arg-type]

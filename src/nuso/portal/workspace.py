@@ -21,6 +21,7 @@ from nuso.intake.review import ReviewDecisionError, decide
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths, methods_used
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
+from nuso.studies.codebooks import prepare_suggestion_models_later
 from nuso.studies.models import Study
 
 MAX_FILES = 200
@@ -114,6 +115,7 @@ def review(request: HttpRequest) -> HttpResponse:
             try:
                 decide(item.study, item.variable, item.raw_example, code,
                        Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
+                prepare_suggestion_models_later()
                 messages.success(
                     request,
                     gettext("%(raw)s → %(code)s; posterna är omharmoniserade.")

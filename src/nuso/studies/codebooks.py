@@ -3,9 +3,11 @@ decisions made in review."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections, transaction
 
 from nuso.core.codebook import Code, Codebook, Variable
 from nuso.core.delivery import Learned, LearnedMappings
@@ -81,6 +83,23 @@ def prepare_suggestion_models() -> int:
         Harmoniser(codebook, learned.for_unit(unit), store).prepare_models(harmonised())
         for unit in ("", *learned.local)
     )
+
+
+def prepare_suggestion_models_later() -> None:
+    """`prepare_suggestion_models` in a thread of its own once the current transaction has
+    committed: for the web, where a reviewer's next decision should not wait for training
+    (any process that misses a model trains it anyway)."""
+
+    def prepare() -> None:
+        try:
+            prepare_suggestion_models()
+        finally:
+            connections.close_all()  # this thread's own
+
+    def start() -> None:
+        threading.Thread(target=prepare, name="nuso-models", daemon=True).start()
+
+    transaction.on_commit(start)
 
 
 def harmonised() -> list[str]:
