@@ -15,7 +15,7 @@ import xlsxwriter
 
 from nuso.core.indicators.definitions import TableDefinition
 from nuso.core.indicators.engine import RESULT_COLUMNS, StudyInput
-from nuso.intake.export import neutralise
+from nuso.intake.export import neutralise, neutralised
 
 FORMATS = ("csv", "xlsx", "json")
 SUPPRESSED_MARK = ".."
@@ -51,12 +51,7 @@ def write_tables(
     definitions = study.tables_by_name
     if format_ == "csv":
         frame = long_frame(tables)
-        safe = frame.with_columns(
-            pl.col(c).map_elements(neutralise, return_dtype=pl.String)
-            for c, dtype in frame.schema.items()
-            if dtype == pl.String
-        )
-        safe.write_csv(path, include_bom=True)
+        neutralised(frame).write_csv(path, include_bom=True)
         return frame.height
     if format_ == "json":
         return _write_json(tables, definitions, path, min_count)

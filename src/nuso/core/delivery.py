@@ -48,6 +48,26 @@ class LearnedMappings:
         return merged
 
 
+class Harmonisers:
+    """A harmoniser per scope of review decisions: each unit with decisions of its own gets
+    its own, every other unit shares the national one, so that the decisions cached for one
+    file serve every later file of the run."""
+
+    def __init__(self, codebook: Codebook, learned: LearnedMappings, models: ModelStore) -> None:
+        self.codebook, self.learned, self.models = codebook, learned, models
+        self.made: dict[str, Harmoniser] = {}
+
+    def scopes(self) -> list[str]:
+        """The national scope ("") and each unit with decisions of its own."""
+        return ["", *self.learned.local]
+
+    def for_unit(self, unit_code: str) -> Harmoniser:
+        key = unit_code if unit_code in self.learned.local else ""
+        if key not in self.made:
+            self.made[key] = Harmoniser(self.codebook, self.learned.for_unit(key), self.models)
+        return self.made[key]
+
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What interpreting a study's files for one period needs; sent once to each worker."""
@@ -105,8 +125,7 @@ class FileInterpreter:
 
     def __init__(self, plan: ImportPlan) -> None:
         self.plan = plan
-        self.models = ModelStore(plan.model_folder)
-        self.harmonisers: dict[str, Harmoniser] = {}
+        self.harmonisers = Harmonisers(plan.codebook, plan.learned, ModelStore(plan.model_folder))
         self.interpreters: dict[int, RowInterpreter] = {}
         self.recognisers_: dict[str, Recogniser] | None = None
 
@@ -159,15 +178,7 @@ class FileInterpreter:
         }
 
     def harmoniser(self, unit_code: str) -> Harmoniser:
-        """The unit's own harmoniser if it has review decisions of its own, else the one
-        every other unit shares (asked for each unit of each file: no merging then)."""
-        learned = self.plan.learned
-        key = unit_code if unit_code in learned.local else ""
-        if key not in self.harmonisers:
-            self.harmonisers[key] = Harmoniser(
-                self.plan.codebook, learned.for_unit(key), self.models
-            )
-        return self.harmonisers[key]
+        return self.harmonisers.for_unit(unit_code)
 
     def interpreter(self, unit_code: str) -> RowInterpreter:
         harmoniser = self.harmoniser(unit_code)

@@ -111,15 +111,11 @@ def text_of(cell: object) -> Cell:
 
 
 def text_by_kind(cell: object) -> Cell:
-    """`text_of` for a cell of a type it does not list (a subclass, say)."""
-    if isinstance(cell, bool):
-        return "1" if cell else "0"
-    if isinstance(cell, float):
-        return float_text(cell)
-    if isinstance(cell, dt.datetime):
-        return datetime_text(cell)
-    if isinstance(cell, dt.date | dt.time):
-        return cell.isoformat()
+    """`text_of` for a cell whose type TEXT_BY_TYPE does not name (a subclass, say): the first
+    kind it is, in the table's order (bool before int, datetime before date)."""
+    for kind, convert in TEXT_BY_TYPE.items():
+        if isinstance(cell, kind):
+            return convert(cell)
     return clean(cell)
 
 

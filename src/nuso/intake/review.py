@@ -14,6 +14,7 @@ from django.db import transaction
 
 from nuso.audit.services import Actor, log
 from nuso.core import blocks
+from nuso.core.delivery import Harmonisers
 from nuso.core.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
 from nuso.core.harmonise import Harmoniser
 from nuso.core.normalise import normalise
@@ -21,7 +22,13 @@ from nuso.core.outcomes import Outcome, OutcomeColumn
 from nuso.core.records import RowInterpreter
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import current_blocks
-from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings, model_store
+from nuso.studies.codebooks import (
+    codebook_of,
+    latest_version,
+    learned_in_force,
+    learned_mappings,
+    model_store,
+)
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 from nuso.units.models import Unit
 
@@ -179,7 +186,7 @@ def reharmonise(
 ) -> int:
     """Decide `variable` again, as the import does, in every current record whose raw value
     holds this key; the blocks holding such records are rewritten. How many records."""
-    interpreters: dict[str, RowInterpreter] = {}
+    interpreters = Interpreters(study, version)
     changed = 0
     touched_batches: set[int] = set()
     found = (
@@ -189,12 +196,8 @@ def reharmonise(
         .select_for_update(of=("self",))
     )
     for block in found.order_by("pk").iterator(chunk_size=20):
-        unit_code = block.batch.unit.code if block.batch.unit else ""
-        if unit_code not in interpreters:
-            interpreters[unit_code] = interpreter_for(study, version, unit_code)
-        frame, count = decided_again(
-            blocks.decode(bytes(block.data)), variable, key, interpreters[unit_code]
-        )
+        interpreter = interpreters.for_unit(block.batch.unit.code if block.batch.unit else "")
+        frame, count = decided_again(blocks.decode(bytes(block.data)), variable, key, interpreter)
         if count:
             block.data, block.pending = blocks.encode(frame), int(frame[blocks.PENDING].sum())
             block.save(update_fields=["data", "pending"])
@@ -205,15 +208,26 @@ def reharmonise(
     return changed
 
 
-def interpreter_for(study: Study, version: CodebookVersion, unit_code: str) -> RowInterpreter:
-    codebook = codebook_of(version)
-    return RowInterpreter(
-        dictionary_from_stored(study.dictionary),
-        codebook,
-        Harmoniser(codebook, learned_mappings(unit_code), model_store()),
-        settings.NUSO_PSEUDONYM_KEY,
-        dt.date.today(),  # no age is derived here
-    )
+class Interpreters:
+    """A row interpreter per scope of review decisions, as an import has them: the codebook,
+    the decisions in force and the models read once for every block of a decision."""
+
+    def __init__(self, study: Study, version: CodebookVersion) -> None:
+        self.dictionary = dictionary_from_stored(study.dictionary)
+        self.harmonisers = Harmonisers(codebook_of(version), learned_in_force(), model_store())
+        self.made: dict[int, RowInterpreter] = {}
+
+    def for_unit(self, unit_code: str) -> RowInterpreter:
+        harmoniser = self.harmonisers.for_unit(unit_code)
+        if id(harmoniser) not in self.made:
+            self.made[id(harmoniser)] = RowInterpreter(
+                self.dictionary,
+                harmoniser.codebook,
+                harmoniser,
+                settings.NUSO_PSEUDONYM_KEY,
+                dt.date.today(),  # no age is derived here
+            )
+        return self.made[id(harmoniser)]
 
 
 def raw_keys(raw: str, variable: StudyVariable, harmoniser: Harmoniser) -> set[str]:

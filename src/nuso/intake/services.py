@@ -44,7 +44,7 @@ from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
-__all__ = ["FileOutcome", "ImportRefusedError", "files_in", "import_paths", "methods_used"]
+__all__ = ["FileOutcome", "ImportRefusedError", "import_paths", "methods_used"]
 
 
 @dataclass
@@ -189,7 +189,7 @@ def imported_before(study: Study, read: list[FileOutcome | Delivery]) -> dict[st
         study=study,
         content_hash__in=hashes,
         status__in=[ImportBatch.Status.IMPORTED, ImportBatch.Status.REPLACED],
-    ).order_by("started_at")
+    ).order_by("started_at")  # the latest batch of a content last: it is the one named
     return {b.content_hash: Earlier(b.pk, b.started_at) for b in batches}
 
 

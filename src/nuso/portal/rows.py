@@ -15,7 +15,7 @@ import xlsxwriter
 from nuso.analysis.data import dimension_labels
 from nuso.core import blocks
 from nuso.core.dictionary import dictionary_from_stored
-from nuso.intake.export import neutralise, neutralised
+from nuso.intake.export import neutralised
 from nuso.intake.record_frames import FILE, SHEET, UNIT, waiting_for_review
 from nuso.studies.models import Study
 
@@ -86,8 +86,8 @@ def _write_xlsx(frame: pl.DataFrame, labels: dict[str, str], path: Path) -> None
         0, 0, [labels.get(c, c) for c in frame.columns], workbook.add_format({"bold": True})
     )
     sheet.freeze_panes(1, 0)
-    for r, row in enumerate(frame.iter_rows(), start=1):
+    for r, row in enumerate(neutralised(frame).iter_rows(), start=1):
         for c, value in enumerate(row):
             if value is not None:
-                sheet.write(r, c, neutralise(value))
+                sheet.write(r, c, value)
     workbook.close()

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from nuso.core.codebook import Code, Codebook, Variable
-from nuso.core.delivery import Learned, LearnedMappings
+from nuso.core.delivery import Harmonisers, Learned, LearnedMappings
 from nuso.core.dictionary import dictionary_from_stored
-from nuso.core.harmonise import Harmoniser
 from nuso.core.suggest import ModelStore
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 
@@ -78,10 +77,10 @@ def prepare_suggestion_models() -> int:
     national review decisions and for each unit with decisions of its own. Run whenever the
     codebook or the decisions change (`nuso init`, review), so that imports only read them.
     Returns how many were trained."""
-    codebook, learned, store = codebook_of(latest_version()), learned_in_force(), model_store()
+    harmonisers = Harmonisers(codebook_of(latest_version()), learned_in_force(), model_store())
+    variables = harmonised()
     return sum(
-        Harmoniser(codebook, learned.for_unit(unit), store).prepare_models(harmonised())
-        for unit in ("", *learned.local)
+        harmonisers.for_unit(scope).prepare_models(variables) for scope in harmonisers.scopes()
     )
 
 
