@@ -112,3 +112,13 @@ def test_new_decisions_make_a_new_model_and_a_damaged_file_is_trained_again(
     assert fresh.model("kon", SEX).rank("tjej")[0][0] == "flicka"
     rewritten = fresh.path(model_key("kon", SEX)).read_bytes()
     assert SuggestionModel.from_bytes(rewritten).codes == ("flicka", "pojke")
+
+
+def test_a_store_that_cannot_be_written_still_gives_the_model(tmp_path: Path, caplog) -> None:
+    """The folder is a cache: an installation whose data directory is read-only trains in
+    memory and says so, rather than failing the import or `nuso init`."""
+    folder = tmp_path / "modeller"
+    folder.write_text("a file where the folder should be")
+    model = ModelStore(folder).model("kon", SEX)
+    assert model.rank("tjej")[0][0] == "flicka"
+    assert "kunde inte sparas" in caplog.text

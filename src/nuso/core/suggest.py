@@ -17,6 +17,7 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import os
 import re
 import tempfile
@@ -41,6 +42,7 @@ FORMAT = 1
 WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn folds before taking n-grams
 
 Floats = npt.NDArray[np.float64]
+logger = logging.getLogger(__name__)
 
 
 def rule_phrases(rule: str) -> list[str]:
@@ -204,7 +206,10 @@ class ModelStore:
     def trained(self, key: str, examples: list[tuple[str, str]]) -> SuggestionModel:
         model = train(examples)
         if self.folder is not None:
-            self.write(key, model.to_bytes())
+            try:
+                self.write(key, model.to_bytes())
+            except OSError as error:  # a store that cannot be written only costs time
+                logger.warning("Förslagsmodellen kunde inte sparas i %s: %s", self.folder, error)
         return model
 
     def write(self, key: str, data: bytes) -> None:
