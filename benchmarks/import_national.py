@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 from python_calamine import CalamineWorkbook
 
-from nuso.core.reading import read_text
+from nuso.core.intake.reading import read_text
 from nuso.core.synth.referral_exports import write_referral_exports
 
 VARIABLES = {"kon": "kon", "aktualiseringstyp": "aktualiseringstyp", "atgard": "atgard"}

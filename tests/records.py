@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nuso.core import blocks
-from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.intake.models import ImportBatch, RecordBlock
 
 

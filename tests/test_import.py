@@ -12,8 +12,8 @@ import pytest
 
 from nuso.audit.models import AuditEntry
 from nuso.audit.services import Actor
-from nuso.core import blocks
-from nuso.core.harmonise import Harmoniser
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.intake import blocks
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
 from nuso.intake.review import refresh_review_queue

@@ -1,9 +1,12 @@
-"""The layer rule of ARCHITECTURE.md: nuso.core imports no Django."""
+"""The layer rules of ARCHITECTURE.md: nuso.core imports no Django, its folders follow the flow,
+and the portal reaches records only through its Scope."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import importlib, pkgutil, sys
@@ -26,12 +29,45 @@ def test_core_imports_no_django() -> None:
     assert module_count >= 5  # the probe really walked the package
 
 
+# Which core folders each core folder may not import: the flow runs intake → harmonise → store
+# → analyse, and the folder names say it. core.intake calls the harmoniser, so it may import
+# harmonise; harmonise decides values without knowing files or figures; nothing but synth
+# imports synth (the demo data generator is a consumer of the domain, never a part of it).
+FORBIDDEN_CORE_IMPORTS = {
+    "harmonise": {"intake", "analysis", "synth"},
+    "intake": {"analysis", "synth"},
+    "analysis": {"synth"},
+}
+
+
+def _core_imports(path: Path) -> set[str]:
+    """The nuso.core sub-packages a module imports directly (its second name part)."""
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return {name.split(".")[2] for name in modules if name.startswith("nuso.core.")}
+
+
+def test_core_folders_import_only_earlier_steps_of_the_flow() -> None:
+    import nuso.core
+
+    core = Path(nuso.core.__path__[0])
+    offenders = []
+    for folder, forbidden in FORBIDDEN_CORE_IMPORTS.items():
+        paths = sorted((core / folder).rglob("*.py"))
+        assert paths, folder  # the folder exists and was walked
+        for path in paths:
+            if bad := _core_imports(path) & forbidden:
+                offenders.append(f"{path.relative_to(core)} imports {sorted(bad)}")
+    assert offenders == []
+
+
 def test_only_the_scope_reaches_records_in_the_portal() -> None:
     """Portal views get row-level data through nuso.portal.access.Scope only: no other portal
     module imports the record or batch models (type-only imports excepted)."""
-    import ast
-    from pathlib import Path
-
     import nuso.portal
 
     forbidden_in_portal = {  # what reaches records or batches without a Scope

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from nuso.audit.services import Actor
-from nuso.core import blocks
-from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.intake.models import RecordBlock
 from nuso.intake.record_frames import PLACE_TYPES, record_frame, records_stored
 from nuso.intake.services import import_paths

@@ -170,7 +170,7 @@ def test_processes_wanting_the_same_tables_wait_for_one_computation(tmp_path) ->
     import time
 
     from nuso.analysis import store
-    from nuso.core.indicators.engine import Results, StudyInput
+    from nuso.core.analysis.indicators.engine import Results, StudyInput
 
     calls = []
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.dates import parse_age, parse_date, parse_year
 
 
 @pytest.mark.parametrize(

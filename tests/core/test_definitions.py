@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nuso.core.codebook import parse_codebook, shipped_codebook
-from nuso.core.dictionary import parse_dictionary, shipped_dictionaries
 from nuso.core.errors import InputError
+from nuso.core.harmonise.codebook import parse_codebook, shipped_codebook
+from nuso.core.harmonise.dictionary import parse_dictionary, shipped_dictionaries
 
 
 def test_codebook_v1_has_the_national_categories() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.codebook import shipped_codebook
-from nuso.core.harmonise import Harmoniser, VariableMatcher
+from nuso.core.harmonise.cascade import Harmoniser, VariableMatcher
+from nuso.core.harmonise.codebook import shipped_codebook
 
 CODEBOOK = shipped_codebook()
 HARMONISER = Harmoniser(CODEBOOK)
@@ -145,7 +145,7 @@ def test_wordings_no_generator_writes_are_never_decided_wrongly() -> None:
 
 
 def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -> None:
-    from nuso.core.delivery import LearnedMappings
+    from nuso.core.intake.delivery import LearnedMappings
 
     learned = LearnedMappings(
         national={"orsaker": {"Kategori 7": "skolproblem", "Grooming": "sexuellt_vald"}},

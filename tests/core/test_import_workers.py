@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nuso.core import import_workers
-from nuso.core.import_workers import MIN_BYTES_FOR_WORKERS, Delivery, workers_worth_starting
+from nuso.core.intake import import_workers
+from nuso.core.intake.import_workers import MIN_BYTES_FOR_WORKERS, Delivery, workers_worth_starting
 
 
 def deliveries(*sizes: int) -> list[Delivery]:

@@ -15,12 +15,12 @@ from scipy import linalg, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from nuso.core.blocks import value_types
-from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
-from nuso.core.indicators import guidance
-from nuso.core.indicators.definitions import parse_tables
-from nuso.core.indicators.engine import Results, StudyInput, compute
-from nuso.core.indicators.frame import MISSING, analysis_frame
+from nuso.core.analysis.indicators import guidance
+from nuso.core.analysis.indicators.engine import Results, StudyInput, compute
+from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
+from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
+from nuso.core.harmonise.table_definitions import parse_tables
+from nuso.core.intake.blocks import value_types
 
 THRESHOLD = 5
 REASONS = ("vald", "missbruk", "skola", "heder")

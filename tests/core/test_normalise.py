@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.normalise import normalise
+from nuso.core.harmonise.normalise import normalise
 
 swedish_words = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzåäöéABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ ", min_size=1, max_size=30

@@ -8,9 +8,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.masking import masked_texts
-from nuso.core.personal_numbers import PersonalNumber
-from nuso.core.pseudonyms import INVALID_MARK, find_numbers, masked, pseudonymise
+from nuso.core.intake.masking import masked_texts
+from nuso.core.intake.personal_numbers import PersonalNumber
+from nuso.core.intake.pseudonyms import INVALID_MARK, find_numbers, masked, pseudonymise
 
 KEY = "test-key-" + "k" * 32
 TODAY = dt.date(2026, 11, 22)

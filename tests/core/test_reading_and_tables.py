@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from nuso.core.codebook import shipped_codebook
-from nuso.core.dictionary import shipped_dictionaries
-from nuso.core.harmonise import Harmoniser
-from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.tables import alias_index, locate_table, match_header
-from nuso.core.typed_values import own_categories_recogniser
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.harmonise.dictionary import shipped_dictionaries
+from nuso.core.intake.layout import alias_index, locate_table, match_header
+from nuso.core.intake.reading import RawSheet, ReadError, read_file
+from nuso.core.intake.typed_values import own_categories_recogniser
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DICTIONARIES = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}

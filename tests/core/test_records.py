@@ -11,14 +11,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from nuso.core import blocks
-from nuso.core.codebook import shipped_codebook
-from nuso.core.dictionary import shipped_dictionaries
-from nuso.core.harmonise import Harmoniser
-from nuso.core.pseudonyms import find_numbers, pseudonym
-from nuso.core.reading import read_file
-from nuso.core.records import RowInterpreter, TableRecords
-from nuso.core.tables import locate_table
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.harmonise.dictionary import shipped_dictionaries
+from nuso.core.intake import blocks
+from nuso.core.intake.layout import locate_table
+from nuso.core.intake.pseudonyms import find_numbers, pseudonym
+from nuso.core.intake.reading import read_file
+from nuso.core.intake.records import RowInterpreter, TableRecords
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CODEBOOK = shipped_codebook()

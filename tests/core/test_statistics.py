@@ -12,7 +12,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from nuso.core.statistics import (
+from nuso.core.analysis.statistics import (
     benjamini_hochberg,
     chi_square_p,
     compare_shares,
@@ -85,7 +85,7 @@ small_tables = st.tuples(
 @given(small_tables)
 @settings(max_examples=300)
 def test_fishers_exact_test_matches_scipy(table: tuple[int, int, int, int]) -> None:
-    from nuso.core.statistics import fisher_p
+    from nuso.core.analysis.statistics import fisher_p
 
     k1, n1, k2, n2 = table
     reference = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue

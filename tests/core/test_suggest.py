@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nuso.core import suggest
-from nuso.core.codebook import shipped_codebook
-from nuso.core.suggest import (
+from nuso.core.harmonise import suggest
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.harmonise.suggest import (
     ModelStore,
     SuggestionModel,
     char_ngrams,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from nuso.core import blocks
-from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
-from nuso.core.indicators.engine import StudyInput
-from nuso.core.indicators.frame import MISSING, analysis_frame
+from nuso.core.analysis.indicators.engine import StudyInput
+from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
+from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.core.units import SIZE_BANDS, SKR_GROUPS
 from nuso.intake.record_frames import PERIOD, UNIT, record_frame
 from nuso.studies.codebooks import codebook_of, latest_version

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from nuso.analysis.service import study_tables
-from nuso.core.indicators.counting import NATION
-from nuso.core.indicators.guidance import percent
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.guidance import percent
 from nuso.studies.models import Study
 
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Sum
 
 from nuso.analysis import store
 from nuso.analysis.data import study_input
-from nuso.core.indicators.engine import Results, compute
+from nuso.core.analysis.indicators.engine import Results, compute
 from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookVersion, Study
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 
-from nuso.core.indicators.engine import Results
+from nuso.core.analysis.indicators.engine import Results
 
 FOLDER = "tabeller"
 logger = logging.getLogger(__name__)

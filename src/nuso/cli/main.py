@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start_django_for_help()
         else:
             if name == "import":  # its workers' server starts while Django does
-                from nuso.core.import_workers import start_server_early
+                from nuso.core.intake.import_workers import start_server_early
 
                 start_server_early(Path(arg) for arg in rest if not arg.startswith("-"))
             start_django(name)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from nuso.core.errors import InputError, Problem
-from nuso.core.normalise import fold
-from nuso.core.reading import read_delimited
+from nuso.core.harmonise.normalise import fold
+from nuso.core.intake.reading import read_delimited
 from nuso.core.units import SKR_GROUPS
 
 MUNICIPALITY_COUNT = 290

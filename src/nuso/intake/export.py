@@ -9,8 +9,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from nuso.core import blocks
-from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.intake.record_frames import FILE, SHEET, UNIT, record_frame, waiting_for_review
 from nuso.studies.models import Study
 from nuso.units.models import Unit

@@ -56,7 +56,7 @@ class RecordBlock(models.Model):
     """The records of one sheet of a batch, column-wise: one row per source row with its row
     number, pseudonym, every raw cell (identity numbers already replaced by pseudonyms) and
     every harmonised value with how it was decided, as an Arrow IPC document (layout in
-    nuso.core.blocks, decision 0011). Study, unit, period and file are the batch's."""
+    nuso.core.intake.blocks, decision 0011). Study, unit, period and file are the batch's."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="blocks")
     sheet = models.CharField("flik", max_length=100, blank=True)

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 import polars as pl
 from django.db.models import QuerySet, Sum
 
-from nuso.core import blocks
-from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -47,7 +47,7 @@ def record_frame(
 ) -> pl.DataFrame:
     """The study's current records: where each came from (unit code, period, file name,
     sheet, row), its pseudonym, pending flag and codebook version, and the `parts` asked for
-    (column prefixes of nuso.core.blocks: values, methods, confidences, sources, cells)."""
+    (column prefixes of nuso.core.intake.blocks: values, methods, confidences, sources, cells)."""
     parts = tuple(parts)
     dictionary = dictionary_from_stored(study.dictionary)
     wanted = {

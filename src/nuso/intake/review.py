@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import transaction
 
 from nuso.audit.services import Actor, log
-from nuso.core import blocks
-from nuso.core.delivery import Harmonisers
-from nuso.core.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
-from nuso.core.harmonise import Harmoniser
-from nuso.core.normalise import normalise
-from nuso.core.outcomes import Outcome, OutcomeColumn
-from nuso.core.records import RowInterpreter
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
+from nuso.core.harmonise.normalise import normalise
+from nuso.core.intake import blocks
+from nuso.core.intake.delivery import Harmonisers
+from nuso.core.intake.outcomes import Outcome, OutcomeColumn
+from nuso.core.intake.records import RowInterpreter
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import current_blocks
 from nuso.studies.codebooks import (

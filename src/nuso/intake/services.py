@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
-from nuso.core.delivery import (
+from nuso.core.harmonise.cascade import METHODS
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake.delivery import (
     ImportPlan,
     ImportRefusedError,
     Interpreted,
@@ -29,15 +31,13 @@ from nuso.core.delivery import (
     UnitPart,
     merge_reports,
 )
-from nuso.core.dictionary import dictionary_from_stored
-from nuso.core.harmonise import METHODS
-from nuso.core.import_workers import (
+from nuso.core.intake.import_workers import (
     Delivery,
     files_in,
     interpreted_in_order,
     workers_worth_starting,
 )
-from nuso.core.unit_names import UnitIndex, UnitRef
+from nuso.core.intake.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.review import refresh_review_queue
 from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force, model_folder

@@ -15,8 +15,8 @@ from django.http import Http404
 
 from nuso.accounts.models import User
 from nuso.analysis.service import portal_tables
-from nuso.core import blocks
-from nuso.core.indicators.engine import Results
+from nuso.core.analysis.indicators.engine import Results
+from nuso.core.intake import blocks
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import record_frame
 from nuso.studies.models import Study

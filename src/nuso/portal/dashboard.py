@@ -10,11 +10,11 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext, gettext_lazy
 
-from nuso.core.charts import comparison_bars, trend_lines
-from nuso.core.indicators.counting import NATION
-from nuso.core.indicators.definitions import TableDefinition
-from nuso.core.indicators.engine import WHOLE_DISTRIBUTION, Results
-from nuso.core.indicators.frame import MISSING
+from nuso.core.analysis.charts import comparison_bars, trend_lines
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.engine import WHOLE_DISTRIBUTION, Results
+from nuso.core.analysis.indicators.frame import MISSING
+from nuso.core.harmonise.table_definitions import TableDefinition
 
 COMPARISONS = {
     "kommungrupp": gettext_lazy("Kommungruppen"),

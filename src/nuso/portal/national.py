@@ -8,9 +8,9 @@ from typing import Any
 
 import polars as pl
 
-from nuso.core.charts import funnel_plot
-from nuso.core.indicators.counting import NATION
-from nuso.core.indicators.engine import Results
+from nuso.core.analysis.charts import funnel_plot
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.engine import Results
 
 
 @dataclass

@@ -13,8 +13,8 @@ import pyreadstat
 import xlsxwriter
 
 from nuso.analysis.data import dimension_labels
-from nuso.core import blocks
-from nuso.core.dictionary import dictionary_from_stored
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake import blocks
 from nuso.intake.export import neutralised
 from nuso.intake.record_frames import FILE, SHEET, UNIT, waiting_for_review
 from nuso.studies.models import Study

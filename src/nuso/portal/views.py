@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from nuso.analysis.output import write_tables
 from nuso.audit.services import Actor, log
-from nuso.core.indicators.engine import Results
+from nuso.core.analysis.indicators.engine import Results
 from nuso.portal.access import Scope
 from nuso.portal.dashboard import (
     COMPARISONS,

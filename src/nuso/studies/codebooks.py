@@ -9,10 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, transaction
 
-from nuso.core.codebook import Code, Codebook, Variable
-from nuso.core.delivery import Harmonisers, Learned, LearnedMappings
-from nuso.core.dictionary import dictionary_from_stored
-from nuso.core.suggest import ModelStore
+from nuso.core.harmonise.codebook import Code, Codebook, Variable
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.harmonise.suggest import ModelStore
+from nuso.core.intake.delivery import Harmonisers, Learned, LearnedMappings
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
 
 MODELS_FOLDER = "modeller"  # in the data directory, beside the computed tables

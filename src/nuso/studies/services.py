@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from nuso.core.codebook import Codebook, shipped_codebook
-from nuso.core.dictionary import shipped_dictionaries
+from nuso.core.harmonise.codebook import Codebook, shipped_codebook
+from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 
 

@@ -10,7 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 
-from nuso.core.reading import read_delimited
+from nuso.core.intake.reading import read_delimited
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.core.synth.referral_exports import write_referral_exports
 

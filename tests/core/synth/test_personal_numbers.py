@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.personal_numbers import PersonalNumber, age_on, luhn_digit
+from nuso.core.intake.personal_numbers import PersonalNumber, age_on, luhn_digit
 
 
 def luhn_valid(ten_digits: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nuso.core.personal_numbers import age_on, luhn_digit
+from nuso.core.intake.personal_numbers import age_on, luhn_digit
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.core.synth.referrals import generate_referrals
 from nuso.core.synth.units import select_units

@@ -93,7 +93,7 @@ def test_applications_twice_as_common_with_swedish_background(survey) -> None:
 
 def test_the_regression_recovers_the_generating_model(survey) -> None:
     """The estimates of the true model's structure cover its coefficients (issue 5)."""
-    from nuso.core.regression import fit_logistic
+    from nuso.core.analysis.regression import fit_logistic
 
     result, _, facit = survey
     model = json.loads(result.model.read_text(encoding="utf-8"))

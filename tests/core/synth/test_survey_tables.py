@@ -8,11 +8,11 @@ import math
 
 import polars as pl
 
-from nuso.core.blocks import value_types
-from nuso.core.codebook import shipped_codebook
-from nuso.core.dictionary import shipped_dictionaries
-from nuso.core.indicators.engine import StudyInput, compute
-from nuso.core.indicators.frame import analysis_frame
+from nuso.core.analysis.indicators.engine import StudyInput, compute
+from nuso.core.analysis.indicators.frame import analysis_frame
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.harmonise.dictionary import shipped_dictionaries
+from nuso.core.intake.blocks import value_types
 from nuso.core.reference import shipped_municipalities
 from nuso.core.units import size_band
 

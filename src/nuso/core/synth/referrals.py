@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nuso.core.codebook import shipped_codebook
-from nuso.core.personal_numbers import age_on
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.intake.personal_numbers import age_on
 from nuso.core.synth import calibration as cal
 from nuso.core.synth.units import SynthUnit
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nuso.core.personal_numbers import PersonalNumber
+from nuso.core.intake.personal_numbers import PersonalNumber
 from nuso.core.synth import vocabulary as vocab
 from nuso.core.synth.dialects import UnitStyle, choose, typo
 from nuso.core.synth.referrals import Referral

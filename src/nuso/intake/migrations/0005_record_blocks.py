@@ -8,8 +8,8 @@ import django.db.models.deletion
 import polars as pl
 from django.db import migrations, models
 
-from nuso.core import blocks
-from nuso.core.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.intake import blocks
 
 BATCH_SIZE = 2_000
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from nuso.core.indicators.guidance import percent
+from nuso.core.analysis.indicators.guidance import percent
 
 register = template.Library()
 

@@ -37,7 +37,7 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
-        from nuso.core.import_workers import files_in
+        from nuso.core.intake.import_workers import files_in
         from nuso.intake.services import ImportRefusedError, import_paths
 
         console = self.console()

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from nuso.core.codebook import Codebook
 from nuso.core.errors import InputError, Problem
-from nuso.core.indicators.definitions import Factor, Outcome, TableDefinition, parse_tables
+from nuso.core.harmonise.codebook import Codebook
+from nuso.core.harmonise.table_definitions import Factor, Outcome, TableDefinition, parse_tables
 
 VARIABLE_TYPES = frozenset({"category", "categories", "integer", "date", "boolean", "text"})
 CATEGORICAL_TYPES = frozenset({"category", "categories"})

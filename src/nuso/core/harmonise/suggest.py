@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nuso.core.codebook import Variable
-from nuso.core.normalise import normalise
+from nuso.core.harmonise.codebook import Variable
+from nuso.core.harmonise.normalise import normalise
 
 MAX_RULE_PHRASES = 12
 # The model's settings; with FORMAT in every stored model's key, a change to them (or to the

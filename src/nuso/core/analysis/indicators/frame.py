@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from nuso.core.blocks import VALUE_TYPES
-from nuso.core.dictionary import StudyDictionary
+from nuso.core.harmonise.dictionary import StudyDictionary
+from nuso.core.intake.blocks import VALUE_TYPES
 
 MISSING = "uppgift_saknas"  # the category of a record without a value (so cells add up)
 UNIT_COLUMNS = ("enhet", "namn", "lan", "kommungrupp", "storleksgrupp")
@@ -22,7 +22,7 @@ def analysis_frame(
     records: pl.DataFrame, dictionary: StudyDictionary, unit_table: pl.DataFrame
 ) -> pl.DataFrame:
     """Records (columns `enhet` and `period`, and each variable's values typed as stored,
-    nuso.core.blocks; a variable without a column is unknown) as a frame of text codes.
+    nuso.core.intake.blocks; a variable without a column is unknown) as a frame of text codes.
     Integers become their decimal text and booleans "ja"/"nej", so that every variable can
     be a table dimension; unknown values are null."""
     columns = [

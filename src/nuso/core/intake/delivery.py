@@ -2,7 +2,7 @@
 units, interpreted into records, and the file's report. What the import stores.
 
 Everything a file's interpretation needs comes in an `ImportPlan` (picklable), so files can be
-interpreted in worker processes (`nuso.core.import_workers`) while the importing process
+interpreted in worker processes (`nuso.core.intake.import_workers`) while the importing process
 stores the ones before them.
 """
 
@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nuso.core import blocks
-from nuso.core.codebook import Codebook
-from nuso.core.dictionary import StudyDictionary
-from nuso.core.harmonise import Harmoniser
-from nuso.core.outcomes import Outcome
-from nuso.core.reading import RawSheet, ReadError, read_file
-from nuso.core.records import RowInterpreter, TableRecords
-from nuso.core.suggest import ModelStore
-from nuso.core.tables import Recogniser, Table, locate_table
-from nuso.core.typed_values import own_categories_recogniser
-from nuso.core.unit_names import UnitIndex, UnitNotFoundError, UnitRef
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.codebook import Codebook
+from nuso.core.harmonise.dictionary import StudyDictionary
+from nuso.core.harmonise.suggest import ModelStore
+from nuso.core.intake import blocks
+from nuso.core.intake.layout import Recogniser, Table, locate_table
+from nuso.core.intake.outcomes import Outcome
+from nuso.core.intake.reading import RawSheet, ReadError, read_file
+from nuso.core.intake.records import RowInterpreter, TableRecords
+from nuso.core.intake.typed_values import own_categories_recogniser
+from nuso.core.intake.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 
 Learned = dict[str, dict[str, str]]  # variable -> raw value -> code
 
@@ -88,7 +88,7 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class Block:
-    """The records of one sheet, encoded as stored (nuso.core.blocks): a few hundred
+    """The records of one sheet, encoded as stored (nuso.core.intake.blocks): a few hundred
     kilobytes to send between processes for a file of thousands of rows."""
 
     sheet: str

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from nuso.core.indicators.definitions import Outcome, TableDefinition
-from nuso.core.indicators.frame import MISSING
+from nuso.core.analysis.indicators.frame import MISSING
+from nuso.core.harmonise.table_definitions import Outcome, TableDefinition
 
 LEVELS = ("kommun", "kommungrupp", "storleksgrupp", "lan", "riket")
 NATION = "riket"

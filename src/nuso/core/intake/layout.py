@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nuso.core.dates import parse_date, parse_year
-from nuso.core.dictionary import StudyDictionary
-from nuso.core.normalise import fold
-from nuso.core.pseudonyms import find_numbers
-from nuso.core.reading import Cell, RawSheet
+from nuso.core.harmonise.dictionary import StudyDictionary
+from nuso.core.harmonise.normalise import fold
+from nuso.core.intake.dates import parse_date, parse_year
+from nuso.core.intake.pseudonyms import find_numbers
+from nuso.core.intake.reading import Cell, RawSheet
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2

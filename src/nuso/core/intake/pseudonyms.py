@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from nuso.core.personal_numbers import luhn_digit
+from nuso.core.intake.personal_numbers import luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
 INVALID_MARK = "[pnr:ogiltigt]"

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from nuso.core.dictionary import StudyDictionary
+from nuso.core.harmonise.dictionary import StudyDictionary
 
 LAYOUT = 1  # stored with each block: a later layout can still read this one
 

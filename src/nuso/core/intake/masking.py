@@ -3,7 +3,7 @@
 Each distinct text is masked once. Texts that are a number and nothing else (the cells of an
 identity-number column: 90 000 in a national import, nearly all different) are checked
 together with NumPy, a form (10 to 13 characters) at a time: the digits' places, the date,
-century and check digit exactly as `nuso.core.pseudonyms` checks a number it finds, leaving
+century and check digit exactly as `nuso.core.intake.pseudonyms` checks a number it finds, leaving
 only the keyed hash to do one by one. Any other text goes through `pseudonyms.masked`, which
 finds numbers anywhere in it. A property test compares the two ways.
 """
@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from nuso.core.pseudonyms import INVALID_MARK, masked, pseudonyms
+from nuso.core.intake.pseudonyms import INVALID_MARK, masked, pseudonyms
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]

@@ -1,10 +1,10 @@
 """Harmonising raw values into national codes: a cascade that decides, or says it cannot.
 
-For each raw value: normalise (nuso.core.normalise) → exact lookup of decisions made in review,
-then of the codebook's labels, codes and synonyms → the codebook's keyword rules (tolerant of
-a typing error, aware of negation) → fuzzy match against every known spelling (rapidfuzz) →
-otherwise *pending*: the value waits for review with its best suggestions. Nothing is guessed
-below the thresholds. Every decision says how it was made and how sure it is.
+For each raw value: normalise (nuso.core.harmonise.normalise) → exact lookup of decisions made
+in review, then of the codebook's labels, codes and synonyms → the codebook's keyword rules
+(tolerant of a typing error, aware of negation) → fuzzy match against every known spelling
+(rapidfuzz) → otherwise *pending*: the value waits for review with its best suggestions.
+Nothing is guessed below the thresholds. Every decision says how it was made and how sure it is.
 
 Multi-valued cells (reasons) are split on separators, except where the pieces only make sense
 together ("missbruk, förälder" is one reason).
@@ -19,9 +19,9 @@ from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 
-from nuso.core.codebook import Codebook, Variable
-from nuso.core.normalise import normalise
-from nuso.core.suggest import ModelStore, SuggestionModel, training_examples
+from nuso.core.harmonise.codebook import Codebook, Variable
+from nuso.core.harmonise.normalise import normalise
+from nuso.core.harmonise.suggest import ModelStore, SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
 MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests

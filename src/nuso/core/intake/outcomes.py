@@ -3,7 +3,7 @@
 A national import interprets 220 000 rows, but their variables hold few distinct raw values.
 What one variable of a row became is an `Outcome`, decided once per distinct raw input and
 shared by every row with that input. An `OutcomeColumn` is a variable's outcomes in a table:
-the distinct ones and each row's position among them. The block's columns (nuso.core.blocks),
+the distinct ones and each row's position among them. The block's columns (nuso.core.intake.blocks),
 the report's counts and the rows waiting for review come from the few distinct outcomes and
 the positions, never from a loop over rows.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nuso.core import blocks
+from nuso.core.intake import blocks
 
 # The decision's keys behind each decision column of a block.
 DECISION_KEYS = (

@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
 
-from nuso.core.delivery import FileInterpreter, ImportPlan, ImportRefusedError, Interpreted, Refused
-from nuso.core.reading import SUPPORTED_SUFFIXES
+from nuso.core.intake.delivery import (
+    FileInterpreter,
+    ImportPlan,
+    ImportRefusedError,
+    Interpreted,
+    Refused,
+)
+from nuso.core.intake.reading import SUPPORTED_SUFFIXES
 
 # Files handed out ahead of the one being stored, per worker: enough to keep every worker busy
 # while the importing process stores, few enough to bound the results held in memory.
@@ -150,7 +156,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
         context = multiprocessing.get_context("forkserver")
         # The server imports the interpreting code once, and each worker is forked from it.
         # Not scikit-learn: the suggestion models come trained from the installation's
-        # store (nuso.core.suggest), and a worker that must train one imports it itself.
+        # store (nuso.core.harmonise.suggest), and a worker that must train one imports it itself.
         context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")

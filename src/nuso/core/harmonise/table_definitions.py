@@ -56,7 +56,7 @@ class TableDefinition:
     outcomes: tuple[Outcome, ...] = ()
     factors: tuple[Factor, ...] = ()
     compare: bool = True
-    sentence: str = ""  # guidance template; see nuso.core.indicators.guidance
+    sentence: str = ""  # guidance template; see nuso.core.analysis.indicators.guidance
     key_figure: str = ""  # a label when the table's national figure is a key figure
     within: str | None = None  # shares within each value of this dimension (a filter)
     view_of: str | None = None  # this table is `view_of` filtered by `within`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nuso.core.normalise import fold
+from nuso.core.harmonise.normalise import fold
 
 
 @dataclass(frozen=True)

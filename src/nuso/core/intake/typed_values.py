@@ -10,10 +10,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from nuso.core.dates import parse_date
-from nuso.core.dictionary import StudyVariable
-from nuso.core.normalise import normalise
-from nuso.core.outcomes import Outcome
+from nuso.core.harmonise.dictionary import StudyVariable
+from nuso.core.harmonise.normalise import normalise
+from nuso.core.intake.dates import parse_date
+from nuso.core.intake.outcomes import Outcome
 
 INTEGER = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
 

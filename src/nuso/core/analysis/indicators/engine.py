@@ -17,12 +17,17 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nuso.core.indicators import guidance
-from nuso.core.indicators.counting import COUNT, NATION, count_table
-from nuso.core.indicators.definitions import TableDefinition
-from nuso.core.indicators.disclosure import AtomSystem, Key, Suppression, suppress
-from nuso.core.indicators.regression_table import logistic_table
-from nuso.core.statistics import benjamini_hochberg, chi_square_p, compare_shares, wilson_interval
+from nuso.core.analysis.indicators import guidance
+from nuso.core.analysis.indicators.counting import COUNT, NATION, count_table
+from nuso.core.analysis.indicators.disclosure import AtomSystem, Key, Suppression, suppress
+from nuso.core.analysis.indicators.regression_table import logistic_table
+from nuso.core.analysis.statistics import (
+    benjamini_hochberg,
+    chi_square_p,
+    compare_shares,
+    wilson_interval,
+)
+from nuso.core.harmonise.table_definitions import TableDefinition
 
 COMPARISON_LEVELS = ("kommungrupp", "storleksgrupp", "riket")
 WHOLE_DISTRIBUTION = "samtliga"  # dimension value of a row testing the whole distribution
@@ -33,7 +38,7 @@ RESULT_COLUMNS = ("antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "
 @dataclass(frozen=True)
 class StudyInput:
     tables: tuple[TableDefinition, ...]
-    frame: pl.DataFrame  # see nuso.core.indicators.frame
+    frame: pl.DataFrame  # see nuso.core.analysis.indicators.frame
     categories: dict[str, tuple[str, ...]]  # dimension -> codes, in codebook order
     labels: dict[str, dict[str, str]]  # dimension -> code -> label
     names: dict[tuple[str, str], str]  # (level, code) -> name

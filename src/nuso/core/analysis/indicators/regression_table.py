@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from nuso.core.indicators.counting import NATION
-from nuso.core.indicators.definitions import Factor, TableDefinition
-from nuso.core.regression import fit_logistic
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.regression import fit_logistic
+from nuso.core.harmonise.table_definitions import Factor, TableDefinition
 
 OUTCOME = "__utfall"
 

@@ -8,7 +8,7 @@ estimated), else from a birth year; sex from the identity number when no column 
 A national import interprets 220 000 rows, but their variables hold few distinct raw values.
 What one variable of a row became is an `Outcome`, decided once per distinct raw input and
 shared by every row with that input. A table's records come out column-wise, as the block
-that stores them (nuso.core.blocks): each variable's outcomes become its columns by gathering
+that stores them (nuso.core.intake.blocks): each variable's outcomes become its columns by gathering
 the few distinct ones, never row by row.
 """
 
@@ -23,18 +23,18 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from nuso.core import blocks
-from nuso.core.codebook import Codebook
-from nuso.core.dates import parse_age, parse_date, parse_year
-from nuso.core.dictionary import DerivedVariable, StudyDictionary, StudyVariable
-from nuso.core.harmonise import Harmoniser
-from nuso.core.masking import MaskedText, masked_texts
-from nuso.core.outcomes import Outcome, OutcomeColumn
-from nuso.core.personal_numbers import age_on
-from nuso.core.pseudonyms import may_hold_numbers
-from nuso.core.reading import Cell, RawSheet
-from nuso.core.tables import Table
-from nuso.core.typed_values import typed_outcome
+from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.codebook import Codebook
+from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
+from nuso.core.intake import blocks
+from nuso.core.intake.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.layout import Table
+from nuso.core.intake.masking import MaskedText, masked_texts
+from nuso.core.intake.outcomes import Outcome, OutcomeColumn
+from nuso.core.intake.personal_numbers import age_on
+from nuso.core.intake.pseudonyms import may_hold_numbers
+from nuso.core.intake.reading import Cell, RawSheet
+from nuso.core.intake.typed_values import typed_outcome
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""From records to figures: statistics, regression, the indicator engine with its disclosure
+control, and charts."""
