@@ -170,7 +170,8 @@ def test_processes_wanting_the_same_tables_wait_for_one_computation(tmp_path) ->
     import time
 
     from nuso.analysis import store
-    from nuso.core.analysis.indicators.engine import Results, StudyInput
+    from nuso.core.analysis.indicators.engine import Results
+    from nuso.core.analysis.indicators.inputs import StudyInput
 
     calls = []
 

@@ -16,8 +16,9 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from nuso.core.analysis.indicators import guidance
-from nuso.core.analysis.indicators.engine import Results, StudyInput, compute
+from nuso.core.analysis.indicators.engine import Results, compute
 from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
+from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise.table_definitions import parse_tables
 from nuso.core.intake.blocks import value_types

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from nuso.core.analysis.indicators.engine import StudyInput
 from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
+from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.core.units import SIZE_BANDS, SKR_GROUPS

@@ -13,7 +13,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from nuso.core.analysis.indicators.engine import RESULT_COLUMNS, StudyInput
+from nuso.core.analysis.indicators.engine import RESULT_COLUMNS
+from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.intake.export import neutralise, neutralised
 

@@ -11,8 +11,9 @@ import polars as pl
 from django.utils.translation import gettext, gettext_lazy
 
 from nuso.core.analysis.charts import comparison_bars, trend_lines
+from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION
 from nuso.core.analysis.indicators.counting import NATION
-from nuso.core.analysis.indicators.engine import WHOLE_DISTRIBUTION, Results
+from nuso.core.analysis.indicators.engine import Results
 from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.harmonise.table_definitions import TableDefinition
 

@@ -8,8 +8,9 @@ import math
 
 import polars as pl
 
-from nuso.core.analysis.indicators.engine import StudyInput, compute
+from nuso.core.analysis.indicators.engine import compute
 from nuso.core.analysis.indicators.frame import analysis_frame
+from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake.blocks import value_types

@@ -7,6 +7,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import polars as pl
+
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.core.harmonise.table_definitions import TableDefinition
+
 SIGNIFICANCE_LEVEL = 0.05
 MIN_COMPARABLE = 10  # fewer records than this in the unit's cell: too few to compare
 DEFAULT_SENTENCE = "är andelen {andel}"
@@ -74,3 +80,62 @@ def is_significant(p_value: float | None) -> bool | None:
     if p_value is None or math.isnan(p_value):
         return None
     return p_value < SIGNIFICANCE_LEVEL
+
+
+# --- the engine's comparisons ---
+
+
+def sentences(
+    study: StudyInput, table: TableDefinition, frame: pl.DataFrame, level: str
+) -> list[str]:
+    columns = table.dimension_columns
+    step_labels = {outcome.name: outcome.label for outcome in table.outcomes}
+    out = []
+    for row in frame.select(
+        "enhet", "ref_enhet", *columns, "antal", "total", "ref_andel", "ref_total",
+        "p_varde", "provbar", "antal_dold", "total_dold", "ref_antal_dold", "ref_total_dold",
+    ).iter_rows(named=True):  # fmt: skip
+        unit_name = study.names.get(("kommun", row["enhet"]), row["enhet"])
+        unit_hidden = row["antal_dold"] or row["total_dold"]
+        reference_hidden = row["ref_antal_dold"] or row["ref_total_dold"]
+        subject = {
+            name: (step_labels if name == "steg" else study.labels.get(name, {})).get(
+                row[name], row[name]
+            )
+            for name in columns
+        }
+        comparison = Comparison(
+            unit_name=unit_name,
+            reference_phrase=reference_phrase(study, level, row["ref_enhet"], unit_name),
+            share=None if unit_hidden or not row["total"] else row["antal"] / row["total"],
+            reference_share=None if reference_hidden else row["ref_andel"],
+            unit_total=None if unit_hidden else row["total"],
+            reference_total=None if reference_hidden else row["ref_total"],
+            p_value=row["p_varde"] if row["provbar"] else None,
+            subject=subject,
+        )
+        out.append(sentence(table.sentence, comparison))
+    return out
+
+
+def reference_phrase(study: StudyInput, level: str, code: str, unit_name: str) -> str:
+    if level == NATION:
+        return "i riket"
+    name = study.names.get((level, code), code)
+    if level == "kommungrupp":
+        return f"i kommungruppen {name} (utom {unit_name})"
+    return f"i kommuner med {lower_first(name)} (utom {unit_name})"
+
+
+def distribution_sentence(
+    study: StudyInput, table: TableDefinition, code: str, level: str, reference: str,
+    p: float, too_few: bool,
+) -> str:  # fmt: skip
+    unit_name = study.names.get(("kommun", code), code)
+    if too_few:
+        return f"I {unit_name} är antalet för litet för att jämföra fördelningen."
+    phrase = reference_phrase(study, level, reference, unit_name)
+    subject = f"Fördelningen av {lower_first(table.title)} i {unit_name}"
+    if is_significant(p):
+        return f"{subject} skiljer sig statistiskt säkerställt från den {phrase}."
+    return f"{subject} skiljer sig inte statistiskt säkerställt från den {phrase}."
