@@ -122,12 +122,13 @@ def test_unknown_study_and_unit_are_clear_errors(imported, tmp_path) -> None:
 
 def test_warm_up_computes_the_tables_before_the_first_visitor(imported) -> None:
     from nuso.analysis import service
+    from nuso.analysis.store import TablesKind
 
     service._cache.clear()
     assert service.warm_up() == ["aktualiseringar"]
-    assert [key[:3] for key in service._cache] == [
-        ("aktualiseringar", None, 5),
-        ("aktualiseringar", None, None),  # the analysts' national view, unsuppressed
+    assert [key.kind for key in service._cache] == [
+        TablesKind("aktualiseringar", None, 5),
+        TablesKind("aktualiseringar", None, None),  # the analysts' national view, unsuppressed
     ]
 
 
@@ -181,7 +182,7 @@ def test_processes_wanting_the_same_tables_wait_for_one_computation(tmp_path) ->
         source = StudyInput((), pl.DataFrame(), {}, {}, {}, frozenset())
         return Results({"t": pl.DataFrame({"a": [1]})}, {}, None, source)
 
-    kind, version = ("lås-test", None, 5), ("v1",)
+    kind, version = store.TablesKind("lås-test", None, 5), ("v1",)
     threads = [
         threading.Thread(target=store.shared, args=(kind, version, compute)) for _ in range(4)
     ]

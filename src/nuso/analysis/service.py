@@ -5,8 +5,9 @@ tables are computed once for all web workers and commands rather than once per p
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from typing import Any
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
@@ -14,51 +15,75 @@ from django.db.models import Count, Max, Sum
 
 from nuso.analysis import store
 from nuso.analysis.data import study_input
+from nuso.analysis.store import TablesKind
 from nuso.core.analysis.indicators.engine import Results, compute
 from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookVersion, Study
 
-_cache: dict[tuple[Any, ...], Results] = {}
-_refreshing: set[tuple[Any, ...]] = set()
+
+@dataclass(frozen=True)
+class DataVersion:
+    """What the tables were computed from: changes whenever the study's current records,
+    its definitions or the codebook change. Times as well as counts: another database (a
+    test's, a restored backup) with the same counts is not the same data."""
+
+    last_batch: int | None
+    batches: int
+    rows: int | None
+    replaced: int
+    started: dt.datetime | None
+    finished: dt.datetime | None
+    codebook: int | None
+    codebook_created: dt.datetime | None
+    definitions: dt.datetime
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    kind: TablesKind
+    version: DataVersion
+
+
+_cache: dict[CacheKey, Results] = {}
+_refreshing: set[TablesKind] = set()
 _lock = threading.Lock()
 
 
-def data_version(study: Study) -> tuple[Any, ...]:
-    """Changes whenever the study's current records, its definitions or the codebook change.
-    Times as well as counts: another database (a test's, a restored backup) with the same
-    counts is not the same data."""
+def data_version(study: Study) -> DataVersion:
     batches = ImportBatch.objects.filter(study=study).aggregate(
         last=Max("id"), count=Count("id"), rows=Sum("rows_imported"),
         replaced=Count("replaced_by"), started=Max("started_at"), finished=Max("finished_at"),
     )  # fmt: skip
     codebook = CodebookVersion.objects.aggregate(last=Max("number"), created=Max("created_at"))
-    return (*batches.values(), *codebook.values(), study.updated_at)
+    return DataVersion(
+        batches["last"], batches["count"], batches["rows"], batches["replaced"],
+        batches["started"], batches["finished"], codebook["last"], codebook["created"],
+        study.updated_at,
+    )  # fmt: skip
 
 
 def study_tables(study: Study, period: str | None = None, unsuppressed: bool = False) -> Results:
     """All tables of the study; disclosure-controlled unless `unsuppressed` (analysts)."""
-    return _tables(study, period, unsuppressed, data_version(study))
+    return _tables(_kind(study, period, unsuppressed), data_version(study), study)
 
 
-def _kind(study: Study, period: str | None, unsuppressed: bool) -> tuple[Any, ...]:
+def _kind(study: Study, period: str | None, unsuppressed: bool) -> TablesKind:
     """Which tables: the study's, of a period or all, and their suppression threshold."""
     threshold = None if unsuppressed else int(settings.NUSO_MIN_CELL_COUNT)
-    return (study.slug, period, threshold)
+    return TablesKind(study.slug, period, threshold)
 
 
-def _tables(
-    study: Study, period: str | None, unsuppressed: bool, version: tuple[Any, ...]
-) -> Results:
-    kind = _kind(study, period, unsuppressed)
-    threshold = kind[2]
-    key = (*kind, version)
+def _tables(kind: TablesKind, version: DataVersion, study: Study) -> Results:
+    key = CacheKey(kind, version)
     with _lock:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    results = store.shared(kind, version, lambda: compute(study_input(study, period), threshold))
+    results = store.shared(
+        kind, version, lambda: compute(study_input(study, kind.period), kind.threshold)
+    )
     with _lock:
-        for old in [k for k in _cache if k[:3] == kind]:
+        for old in [k for k in _cache if k.kind == kind]:
             del _cache[old]
         _cache[key] = results
     return results
@@ -71,18 +96,18 @@ def portal_tables(study: Study, unsuppressed: bool = False) -> tuple[Results, bo
     for the national computation after each change. Otherwise as `study_tables`."""
     kind, version = _kind(study, None, unsuppressed), data_version(study)
     with _lock:
-        cached = _cache.get((*kind, version))
-        previous = next((r for k, r in _cache.items() if k[:3] == kind), None)
+        cached = _cache.get(CacheKey(kind, version))
+        previous = next((r for k, r in _cache.items() if k.kind == kind), None)
     if cached is not None:
         return cached, False
     ready = store.path_of(kind, version).exists()  # another process computed them: a quick read
     if previous is None or ready or not settings.NUSO_TABLES_IN_BACKGROUND:
-        return _tables(study, None, unsuppressed, version), False
+        return _tables(kind, version, study), False
     _refresh_in_background(study, unsuppressed, kind)
     return previous, True
 
 
-def _refresh_in_background(study: Study, unsuppressed: bool, kind: tuple[Any, ...]) -> None:
+def _refresh_in_background(study: Study, unsuppressed: bool, kind: TablesKind) -> None:
     with _lock:
         if kind in _refreshing:
             return

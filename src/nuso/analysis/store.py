@@ -23,8 +23,9 @@ import os
 import pickle  # our own files, in the owner-only data directory
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,16 @@ from nuso.core.analysis.indicators.engine import Results
 
 FOLDER = "tabeller"
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TablesKind:
+    """Which tables: a study's, of one period or all (None), and the suppression threshold
+    (None: unsuppressed, for analysts)."""
+
+    study: str
+    period: str | None
+    threshold: int | None
 
 
 def folder() -> Path:
@@ -46,21 +57,19 @@ def digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
-def path_of(kind: tuple[Any, ...], version: tuple[Any, ...]) -> Path:
-    """`kind` is what is computed (study, period, threshold), `version` the data it is from."""
-    return folder() / f"{kind[0]}-{digest(kind)}-{digest(version)}.pickle"
+def path_of(kind: TablesKind, version: Hashable) -> Path:
+    """`kind` is what is computed, `version` the data it is from."""
+    return folder() / f"{kind.study}-{digest(kind)}-{digest(version)}.pickle"
 
 
-def shared(
-    kind: tuple[Any, ...], version: tuple[Any, ...], compute: Callable[[], Results]
-) -> Results:
+def shared(kind: TablesKind, version: Hashable, compute: Callable[[], Results]) -> Results:
     """The results of `kind` for this data version: read from the store, or computed once
     (under a lock per study) and stored."""
     path = path_of(kind, version)
     results = read(path)
     if results is not None:
         return results
-    with locked(folder() / f"{kind[0]}.lock"):
+    with locked(folder() / f"{kind.study}.lock"):
         results = read(path)  # another process may have written it while this one waited
         if results is None:
             results = compute()
