@@ -67,11 +67,11 @@ def test_core_folders_import_only_earlier_steps_of_the_flow() -> None:
 
 def test_only_the_scope_reaches_records_in_the_portal() -> None:
     """Portal views get row-level data through nuso.portal.access.Scope only: no other portal
-    module imports the record or batch models (type-only imports excepted)."""
+    module imports the record, batch or review models (type-only imports excepted)."""
     import nuso.portal
 
-    forbidden_in_portal = {  # what reaches records or batches without a Scope
-        "nuso.intake.models": {"RecordBlock", "ImportBatch"},
+    forbidden_in_portal = {  # what reaches records, batches or raw values without a Scope
+        "nuso.intake.models": {"RecordBlock", "ImportBatch", "ReviewItem"},
         "nuso.intake.record_frames": {"record_frame", "current_blocks"},
     }
     folder = Path(nuso.portal.__path__[0])

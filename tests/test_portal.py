@@ -89,6 +89,32 @@ def test_a_municipal_user_gets_nothing_of_another_unit(portal, client) -> None:
     assert client.get(f"/portal/enhet/{units[0].code}/aktualiseringar/rader.sav").status_code == 403
 
 
+def test_a_municipal_user_gets_neither_the_review_queue_nor_the_national_funnel(
+    portal, client
+) -> None:
+    """The review queue holds every unit's raw values and the funnel every unit's figures:
+    without a login there is no way in, and a municipal user gets a 403."""
+    from nuso.intake.models import ReviewItem
+
+    _, municipal, _ = portal
+    item = ReviewItem.objects.filter(status="pending").first()
+    assert item is not None  # the imported set leaves values to review
+    paths = ("/portal/arbetsyta/granska/", "/portal/riket/aktualiseringar/tratt.svg")
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(LOGIN), path
+    log_in(client, municipal)
+    for path in paths:
+        assert client.get(path).status_code == 403, path
+    code = item.suggestions[0]["code"] if item.suggestions else ""
+    response = client.post("/portal/arbetsyta/granska/", {"post": item.pk, "kod": code})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.status == "pending"
+    assert not AuditEntry.objects.filter(action="review.decide").exists()
+
+
 def test_own_rows_download_holds_only_the_own_unit(portal, client) -> None:
     units, municipal, _ = portal
     log_in(client, municipal)

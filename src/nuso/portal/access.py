@@ -17,8 +17,9 @@ from nuso.accounts.models import User
 from nuso.analysis.service import portal_tables
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.intake import blocks
-from nuso.intake.models import ImportBatch
+from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import record_frame
+from nuso.portal.rows import ROW_FORMATS
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -96,6 +97,25 @@ class Scope:
         if not self.is_analyst:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
         return portal_tables(study, unsuppressed=True)
+
+    def review_queue(self) -> QuerySet[ReviewItem]:
+        """The raw values waiting for review, most frequent first: analysts only (they are
+        the files' own values, from every unit)."""
+        if not self.is_analyst:
+            raise PermissionDenied("Granskningskön är för analytiker.")
+        items = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING)
+        return items.select_related("study").order_by("-occurrences")
+
+    def review_item(self, pk: str) -> ReviewItem | None:
+        """A value in the queue, or None when it is decided already (by another reviewer)."""
+        return self.review_queue().filter(pk=int(pk) if pk.isdigit() else 0).first()
+
+    def row_download(self, study: Study, unit: Unit | None, format_: str) -> pl.DataFrame:
+        """The records of a row download in this format (SPSS for analysts only): as
+        `records`."""
+        if format_ not in ROW_FORMATS or (format_ == "sav" and not self.is_analyst):
+            raise PermissionDenied("Formatet är inte tillåtet för din roll.")
+        return self.records(study, unit)
 
     def records(self, study: Study, unit: Unit | None) -> pl.DataFrame:
         """Row-level records, with their values and how each was decided: of one unit in

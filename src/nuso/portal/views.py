@@ -12,7 +12,6 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from nuso.portal.dashboard import (
     trend_chart,
 )
 from nuso.portal.national import Ranking, ranking
-from nuso.portal.rows import ROW_FORMATS, write_rows
+from nuso.portal.rows import write_rows
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -177,10 +176,9 @@ def download_rows(request: HttpRequest, code: str, study: str, format_: str) -> 
     """Row-level data of one unit in the scope (SPSS for analysts)."""
     scope = Scope.of(request.user)
     unit, the_study = scope.unit(code), scope.study(study)
-    if format_ not in ROW_FORMATS or (format_ == "sav" and not scope.is_analyst):
-        raise PermissionDenied("Formatet är inte tillåtet för din roll.")
+    records = scope.row_download(the_study, unit, format_)
     path = _temporary(format_)
-    count = write_rows(scope.records(the_study, unit), the_study, path, format_)
+    count = write_rows(records, the_study, path, format_)
     log(Actor.of_user(request.user), "portal.download_rows", unit=unit,  # type: ignore[arg-type]
         study=the_study.slug, format=format_, rows=count)  # fmt: skip
     return _file(path, f"nuso-{the_study.slug}-{unit.code}-rader.{format_}")
@@ -236,10 +234,9 @@ def national_chart(request: HttpRequest, study: str) -> HttpResponse:
 def download_all_rows(request: HttpRequest, study: str, format_: str) -> FileResponse:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    if format_ not in ROW_FORMATS:
-        raise PermissionDenied("Formatet är inte tillåtet för din roll.")
+    records = scope.row_download(the_study, None, format_)
     path = _temporary(format_)
-    count = write_rows(scope.records(the_study, None), the_study, path, format_)
+    count = write_rows(records, the_study, path, format_)
     log(Actor.of_user(request.user), "portal.download_rows", study=the_study.slug,  # type: ignore[arg-type]
         format=format_, rows=count, units="alla")  # fmt: skip
     return _file(path, f"nuso-{the_study.slug}-alla-rader.{format_}")

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from nuso.audit.services import Actor
-from nuso.intake.models import ReviewItem
 from nuso.intake.review import ReviewDecisionError, decide
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths, methods_used
 from nuso.portal.access import Scope
@@ -26,6 +25,7 @@ from nuso.studies.models import Study
 
 MAX_FILES = 200
 RECENT_IMPORTS = 300
+REVIEW_QUEUE_SHOWN = 200
 
 
 def _analyst(request: HttpRequest) -> Scope:
@@ -107,9 +107,9 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @verified
 def review(request: HttpRequest) -> HttpResponse:
-    _analyst(request)
+    scope = Scope.of(request.user)
     if request.method == "POST":
-        item = ReviewItem.objects.filter(pk=request.POST.get("post", "0"), status="pending").first()
+        item = scope.review_item(request.POST.get("post", ""))
         if item is not None:
             code = request.POST.get("kod", "")
             try:
@@ -124,9 +124,5 @@ def review(request: HttpRequest) -> HttpResponse:
             except ReviewDecisionError as error:
                 messages.error(request, str(error))
         return redirect("portal:review")
-    items = (
-        ReviewItem.objects.filter(status="pending")
-        .select_related("study")
-        .order_by("-occurrences")[:200]
-    )
+    items = scope.review_queue()[:REVIEW_QUEUE_SHOWN]
     return render(request, "portal/review.html", {"items": items})
