@@ -40,14 +40,31 @@ class Codebook:
     variables: dict[str, Variable]
 
 
+def yaml_document(text: str, source: str) -> Any:
+    """A YAML file's content; InputError with the line where it cannot be read."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        message = f"Filen går inte att läsa som YAML: {problem}."
+        raise InputError([Problem("bad-yaml", message, source, row=row)]) from None
+
+
 def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
     """A codebook from its YAML text; InputError lists every structural problem."""
-    data = yaml.safe_load(text)
+    data = yaml_document(text, source)
     problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-        raise InputError([Problem("bad-codebook", "Kodboken saknar versionsnummer.", file=source)])
+        message = "Kodboken saknar versionsnummer."
+        raise InputError([Problem("bad-codebook", message, file=source, column="version")])
+    specs = data.get("variables") or {}
+    if not isinstance(specs, dict):
+        message = "Ska vara variabler med sina koder (namn: {codes: [...]})."
+        raise InputError([Problem("bad-codebook", message, file=source, column="variables")])
     variables = {}
-    for name, spec in (data.get("variables") or {}).items():
+    for name, spec in specs.items():
         variable = _parse_variable(str(name), spec, source, problems)
         if variable is not None:
             variables[variable.name] = variable
@@ -60,22 +77,30 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
 
 def _parse_variable(name: str, spec: Any, source: str, problems: list[Problem]) -> Variable | None:
     entries = spec.get("codes") if isinstance(spec, dict) else None
-    if not entries:
-        problems.append(Problem("bad-variable", "Variabeln saknar koder.", source, column=name))
+    key = f"variables.{name}.codes"
+    if not entries or not isinstance(entries, list):
+        message = "Variabeln saknar koder (en lista)."
+        problems.append(Problem("bad-variable", message, source, column=key))
         return None
     codes: list[Code] = []
-    for entry in entries:
-        code, label = str(entry.get("code", "")), str(entry.get("label", ""))
+    for position, entry in enumerate(entries):
+        fields = entry if isinstance(entry, dict) else {}
+        code, label = str(fields.get("code", "")), str(fields.get("label", ""))
         if not code or not label or code in {c.code for c in codes}:
             message = "Varje kod behöver en unik kod och en etikett."
-            problems.append(Problem("bad-code", message, source, column=name, value=code))
+            place = f"{key}[{position}]"
+            problems.append(Problem("bad-code", message, source, column=place, value=code))
             continue
-        attributes = {k: v for k, v in entry.items() if k not in {"code", "label"}}
+        attributes = {k: v for k, v in fields.items() if k not in {"code", "label"}}
         codes.append(Code(code=code, label=label, attributes=attributes))
     label = str(spec.get("label", name))
     return Variable(name, label, tuple(codes), multiple=bool(spec.get("multiple", False)))
 
 
+def shipped_text() -> str:
+    """The codebook this release ships (nuso/core/data/codebook.yaml)."""
+    return resources.files("nuso.core").joinpath("data", "codebook.yaml").read_text("utf-8")
+
+
 def shipped_codebook() -> Codebook:
-    text = resources.files("nuso.core").joinpath("data", "codebook.yaml").read_text("utf-8")
-    return parse_codebook(text)
+    return parse_codebook(shipped_text())

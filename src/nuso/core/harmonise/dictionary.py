@@ -12,6 +12,7 @@ import yaml
 
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
+from nuso.core.harmonise.dictionary_shape import shape_problems
 from nuso.core.harmonise.table_definitions import Factor, Outcome, TableDefinition, parse_tables
 
 VARIABLE_TYPES = frozenset({"category", "categories", "integer", "date", "boolean", "text"})
@@ -72,17 +73,18 @@ class StudyDictionary:
 
 
 def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDictionary:
-    """A study dictionary checked against the codebook; InputError lists every problem."""
-    if not isinstance(data, dict) or not data.get("slug") or not data.get("variables"):
-        message = "Datadefinitionen behöver slug och variables."
-        raise InputError([Problem("bad-dictionary", message, file=source)])
+    """A study dictionary checked against the codebook; InputError lists every problem, each
+    naming its key (`variables.alder.type`)."""
+    shape = shape_problems(data, source)
+    if shape:
+        raise InputError(shape)
     problems: list[Problem] = []
     variables = tuple(_variable(spec, codebook, source, problems) for spec in data["variables"])
     derived = tuple(
         _derived(spec, variables, codebook, source, problems) for spec in data.get("derived", [])
     )
     names = [variable.name for variable in variables] + [item.name for item in derived]
-    for name in {name for name in names if names.count(name) > 1}:
+    for name in sorted({name for name in names if names.count(name) > 1}):
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
@@ -139,17 +141,19 @@ def _variable(
         unit=spec.get("unit"),
         aliases=tuple(str(alias) for alias in spec.get("aliases", ())),
     )
-    column = variable.name or None
+    key = f"variables.{variable.name}"
     if variable.type not in VARIABLE_TYPES:
         message = f"Okänd variabeltyp; ange en av {', '.join(sorted(VARIABLE_TYPES))}."
-        problems.append(Problem("bad-type", message, source, column=column, value=variable.type))
+        problems.append(
+            Problem("bad-type", message, source, column=f"{key}.type", value=variable.type)
+        )
     if variable.type in CATEGORICAL_TYPES and bool(variable.codebook) == bool(variable.categories):
         message = "En kategorivariabel behöver antingen codebook eller categories."
-        problems.append(Problem("bad-categories", message, source, column=column))
+        problems.append(Problem("bad-categories", message, source, column=key))
     if variable.codebook and variable.codebook not in codebook.variables:
         message = "Variabeln pekar på en kodboksvariabel som inte finns."
         problem = Problem(
-            "unknown-codebook", message, source, column=column, value=variable.codebook
+            "unknown-codebook", message, source, column=f"{key}.codebook", value=variable.codebook
         )
         problems.append(problem)
     return variable
@@ -169,16 +173,21 @@ def _derived(
         codebook=spec.get("codebook"),
         attribute=spec.get("attribute"),
     )
+    key = f"derived.{derived.name}"
     if derived.source not in {variable.name for variable in variables}:
         message = "Den härledda variabeln utgår från en variabel som inte finns."
         problems.append(
-            Problem("unknown-source", message, source, column=derived.name, value=derived.source)
+            Problem("unknown-source", message, source, column=f"{key}.from", value=derived.source)
         )
     if derived.codebook and derived.codebook not in codebook.variables:
         message = "Den härledda variabeln pekar på en kodboksvariabel som inte finns."
         problems.append(
             Problem(
-                "unknown-codebook", message, source, column=derived.name, value=derived.codebook
+                "unknown-codebook",
+                message,
+                source,
+                column=f"{key}.codebook",
+                value=derived.codebook,
             )
         )
     return derived

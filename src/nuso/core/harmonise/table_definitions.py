@@ -74,7 +74,7 @@ class _Checker:
 
     def problem(self, table: str, message: str, value: Any = None) -> None:
         self.problems.append(
-            Problem("bad-table", message, self.source, column=table or None, value=value)
+            Problem("bad-table", message, self.source, column=f"tables.{table}", value=value)
         )
 
 

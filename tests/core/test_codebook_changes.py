@@ -1,0 +1,119 @@
+"""What a changed codebook changes and where its removed codes go, and the problems of
+hand-written codebooks and study dictionaries, each naming its key."""
+
+from __future__ import annotations
+
+import pytest
+
+from nuso.core.errors import InputError
+from nuso.core.harmonise.codebook import Code, Codebook, Variable, parse_codebook, shipped_codebook
+from nuso.core.harmonise.codebook_changes import compare, crosswalk, renamed
+from nuso.core.harmonise.dictionary import parse_dictionary
+
+
+def book(*codes: Code, version: int = 1) -> Codebook:
+    return Codebook(version, "", {"orsak": Variable("orsak", "Orsak", codes)})
+
+
+OLD = book(
+    Code("a", "A", {"synonyms": ["aa"], "rules": ["a b"]}),
+    Code("b", "B", {"side": "hem"}),
+    Code("c", "C"),
+)
+
+
+def test_the_same_codebook_changes_nothing() -> None:
+    assert compare(OLD, OLD).empty
+    assert compare(OLD, OLD).lines() == []
+
+
+def test_each_kind_of_change_is_found() -> None:
+    new = book(
+        Code("c", "C"),  # moved first
+        Code("a", "Ä", {"synonyms": ["aa", "ab"], "rules": []}),
+        Code("d", "D"),
+        Code("b", "B", {"side": "barn"}),
+    )
+    assert compare(OLD, new).lines() == [
+        "orsak: ny kod d ('D')",
+        "orsak: ny etikett a: 'A' → 'Ä'",
+        "orsak: synonymer ändrade a: + 'ab'",
+        "orsak: regler ändrade a: − 'a b'",
+        "orsak: egenskaper ändrade b: {'side': 'hem'} → {'side': 'barn'}",
+        "orsak: ny ordning (c, a, b)",
+    ]
+
+
+def test_variables_added_and_removed_are_told() -> None:
+    new = Codebook(2, "", {"kon": Variable("kon", "Kön", (Code("f", "F"),))})
+    diff = compare(OLD, new)
+    assert (diff.added_variables, diff.removed_variables) == (("kon",), ("orsak",))
+
+
+def test_the_crosswalk_holds_every_code_in_force() -> None:
+    new = book(Code("a", "A"), Code("x", "X"), Code("y", "Y"))
+    declared = {"orsak": {"b": ["x", "y"]}}
+    assert crosswalk(OLD, new, declared, "k.yaml") == {
+        "orsak": {"a": ["a"], "b": ["x", "y"], "c": []}  # c removed without successor: review
+    }
+
+
+def test_only_a_code_that_became_one_other_is_renamed() -> None:
+    walk = {"orsak": {"a": ["a"], "b": ["x"], "c": ["x", "y"], "d": []}}
+    assert renamed(walk) == {"orsak": {"b": "x"}}
+
+
+def test_a_crosswalk_names_the_key_of_each_problem() -> None:
+    new = book(Code("a", "A"), Code("x", "X"))
+    declared = {"orsak": {"a": "x", "b": "saknas", "zz": "x"}, "kon": {"f": "k"}}
+    with pytest.raises(InputError) as error:
+        crosswalk(OLD, new, declared, "k.yaml")
+    assert [(p.column, p.value) for p in error.value.problems] == [
+        ("crosswalk.orsak.a", None),  # still in the new codebook
+        ("crosswalk.orsak.b", "saknas"),  # no such code in the new one
+        ("crosswalk.orsak.zz", "zz"),  # no such code in force
+        ("crosswalk.kon", None),  # no such variable
+    ]
+
+
+def test_a_codebook_that_is_not_one_names_the_key() -> None:
+    with pytest.raises(InputError) as error:
+        parse_codebook("version: 2\nvariables: [kon]\n")
+    assert [p.column for p in error.value.problems] == ["variables"]
+    with pytest.raises(InputError) as error:
+        parse_codebook("version: 2\nvariables:\n  kon:\n    codes: [flicka, {code: p, label: P}]\n")
+    assert [p.column for p in error.value.problems] == ["variables.kon.codes[0]"]
+
+
+def test_a_broken_yaml_file_names_the_line() -> None:
+    with pytest.raises(InputError) as error:
+        parse_codebook("version: 2\nvariables:\n  kon: [\n", "k.yaml")
+    (problem,) = error.value.problems
+    assert (problem.code, problem.row) == ("bad-yaml", 4)
+
+
+@pytest.mark.parametrize(
+    ("data", "keys"),
+    [
+        ({"variables": [{"name": "a", "type": "text"}]}, ["slug"]),
+        ({"slug": "Ny studie!", "variables": [{"name": "a", "type": "text"}]}, ["slug"]),
+        ({"slug": "ny", "number": "ett", "variables": "a"}, ["number", "variables"]),
+        ({"slug": "ny", "variables": [{"type": "text"}, "b"]},
+         ["variables[0].name", "variables[1]"]),
+        ({"slug": "ny", "variables": [{"name": "a", "type": "category", "categories": ["x"],
+                                       "aliases": "a"}]},
+         ["variables.a.categories", "variables.a.aliases"]),
+        ({"slug": "ny", "variables": [{"name": "a", "type": "text"}], "tables": {"t": 1}},
+         ["tables"]),
+        ({"slug": "ny", "variables": [{"name": "a", "type": "färg"},
+                                      {"name": "b", "type": "category", "codebook": "nej"}],
+          "derived": [{"name": "c", "from": "d"}],
+          "tables": [{"name": "t", "kind": "distribution", "dimensions": ["e"]}]},
+         ["variables.a.type", "variables.b.codebook", "derived.c.from", "tables.t"]),
+    ],
+)  # fmt: skip
+def test_a_study_dictionary_names_the_key_of_each_problem(data, keys) -> None:
+    with pytest.raises(InputError) as error:
+        parse_dictionary(data, shipped_codebook(), "ny.yaml")
+    assert [p.column for p in error.value.problems] == keys
+    assert all(p.file == "ny.yaml" for p in error.value.problems)
