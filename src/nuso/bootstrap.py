@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.management import call_command
 from django.db import connection
@@ -11,6 +12,9 @@ from django.db.migrations.executor import MigrationExecutor
 from nuso.studies.services import DefinitionsSummary, load_shipped_definitions
 from nuso.units.services import LoadSummary, load_shipped_reference
 
+if TYPE_CHECKING:
+    from nuso.intake.codebook_change import CodebookApplied, CodebookChange
+
 
 @dataclass
 class InitSummary:
@@ -18,6 +22,8 @@ class InitSummary:
     units: LoadSummary
     definitions: DefinitionsSummary
     models_trained: int = 0
+    codebook_change: CodebookChange | None = None  # a newer shipped codebook, applied
+    codebook_applied: CodebookApplied | None = None
 
 
 def pending_migrations() -> int:
@@ -44,7 +50,20 @@ def initialise(verbosity: int = 0) -> InitSummary:
         call_command("migrate", interactive=False, verbosity=verbosity)
     store.clear()  # tables computed by an earlier version of the engine
     units, definitions = load_shipped_reference(), load_shipped_definitions()
-    return InitSummary(pending, units, definitions, models_trained=prepare_suggestion_models())
+    change, applied = apply_shipped_codebook()
+    return InitSummary(pending, units, definitions, prepare_suggestion_models(), change, applied)
+
+
+def apply_shipped_codebook() -> tuple[CodebookChange | None, CodebookApplied | None]:
+    """A release that ships a codebook with a higher version number than any applied here
+    brings it in as `nuso codebook` would: a new version, every record re-harmonised."""
+    from nuso.audit.services import Actor
+    from nuso.intake.codebook_change import apply_codebook_change, shipped_change
+
+    change = shipped_change()
+    if change is None or change.diff.empty:
+        return change, None
+    return change, apply_codebook_change(change, Actor.command_line())
 
 
 @dataclass

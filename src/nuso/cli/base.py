@@ -13,7 +13,7 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from nuso.core.errors import InputError
+from nuso.core.errors import InputError, Problem
 
 
 class NusoCommand(BaseCommand):
@@ -43,12 +43,29 @@ class NusoCommand(BaseCommand):
         except InputError as error:
             self.stderr.write(f"Fel: {len(error.problems)} problem hittades:")
             for problem in error.problems:
-                self.stderr.write(f"  - {problem.describe()}")
+                self.stderr.write(f"  - {self.describe(problem)}")
             sys.exit(1)
         except CommandError as error:
             self.stderr.write(f"Fel: {error}")
             sys.exit(error.returncode)
 
+    def describe(self, problem: Problem) -> str:
+        return problem.describe()
+
     def console(self) -> Console:
         """A Rich console writing to this command's stdout (tests capture it)."""
         return Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
+
+
+class DefinitionFileCommand(NusoCommand):
+    """A command that reads a codebook or study dictionary (YAML): a problem's place is the
+    key it is under (`variables.alder.type`), not a column."""
+
+    def describe(self, problem: Problem) -> str:
+        place = [
+            problem.file,
+            f"rad {problem.row}" if problem.row is not None else None,
+            f"nyckel {problem.column!r}" if problem.column else None,
+            f"värde {problem.value!r}" if problem.value is not None else None,
+        ]
+        return ", ".join(part for part in place if part) + f": {problem.message}"

@@ -253,8 +253,21 @@ def decided_again(
         for raw in set(sources.filter(decided).to_list()) - {None}
         if key in raw_keys(raw, variable, interpreter.harmoniser)
     }
+    return with_outcomes(frame, variable, decided, outcomes, interpreter)
+
+
+def with_outcomes(
+    frame: pl.DataFrame,
+    variable: StudyVariable,
+    decided: pl.Series,
+    outcomes: dict[str, Outcome],
+    interpreter: RowInterpreter,
+) -> tuple[pl.DataFrame, int]:
+    """A block with `variable` set to its new outcome (by raw value) in the records decided
+    before whose raw value has one, as `decided_again` says; and how many records."""
     if not outcomes:
         return frame, 0
+    sources = frame[blocks.SOURCE + variable.name]
     rows = decided & sources.is_in(list(outcomes))
     keys = [
         raw if hit else None for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)

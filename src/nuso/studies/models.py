@@ -25,14 +25,28 @@ class Study(models.Model):
 
 class CodebookVersion(models.Model):
     """One version of the national codebook. Versions are never edited: a review decision or
-    a revised category list makes a new version, and every record keeps the version it was
-    harmonised with."""
+    a revised codebook file (`nuso codebook`) makes a new version, and every record keeps the
+    version it was harmonised with. A version made from a file records the file's own version
+    number and the crosswalk from the codes of the version before."""
 
     number = models.PositiveIntegerField("version", unique=True)
     title = models.CharField("titel", max_length=200)
     note = models.TextField("anteckning", blank=True)
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
+    )
+    file_version = models.PositiveIntegerField(
+        "filens version",
+        null=True,
+        blank=True,
+        help_text="Versionsnumret i kodboksfilen som versionen gjordes av; tomt för beslut.",
+    )
+    crosswalk = models.JSONField(
+        "omkodning",
+        default=dict,
+        blank=True,
+        help_text="Variabel → kod i föregående version → de koder den blev (inga: till "
+        "granskning). Tom när inga koder ändrades.",
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     created_by = models.ForeignKey(

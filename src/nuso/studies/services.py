@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -53,8 +54,17 @@ def load_shipped_definitions() -> DefinitionsSummary:
     return summary
 
 
-def create_codebook_version(codebook: Codebook) -> CodebookVersion:
-    version = CodebookVersion.objects.create(number=codebook.version, title=codebook.title)
+def create_codebook_version(
+    codebook: Codebook, number: int | None = None, **fields: Any
+) -> CodebookVersion:
+    """A version with the codebook's codes: numbered as the file says on a new installation,
+    after the version in force later (`number`)."""
+    version = CodebookVersion.objects.create(
+        number=number or codebook.version,
+        title=codebook.title,
+        file_version=codebook.version,
+        **fields,
+    )
     CodebookEntry.objects.bulk_create(
         CodebookEntry(
             version=version,
@@ -68,3 +78,4 @@ def create_codebook_version(codebook: Codebook) -> CodebookVersion:
         for position, code in enumerate(variable.codes)
     )
     return version
+

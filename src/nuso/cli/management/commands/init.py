@@ -23,6 +23,13 @@ class Command(NusoCommand):
             f"Referensdata: {summary.units.created} nya kommuner och stadsdelar, "
             f"{summary.units.updated} med nyare folkmängd."
         )
+        if summary.codebook_applied is not None and summary.codebook_change is not None:
+            change, applied = summary.codebook_change, summary.codebook_applied
+            console.print(f"Ny kodbok från paketet som version {applied.version} "
+                          f"({len(change.diff.lines())} ändringar, "
+                          f"{applied.records.records} poster omharmoniserade):")  # fmt: skip
+            for line in change.lines():
+                console.print(f"  {line}", markup=False)
         if summary.models_trained:
             console.print(f"Förslagsmodeller tränade för kodboken: {summary.models_trained}.")
         render_status(console, status())

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from nuso.cli.base import DefinitionFileCommand
+from nuso.cli.status import number
+
+
+class Command(DefinitionFileCommand):
+    help = (
+        "Inför en ändrad kodbok som en ny version: visar skillnaden mot kodboken i bruk, "
+        "harmoniserar om alla poster och loggar ändringen."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.description = (
+            "Läser en ändrad codebook.yaml och jämför den med kodboken i bruk: nya, borttagna "
+            "och omdöpta koder, ändrade synonymer och regler. Borttagna koder omkodas enligt "
+            "filens avsnitt crosswalk (kod: ny_kod, eller en lista vid delning); en borttagen "
+            "kod utan omkodning skickar sina värden till granskning. Sedan skapas en ny "
+            "version, alla poster harmoniseras om och ändringen loggas."
+        )
+        parser.add_argument("file", type=Path, metavar="FIL.yaml", help="Den ändrade kodboken.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Visa bara skillnaden; inget sparas."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from nuso.audit.services import Actor
+        from nuso.intake.codebook_change import (
+            CodebookChangeError,
+            apply_codebook_change,
+            read_codebook_change,
+        )
+        from nuso.studies.codebooks import prepare_suggestion_models
+
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Filen {path} finns inte.")
+        change = read_codebook_change(path)
+        console = self.console()
+        if change.diff.empty:
+            console.print(f"{path.name} är samma kodbok som version {change.in_force}; "
+                          "inget att göra.")  # fmt: skip
+            return
+        console.print(f"Kodboken i bruk är version {change.in_force}. Ändringar i {path.name} "
+                      f"(filens version {change.codebook.version}):")  # fmt: skip
+        for line in change.lines():
+            console.print(line if line.endswith(":") else f"  {line}", markup=False)
+        if options["dry_run"]:
+            console.print("Inget sparat (--dry-run).")
+            return
+        try:
+            applied = apply_codebook_change(change, Actor.command_line())
+        except CodebookChangeError as error:
+            raise CommandError(str(error)) from error
+        records = applied.records
+        console.print(
+            f"Kodbok version {applied.version} skapad. {number(records.records)} poster "
+            f"omharmoniserade, {number(records.changed)} med ändrade värden; "
+            f"granskningsbeslut: {applied.carried} förda till nya koder, {applied.retired} "
+            f"tillbaka till granskning; {number(applied.waiting)} värden väntar på granskning."
+        )
+        trained = prepare_suggestion_models()
+        if trained:
+            console.print(f"Förslagsmodeller tränade för den nya kodboken: {trained}.")
