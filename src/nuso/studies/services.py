@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from nuso.core.harmonise.codebook import Codebook, shipped_codebook
-from nuso.core.harmonise.dictionary import shipped_dictionaries
+from nuso.audit.services import Actor, log
+from nuso.core.errors import InputError, Problem
+from nuso.core.harmonise.codebook import Codebook, shipped_codebook, yaml_document
+from nuso.core.harmonise.dictionary import StudyDictionary, parse_dictionary, shipped_dictionaries
+from nuso.studies.codebooks import codebook_of, latest_version
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 
 
@@ -79,3 +83,34 @@ def create_codebook_version(
     )
     return version
 
+
+def read_study_file(path: Path) -> StudyDictionary:
+    """A new study's dictionary from its file, checked against the codebook in force and the
+    studies there are; InputError lists every problem, each naming its key."""
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem("bad-encoding", "Filen är inte UTF-8.", path.name)]) from None
+    dictionary = parse_dictionary(yaml_document(text, path.name), codebook_of(latest_version()),
+                                  path.name)  # fmt: skip
+    if Study.objects.filter(slug=dictionary.slug).exists():
+        message = "Det finns redan en delstudie med det kortnamnet; välj ett annat."
+        raise InputError([Problem("study-exists", message, path.name, column="slug",
+                                  value=dictionary.slug)])  # fmt: skip
+    return dictionary
+
+
+@transaction.atomic
+def add_study(dictionary: StudyDictionary, actor: Actor, source: str) -> Study:
+    """Register a new study: its files can be imported at once (the dictionary says how)."""
+    study = Study.objects.create(
+        slug=dictionary.slug,
+        number=dictionary.number,
+        name=dictionary.name,
+        description=dictionary.description,
+        dictionary=dictionary.as_data(),
+    )
+    log(actor, "study.add", target=study, file=source, slug=study.slug,
+        variables=[v.name for v in dictionary.variables],
+        tables=[t.name for t in dictionary.tables])  # fmt: skip
+    return study

@@ -1,0 +1,116 @@
+"""`nuso study add FIL.yaml` on a running installation: a dictionary with problems is refused
+with every problem naming its key, and a valid new study is imported, reviewed and tabulated
+with no code of its own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nuso.audit.models import AuditEntry
+from nuso.studies.models import Study
+
+from .records import stored_records
+
+PLACEMENTS = """\
+slug: placeringar
+number: 3
+name: Placeringar utanför hemmet
+description: Barn och unga som placerats under perioden.
+source: export
+variables:
+  - {name: kon, label: Kön, type: category, codebook: kon, aliases: [kön]}
+  - {name: alder, label: Ålder, type: integer, min: 0, max: 17, aliases: [ålder]}
+  - name: placeringsform
+    label: Placeringsform
+    type: category
+    aliases: [form]
+    categories: {familjehem: Familjehem, hvb: HVB, sarskilt_boende: Särskilt boende}
+  - {name: orsaker, label: Orsaker, type: categories, codebook: orsak, required: false,
+     aliases: [orsak]}
+derived:
+  - {name: aldersgrupp, label: Åldersgrupp, from: alder, codebook: aldersgrupp}
+tables:
+  - {name: form, title: Placeringsform, kind: distribution, dimensions: [placeringsform]}
+  - name: hvb_per_kon
+    title: Andel placerade på HVB per kön
+    kind: share
+    dimensions: [kon]
+    outcome: {variable: placeringsform, values: [hvb]}
+"""
+
+
+@pytest.fixture
+def initialised(nuso):
+    nuso("init")
+    return nuso
+
+
+def test_a_dictionary_with_problems_is_refused_naming_each_key(initialised, tmp_path) -> None:
+    path = tmp_path / "ny.yaml"
+    path.write_text(
+        "slug: Ny studie\nnumber: tre\nvariables:\n"
+        "  - {name: kon, type: category, codebook: kön}\n"
+        "  - {label: Ålder, type: integer}\n",
+        "utf-8",
+    )
+    result = initialised("study", "add", str(path))
+    assert result.exit_code == 1
+    assert result.err.splitlines() == [
+        "Fel: 3 problem hittades:",
+        "  - ny.yaml, nyckel 'slug', värde 'Ny studie': Kortnamnet får bara ha a–z, 0–9, - och _ "
+        "(högst 60 tecken).",
+        "  - ny.yaml, nyckel 'number', värde 'tre': Delstudiens nummer ska vara ett heltal från 0.",
+        "  - ny.yaml, nyckel 'variables[1].name': Nyckeln saknas: name.",
+    ]
+    path.write_text(PLACEMENTS.replace("codebook: orsak", "codebook: orsaker"), "utf-8")
+    result = initialised("study", "add", str(path))
+    assert "nyckel 'variables.orsaker.codebook', värde 'orsaker': Variabeln pekar på en " in (
+        result.err
+    )
+    assert not Study.objects.filter(slug="placeringar").exists()
+    assert not AuditEntry.objects.filter(action="study.add").exists()
+
+
+def test_a_study_that_exists_is_not_added_again(initialised, tmp_path) -> None:
+    path = tmp_path / "ny.yaml"
+    path.write_text(PLACEMENTS.replace("slug: placeringar", "slug: aktualiseringar"), "utf-8")
+    result = initialised("study", "add", str(path))
+    assert result.exit_code == 1
+    assert "nyckel 'slug', värde 'aktualiseringar': Det finns redan en delstudie" in result.err
+
+
+def test_a_new_study_is_imported_reviewed_and_tabulated_without_code(initialised, tmp_path) -> None:
+    definition = tmp_path / "placeringar.yaml"
+    definition.write_text(PLACEMENTS, "utf-8")
+    checked = initialised("study", "add", str(definition), "--dry-run")
+    assert "Kontrollerad: delstudie 3 placeringar" in checked.out
+    assert not Study.objects.filter(slug="placeringar").exists()
+    added = initialised("study", "add", str(definition))
+    assert added.exit_code == 0, added.err
+    assert "Läs in med nuso import --study placeringar" in added.out
+    entry = AuditEntry.objects.get(action="study.add")
+    assert entry.details["variables"] == ["kon", "alder", "placeringsform", "orsaker"]
+
+    rows = ["Kön;Ålder;Form;Orsak"] + [
+        f"{'F' if n % 2 else 'P'};{n % 18};{('HVB', 'Familjehem')[n % 3 == 0]};"
+        f"{('Skolk', 'Missbruk, förälder', 'Grooming')[n % 3]}"
+        for n in range(60)
+    ]
+    export = tmp_path / "Karlstad placeringar 2024.csv"
+    export.write_text("\n".join(rows) + "\n", "utf-8")
+    imported = initialised("import", str(export), "--study", "placeringar", "--period", "2024")
+    assert imported.exit_code == 0, imported.out + imported.err
+    records = stored_records()
+    assert len(records) == 60
+    assert {r.values["placeringsform"] for r in records} == {"hvb", "familjehem"}
+    assert records[1].values["aldersgrupp"] == "0-2"  # age 1
+    assert "Grooming" in initialised("review", "--study", "placeringar").out
+
+    tables = tmp_path / "tabeller.json"
+    result = initialised("tables", "--study", "placeringar", "--output", str(tables))
+    assert result.exit_code == 0, result.err
+    document = json.loads(tables.read_text("utf-8"))
+    assert [table["namn"] for table in document["tabeller"]] == ["form", "hvb_per_kon"]
+    assert all(table["rader"] for table in document["tabeller"])
