@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
@@ -55,6 +56,18 @@ class NusoCommand(BaseCommand):
     def console(self) -> Console:
         """A Rich console writing to this command's stdout (tests capture it)."""
         return Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
+
+
+def file_arguments(parser: Any, metavar: str, help_: str, dry_run: str) -> None:
+    """The file a command reads, and --dry-run: check and show, save nothing."""
+    parser.add_argument("file", type=Path, metavar=metavar, help=help_)
+    parser.add_argument("--dry-run", action="store_true", help=dry_run)
+
+
+def existing_file(path: Path) -> Path:
+    if not path.is_file():
+        raise CommandError(f"Filen {path} finns inte.")
+    return path
 
 
 class DefinitionFileCommand(NusoCommand):

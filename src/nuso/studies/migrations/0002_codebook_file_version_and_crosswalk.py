@@ -15,30 +15,22 @@ def first_versions_came_from_the_file(apps: Any, schema_editor: Any) -> None:
         first.save(update_fields=["file_version"])
 
 
+FILE_VERSION = models.PositiveIntegerField(
+    "filens version", null=True, blank=True,
+    help_text="Versionsnumret i kodboksfilen som versionen gjordes av; tomt för beslut.",
+)  # fmt: skip
+CROSSWALK = models.JSONField(
+    "omkodning", default=dict, blank=True,
+    help_text="Variabel → kod i föregående version → de koder den blev (inga: till "
+    "granskning). Tom när inga koder ändrades.",
+)  # fmt: skip
+
+
 class Migration(migrations.Migration):
     dependencies = [("studies", "0001_initial")]
 
     operations = [
-        migrations.AddField(
-            model_name="codebookversion",
-            name="file_version",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="Versionsnumret i kodboksfilen som versionen gjordes av; tomt för beslut.",
-                null=True,
-                verbose_name="filens version",
-            ),
-        ),
-        migrations.AddField(
-            model_name="codebookversion",
-            name="crosswalk",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="Variabel → kod i föregående version → de koder den blev (inga: till "
-                "granskning). Tom när inga koder ändrades.",
-                verbose_name="omkodning",
-            ),
-        ),
+        migrations.AddField("codebookversion", "file_version", FILE_VERSION),
+        migrations.AddField("codebookversion", "crosswalk", CROSSWALK),
         migrations.RunPython(first_versions_came_from_the_file, migrations.RunPython.noop),
     ]

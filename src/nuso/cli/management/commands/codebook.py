@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from nuso.cli.base import DefinitionFileCommand
+from nuso.cli.base import DefinitionFileCommand, existing_file, file_arguments
 from nuso.cli.status import number
+
+DESCRIPTION = (
+    "Läser en ändrad codebook.yaml och jämför den med kodboken i bruk: nya, borttagna och "
+    "omdöpta koder, ändrade synonymer och regler. Borttagna koder omkodas enligt filens avsnitt "
+    "crosswalk (kod: ny_kod, eller en lista vid delning); en borttagen kod utan omkodning "
+    "skickar sina värden till granskning. Sedan skapas en ny version, alla poster harmoniseras "
+    "om och ändringen loggas."
+)
 
 
 class Command(DefinitionFileCommand):
@@ -16,17 +23,9 @@ class Command(DefinitionFileCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.description = (
-            "Läser en ändrad codebook.yaml och jämför den med kodboken i bruk: nya, borttagna "
-            "och omdöpta koder, ändrade synonymer och regler. Borttagna koder omkodas enligt "
-            "filens avsnitt crosswalk (kod: ny_kod, eller en lista vid delning); en borttagen "
-            "kod utan omkodning skickar sina värden till granskning. Sedan skapas en ny "
-            "version, alla poster harmoniseras om och ändringen loggas."
-        )
-        parser.add_argument("file", type=Path, metavar="FIL.yaml", help="Den ändrade kodboken.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Visa bara skillnaden; inget sparas."
-        )
+        parser.description = DESCRIPTION
+        file_arguments(parser, "FIL.yaml", "Den ändrade kodboken.",
+                       "Visa bara skillnaden; inget sparas.")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
@@ -37,9 +36,7 @@ class Command(DefinitionFileCommand):
         )
         from nuso.studies.codebooks import prepare_suggestion_models
 
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"Filen {path} finns inte.")
+        path = existing_file(options["file"])
         change = read_codebook_change(path)
         console = self.console()
         if change.diff.empty:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from rich.table import Table
 
-from nuso.cli.base import NusoCommand
+from nuso.cli.base import NusoCommand, existing_file, file_arguments
 
 
 class Command(NusoCommand):
@@ -36,10 +36,8 @@ class Command(NusoCommand):
                 "något fel ändras ingenting."
             ),
         )
-        load.add_argument("file", type=Path, metavar="FIL.csv", help="Tabellen att läsa in.")
-        load.add_argument(
-            "--dry-run", action="store_true", help="Kontrollera och visa ändringar utan att spara."
-        )
+        file_arguments(load, "FIL.csv", "Tabellen att läsa in.",
+                       "Kontrollera och visa ändringar utan att spara.")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
@@ -72,14 +70,10 @@ class Command(NusoCommand):
         self.console().print(table)
 
     def load(self, path: Path, dry_run: bool) -> None:
-        from django.core.management.base import CommandError
-
         from nuso.audit.services import Actor
         from nuso.units.services import apply_reference_update, read_reference_update
 
-        if not path.is_file():
-            raise CommandError(f"Filen {path} finns inte.")
-        update = read_reference_update(path)
+        update = read_reference_update(existing_file(path))
         console = self.console()
         if update.ignored_columns:
             console.print(f"Okända kolumner lämnas orörda: {', '.join(update.ignored_columns)}")

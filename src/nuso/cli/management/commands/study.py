@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from nuso.cli.base import DefinitionFileCommand
+from nuso.cli.base import DefinitionFileCommand, existing_file, file_arguments
 
 
 class Command(DefinitionFileCommand):
@@ -23,16 +22,13 @@ class Command(DefinitionFileCommand):
                 "sedan läsas in med nuso import --study KORTNAMN, utan kodändring."
             ),
         )
-        add.add_argument("file", type=Path, metavar="FIL.yaml", help="Datadefinitionen.")
-        add.add_argument("--dry-run", action="store_true", help="Kontrollera bara; inget sparas.")
+        file_arguments(add, "FIL.yaml", "Datadefinitionen.", "Kontrollera bara; inget sparas.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
         from nuso.studies.services import add_study, read_study_file
 
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"Filen {path} finns inte.")
+        path = existing_file(options["file"])
         dictionary = read_study_file(path)
         console = self.console()
         summary = (
