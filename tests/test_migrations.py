@@ -101,3 +101,21 @@ def test_records_move_into_blocks_and_back_unchanged(nuso) -> None:
         assert {r.codebook_version_id for r in restored} == {version.pk}
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_codebook_versions_made_before_learn_which_came_from_the_file(nuso) -> None:
+    """The first version was made from the shipped file and takes its number as the file's;
+    versions made by review decisions came from no file."""
+    nuso("init")
+    try:
+        old = migrate([("studies", "0001_initial")]).get_model("studies", "CodebookVersion")
+        first = old.objects.get(number=1)
+        old.objects.create(number=2, title=first.title, based_on=first)  # a review decision
+        migrate(latest())
+        versions = CodebookVersion.objects.order_by("number")
+        assert [(v.number, v.file_version, v.crosswalk) for v in versions] == [
+            (1, 1, {}), (2, None, {})
+        ]  # fmt: skip
+    finally:
+        migrate(latest())
