@@ -114,3 +114,62 @@ def test_a_new_study_is_imported_reviewed_and_tabulated_without_code(initialised
     document = json.loads(tables.read_text("utf-8"))
     assert [table["namn"] for table in document["tabeller"]] == ["form", "hvb_per_kon"]
     assert all(table["rader"] for table in document["tabeller"])
+
+
+def shipped_referrals() -> str:
+    from importlib import resources
+
+    folder = resources.files("nuso.core").joinpath("data", "studies")
+    return folder.joinpath("aktualiseringar.yaml").read_text("utf-8")
+
+
+@pytest.fixture
+def referrals(initialised, tmp_path):
+    """Referrals of one unit stored, and the study's dictionary as a file to change."""
+    export = tmp_path / "Karlstad 2024.csv"
+    export.write_text("Kön;Ålder;Orsak;Åtgärd\nF;9;Grooming;Ny utredning\nP;15;Skolk;\n", "utf-8")
+    assert initialised("import", str(export), "--study", "aktualiseringar", "--period",
+                       "2024").exit_code == 0  # fmt: skip
+    return initialised, tmp_path / "aktualiseringar.yaml"
+
+
+def test_a_changed_dictionary_is_shown_then_applied_with_the_records_decided_again(
+    referrals,
+) -> None:
+    nuso, path = referrals
+    text = shipped_referrals().replace("label: Aktualiseringsorsaker", "label: Orsaker")
+    text = text.replace("codebook: atgard\n", "codebook: atgard\n    required: false\n")
+    path.write_text(text.replace("problemområde,", "problemområde, grund,"), "utf-8")
+    shown = nuso("study", "update", str(path), "--dry-run")
+    assert shown.exit_code == 0, shown.err
+    assert shown.out == (
+        "Ändringar i datadefinitionen för aktualiseringar:\n"
+        "  variables.orsaker.label: etikett 'Aktualiseringsorsaker' → 'Orsaker'\n"
+        "  variables.orsaker.aliases: rubriker + 'grund'\n"
+        "  variables.atgard.required: obligatorisk True → False\n"
+        "Inget sparat (--dry-run).\n"
+    )
+    before = Study.objects.get(slug="aktualiseringar").dictionary
+    assert nuso("study", "update", str(path)).exit_code == 0
+    study = Study.objects.get(slug="aktualiseringar")
+    assert study.dictionary["variables"][4]["label"] == "Orsaker"
+    assert {r.codebook for r in stored_records()} == {2}  # decided again under a new version
+    entry = AuditEntry.objects.get(action="study.update")
+    assert entry.details["before"] == before
+    assert entry.details["records"] == 2
+    assert "samma datadefinition" in nuso("study", "update", str(path)).out
+
+
+def test_what_stored_records_cannot_follow_is_refused_naming_the_key(referrals) -> None:
+    nuso, path = referrals
+    text = shipped_referrals().replace(
+        "    type: integer\n    min: 0", "    type: text\n    min: 0"
+    )
+    path.write_text(text, "utf-8")
+    result = nuso("study", "update", str(path))
+    assert result.exit_code == 1
+    assert "nyckel 'variables.alder.type', värde 'text': Typen kan inte ändras" in result.err
+    path.write_text(PLACEMENTS, "utf-8")
+    result = nuso("study", "update", str(path))
+    assert "nyckel 'slug', värde 'placeringar': Delstudien finns inte" in result.err
+    assert not AuditEntry.objects.filter(action="study.update").exists()

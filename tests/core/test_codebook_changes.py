@@ -8,7 +8,11 @@ import pytest
 from nuso.core.errors import InputError
 from nuso.core.harmonise.codebook import Code, Codebook, Variable, parse_codebook, shipped_codebook
 from nuso.core.harmonise.codebook_changes import compare, crosswalk, renamed
-from nuso.core.harmonise.dictionary import parse_dictionary
+from nuso.core.harmonise.dictionary import StudyDictionary, parse_dictionary
+from nuso.core.harmonise.dictionary_changes import (
+    compare_dictionaries,
+    refuse_what_records_cannot_follow,
+)
 
 
 def book(*codes: Code, version: int = 1) -> Codebook:
@@ -117,3 +121,48 @@ def test_a_study_dictionary_names_the_key_of_each_problem(data, keys) -> None:
         parse_dictionary(data, shipped_codebook(), "ny.yaml")
     assert [p.column for p in error.value.problems] == keys
     assert all(p.file == "ny.yaml" for p in error.value.problems)
+
+
+SURVEY = {
+    "slug": "enkat",
+    "variables": [
+        {"name": "form", "type": "category", "categories": {"a": "A", "b": "B"}},
+        {"name": "alder", "type": "integer", "max": 17},
+    ],
+    "tables": [{"name": "t", "kind": "distribution", "dimensions": ["form"]}],
+}
+
+
+def survey(**changes: object) -> StudyDictionary:
+    return parse_dictionary({**SURVEY, **changes}, shipped_codebook(), "enkat.yaml")
+
+
+def test_a_changed_dictionary_tells_each_change_by_its_key() -> None:
+    new = survey(
+        variables=[
+            {"name": "form", "type": "category", "categories": {"a": "Ä", "c": "C"}},
+            {"name": "kon", "type": "category", "codebook": "kon"},
+        ],
+        tables=[{"name": "t", "kind": "distribution", "dimensions": ["kon"]}],
+    )
+    assert [c.describe() for c in compare_dictionaries(survey(), new)] == [
+        "variables.kon: ny typ category",
+        "variables.alder: borttagen",
+        "variables.form.categories.a: etikett 'A' → 'Ä'",
+        "variables.form.categories.b: borttagen kategori",
+        "variables.form.categories.c: ny kategori ('C')",
+        "tables.t: ändrad",
+    ]
+    assert compare_dictionaries(survey(), survey()) == []
+
+
+def test_records_cannot_follow_a_new_type_or_a_category_removed() -> None:
+    new = survey(variables=[{"name": "form", "type": "text"}, {"name": "alder", "type": "text"}])
+    with pytest.raises(InputError) as error:
+        refuse_what_records_cannot_follow(survey(), new, "enkat.yaml")
+    assert [(p.column, p.value) for p in error.value.problems] == [
+        ("variables.form.type", "text"),
+        ("variables.form.categories", "a"),
+        ("variables.form.categories", "b"),
+        ("variables.alder.type", "text"),
+    ]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from nuso.core.errors import InputError, Problem
+
+T = TypeVar("T")
 
 
 class NusoCommand(BaseCommand):
@@ -82,3 +85,23 @@ class DefinitionFileCommand(NusoCommand):
             f"värde {problem.value!r}" if problem.value is not None else None,
         ]
         return ", ".join(part for part in place if part) + f": {problem.message}"
+
+    def shown_then_applied(
+        self,
+        lines: list[str],
+        dry_run: bool,
+        apply: Callable[[], T],
+        refused: type[Exception],
+    ) -> T | None:
+        """The changes a file makes, one a line (a heading ends with ':'), then applied
+        unless --dry-run; a change refused on applying is a command error."""
+        console = self.console()
+        for line in lines:
+            console.print(line if line.endswith(":") else f"  {line}", markup=False)
+        if dry_run:
+            console.print("Inget sparat (--dry-run).")
+            return None
+        try:
+            return apply()
+        except refused as error:
+            raise CommandError(str(error)) from error

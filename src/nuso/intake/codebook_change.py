@@ -26,8 +26,7 @@ from nuso.core.harmonise.codebook_changes import (
 )
 from nuso.core.harmonise.dictionary import dictionary_from_stored
 from nuso.intake.models import ReviewItem
-from nuso.intake.reharmonise import Reharmonised, reharmonise_study
-from nuso.intake.review import refresh_review_queue
+from nuso.intake.reharmonise import Reharmonised, reharmonise_studies
 from nuso.studies.codebooks import codebook_of, latest_version
 from nuso.studies.models import CodebookVersion, Study, ValueMapping
 from nuso.studies.services import create_codebook_version
@@ -132,28 +131,32 @@ def apply_codebook_change(change: CodebookChange, actor: Actor) -> CodebookAppli
             f"{change.source} är samma kodbok som version {change.in_force}; ingen ny version."
         )
     with transaction.atomic():
-        latest = CodebookVersion.objects.select_for_update().order_by("-number").first()
-        if latest is None or latest.number != change.in_force:
-            raise CodebookChangeError(
-                f"Kodboken har ändrats sedan {change.source} jämfördes med version "
-                f"{change.in_force}; kör kommandot igen."
-            )
+        latest = locked_version_in_force(change.in_force, change.source)
         version = create_codebook_version(
             change.codebook, number=latest.number + 1, based_on=latest, created_by=actor.user,
             note=f"Kodboksfilen {change.source} (filens version {change.codebook.version}).",
             crosswalk=change.crosswalk,
         )  # fmt: skip
         carried, retired = carry_review_decisions(change, version)
-        records = Reharmonised()
-        for study in Study.objects.order_by("number", "slug"):
-            records += reharmonise_study(study, version)
-            refresh_review_queue(study)
+        records = reharmonise_studies(Study.objects.order_by("number", "slug"), version)
         applied = CodebookApplied(version.number, records, carried, retired, waiting_values())
         log(actor, "codebook.apply", target=version, file=change.source,
             file_version=change.codebook.version, based_on=latest.number,
             changes=change.diff.as_data(), moved=change.moved(), records=records.records,
             changed=records.changed, carried=carried, retired=retired)  # fmt: skip
     return applied
+
+
+def locked_version_in_force(compared_with: int, source: str) -> CodebookVersion:
+    """The version in force, locked until the transaction ends; a change compared with an
+    earlier one (a decision taken meanwhile) must be compared again."""
+    latest = CodebookVersion.objects.select_for_update().order_by("-number").first()
+    if latest is None or latest.number != compared_with:
+        raise CodebookChangeError(
+            f"Kodboken har ändrats sedan {source} jämfördes med version {compared_with}; kör "
+            "kommandot igen."
+        )
+    return latest
 
 
 def carry_review_decisions(change: CodebookChange, version: CodebookVersion) -> tuple[int, int]:

@@ -8,6 +8,7 @@ the review queue is built from) is made anew."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -18,7 +19,7 @@ from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.records import RowInterpreter
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import current_blocks
-from nuso.intake.review import Interpreters, outcome_of, with_outcomes
+from nuso.intake.review import Interpreters, outcome_of, refresh_review_queue, with_outcomes
 from nuso.studies.models import CodebookVersion, Study
 
 Waiting = dict[str, Counter[str]]  # study variable -> raw value -> records waiting with it
@@ -36,6 +37,16 @@ class Reharmonised:
             self.changed + other.changed,
             self.pending + other.pending,
         )
+
+
+def reharmonise_studies(studies: Iterable[Study], version: CodebookVersion) -> Reharmonised:
+    """These studies' records decided again under `version`, and their review queues rebuilt
+    (a value decided now leaves the queue, one that waits again joins it)."""
+    done = Reharmonised()
+    for study in studies:
+        done += reharmonise_study(study, version)
+        refresh_review_queue(study)
+    return done
 
 
 def reharmonise_study(study: Study, version: CodebookVersion) -> Reharmonised:

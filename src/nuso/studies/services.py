@@ -84,15 +84,21 @@ def create_codebook_version(
     return version
 
 
-def read_study_file(path: Path) -> StudyDictionary:
-    """A new study's dictionary from its file, checked against the codebook in force and the
-    studies there are; InputError lists every problem, each naming its key."""
+def read_dictionary_file(path: Path) -> StudyDictionary:
+    """A study dictionary from its file, checked against the codebook in force; InputError
+    lists every problem, each naming its key."""
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError:
         raise InputError([Problem("bad-encoding", "Filen är inte UTF-8.", path.name)]) from None
-    dictionary = parse_dictionary(yaml_document(text, path.name), codebook_of(latest_version()),
-                                  path.name)  # fmt: skip
+    return parse_dictionary(yaml_document(text, path.name), codebook_of(latest_version()),
+                            path.name)  # fmt: skip
+
+
+def read_study_file(path: Path) -> StudyDictionary:
+    """A new study's dictionary from its file, checked against the codebook in force and the
+    studies there are."""
+    dictionary = read_dictionary_file(path)
     if Study.objects.filter(slug=dictionary.slug).exists():
         message = "Det finns redan en delstudie med det kortnamnet; välj ett annat."
         raise InputError([Problem("study-exists", message, path.name, column="slug",

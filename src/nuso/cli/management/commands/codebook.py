@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from nuso.cli.base import DefinitionFileCommand, existing_file, file_arguments
 from nuso.cli.status import number
@@ -43,17 +43,14 @@ class Command(DefinitionFileCommand):
             console.print(f"{path.name} är samma kodbok som version {change.in_force}; "
                           "inget att göra.")  # fmt: skip
             return
-        console.print(f"Kodboken i bruk är version {change.in_force}. Ändringar i {path.name} "
-                      f"(filens version {change.codebook.version}):")  # fmt: skip
-        for line in change.lines():
-            console.print(line if line.endswith(":") else f"  {line}", markup=False)
-        if options["dry_run"]:
-            console.print("Inget sparat (--dry-run).")
+        heading = (f"Kodboken i bruk är version {change.in_force}. Ändringar i {path.name} "
+                   f"(filens version {change.codebook.version}):")  # fmt: skip
+        applied = self.shown_then_applied(
+            [heading, *change.lines()], options["dry_run"],
+            lambda: apply_codebook_change(change, Actor.command_line()), CodebookChangeError,
+        )  # fmt: skip
+        if applied is None:
             return
-        try:
-            applied = apply_codebook_change(change, Actor.command_line())
-        except CodebookChangeError as error:
-            raise CommandError(str(error)) from error
         records = applied.records
         console.print(
             f"Kodbok version {applied.version} skapad. {number(records.records)} poster "
