@@ -106,16 +106,26 @@ def test_records_move_into_blocks_and_back_unchanged(nuso) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_codebook_versions_made_before_learn_which_came_from_the_file(nuso) -> None:
     """The first version was made from the shipped file and takes its number as the file's;
-    versions made by review decisions came from no file."""
+    versions made by review decisions came from no file. Studies learn that their stored
+    dictionaries are the package's."""
     nuso("init")
     try:
-        old = migrate([("studies", "0001_initial")]).get_model("studies", "CodebookVersion")
-        first = old.objects.get(number=1)
-        old.objects.create(number=2, title=first.title, based_on=first)  # a review decision
+        old = migrate([("studies", "0001_initial")])
+        first = old.get_model("studies", "CodebookVersion").objects.get(number=1)
+        second = old.get_model("studies", "CodebookVersion").objects.create(
+            number=2, title=first.title, based_on=first
+        )  # as a review decision makes it: the same codes
+        entries = old.get_model("studies", "CodebookEntry").objects
+        for entry in entries.filter(version=first):
+            entry.pk, entry.version = None, second
+            entry.save()
         migrate(latest())
         versions = CodebookVersion.objects.order_by("number")
         assert [(v.number, v.file_version, v.crosswalk) for v in versions] == [
             (1, 1, {}), (2, None, {})
         ]  # fmt: skip
+        # The dictionaries stored are the package's: the next init changes none of them.
+        assert "Ändrad datadefinition" not in nuso("init").out
+        assert all(study.shipped_digest for study in Study.objects.all())
     finally:
         migrate(latest())

@@ -173,3 +173,31 @@ def test_what_stored_records_cannot_follow_is_refused_naming_the_key(referrals) 
     result = nuso("study", "update", str(path))
     assert "nyckel 'slug', värde 'placeringar': Delstudien finns inte" in result.err
     assert not AuditEntry.objects.filter(action="study.update").exists()
+
+
+def test_init_brings_in_a_dictionary_the_package_changed_and_keeps_one_changed_here(
+    referrals, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    from nuso.core.harmonise import dictionary as dictionaries
+
+    nuso, path = referrals
+    shipped = dictionaries.shipped_dictionaries
+
+    def renamed(codebook):  # the next release calls the survey something else
+        return [replace(d, name="Enkäten") if d.slug == "avslutade_utredningar" else d
+                for d in shipped(codebook)]  # fmt: skip
+
+    monkeypatch.setattr("nuso.studies.services.shipped_dictionaries", renamed)
+    result = nuso("init")
+    assert "Ändrad datadefinition från paketet för avslutade_utredningar:" in result.out
+    assert "  name: 'Avslutade barnavårdsutredningar' → 'Enkäten'" in result.out
+    assert Study.objects.get(slug="avslutade_utredningar").name == "Enkäten"
+    assert AuditEntry.objects.filter(action="study.update").count() == 1
+
+    path.write_text(shipped_referrals().replace("name: Aktualiseringar", "name: Ärenden"))
+    assert nuso("study", "update", str(path)).exit_code == 0
+    again = nuso("init")  # the package has not changed since: what was changed here stays
+    assert "Ändrad datadefinition" not in again.out
+    assert Study.objects.get(slug="aktualiseringar").name == "Ärenden"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.management import call_command
@@ -13,7 +13,9 @@ from nuso.studies.services import DefinitionsSummary, load_shipped_definitions
 from nuso.units.services import LoadSummary, load_shipped_reference
 
 if TYPE_CHECKING:
+    from nuso.core.harmonise.dictionary import StudyDictionary
     from nuso.intake.codebook_change import CodebookApplied, CodebookChange
+    from nuso.intake.study_change import StudyChange
 
 
 @dataclass
@@ -24,6 +26,7 @@ class InitSummary:
     models_trained: int = 0
     codebook_change: CodebookChange | None = None  # a newer shipped codebook, applied
     codebook_applied: CodebookApplied | None = None
+    study_changes: list[StudyChange] = field(default_factory=list)  # dictionaries, applied
 
 
 def pending_migrations() -> int:
@@ -51,7 +54,9 @@ def initialise(verbosity: int = 0) -> InitSummary:
     store.clear()  # tables computed by an earlier version of the engine
     units, definitions = load_shipped_reference(), load_shipped_definitions()
     change, applied = apply_shipped_codebook()
-    return InitSummary(pending, units, definitions, prepare_suggestion_models(), change, applied)
+    study_changes = apply_shipped_dictionaries(definitions.changed)
+    return InitSummary(pending, units, definitions, prepare_suggestion_models(), change, applied,
+                       study_changes)  # fmt: skip
 
 
 def apply_shipped_codebook() -> tuple[CodebookChange | None, CodebookApplied | None]:
@@ -64,6 +69,24 @@ def apply_shipped_codebook() -> tuple[CodebookChange | None, CodebookApplied | N
     if change is None or change.diff.empty:
         return change, None
     return change, apply_codebook_change(change, Actor.command_line())
+
+
+def apply_shipped_dictionaries(changed: list[StudyDictionary]) -> list[StudyChange]:
+    """The dictionaries the package changed, applied as `nuso study update` applies one; one
+    its records cannot follow stops `nuso init` with the key named."""
+    from nuso.audit.services import Actor
+    from nuso.intake.study_change import apply_study_change, study_change
+    from nuso.studies.models import Study
+    from nuso.studies.services import dictionary_digest, remember_shipped
+
+    applied = []
+    for dictionary in changed:
+        change = study_change(dictionary, f"{dictionary.slug}.yaml")
+        if change.changes:
+            apply_study_change(change, Actor.command_line())
+        remember_shipped(Study.objects.get(slug=dictionary.slug), dictionary_digest(dictionary))
+        applied += [change] if change.changes else []
+    return applied
 
 
 @dataclass

@@ -166,3 +166,10 @@ def test_records_cannot_follow_a_new_type_or_a_category_removed() -> None:
         ("variables.form.categories", "b"),
         ("variables.alder.type", "text"),
     ]
+
+
+def test_variables_in_another_order_are_a_change() -> None:
+    new = survey(variables=list(reversed(SURVEY["variables"])))
+    assert [c.describe() for c in compare_dictionaries(survey(), new)] == [
+        "variables: ny ordning (alder, form)"
+    ]

@@ -45,16 +45,19 @@ class StudyApplied:
 def read_study_change(path: Path) -> StudyChange:
     """A study's changed dictionary compared with the stored one; InputError names the key of
     every problem, and of every change its records cannot follow."""
-    new = read_dictionary_file(path)
+    return study_change(read_dictionary_file(path), path.name)
+
+
+def study_change(new: StudyDictionary, source: str) -> StudyChange:
     study = Study.objects.filter(slug=new.slug).first()
     if study is None:
         message = "Delstudien finns inte; lägg till den med nuso study add."
-        raise InputError([Problem("unknown-study", message, path.name, column="slug",
+        raise InputError([Problem("unknown-study", message, source, column="slug",
                                   value=new.slug)])  # fmt: skip
     old = dictionary_from_stored(study.dictionary)
     if current_blocks(study).exists():
-        refuse_what_records_cannot_follow(old, new, path.name)
-    return StudyChange(path.name, new, latest_version().number, compare_dictionaries(old, new))
+        refuse_what_records_cannot_follow(old, new, source)
+    return StudyChange(source, new, latest_version().number, compare_dictionaries(old, new))
 
 
 def apply_study_change(change: StudyChange, actor: Actor) -> StudyApplied:

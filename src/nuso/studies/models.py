@@ -12,6 +12,12 @@ class Study(models.Model):
     name = models.CharField("namn", max_length=200)
     description = models.TextField("beskrivning", blank=True)
     dictionary = models.JSONField("datadefinition", help_text="Variabler, typer och kategorier.")
+    shipped_digest = models.CharField(
+        "paketets datadefinition",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 av datadefinitionen som paketet hade när den senast lästes in.",
+    )
     updated_at = models.DateTimeField("uppdaterad", auto_now=True)
 
     class Meta:

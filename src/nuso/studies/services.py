@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +21,31 @@ from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 @dataclass
 class DefinitionsSummary:
     studies_created: int = 0
-    studies_updated: int = 0
     codebook_version: int = 0
     codebook_created: bool = False
+    # Dictionaries the package changed since they were last loaded, and that differ from the
+    # stored ones: for the caller to apply as `nuso study update` does.
+    changed: list[StudyDictionary] = field(default_factory=list)
+
+
+def dictionary_digest(dictionary: StudyDictionary) -> str:
+    text = json.dumps(dictionary.as_data(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic
 def load_shipped_definitions() -> DefinitionsSummary:
     """Register the shipped study dictionaries and, on a new database, codebook version 1.
 
-    Idempotent. A study's dictionary is refreshed when the package ships a changed one; the
-    codebook is only created when there is none, since later versions come from review.
+    Idempotent. A dictionary the package changed since it was last loaded is listed in
+    `changed` (a dictionary changed on the installation is left alone until the package
+    changes it again); the codebook is only created when there is none, since later versions
+    come from review and `nuso codebook`.
     """
     codebook = shipped_codebook()
     summary = DefinitionsSummary()
     for dictionary in shipped_dictionaries(codebook):
+        digest = dictionary_digest(dictionary)
         study, created = Study.objects.get_or_create(
             slug=dictionary.slug,
             defaults={
@@ -41,15 +53,15 @@ def load_shipped_definitions() -> DefinitionsSummary:
                 "name": dictionary.name,
                 "description": dictionary.description,
                 "dictionary": dictionary.as_data(),
+                "shipped_digest": digest,
             },
         )
         if created:
             summary.studies_created += 1
-        elif study.dictionary != dictionary.as_data():
-            study.dictionary = dictionary.as_data()
-            study.name, study.description = dictionary.name, dictionary.description
-            study.save()
-            summary.studies_updated += 1
+        elif study.shipped_digest != digest and study.dictionary != dictionary.as_data():
+            summary.changed.append(dictionary)  # its digest is stored once it is applied
+        elif study.shipped_digest != digest:
+            remember_shipped(study, digest)
     latest = CodebookVersion.objects.order_by("-number").first()
     if latest is None:
         latest = create_codebook_version(codebook)
@@ -82,6 +94,13 @@ def create_codebook_version(
         for position, code in enumerate(variable.codes)
     )
     return version
+
+
+def remember_shipped(study: Study, digest: str) -> None:
+    """The package's dictionary is now the study's, or was once (not a change of the data:
+    the study's time of update stays)."""
+    study.shipped_digest = digest
+    study.save(update_fields=["shipped_digest"])
 
 
 def read_dictionary_file(path: Path) -> StudyDictionary:

@@ -75,7 +75,9 @@ def _named(
     added = [DictionaryChange(f"{key}.{n}", f"ny {what(a)}".strip()) for n, a in after.items()
              if n not in before]  # fmt: skip
     removed = [DictionaryChange(f"{key}.{n}", "borttagen") for n in before if n not in after]
-    return added + removed
+    kept_before, kept_after = [n for n in before if n in after], [n for n in after if n in before]
+    order = [DictionaryChange(key, f"ny ordning ({', '.join(kept_after)})")]
+    return added + removed + (order if kept_before != kept_after else [])
 
 
 def _variable_changes(old: StudyVariable, new: StudyVariable) -> list[DictionaryChange]:

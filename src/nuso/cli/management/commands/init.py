@@ -23,13 +23,23 @@ class Command(NusoCommand):
             f"Referensdata: {summary.units.created} nya kommuner och stadsdelar, "
             f"{summary.units.updated} med nyare folkmängd."
         )
-        if summary.codebook_applied is not None and summary.codebook_change is not None:
+        self.report_changes(summary)
+        if summary.models_trained:
+            console.print(f"Förslagsmodeller tränade för kodboken: {summary.models_trained}.")
+        render_status(console, status())
+
+    def report_changes(self, summary: Any) -> None:
+        """What the package changed in the codebook and the study dictionaries, applied."""
+        console = self.console()
+        if summary.codebook_applied is not None:
             change, applied = summary.codebook_change, summary.codebook_applied
             console.print(f"Ny kodbok från paketet som version {applied.version} "
                           f"({len(change.diff.lines())} ändringar, "
                           f"{applied.records.records} poster omharmoniserade):")  # fmt: skip
             for line in change.lines():
                 console.print(f"  {line}", markup=False)
-        if summary.models_trained:
-            console.print(f"Förslagsmodeller tränade för kodboken: {summary.models_trained}.")
-        render_status(console, status())
+        for study_change in summary.study_changes:
+            slug = study_change.dictionary.slug
+            console.print(f"Ändrad datadefinition från paketet för {slug}:")
+            for item in study_change.changes:
+                console.print(f"  {item.describe()}", markup=False)
