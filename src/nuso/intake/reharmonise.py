@@ -1,9 +1,9 @@
-"""A study's current records decided again under a new codebook version (`nuso codebook`):
-what a review decision does for the records holding one raw value (nuso.intake.review), done
-for every value decided from a raw text. Each distinct raw value of a block is decided once,
-as an import would decide it now; the variables derived from the codebook follow, every
-record carries the new version, and each batch's list of values waiting for review (which
-the review queue is built from) is made anew."""
+"""A study's current records decided again under a new codebook version (`nuso codebook`,
+`nuso study update`): what a review decision does for the records holding one raw value
+(nuso.intake.review), done for every value decided from a raw text. Each distinct raw value
+of a block is decided once, as an import would decide it now; the variables derived from the
+codebook follow, every record carries the new version, and each batch's list of values
+waiting for review (which the review queue is built from) is made anew."""
 
 from __future__ import annotations
 
@@ -71,10 +71,15 @@ def reharmonise_study(study: Study, version: CodebookVersion) -> Reharmonised:
         block.data, block.pending = blocks.encode(after), int(after[blocks.PENDING].sum())
         block.save(update_fields=["data", "pending"])
         done += Reharmonised(after.height, changed(before, after), block.pending)
+    write_waiting(waiting)
+    return done
+
+
+def write_waiting(waiting: dict[int, Waiting]) -> None:
+    """Each batch's values waiting for review, in its report: what the review queue reads."""
     for batch in ImportBatch.objects.filter(pk__in=waiting):
         batch.report["granskning"] = {v: dict(c) for v, c in waiting[batch.pk].items() if c}
         batch.save(update_fields=["report"])
-    return done
 
 
 def decided_anew(frame: pl.DataFrame, interpreter: RowInterpreter) -> tuple[pl.DataFrame, Waiting]:
