@@ -3,7 +3,7 @@ shipped one). The file is compared with the version in force first; applying it 
 one transaction: a new version with its codes and the crosswalk from the codes before, the
 review decisions of removed codes carried to the code they became or retired (their values
 wait for review again), every study's current records re-harmonised under the new version,
-the review queues rebuilt, and an audit entry (docs/harmonisation.md, decision 0012)."""
+the review queues rebuilt, and an audit entry (docs/harmonisation.md, decision 0013)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 with the stored one first, then applied in one transaction as a new codebook version (the
 same codes: what changed is how the study reads them) under which the study's records are
 decided again, with the review queue rebuilt and an audit entry that keeps the dictionary as
-it was (decision 0012)."""
+it was (decision 0013)."""
 
 from __future__ import annotations
 
