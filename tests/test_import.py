@@ -176,12 +176,14 @@ def test_the_report_lists_each_raw_value_with_what_it_became(initialised, tmp_pa
 
 def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> None:
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming;Ny utredning\n", "utf-8")
+    path.write_text(
+        "Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\nP;Nätkontakt;Ny utredning\n", "utf-8"
+    )
     initialised("import", str(path), *IMPORT)
     item = ReviewItem.objects.get()
     assert (item.variable, item.raw_example, item.occurrences, item.units) == (
         "orsaker",
-        "Grooming",
+        "Nätkontakt",
         2,
         ["1780"],
     )
@@ -241,13 +243,13 @@ def test_export_of_a_synthetic_set_matches_its_facit(initialised, tmp_path) -> N
 def test_a_review_decision_makes_a_version_and_reharmonises(initialised, tmp_path) -> None:
     path = tmp_path / "Karlstad 2023.csv"
     path.write_text(
-        "Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming, Skolk;Ny utredning\n", "utf-8"
+        "Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\nP;Nätkontakt, Skolk;Ny utredning\n", "utf-8"
     )
     initialised("import", str(path), *IMPORT)
-    assert initialised("review").out.count("Grooming") == 1
+    assert initialised("review").out.count("Nätkontakt") == 1
     decisions = tmp_path / "beslut.csv"
     decisions.write_text(
-        "rått värde;variabel;kod;omfattning\nGrooming;orsaker;sexuellt_vald;nationell\n", "utf-8"
+        "rått värde;variabel;kod;omfattning\nNätkontakt;orsaker;sexuellt_vald;nationell\n", "utf-8"
     )
     result = initialised("review", "--decisions", str(decisions))
     assert "kodbok v2, 2 poster omharmoniserade" in result.out
@@ -264,7 +266,7 @@ def test_a_decision_passes_over_records_stored_before_the_variable_was_defined(
     """A block stored before a variable joined the study's dictionary has no columns for it:
     a decision on that variable leaves it as it is."""
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\n", "utf-8")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\n", "utf-8")
     initialised("import", str(path), *IMPORT)
     block = RecordBlock.objects.get()
     older = blocks.decode(bytes(block.data)).drop(
@@ -273,7 +275,7 @@ def test_a_decision_passes_over_records_stored_before_the_variable_was_defined(
     block.data = blocks.encode(older)
     block.save()
     decisions = tmp_path / "beslut.csv"
-    decisions.write_text("rått värde,variabel,kod\nGrooming,orsaker,sexuellt_vald\n", "utf-8")
+    decisions.write_text("rått värde,variabel,kod\nNätkontakt,orsaker,sexuellt_vald\n", "utf-8")
     result = initialised("review", "--decisions", str(decisions))
     assert result.exit_code == 0, result.err
     assert "0 poster omharmoniserade" in result.out
@@ -307,7 +309,7 @@ def test_analysts_decide_in_the_web_admin_too(
     initialised, tmp_path, client, django_user_model
 ) -> None:
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\n", "utf-8")
     initialised("import", str(path), *IMPORT)
     item = ReviewItem.objects.get()
     analyst = django_user_model.objects.create_superuser(
@@ -368,7 +370,7 @@ def test_a_survey_file_with_many_municipalities_makes_one_batch_each(initialised
 def test_values_of_any_study_can_be_reviewed(initialised, tmp_path) -> None:
     path = tmp_path / "enkat.csv"
     path.write_text(
-        SURVEY_HEADER + "1,1780,flicka,14,svensk,1,Grooming|skolproblem,ingen,1\n", "utf-8"
+        SURVEY_HEADER + "1,1780,flicka,14,svensk,1,Nätkontakt|skolproblem,ingen,1\n", "utf-8"
     )
     initialised(
         "import",
@@ -379,7 +381,7 @@ def test_values_of_any_study_can_be_reviewed(initialised, tmp_path) -> None:
         "2023-10-01--2024-03-31",
     )
     decisions = tmp_path / "beslut.csv"
-    decisions.write_text("rått värde,variabel,kod\nGrooming,anledningar,sexuellt_vald\n", "utf-8")
+    decisions.write_text("rått värde,variabel,kod\nNätkontakt,anledningar,sexuellt_vald\n", "utf-8")
     result = initialised(
         "review", "--study", "avslutade_utredningar", "--decisions", str(decisions)
     )
@@ -459,7 +461,7 @@ def test_review_suggestions_are_the_harmonisers_made_at_import_or_anew(
     """The queue takes an item's suggestions from the import's report while the code book it
     was made under is in force, and asks the harmoniser again once a decision changed it."""
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Kategori 7;Ny utredning\n")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\nP;Kategori 7;Ny utredning\n")
     initialised("import", str(path), *IMPORT)
 
     def fresh(raw: str) -> list[list[object]]:
@@ -470,14 +472,14 @@ def test_review_suggestions_are_the_harmonisers_made_at_import_or_anew(
         item = ReviewItem.objects.get(raw_example=raw)
         return [[s["code"], s["score"]] for s in item.suggestions]
 
-    made_at_import = ImportBatch.objects.get().report["förslag"]["orsaker"]["Grooming"]
-    assert queued("Grooming") == made_at_import == fresh("Grooming") != []
+    made_at_import = ImportBatch.objects.get().report["förslag"]["orsaker"]["Nätkontakt"]
+    assert queued("Nätkontakt") == made_at_import == fresh("Nätkontakt") != []
     decisions = tmp_path / "beslut.csv"
     decisions.write_text("raw value,variable,code\nKategori 7,orsaker,skolproblem\n", "utf-8")
     initialised("review", "--decisions", str(decisions))  # code book v2: the model learns
     refresh_review_queue(Study.objects.get(slug="aktualiseringar"))
-    assert queued("Grooming") == fresh("Grooming") != []
-    assert fresh("Grooming") != made_at_import  # the decision changed them: not the stale ones
+    assert queued("Nätkontakt") == fresh("Nätkontakt") != []
+    assert fresh("Nätkontakt") != made_at_import  # the decision changed them: not the stale ones
 
 
 def test_a_later_import_applies_a_units_own_decision_to_that_unit_only(

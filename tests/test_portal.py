@@ -159,7 +159,7 @@ def test_analysts_upload_files_and_decide_the_review_queue(
 ) -> None:
     _, municipal, analyst = portal
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\n", "utf-8")
     log_in(client, municipal)
     assert client.get("/portal/arbetsyta/las-in/").status_code == 403
     assert client.get("/portal/arbetsyta/inlasningar/").status_code == 403
@@ -181,15 +181,15 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert "Hur varje kolumn tolkades" in shown
     assert re.search(r"<th scope=\"row\">Kön</th><td>kon</td>", shown)
     assert re.search(r"<th scope=\"row\">F</th><td>flicka</td><td>exact</td><td>1</td>", shown)
-    assert "orsaker: Trångboddhet (1)" in shown
+    assert "orsaker: Nätkontakt (1)" in shown
     assert "<dt>exact</dt><dd>stavningen finns i kodboken</dd>" in shown  # what methods mean
     listed = client.get("/portal/arbetsyta/inlasningar/").content.decode()
     assert report.group(1) in listed
     queue = client.get("/portal/arbetsyta/granska/").content.decode()
-    assert "Trångboddhet" in queue
+    assert "Nätkontakt" in queue
     from nuso.intake.models import ReviewItem
 
-    item = ReviewItem.objects.get(raw_example="Trångboddhet")
+    item = ReviewItem.objects.get(raw_example="Nätkontakt")
     code = item.suggestions[0]["code"]
     with django_capture_on_commit_callbacks() as after_commit:
         client.post("/portal/arbetsyta/granska/", {"post": item.pk, "kod": code})

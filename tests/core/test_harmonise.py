@@ -45,7 +45,7 @@ def test_known_spellings_are_decided(variable: str, raw: str, code: str) -> None
 
 def test_a_typing_error_is_forgiven_but_said() -> None:
     decision = HARMONISER.decide("orsak", "Misshandle")
-    assert (decision.code, decision.method) == ("vald_mot_barn", "rule")
+    assert (decision.code, decision.method) == ("vald_mot_barn", "spelling")
 
 
 def test_negation_is_never_fuzzed_away() -> None:

@@ -21,9 +21,11 @@ from rapidfuzz import fuzz, process
 
 from nuso.core.harmonise.codebook import Codebook, Variable
 from nuso.core.harmonise.normalise import normalise
+from nuso.core.harmonise.spelling import Spelling
 from nuso.core.harmonise.suggest import ModelStore, SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
+SPELLING_CONFIDENCE = 0.9  # a reading with a word written out or corrected
 MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests
 FUZZY_THRESHOLD = 90.0
 FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
@@ -40,6 +42,7 @@ METHODS = {
     "manual": "granskningsbeslut",
     "rule": "kodbokens nyckelordsregel",
     "fuzzy": "liknar en känd stavning",
+    "spelling": "känd efter att en förkortning skrivits ut eller ett stavfel rättats",
     "model": "förslagsmodellen var mycket säker",
     "pending": "väntar på granskning",
     "empty": "tomt värde",
@@ -76,10 +79,24 @@ class Rule:
                 positives.append(tuple(group.split("|")))
         return cls(code, tuple(positives), tuple(negatives))
 
+    @classmethod
+    def of_concern(cls, code: str, concern: dict[str, list[str]]) -> Rule:
+        """A concern (see codebook.yaml): its topic and the persons that make it this code's
+        must occur, the others' must not. Without persons it is the reading of a phrase that
+        names nobody, so no person word at all may occur."""
+        persons = tuple(concern.get("persons", ()))
+        positives = (tuple(concern["topic"]), persons) if persons else (tuple(concern["topic"]),)
+        return cls(code, positives, (*concern.get("others", ()), *concern.get("not", ())))
+
     def matches(self, words: tuple[str, ...]) -> bool:
         if any(word.startswith(negative) for word in words for negative in self.negatives):
             return False
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
+
+
+def rule_words(rules: Iterable[Rule]) -> list[str]:
+    """The word beginnings of rules, as words an abbreviation may stand for."""
+    return [" ".join(group) for rule in rules for group in rule.positives]
 
 
 @lru_cache(maxsize=65_536)  # an import asks about the same few hundred words again and again
@@ -112,18 +129,24 @@ class VariableMatcher:
         self.models = models or ModelStore()
         self.known: dict[str, str] = {}
         for entry in variable.codes:
-            for spelling in (entry.code, entry.label, *entry.attributes.get("synonyms", ())):
+            for spelling in entry.spellings:
                 self.known.setdefault(normalise(str(spelling)), entry.code)
         self.learned = {normalise(raw): code for raw, code in (learned or {}).items()}
         self.rules = [
             Rule.parse(entry.code, text)
             for entry in variable.codes
             for text in entry.attributes.get("rules", ())
+        ] + [
+            Rule.of_concern(entry.code, concern)
+            for entry in variable.codes
+            for concern in entry.attributes.get("concerns", ())
         ]
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
+        self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.without_model = lru_cache(maxsize=None)(self._without_model)
+        self.settled = lru_cache(maxsize=None)(self._settled)
         self.rule_codes = lru_cache(maxsize=None)(self._rule_codes)  # asked twice when pending
         self.all_rule_codes = lru_cache(maxsize=None)(self._all_rule_codes)  # pieces recur
         self.split = lru_cache(maxsize=None)(self._split)
@@ -132,7 +155,7 @@ class VariableMatcher:
         key = normalise(raw)
         if not key:
             return Decision(None, "empty", 1.0)
-        known = self.without_model(key)
+        known = self.settled(key)
         if known is not None:
             return known
         ruled = self.rule_codes(key)
@@ -153,13 +176,34 @@ class VariableMatcher:
             return Decision(next(iter(ruled)), "rule", RULE_CONFIDENCE)
         return self.fuzzy(key)
 
+    def _settled(self, key: str) -> Decision | None:
+        """The decision of the steps before the model, on the value as written and as read
+        with its abbreviations written out and slips corrected. A rule can match a value
+        whose unknown words it cannot see ("Påg. utredning" looks like a started
+        investigation until "påg." is read as "pågående"), so the reading, which sees every
+        word, goes first; a spelling known whole or a review decision stands."""
+        known = self.without_model(key)
+        if known is not None and known.method in {"exact", "manual"}:
+            return known
+        return self.read(key) or known
+
+    def read(self, key: str) -> Decision | None:
+        """A decision for a value read with its abbreviations written out or its typing
+        errors corrected (nuso.core.harmonise.spelling), when every reading that decides
+        agrees on one code."""
+        decided = [self.without_model(reading) for reading in self.spelling.readings(key)]
+        codes = {decision.code for decision in decided if decision is not None and decision.code}
+        if len(codes) != 1:
+            return None
+        return Decision(codes.pop(), "spelling", SPELLING_CONFIDENCE)
+
     def recognises(self, cell: str, multi: bool) -> bool:
         """Whether the cell holds spellings of this variable's codes (every value of it, for a
         multi-valued variable): what tells, without a header, that a column holds this
         variable. The model is not asked: it finds some code for any text."""
         values = self.split(cell) if multi else [cell]
         return bool(values) and all(
-            (known := self.without_model(normalise(value))) is not None and known.code is not None
+            (known := self.settled(normalise(value))) is not None and known.code is not None
             for value in values
         )
 

@@ -57,7 +57,7 @@ def rule_phrases(rule: str) -> list[str]:
 def training_examples(variable: Variable, learned: dict[str, str]) -> list[tuple[str, str]]:
     examples = []
     for entry in variable.codes:
-        texts = [entry.code.replace("_", " "), entry.label, *entry.attributes.get("synonyms", ())]
+        texts = [entry.code.replace("_", " "), *entry.spellings[1:]]
         texts += [p for rule in entry.attributes.get("rules", ()) for p in rule_phrases(rule)]
         examples += [(normalise(str(text)), entry.code) for text in texts]
     examples += [(normalise(raw), code) for raw, code in learned.items() if code]
