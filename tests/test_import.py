@@ -74,7 +74,7 @@ def test_a_report_whose_headers_no_dictionary_knows_is_read_by_its_content(initi
     # born 2006-03-01 ("Uppgift"), 16 on the referral date: derived, not estimated
     assert (first.values["alder"], first.decisions["alder"]["method"]) == (16, "derived")
     columns = ImportBatch.objects.get().report["kolumner"]
-    assert {c["kolumn"]: c["hur"] for c in columns}["Väg in"] == "innehåll"
+    assert {c["kolumn"]: c["hur"] for c in columns}["Väg in"].startswith("innehåll")
     assert "Väg in" in result.out
     assert "innehåll" in result.out
 

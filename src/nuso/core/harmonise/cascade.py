@@ -33,7 +33,7 @@ TYPO_MIN_LENGTH = 6
 TYPO_SCORE = 85.0
 NEGATIONS = frozenset({"ej", "inte", "ingen", "icke", "utan"})
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
-WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—]\s+)")
+WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
 
 
 # What each method of a decision means, for the import reports (the codes are stored).
@@ -94,6 +94,19 @@ class Rule:
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
 
 
+def counterparts(variable: Variable) -> dict[str, set[str]]:
+    """Codes of the same topic for other persons: the child's and the parent's abuse."""
+    by_topic: dict[tuple[str, ...], set[str]] = {}
+    for entry in variable.codes:
+        for concern in entry.attributes.get("concerns", ()):
+            by_topic.setdefault(tuple(concern["topic"]), set()).add(entry.code)
+    found: dict[str, set[str]] = {}
+    for codes in by_topic.values():
+        for code in codes:
+            found.setdefault(code, set()).update(codes - {code})
+    return found
+
+
 def rule_words(rules: Iterable[Rule]) -> list[str]:
     """The word beginnings of rules, as words an abbreviation may stand for."""
     return [" ".join(group) for rule in rules for group in rule.positives]
@@ -141,6 +154,7 @@ class VariableMatcher:
             for entry in variable.codes
             for concern in entry.attributes.get("concerns", ())
         ]
+        self.counterparts = counterparts(variable)
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
@@ -156,6 +170,9 @@ class VariableMatcher:
         if not key:
             return Decision(None, "empty", 1.0)
         known = self.settled(key)
+        headed = self.under_heading(raw, known)
+        if headed is not None:
+            return headed
         if known is not None:
             return known
         ruled = self.rule_codes(key)
@@ -163,6 +180,28 @@ class VariableMatcher:
         if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
             return Decision(ranked[0][0], "model", ranked[0][1])
         return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
+
+    def under_heading(self, raw: str, known: Decision | None) -> Decision | None:
+        """A value written under a heading ("Familj och miljö: Hedersrelaterat våld"): the
+        heading's words can steer the rules away from what the value itself says, or be the
+        very person the value concerns ("Föräldrarnas förmåga: Missbruk …"). When the value
+        alone and the whole decide differently: if they differ only in whom they concern,
+        the heading named the person and the whole stands; if the value alone is a known
+        wording, it stands; otherwise a person reads both, and the value waits for review."""
+        heading, colon, value = raw.partition(":")
+        if not colon or not heading.strip() or not normalise(value):
+            return None
+        alone = self.settled(normalise(value))
+        if known is None:
+            return alone
+        if alone is None or alone.code == known.code:
+            return None
+        if alone.code in self.counterparts.get(known.code or "", ()):
+            return known
+        if alone.method in {"exact", "manual"}:
+            return alone
+        rivals = ((known.code or "", known.confidence), (alone.code or "", alone.confidence))
+        return Decision(None, "pending", 0.0, tuple(sorted(rivals, key=lambda r: -r[1])))
 
     def _without_model(self, key: str) -> Decision | None:
         """The cascade's steps before the model, for a normalised key: a review decision, a
@@ -309,7 +348,20 @@ class VariableMatcher:
             if joined(i, i + taken):
                 values.append(joined(i, i + taken))
             i += taken
-        return values
+        return self.qualified(values)
+
+    def qualified(self, values: list[str]) -> list[str]:
+        """A piece that is no value on its own but qualifies the one before it joins it,
+        when together they are one value: "Kriminalitet, förälder", "Hälsa - psykisk"."""
+        merged: list[str] = []
+        for value in values:
+            if merged and not self.single_value(value):
+                together = f"{merged[-1]}, {value}"
+                if self.single_value(together):
+                    merged[-1] = together
+                    continue
+            merged.append(value)
+        return merged
 
 
 class Harmoniser:

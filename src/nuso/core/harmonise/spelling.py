@@ -2,8 +2,9 @@
 keyboard corrected, against the words one codebook variable knows.
 
 Two rules, never lists of misspellings:
-- an abbreviation is a word of three to six letters that is no word of the variable but the
-  beginning of some ("anm" of "anmalan", "utr" of "utredning", "pag" of "pagaende");
+- an abbreviation is a word of three to twelve letters that is no word of the variable but
+  the beginning of some ("anm" of "anmalan", "utr" of "utredning", "forhandsbed" of
+  "forhandsbedomning");
 - a typing error is a word of six letters or more within one edit of exactly one known word,
   or two edits for words of nine letters or more (Damerau–Levenshtein: a swap of two
   neighbouring letters is one edit, as in "anmlaan").
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-MIN_ABBREVIATION, MAX_ABBREVIATION = 3, 6
+MIN_ABBREVIATION, MAX_ABBREVIATION = 3, 12
 MIN_TYPO_LENGTH = 6
 TWO_EDITS_FROM = 9  # letters: long words may hold two slips
 MAX_READINGS = 8  # alternative readings of one value tried at most

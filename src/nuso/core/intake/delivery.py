@@ -19,7 +19,7 @@ from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
-from nuso.core.intake.layout import Recogniser, Table, locate_table
+from nuso.core.intake.layout import Column, Recogniser, Table, data_tables, locate_table
 from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.reading import RawSheet, ReadError, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords
@@ -140,11 +140,13 @@ class FileInterpreter:
         plan = self.plan
         raw = read_file(path, data)
         recognisers = self.recognisers()
-        tables = [
-            (sheet, table)
-            for sheet in raw.sheets
-            if (table := locate_table(sheet, plan.dictionary, recognisers))
-        ]
+        tables = data_tables(
+            [
+                (sheet, table)
+                for sheet in raw.sheets
+                if (table := locate_table(sheet, plan.dictionary, recognisers))
+            ]
+        )
         if not tables:
             raise ImportRefusedError(
                 f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
@@ -222,25 +224,52 @@ def units_of_rows(
     if plan.unit_hint:
         return {plan.units.resolve(plan.unit_hint, "--kommun"): every_row}, "--kommun"
     by_unit: dict[UnitRef, dict[int, list[int]]] = {}
-    resolved: dict[str, UnitRef] = {}
     for sheet, table in tables:
         column = next(iter(table.columns_for("enhet")), None)
         if column is None:
             continue
-        for number in table.data_rows:
-            cells = sheet.rows[number - 1]
-            value = (cells[column.index] if column.index < len(cells) else None) or ""
-            if not value.strip():
-                raise ImportRefusedError(
-                    f"rad {number}: enheten saknas i kolumnen {column.header!r}."
-                )
-            key = value.strip()
-            if key not in resolved:
-                resolved[key] = plan.units.resolve(key, f"kolumnen {column.header!r}")
-            by_unit.setdefault(resolved[key], {}).setdefault(id(table), []).append(number)
+        values = unit_column_values(sheet, table, column)
+        resolved = resolve_unit_column(values, column, plan.units)
+        if resolved is None:
+            continue  # a column of the case system's own team names, not units
+        for number, value in values.items():
+            by_unit.setdefault(resolved[value], {}).setdefault(id(table), []).append(number)
     if by_unit:
         return by_unit, "kolumn"
     return {plan.units.resolve(path.stem, "filnamnet"): every_row}, "filnamn"
+
+
+def unit_column_values(sheet: RawSheet, table: Table, column: Column) -> dict[int, str]:
+    """Each data row's text in the unit column; a row without one refuses the file."""
+    values = {}
+    for number in table.data_rows:
+        cells = sheet.rows[number - 1]
+        value = ((cells[column.index] if column.index < len(cells) else None) or "").strip()
+        if not value:
+            raise ImportRefusedError(f"rad {number}: enheten saknas i kolumnen {column.header!r}.")
+        values[number] = value
+    return values
+
+
+def resolve_unit_column(
+    values: dict[int, str], column: Column, units: UnitIndex
+) -> dict[str, UnitRef] | None:
+    """The unit of each distinct value of a column headed like a unit column. None when no
+    value names a unit at all ("Mottagningen barn och unga"): the header misled, and the
+    unit comes from the file name. A column where some values name units and others do
+    not refuses the file, naming the first value it cannot place."""
+    resolved: dict[str, UnitRef] = {}
+    failures: list[UnitNotFoundError] = []
+    for value in dict.fromkeys(values.values()):
+        try:
+            resolved[value] = units.resolve(value, f"kolumnen {column.header!r}")
+        except UnitNotFoundError as error:
+            failures.append(error)
+    if failures and not resolved:
+        return None
+    if failures:
+        raise failures[0]
+    return resolved
 
 
 def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
@@ -282,7 +311,12 @@ def build_report(
             for _, t in tables
         ],
         "kolumner": [
-            {"flik": t.sheet, "kolumn": c.header, "tolkas_som": c.target or "(okänd)", "hur": c.how}
+            {
+                "flik": t.sheet,
+                "kolumn": c.header,
+                "tolkas_som": c.target or "(okänd)",
+                "hur": c.described(),
+            }
             for _, t in tables
             for c in t.columns
         ],
