@@ -156,3 +156,9 @@ def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -
     assert karlstad["atgard"] == {"X": "utredning_inleds"}
     assert learned.for_unit("1784") == learned.national
     assert learned.national["orsaker"]["Kategori 7"] == "skolproblem"  # not changed in place
+
+
+@pytest.mark.parametrize("raw", ["Okänt", "Uppgift saknas", "ej angivet", "Vet ej", "-"])
+def test_a_missing_marker_is_no_value_and_waits_for_nobody(raw: str) -> None:
+    for variable in ("kon", "aktualiseringstyp", "orsak", "atgard"):
+        assert HARMONISER.decide(variable, raw).method == "empty"

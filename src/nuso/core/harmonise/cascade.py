@@ -18,19 +18,21 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from nuso.core.harmonise.codebook import Codebook, Variable
-from nuso.core.harmonise.normalise import normalise
+from nuso.core.harmonise.normalise import MISSING_MARKERS, normalise
 from nuso.core.harmonise.spelling import Spelling
 from nuso.core.harmonise.suggest import ModelStore, SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
 SPELLING_CONFIDENCE = 0.9  # a reading with a word written out or corrected
-MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests
+MIN_KNOWN_WORD = 4  # letters of a word that ties a value to the variable's vocabulary
 FUZZY_THRESHOLD = 90.0
 FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
 TYPO_MIN_LENGTH = 6
-TYPO_SCORE = 85.0
+COMPOUND_PART = 5  # letters of a rule word found inside a compound
+COMPOUND_HEAD = 3  # letters of the compound before it
 NEGATIONS = frozenset({"ej", "inte", "ingen", "icke", "utan"})
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
@@ -115,18 +117,37 @@ def rule_words(rules: Iterable[Rule]) -> list[str]:
 @lru_cache(maxsize=65_536)  # an import asks about the same few hundred words again and again
 def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
     """The word begins with one of the prefixes, allowing one slip of the keyboard in long
-    words ("misshandle" still begins like "misshandel")."""
-    for prefix in prefixes:
-        if word.startswith(prefix):
-            return True
-        if len(prefix) >= TYPO_MIN_LENGTH and len(word) >= len(prefix) - 1:
-            head = word[: len(prefix) + 1]
-            if (
-                fuzz.ratio(head, prefix) >= TYPO_SCORE
-                or fuzz.ratio(head[:-1], prefix) >= TYPO_SCORE
-            ):
-                return True
-    return False
+    ones ("misshandle" still begins like "misshandel", "siucid" like "suicid"); or it is a
+    compound whose last part begins so ("föräldrakonflikt" is a konflikt, "alkoholmissbruk"
+    a missbruk): a Swedish compound is what its last part is."""
+    return any(begins_like(word, prefix) or in_compound(word, prefix) for prefix in prefixes)
+
+
+def begins_like(word: str, prefix: str) -> bool:
+    if word.startswith(prefix):
+        return True
+    if len(prefix) < TYPO_MIN_LENGTH or len(word) < len(prefix) - 1:
+        return False
+    return any(
+        DamerauLevenshtein.distance(word[:end], prefix, score_cutoff=1) <= 1
+        for end in (len(prefix) - 1, len(prefix), len(prefix) + 1)
+    )
+
+
+def in_compound(word: str, prefix: str) -> bool:
+    """The prefix begins a part of the word after a first part of three letters or more;
+    short prefixes and negations never ("mot" is no part of "motstånd", nor "ingen" of
+    "aktualiseringen")."""
+    if (
+        prefix in NEGATIONS
+        or len(prefix) < COMPOUND_PART
+        or len(word) < len(prefix) + COMPOUND_HEAD
+    ):
+        return False
+    return any(
+        word.startswith(prefix, start)
+        for start in range(COMPOUND_HEAD, len(word) - len(prefix) + 1)
+    )
 
 
 class VariableMatcher:
@@ -167,7 +188,7 @@ class VariableMatcher:
 
     def _decide(self, raw: str) -> Decision:
         key = normalise(raw)
-        if not key:
+        if not key or key in MISSING_MARKERS:
             return Decision(None, "empty", 1.0)
         known = self.settled(key)
         headed = self.under_heading(raw, known)
@@ -176,8 +197,9 @@ class VariableMatcher:
         if known is not None:
             return known
         ruled = self.rule_codes(key)
-        ranked = self.model().rank(key)
-        if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
+        model = self.model()
+        ranked = model.rank(key)
+        if ranked and ranked[0][1] >= model.threshold and not ruled and self.knows_a_word(key):
             return Decision(ranked[0][0], "model", ranked[0][1])
         return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
 
@@ -225,6 +247,16 @@ class VariableMatcher:
         if known is not None and known.method in {"exact", "manual"}:
             return known
         return self.read(key) or known
+
+    def knows_a_word(self, key: str) -> bool:
+        """Whether the value has a word the variable is written with (as written, or read):
+        text that shares none ("'; DROP TABLE …", "Kategori 7") is never decided by the
+        model, however its letters happen to score."""
+        return any(
+            word in self.spelling.words or self.spelling.word_readings(word) != (word,)
+            for word in key.split()
+            if len(word) >= MIN_KNOWN_WORD
+        )
 
     def read(self, key: str) -> Decision | None:
         """A decision for a value read with its abbreviations written out or its typing
@@ -320,10 +352,14 @@ class VariableMatcher:
         return key in self.learned or key in self.known
 
     def single_value(self, text: str) -> bool:
+        """Whether the text is one value: a known spelling, one rule's, or one code when its
+        slips are corrected ("Pskisk ohälsa förälder" is one value before the comma)."""
         key = normalise(text)
         if key in self.learned or key in self.known:
             return True
-        return len(self.all_rule_codes(key)) == 1 and not STRONG_SEPARATORS.search(text)
+        if STRONG_SEPARATORS.search(text):
+            return False
+        return len(self.all_rule_codes(key)) == 1 or self.read(key) is not None
 
     def split_weak(self, part: str) -> list[str]:
         """Split on commas and dashes; a piece that is no value on its own is joined with as

@@ -24,6 +24,7 @@ from nuso.core.intake.reading import Cell, RawSheet
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
+MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
 RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
@@ -130,12 +131,15 @@ def locate_table(
     `recognisers` tell for a codebook variable whether a cell holds its values (from the
     harmoniser): then a column whose header says nothing is still mapped by its content."""
     aliases = alias_index(dictionary)
+    hints = ContentHints.of(dictionary, recognisers)
     header_index = find_header(sheet.rows, aliases)
+    if header_index is None:
+        header_index = find_header_by_content(sheet.rows, aliases, hints)
     if header_index is None:
         return None
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1 :]
-    columns = map_columns(header, body, aliases, ContentHints.of(dictionary, recognisers))
+    columns = map_columns(header, body, aliases, hints)
     variables = {v.name for v in dictionary.variables}
     if not any(column.target in variables for column in columns):
         return None
@@ -149,6 +153,24 @@ def locate_table(
         else:
             table.data_rows.append(number)
     return table
+
+
+def find_header_by_content(
+    rows: list[list[Cell]], aliases: Aliases, hints: ContentHints
+) -> int | None:
+    """When no row names two known columns (headers in English, or in codes: "RegDate",
+    "Gender", "Outcome"), the row under which the most columns are known by their content,
+    provided it names one known column itself and MIN_CONTENT_COLUMNS are mapped in all."""
+    best, best_count = None, MIN_CONTENT_COLUMNS - 1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = [cell for cell in row if cell]
+        if len(filled) < MIN_CONTENT_COLUMNS or not any(match_header(c, aliases) for c in row):
+            continue
+        columns = map_columns(row, rows[i + 1 :], aliases, hints)
+        count = len({column.target for column in columns if column.target})
+        if count > best_count:
+            best, best_count = i, count
+    return best
 
 
 def data_tables(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Table]]:

@@ -60,6 +60,7 @@ class Command(NusoCommand):
             except ImportRefusedError as error:
                 raise CommandError(str(error)) from error
         self.summary(outcomes, options["rapport"])
+        self.workload(options["study"], [o.report for o in outcomes if o.report])
         failed = [o for o in outcomes if o.failed]
         if failed:
             raise CommandError(
@@ -92,6 +93,17 @@ class Command(NusoCommand):
         console.print(
             f"Totalt {number(imported)} rader inlästa från {done} av {len(outcomes)} filer."
         )
+
+    def workload(self, study_slug: str, reports: list[dict[str, Any]]) -> None:
+        """What the analyst must decide for this delivery, per harmonised variable."""
+        from nuso.cli.workload import workload_table
+        from nuso.core.harmonise.workload import TARGET, workloads_of_reports
+        from nuso.intake.workload import harmonised_variables
+
+        workloads = workloads_of_reports(reports, harmonised_variables(study_slug))
+        if not any(w.values for w in workloads):
+            return
+        self.console().print(workload_table(workloads, TARGET))
 
     def details(self, report: dict[str, Any]) -> None:
         from nuso.intake.services import methods_used

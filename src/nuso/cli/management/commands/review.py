@@ -89,6 +89,14 @@ class Command(NusoCommand):
                 item.variable, item.raw_example, str(item.occurrences), units, suggestions
             )
         self.console().print(table)
+        self.workload(study)
+
+    def workload(self, study: Any) -> None:
+        from nuso.cli.workload import workload_table
+        from nuso.core.harmonise.workload import TARGET
+        from nuso.intake.workload import queue_workload
+
+        self.console().print(workload_table(queue_workload(study), TARGET))
 
     def from_file(self, study: Any, path: Path) -> None:
         from nuso.audit.services import Actor
