@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,6 +21,7 @@ from nuso.core.intake import blocks
 from nuso.core.intake.delivery import Harmonisers
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.records import RowInterpreter
+from nuso.core.intake.report import ImportReport, Suggestion
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import current_blocks
 from nuso.studies.codebooks import (
@@ -40,16 +42,16 @@ def refresh_review_queue(study: Study) -> int:
     occurrences: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     units: dict[tuple[str, str], set[str]] = {}
-    suggested: dict[tuple[str, str], list[Any]] = {}
+    suggested: dict[tuple[str, str], Sequence[Suggestion]] = {}
     version = latest_version()
     batches = ImportBatch.objects.filter(
         study=study, status=ImportBatch.Status.IMPORTED
     ).select_related("unit")
     for batch in batches:
-        report = batch.report
+        report = ImportReport.from_json(batch.report)
         # Suggestions made at import, if under the code book in force.
-        in_force = report.get("förslag", {}) if report.get("kodbok") == version.number else {}
-        for variable, raws in report.get("granskning", {}).items():
+        in_force = report.suggestions if report.codebook == version.number else {}
+        for variable, raws in report.pending.items():
             for raw, count in raws.items():
                 key = (variable, normalise(raw))
                 occurrences[key] += count
@@ -309,8 +311,6 @@ def outcome_of(raw: str, variable: StudyVariable, interpreter: RowInterpreter) -
 
 
 def drop_from_report(batch: ImportBatch, variable: str, key: str) -> None:
-    waiting = batch.report.get("granskning", {}).get(variable, {})
-    for raw in [raw for raw in waiting if normalise(raw) == key]:
-        del waiting[raw]
-    batch.report.setdefault("granskade", []).append({"variabel": variable, "nyckel": key})
+    """The batch's report no longer lists the decided values as waiting for review."""
+    batch.report = ImportReport.from_json(batch.report).after_review(variable, key).to_json()
     batch.save(update_fields=["report"])
