@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
+from nuso.studies import retraining
 from nuso.units.models import Unit
 
 from .conftest import import_synthetic_referrals, log_in_with_code
@@ -197,9 +198,7 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert item.status == "decided"
     assert AuditEntry.objects.filter(action="review.decide", actor=analyst).exists()
     # The suggestion models learn the decision after it is committed, in the background.
-    assert [callback.__qualname__ for callback in after_commit] == [
-        "prepare_suggestion_models_later.<locals>.start"
-    ]
+    assert after_commit == [retraining.requested]
 
 
 def test_a_refused_file_shows_why_in_its_report_as_earlier_reports_do(

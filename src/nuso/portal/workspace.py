@@ -17,12 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from nuso.audit.services import Actor
 from nuso.core.intake.report import ImportReport, methods_used, refusal_text
+from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
 from nuso.intake.models import ReviewItem
-from nuso.intake.review import ReviewDecisionError, decide
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
-from nuso.studies.codebooks import prepare_suggestion_models_later
 from nuso.studies.models import Study
 
 MAX_FILES = 200
@@ -114,10 +113,9 @@ def review(request: HttpRequest) -> HttpResponse:
         item = ReviewItem.objects.filter(pk=request.POST.get("post", "0"), status="pending").first()
         if item is not None:
             code = request.POST.get("kod", "")
+            actor = Actor.of_user(request.user)  # type: ignore[arg-type]
             try:
-                decide(item.study, item.variable, item.raw_example, code,
-                       Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
-                prepare_suggestion_models_later()
+                decide(RawValue.of(item), code, None, actor)
                 messages.success(
                     request,
                     gettext("%(raw)s → %(code)s; posterna är omharmoniserade.")
