@@ -71,7 +71,7 @@ class Background:
             connections.close_all()  # this thread's own
 
     def wait(self) -> None:
-        """Until the training asked for so far is done (for tests and shutdown)."""
+        """Until the training asked for so far is done."""
         while (thread := self.thread) is not None and thread.is_alive():
             thread.join()
 

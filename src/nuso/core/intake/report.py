@@ -168,7 +168,8 @@ class ImportReport:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ImportReport:
-        """A stored report, as any version stored it; what it lacks is empty."""
+        """A stored report, as any version stored it; what it lacks is empty. Nothing of
+        `data` is shared: a change to the stored JSON does not reach the report."""
         if REFUSAL in data:
             return cls(problems=problems_from_json(data[REFUSAL]))
         return cls(
@@ -185,8 +186,8 @@ class ImportReport:
                 variable: values_from_json(values)
                 for variable, values in data.get("värden", {}).items()
             },
-            pending=data.get("granskning", {}),
-            flags=data.get("flaggor", {}),
+            pending={variable: dict(raws) for variable, raws in data.get("granskning", {}).items()},
+            flags=dict(data.get("flaggor", {})),
             suggestions=suggestions_from_json(data.get("förslag", {})),
             reviewed=tuple(Reviewed(r["variabel"], r["nyckel"]) for r in data.get("granskade", ())),
         )
@@ -275,7 +276,7 @@ def rows_to_json(rows: RowCounts | None) -> dict[str, Any] | None:
 def rows_from_json(data: Mapping[str, Any] | None) -> RowCounts | None:
     if data is None:
         return None
-    return RowCounts(data["lästa"], data["inlästa"], data["överhoppade"], data["att_granska"])
+    return RowCounts(data["lästa"], data["inlästa"], dict(data["överhoppade"]), data["att_granska"])
 
 
 def suggestions_to_json(
