@@ -14,10 +14,11 @@ from nuso.audit.models import AuditEntry
 from nuso.audit.services import Actor
 from nuso.core.harmonise.cascade import Harmoniser
 from nuso.core.intake import blocks
+from nuso.core.intake.report import FileStatus, ImportReport
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
 from nuso.intake.review import refresh_review_queue
-from nuso.intake.services import import_paths
+from nuso.intake.services import FileOutcome, import_paths
 from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings
 from nuso.studies.models import Study
 
@@ -45,6 +46,34 @@ def test_one_bad_file_never_stops_the_others(initialised, tmp_path) -> None:
     assert "2 av 3 filer kunde inte läsas in" in result.err
     assert len(stored_records()) == 3
     assert ImportBatch.objects.filter(status="failed").count() == 2
+
+
+def test_a_files_outcome_is_one_of_four_and_a_refusal_keeps_its_problem(
+    initialised, tmp_path
+) -> None:
+    shutil.copy(CORPUS / "bom-utf8-comma.csv", tmp_path / "1780-a.csv")
+    shutil.copy(CORPUS / "corrupt-not-a-zip.xlsx", tmp_path / "1780-b.xlsx")
+
+    def run(dry_run: bool = False) -> list[FileOutcome]:
+        return import_paths(
+            [tmp_path], study_slug="aktualiseringar", period="2023", actor=ACTOR, dry_run=dry_run
+        )
+
+    read, refused = run()
+    assert (read.status, refused.status) == (FileStatus.IMPORTED, FileStatus.FAILED)
+    assert read.report is not None
+    assert read.report.rows is not None
+    assert read.report.rows.imported == 3
+    (problem,) = refused.problems
+    assert (problem.code, problem.file) == ("not-a-spreadsheet", "1780-b.xlsx")
+    assert refused.message == problem.message  # the file is named beside it
+    assert refused.report is None
+    stored = ImportBatch.objects.get(status="failed").report
+    assert ImportReport.from_json(stored).problems == (problem,)
+    assert [o.status for o in run()] == [FileStatus.ALREADY_IMPORTED, FileStatus.FAILED]
+    shutil.copy(CORPUS / "windows-1252-semicolon.csv", tmp_path / "1780-a.csv")
+    assert run(dry_run=True)[0].status == FileStatus.DRY_RUN
+    assert FileStatus.DRY_RUN == "provläst"  # what the user reads
 
 
 def test_every_row_becomes_one_record_with_its_place(initialised) -> None:

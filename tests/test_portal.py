@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
+from nuso.studies import retraining
 from nuso.units.models import Unit
 
 from .conftest import import_synthetic_referrals, log_in_with_code
@@ -197,9 +198,38 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert item.status == "decided"
     assert AuditEntry.objects.filter(action="review.decide", actor=analyst).exists()
     # The suggestion models learn the decision after it is committed, in the background.
-    assert [callback.__qualname__ for callback in after_commit] == [
-        "prepare_suggestion_models_later.<locals>.start"
-    ]
+    assert after_commit == [retraining.requested]
+
+
+def test_a_refused_file_shows_why_in_its_report_as_earlier_reports_do(
+    portal, client, tmp_path
+) -> None:
+    from pathlib import Path
+
+    from nuso.intake.models import ImportBatch
+
+    _, _, analyst = portal
+    log_in(client, analyst)
+    corrupt = Path(__file__).resolve().parent / "corpus" / "corrupt-not-a-zip.xlsx"
+    with corrupt.open("rb") as handle:
+        page = client.post(
+            "/portal/arbetsyta/las-in/",
+            {"filer": handle, "delstudie": "aktualiseringar", "period": "2023", "kommun": "1780"},
+        ).content.decode()
+    why = "Filen är skadad eller inte ett kalkylark (fel filformat)."
+    assert f"<td>fel</td><td></td>\n      <td>–</td><td>0</td><td>{why}</td>" in page
+    batch = ImportBatch.objects.get(status="failed")
+    assert batch.report["fel"][0]["kod"] == "not-a-spreadsheet"
+
+    def shown() -> str:
+        page = client.get(f"/portal/arbetsyta/inlasningar/{batch.pk}/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page)
+
+    now = shown()
+    assert f'<p class="error" role="alert">{why}</p>' in now
+    batch.report = {"fel": why}  # as refusals were stored before they were problems
+    batch.save()
+    assert shown() == now
 
 
 def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, client) -> None:

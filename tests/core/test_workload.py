@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.harmonise.workload import TARGET, decisions_to_reach, workload, workloads_of_reports
+from nuso.core.harmonise.workload import TARGET, decisions_to_reach, workload, workloads_of
+from nuso.core.intake.report import ImportReport, ValueRead
 
 
 def test_the_most_frequent_values_are_decided_first() -> None:
@@ -37,15 +38,13 @@ def test_deciding_the_needed_values_reaches_the_target(waiting: list[int], decid
 
 
 def test_a_deliverys_workload_comes_from_its_reports() -> None:
-    report = {
-        "värden": {
-            "orsaker": [
-                {"rått": "a; b", "kod": "x|y", "metod": "rule", "antal": 10},
-                {"rått": "c", "kod": "", "metod": "pending", "antal": 2},
-            ],
-            "kon": [{"rått": "F", "kod": "flicka", "metod": "exact", "antal": 12}],
+    report = ImportReport(
+        values={
+            "orsaker": (ValueRead("a; b", "x|y", "rule", 10), ValueRead("c", "", "pending", 2)),
+            "kon": (ValueRead("F", "flicka", "exact", 12),),
         },
-        "granskning": {"orsaker": {"c": 2}},
-    }
-    (reasons,) = workloads_of_reports([report], ["orsaker"])
+        pending={"orsaker": {"c": 2}},
+    )
+    decided = {"orsaker": report.decided_values("orsaker")}
+    (reasons,) = workloads_of(["orsaker"], decided, report.pending)
     assert (reasons.values, reasons.decided, reasons.waiting, reasons.needed) == (22, 20, (2,), 1)

@@ -56,30 +56,8 @@ def workload(variable: str, decided: int, pending: Mapping[str, int]) -> Workloa
     return Workload(variable, decided + sum(waiting), decided, waiting)
 
 
-def workloads_of_reports(
-    reports: Iterable[Mapping[str, object]], variables: Iterable[str]
+def workloads_of(
+    variables: Iterable[str], decided: Mapping[str, int], pending: Mapping[str, Mapping[str, int]]
 ) -> list[Workload]:
-    """The workload of a delivery from its files' import reports, for the harmonised
-    `variables`: decided values from the report's listing of values (each code of a
-    multi-valued cell counted), undecided ones from what waits for review."""
-    wanted = list(variables)
-    decided: Counter[str] = Counter()
-    pending: dict[str, Counter[str]] = {name: Counter() for name in wanted}
-    for report in reports:
-        for variable, listed in _mapping(report.get("värden")).items():
-            if variable in pending and isinstance(listed, list):
-                decided[variable] += sum(_decided_values(entry) for entry in listed)
-        for variable, raws in _mapping(report.get("granskning")).items():
-            if variable in pending:
-                for raw, occurrences in _mapping(raws).items():
-                    pending[variable][raw] += int(str(occurrences))
-    return [workload(name, decided[name], pending[name]) for name in wanted]
-
-
-def _decided_values(entry: Mapping[str, object]) -> int:
-    codes = [code for code in str(entry.get("kod", "")).split("|") if code]
-    return len(codes) * int(str(entry.get("antal", 0)))
-
-
-def _mapping(value: object) -> Mapping[str, object]:
-    return value if isinstance(value, Mapping) else {}
+    """The workload of each variable from its decided values and its undecided raw values."""
+    return [workload(name, decided.get(name, 0), pending.get(name, {})) for name in variables]
