@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
+from nuso.studies import retraining
 from nuso.units.models import Unit
 
 from .conftest import import_synthetic_referrals, log_in_with_code
@@ -185,7 +186,7 @@ def test_analysts_upload_files_and_decide_the_review_queue(
 ) -> None:
     _, municipal, analyst = portal
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Trångboddhet;Ny utredning\n", "utf-8")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\n", "utf-8")
     log_in(client, municipal)
     assert client.get("/portal/arbetsyta/las-in/").status_code == 403
     assert client.get("/portal/arbetsyta/inlasningar/").status_code == 403
@@ -207,15 +208,15 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert "Hur varje kolumn tolkades" in shown
     assert re.search(r"<th scope=\"row\">Kön</th><td>kon</td>", shown)
     assert re.search(r"<th scope=\"row\">F</th><td>flicka</td><td>exact</td><td>1</td>", shown)
-    assert "orsaker: Trångboddhet (1)" in shown
+    assert "orsaker: Nätkontakt (1)" in shown
     assert "<dt>exact</dt><dd>stavningen finns i kodboken</dd>" in shown  # what methods mean
     listed = client.get("/portal/arbetsyta/inlasningar/").content.decode()
     assert report.group(1) in listed
     queue = client.get("/portal/arbetsyta/granska/").content.decode()
-    assert "Trångboddhet" in queue
+    assert "Nätkontakt" in queue
     from nuso.intake.models import ReviewItem
 
-    item = ReviewItem.objects.get(raw_example="Trångboddhet")
+    item = ReviewItem.objects.get(raw_example="Nätkontakt")
     code = item.suggestions[0]["code"]
     with django_capture_on_commit_callbacks() as after_commit:
         client.post("/portal/arbetsyta/granska/", {"post": item.pk, "kod": code})
@@ -223,9 +224,38 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert item.status == "decided"
     assert AuditEntry.objects.filter(action="review.decide", actor=analyst).exists()
     # The suggestion models learn the decision after it is committed, in the background.
-    assert [callback.__qualname__ for callback in after_commit] == [
-        "prepare_suggestion_models_later.<locals>.start"
-    ]
+    assert after_commit == [retraining.requested]
+
+
+def test_a_refused_file_shows_why_in_its_report_as_earlier_reports_do(
+    portal, client, tmp_path
+) -> None:
+    from pathlib import Path
+
+    from nuso.intake.models import ImportBatch
+
+    _, _, analyst = portal
+    log_in(client, analyst)
+    corrupt = Path(__file__).resolve().parent / "corpus" / "corrupt-not-a-zip.xlsx"
+    with corrupt.open("rb") as handle:
+        page = client.post(
+            "/portal/arbetsyta/las-in/",
+            {"filer": handle, "delstudie": "aktualiseringar", "period": "2023", "kommun": "1780"},
+        ).content.decode()
+    why = "Filen är skadad eller inte ett kalkylark (fel filformat)."
+    assert f"<td>fel</td><td></td>\n      <td>–</td><td>0</td><td>{why}</td>" in page
+    batch = ImportBatch.objects.get(status="failed")
+    assert batch.report["fel"][0]["kod"] == "not-a-spreadsheet"
+
+    def shown() -> str:
+        page = client.get(f"/portal/arbetsyta/inlasningar/{batch.pk}/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page)
+
+    now = shown()
+    assert f'<p class="error" role="alert">{why}</p>' in now
+    batch.report = {"fel": why}  # as refusals were stored before they were problems
+    batch.save()
+    assert shown() == now
 
 
 def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, client) -> None:

@@ -45,7 +45,7 @@ def test_known_spellings_are_decided(variable: str, raw: str, code: str) -> None
 
 def test_a_typing_error_is_forgiven_but_said() -> None:
     decision = HARMONISER.decide("orsak", "Misshandle")
-    assert (decision.code, decision.method) == ("vald_mot_barn", "rule")
+    assert (decision.code, decision.method) == ("vald_mot_barn", "spelling")
 
 
 def test_negation_is_never_fuzzed_away() -> None:
@@ -156,3 +156,9 @@ def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -
     assert karlstad["atgard"] == {"X": "utredning_inleds"}
     assert learned.for_unit("1784") == learned.national
     assert learned.national["orsaker"]["Kategori 7"] == "skolproblem"  # not changed in place
+
+
+@pytest.mark.parametrize("raw", ["Okänt", "Uppgift saknas", "ej angivet", "Vet ej", "-"])
+def test_a_missing_marker_is_no_value_and_waits_for_nobody(raw: str) -> None:
+    for variable in ("kon", "aktualiseringstyp", "orsak", "atgard"):
+        assert HARMONISER.decide(variable, raw).method == "empty"

@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nuso.core.harmonise import suggest
+from nuso.core.harmonise.cascade import Harmoniser, VariableMatcher
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.suggest import (
     ModelStore,
@@ -122,3 +123,40 @@ def test_a_store_that_cannot_be_written_still_gives_the_model(tmp_path: Path, ca
     model = ModelStore(folder).model("kon", SEX)
     assert model.rank("tjej")[0][0] == "flicka"
     assert "kunde inte sparas" in caplog.text
+
+
+def test_the_threshold_keeps_the_models_own_decisions_right_on_unseen_spellings() -> None:
+    # 30 sure and right, then one wrong at 0.7 among right ones below it
+    outcomes = [(0.99 - i / 1000, True) for i in range(30)] + [(0.7, False), (0.65, True)]
+    threshold = suggest.threshold_for(outcomes)
+    decided = [correct for probability, correct in outcomes if probability >= threshold]
+    assert threshold > 0.7
+    assert sum(decided) / len(decided) >= suggest.TARGET_PRECISION
+
+
+def test_a_model_wrong_even_when_surest_never_decides() -> None:
+    assert suggest.threshold_for([(0.99, False)] + [(0.9, True)] * 30) == suggest.NEVER
+
+
+def test_too_little_evidence_keeps_the_threshold_high() -> None:
+    assert suggest.threshold_for([(0.6, True)] * 5) == suggest.FALLBACK_THRESHOLD
+
+
+@pytest.mark.parametrize("variable", ["kon", "aktualiseringstyp", "orsak", "atgard"])
+def test_the_shipped_models_are_calibrated_on_spellings_they_did_not_train_on(
+    variable: str,
+) -> None:
+    examples = VariableMatcher(shipped_codebook().variables[variable]).training_examples()
+    model = suggest.train(examples)
+    validation = suggest.cross_validated(examples)
+    decided = [correct for probability, correct in validation if probability >= model.threshold]
+    assert len(validation) == len(set(examples))  # every distinct spelling held out once
+    assert not decided or sum(decided) / len(decided) >= suggest.TARGET_PRECISION
+    assert model.calibration[:, 1].sum() == len(validation)
+
+
+@pytest.mark.parametrize("variable", ["kon", "aktualiseringstyp", "orsak", "atgard"])
+def test_text_that_looks_like_no_category_is_never_decided_by_the_model(variable: str) -> None:
+    harmoniser = Harmoniser(shipped_codebook())
+    for junk in ("'; DROP TABLE records;--", "Kategori 7", "<script>alert(1)</script>", "12345"):
+        assert harmoniser.decide(variable, junk).method != "model", junk

@@ -3,12 +3,27 @@
 Readers and validators collect every problem instead of stopping at the first, so a user fixes
 a file in one round. Each problem has a stable code (for tests and translations) and a complete
 Swedish message; `describe()` adds the place: file, sheet, row, column and value.
+
+A problem has one shape wherever it leaves the program (an import report, a form, the API):
+`to_json`, with the Swedish keys of JSON_KEYS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+# A problem's fields and their keys in JSON, in this order.
+JSON_KEYS = {
+    "code": "kod",
+    "message": "meddelande",
+    "file": "fil",
+    "sheet": "flik",
+    "row": "rad",
+    "column": "kolumn",
+    "value": "värde",
+}
 
 
 @dataclass(frozen=True)
@@ -21,9 +36,9 @@ class Problem:
     column: str | None = None
     value: str | None = None
 
-    def place(self) -> str:
+    def place(self, *, file: bool = True) -> str:
         parts = []
-        if self.file:
+        if self.file and file:
             parts.append(self.file)
         if self.sheet:
             parts.append(f"flik {self.sheet!r}")
@@ -35,9 +50,19 @@ class Problem:
             parts.append(f"värde {self.value!r}")
         return ", ".join(parts)
 
-    def describe(self) -> str:
-        place = self.place()
+    def describe(self, *, file: bool = True) -> str:
+        """The message after its place; without the file where the file is named beside it."""
+        place = self.place(file=file)
         return f"{place}: {self.message}" if place else self.message
+
+    def to_json(self) -> dict[str, Any]:
+        """Every key, null where the place is not known: one shape for every reader."""
+        return {key: getattr(self, name) for name, key in JSON_KEYS.items()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Problem:
+        fields: dict[str, Any] = {name: data.get(key) for name, key in JSON_KEYS.items()}
+        return cls(**fields)
 
 
 class InputError(Exception):

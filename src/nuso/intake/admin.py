@@ -5,9 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nuso.audit.services import Actor
+from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
 from nuso.intake.models import ImportBatch, ReviewItem
-from nuso.intake.review import ReviewDecisionError, decide
-from nuso.studies.codebooks import prepare_suggestion_models_later
 
 
 @admin.register(ImportBatch)
@@ -54,12 +53,6 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
         self.decide_all(request, items, lambda item: "")
 
     def decide_all(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
-        try:
-            self.decide_each(request, items, code_of)
-        finally:  # the suggestion models learn the decisions taken, once
-            prepare_suggestion_models_later()
-
-    def decide_each(self, request: HttpRequest, items: QuerySet[ReviewItem], code_of: Any) -> None:
         actor = Actor.of_user(request.user)  # type: ignore[arg-type]
         for item in items.filter(status=ReviewItem.Status.PENDING):
             code = code_of(item)
@@ -69,7 +62,7 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
                 )
                 continue
             try:
-                result = decide(item.study, item.variable, item.raw_example, code, actor)
+                result = decide(RawValue.of(item), code, None, actor)
             except ReviewDecisionError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue

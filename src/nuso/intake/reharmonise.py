@@ -1,6 +1,6 @@
 """A study's current records decided again under a new codebook version (`nuso codebook`,
 `nuso study update`): what a review decision does for the records holding one raw value
-(nuso.intake.review), done for every value decided from a raw text. Each distinct raw value
+(nuso.intake.decisions), done for every value decided from a raw text. Each distinct raw value
 of a block is decided once, as an import would decide it now; the variables derived from the
 codebook follow, every record carries the new version, and each batch's list of values
 waiting for review (which the review queue is built from) is made anew."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -17,9 +17,12 @@ from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, Stu
 from nuso.core.intake import blocks
 from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.records import RowInterpreter
+from nuso.core.intake.reharmonise import outcome_of, with_outcomes
+from nuso.core.intake.report import ImportReport
+from nuso.intake.decisions import Interpreters
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import current_blocks
-from nuso.intake.review import Interpreters, outcome_of, refresh_review_queue, with_outcomes
+from nuso.intake.review import refresh_review_queue
 from nuso.studies.models import CodebookVersion, Study
 
 Waiting = dict[str, Counter[str]]  # study variable -> raw value -> records waiting with it
@@ -78,7 +81,8 @@ def reharmonise_study(study: Study, version: CodebookVersion) -> Reharmonised:
 def write_waiting(waiting: dict[int, Waiting]) -> None:
     """Each batch's values waiting for review, in its report: what the review queue reads."""
     for batch in ImportBatch.objects.filter(pk__in=waiting):
-        batch.report["granskning"] = {v: dict(c) for v, c in waiting[batch.pk].items() if c}
+        pending = {v: dict(c) for v, c in waiting[batch.pk].items() if c}
+        batch.report = replace(ImportReport.from_json(batch.report), pending=pending).to_json()
         batch.save(update_fields=["report"])
 
 

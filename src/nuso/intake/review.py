@@ -1,36 +1,21 @@
-"""The review queue: raw values the cascade could not decide, by how often they occur."""
+"""The review queue: raw values the cascade could not decide, by how often they occur.
+Decisions on them are taken by nuso.intake.decisions."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Sequence
 from typing import Any
 
-import polars as pl
-from django.conf import settings
 from django.db import transaction
 
-from nuso.audit.services import Actor, log
 from nuso.core.harmonise.cascade import Harmoniser
-from nuso.core.harmonise.dictionary import StudyDictionary, StudyVariable, dictionary_from_stored
+from nuso.core.harmonise.dictionary import dictionary_from_stored
 from nuso.core.harmonise.normalise import normalise
-from nuso.core.intake import blocks
-from nuso.core.intake.delivery import Harmonisers
-from nuso.core.intake.outcomes import Outcome, OutcomeColumn
-from nuso.core.intake.records import RowInterpreter
+from nuso.core.intake.report import ImportReport, Suggestion
 from nuso.intake.models import ImportBatch, ReviewItem
-from nuso.intake.record_frames import current_blocks
-from nuso.studies.codebooks import (
-    codebook_of,
-    latest_version,
-    learned_in_force,
-    learned_mappings,
-    model_store,
-)
-from nuso.studies.models import CodebookEntry, CodebookVersion, Study, ValueMapping
-from nuso.units.models import Unit
+from nuso.studies.codebooks import codebook_of, latest_version, learned_mappings, model_store
+from nuso.studies.models import CodebookVersion, Study
 
 
 @transaction.atomic
@@ -40,16 +25,16 @@ def refresh_review_queue(study: Study) -> int:
     occurrences: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     units: dict[tuple[str, str], set[str]] = {}
-    suggested: dict[tuple[str, str], list[Any]] = {}
+    suggested: dict[tuple[str, str], Sequence[Suggestion]] = {}
     version = latest_version()
     batches = ImportBatch.objects.filter(
         study=study, status=ImportBatch.Status.IMPORTED
     ).select_related("unit")
     for batch in batches:
-        report = batch.report
+        report = ImportReport.from_json(batch.report)
         # Suggestions made at import, if under the code book in force.
-        in_force = report.get("förslag", {}) if report.get("kodbok") == version.number else {}
-        for variable, raws in report.get("granskning", {}).items():
+        in_force = report.suggestions if report.codebook == version.number else {}
+        for variable, raws in report.pending.items():
             for raw, count in raws.items():
                 key = (variable, normalise(raw))
                 occurrences[key] += count
@@ -94,236 +79,3 @@ class Suggestions:
             )
         codebook = self.dictionary.variable(variable).codebook or variable
         return list(self.harmoniser.decide(codebook, raw).suggestions)
-
-
-# --- decisions ---
-
-
-class ReviewDecisionError(Exception):
-    """A decision that cannot be taken; the message says why."""
-
-
-@dataclass(frozen=True)
-class DecisionResult:
-    version: int
-    records_updated: int
-
-
-def reviewed_variable(study: Study, name: str) -> StudyVariable:
-    """The study's variable, which must take its codes from the codebook to be reviewed."""
-    dictionary = dictionary_from_stored(study.dictionary)
-    variable = next((v for v in dictionary.variables if v.name == name), None)
-    if variable is None or not variable.codebook:
-        known = ", ".join(v.name for v in dictionary.variables if v.codebook)
-        raise ReviewDecisionError(
-            f"Variabeln {name!r} granskas inte mot kodboken; ange en av {known}."
-        )
-    return variable
-
-
-def decide(
-    study: Study, variable: str, raw: str, code: str, actor: Actor, unit: Unit | None = None
-) -> DecisionResult:
-    """Map a raw value to a code (or to 'unknown' with code ''), nationally or for one unit:
-    a new codebook version, and every affected record re-harmonised in the same transaction."""
-    target = reviewed_variable(study, variable)
-    codebook = str(target.codebook)
-    with transaction.atomic():
-        latest = latest_version()
-        codes = {c.code for c in codebook_of(latest).variables[codebook].codes}
-        if code and code not in codes:
-            raise ReviewDecisionError(
-                f"Koden {code!r} finns inte för {variable}; välj en av {', '.join(sorted(codes))}."
-            )
-        key = normalise(raw)
-        version = new_version(
-            latest, actor, f"Granskning: {variable} {raw!r} → {code or '(okänt)'}"
-        )
-        ValueMapping.objects.filter(
-            variable=codebook,
-            raw_key=key,
-            unit=unit,
-            case_system="",
-            valid_to__isnull=True,
-        ).update(valid_to=version)
-        mapping = ValueMapping.objects.create(
-            variable=codebook,
-            raw_key=key,
-            raw_example=raw,
-            code=code,
-            unit=unit,
-            valid_from=version,
-            decided_by=actor.user,
-        )
-        item = ReviewItem.objects.filter(study=study, variable=variable, raw_key=key[:500]).first()
-        if item is not None:
-            item.status, item.decision = ReviewItem.Status.DECIDED, mapping
-            item.save(update_fields=["status", "decision", "updated_at"])
-        updated = reharmonise(study, target, key, version, unit)
-        log(actor, "review.decide", target=mapping, unit=unit, variable=variable, raw=raw,
-            code=code, version=version.number, records=updated)  # fmt: skip
-    return DecisionResult(version.number, updated)
-
-
-def new_version(latest: CodebookVersion, actor: Actor, note: str) -> CodebookVersion:
-    version = CodebookVersion.objects.create(
-        number=latest.number + 1,
-        title=latest.title,
-        note=note,
-        based_on=latest,
-        created_by=actor.user,
-    )
-    CodebookEntry.objects.bulk_create(
-        CodebookEntry(version=version, variable=e.variable, code=e.code, label=e.label,
-                      attributes=e.attributes, position=e.position)
-        for e in CodebookEntry.objects.filter(version=latest)
-    )  # fmt: skip
-    return version
-
-
-def reharmonise(
-    study: Study, variable: StudyVariable, key: str, version: CodebookVersion, unit: Unit | None
-) -> int:
-    """Decide `variable` again, as the import does, in every current record whose raw value
-    holds this key; the blocks holding such records are rewritten. How many records."""
-    interpreters = Interpreters(study, version)
-    changed = 0
-    touched_batches: set[int] = set()
-    found = (
-        current_blocks(study, unit)
-        .select_related("batch__unit")
-        .defer("batch__report")  # the reports touched are read again below
-        .select_for_update(of=("self",))
-    )
-    for block in found.order_by("pk").iterator(chunk_size=20):
-        interpreter = interpreters.for_unit(block.batch.unit.code if block.batch.unit else "")
-        frame, count = decided_again(blocks.decode(bytes(block.data)), variable, key, interpreter)
-        if count:
-            block.data, block.pending = blocks.encode(frame), int(frame[blocks.PENDING].sum())
-            block.save(update_fields=["data", "pending"])
-            changed += count
-            touched_batches.add(block.batch_id)
-    for batch in ImportBatch.objects.filter(pk__in=touched_batches):
-        drop_from_report(batch, variable.name, key)
-    return changed
-
-
-class Interpreters:
-    """A row interpreter per scope of review decisions, as an import has them: the codebook,
-    the decisions in force and the models read once for every block of a decision."""
-
-    def __init__(self, study: Study, version: CodebookVersion) -> None:
-        self.dictionary = dictionary_from_stored(study.dictionary)
-        self.harmonisers = Harmonisers(codebook_of(version), learned_in_force(), model_store())
-        self.made: dict[int, RowInterpreter] = {}
-
-    def for_unit(self, unit_code: str) -> RowInterpreter:
-        harmoniser = self.harmonisers.for_unit(unit_code)
-        if id(harmoniser) not in self.made:
-            self.made[id(harmoniser)] = RowInterpreter(
-                self.dictionary,
-                harmoniser.codebook,
-                harmoniser,
-                settings.NUSO_PSEUDONYM_KEY,
-                dt.date.today(),  # no age is derived here
-            )
-        return self.made[id(harmoniser)]
-
-
-def raw_keys(raw: str, variable: StudyVariable, harmoniser: Harmoniser) -> set[str]:
-    """The keys of the values a stored raw text holds, split as the import splits them."""
-    if variable.type != "categories":
-        return {normalise(raw)}
-    matcher = harmoniser.matchers[str(variable.codebook)]
-    return {normalise(value) for cell in raw.split("|") for value in matcher.split(cell)}
-
-
-def decided_again(
-    frame: pl.DataFrame, variable: StudyVariable, key: str, interpreter: RowInterpreter
-) -> tuple[pl.DataFrame, int]:
-    """A block with `variable` decided again in the records whose raw value holds the key
-    (with the variables derived from it, their pending flag and codebook version), and how
-    many records that was. Each distinct raw value is decided once."""
-    if blocks.METHOD + variable.name not in frame.columns:
-        return frame, 0  # stored before the variable joined the study: nothing decided
-    decided = frame[blocks.METHOD + variable.name].is_not_null()
-    sources = frame[blocks.SOURCE + variable.name]
-    outcomes = {
-        raw: outcome_of(raw, variable, interpreter)
-        for raw in set(sources.filter(decided).to_list()) - {None}
-        if key in raw_keys(raw, variable, interpreter.harmoniser)
-    }
-    return with_outcomes(frame, variable, decided, outcomes, interpreter)
-
-
-def with_outcomes(
-    frame: pl.DataFrame,
-    variable: StudyVariable,
-    decided: pl.Series,
-    outcomes: dict[str, Outcome],
-    interpreter: RowInterpreter,
-) -> tuple[pl.DataFrame, int]:
-    """A block with `variable` set to its new outcome (by raw value) in the records decided
-    before whose raw value has one, as `decided_again` says; and how many records."""
-    if not outcomes:
-        return frame, 0
-    sources = frame[blocks.SOURCE + variable.name]
-    rows = decided & sources.is_in(list(outcomes))
-    keys = [
-        raw if hit else None for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)
-    ]
-    column = OutcomeColumn.of(keys, outcomes.__getitem__)
-    version = pl.Series(blocks.CODEBOOK, [interpreter.codebook.version] * frame.height, pl.Int32)
-    changes = [
-        *new_columns(column, variable, interpreter),
-        pending_flags(frame, column, variable.name, interpreter.dictionary),
-        version,
-    ]
-    updated = frame.with_columns(
-        pl.when(rows).then(new).otherwise(pl.col(new.name)).alias(new.name) for new in changes
-    )
-    return updated, int(rows.sum())
-
-
-def new_columns(
-    column: OutcomeColumn, variable: StudyVariable, interpreter: RowInterpreter
-) -> list[pl.Series]:
-    """The variable's block columns from its new outcomes, and those derived from it."""
-    types = blocks.value_types(interpreter.dictionary)
-    series = column.series(variable.name, types[variable.name], decided=True)
-    for derived in interpreter.dictionary.derived:
-        if derived.source == variable.name:
-            made = column.derived(partial(interpreter.derived_outcome, derived))
-            series += made.series(derived.name, types[derived.name], decided=False)
-    return series
-
-
-def pending_flags(
-    frame: pl.DataFrame, column: OutcomeColumn, name: str, dictionary: StudyDictionary
-) -> pl.Series:
-    """Whether each record still waits for review: for this variable's new outcome, or for
-    another variable's pending decision."""
-    others = [
-        pl.col(blocks.METHOD + v.name) == "pending" for v in dictionary.variables if v.name != name
-    ]
-    own = column.waiting()
-    if own is None:
-        own = pl.Series([False] * frame.height)
-    if not others:
-        return own.alias(blocks.PENDING)
-    other = frame.select(pl.any_horizontal(others).fill_null(False)).to_series()
-    return (own | other).alias(blocks.PENDING)
-
-
-def outcome_of(raw: str, variable: StudyVariable, interpreter: RowInterpreter) -> Outcome:
-    if variable.type == "categories":
-        return interpreter.reasons(variable.name, str(variable.codebook), tuple(raw.split("|")))
-    return interpreter.category(variable.name, raw)
-
-
-def drop_from_report(batch: ImportBatch, variable: str, key: str) -> None:
-    waiting = batch.report.get("granskning", {}).get(variable, {})
-    for raw in [raw for raw in waiting if normalise(raw) == key]:
-        del waiting[raw]
-    batch.report.setdefault("granskade", []).append({"variabel": variable, "nyckel": key})
-    batch.save(update_fields=["report"])

@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
-from nuso.core.harmonise.cascade import METHODS
+from nuso.core.errors import Problem
 from nuso.core.harmonise.dictionary import dictionary_from_stored
 from nuso.core.intake.delivery import (
     ImportPlan,
@@ -29,7 +28,6 @@ from nuso.core.intake.delivery import (
     Interpreted,
     Refused,
     UnitPart,
-    merge_reports,
 )
 from nuso.core.intake.import_workers import (
     Delivery,
@@ -37,6 +35,7 @@ from nuso.core.intake.import_workers import (
     interpreted_in_order,
     workers_worth_starting,
 )
+from nuso.core.intake.report import FileStatus, ImportReport, merge_reports, refusal_text
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.review import refresh_review_queue
@@ -44,22 +43,23 @@ from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
-__all__ = ["FileOutcome", "ImportRefusedError", "import_paths", "methods_used"]
+__all__ = ["FileOutcome", "FileStatus", "ImportRefusedError", "import_paths"]
 
 
 @dataclass
 class FileOutcome:
     file: str
-    status: str  # inläst | redan inläst | provläst | fel
-    message: str = ""
+    status: FileStatus
+    message: str = ""  # what the user reads beside the file's name
     unit: str = ""
     batch_id: int | None = None
     replaced_batch_id: int | None = None
-    report: dict[str, Any] = field(default_factory=dict)
+    report: ImportReport | None = None  # of a file read, its units' rows added up
+    problems: tuple[Problem, ...] = ()  # why a failed file was refused
 
     @property
     def failed(self) -> bool:
-        return self.status == "fel"
+        return self.status == FileStatus.FAILED
 
 
 @dataclass(frozen=True)
@@ -102,10 +102,11 @@ def period_middle(period: str) -> dt.date:
     try:
         start, end = (dt.date.fromisoformat(part) for part in period.split("--"))
     except ValueError as error:
-        raise ImportRefusedError(
+        message = (
             f"Perioden {period!r} går inte att läsa: ange ett år (2023) eller "
             "ÅÅÅÅ-MM-DD--ÅÅÅÅ-MM-DD."
-        ) from error
+        )
+        raise ImportRefusedError([Problem("bad-period", message)]) from error
     return start + (end - start) / 2
 
 
@@ -155,7 +156,8 @@ def import_context(
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
         known = ", ".join(Study.objects.values_list("slug", flat=True))
-        raise ImportRefusedError(f"Okänd delstudie {study_slug!r}; kända: {known}.")
+        message = f"Okänd delstudie {study_slug!r}; kända: {known}."
+        raise ImportRefusedError([Problem("unknown-study", message)])
     version = latest_version()
     plan = ImportPlan(
         study=study.slug,
@@ -177,7 +179,8 @@ def import_context(
 def read_delivery(path: Path, context: ImportContext) -> FileOutcome | Delivery:
     """The file's content and hash, or why there is none."""
     if not path.is_file():
-        return failed(path, "", "Filen finns inte.", context)
+        missing = Problem("missing-file", "Filen finns inte.", file=path.name)
+        return failed(path, "", (missing,), context)
     data = path.read_bytes()
     return Delivery(path, data, hashlib.sha256(data).hexdigest())
 
@@ -200,7 +203,7 @@ def already_imported(item: FileOutcome | Delivery, context: ImportContext) -> Fi
     if earlier is None:
         return None
     message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
-    return FileOutcome(item.path.name, "redan inläst", message, batch_id=earlier.pk)
+    return FileOutcome(item.path.name, FileStatus.ALREADY_IMPORTED, message, batch_id=earlier.pk)
 
 
 def store_file(
@@ -209,13 +212,13 @@ def store_file(
     """An interpreted file stored, one batch per unit in it; a refused one recorded."""
     path = delivery.path
     if isinstance(result, Refused):
-        return failed(path, delivery.content_hash, result.message, context)
+        return failed(path, delivery.content_hash, result.problems, context)
     # The same file earlier in this run: interpreted before that one was stored.
     earlier = already_imported(delivery, context)
     if earlier is not None:
         return earlier
     parts = result.parts
-    outcome = FileOutcome(path.name, "provläst" if context.dry_run else "inläst")
+    outcome = FileOutcome(path.name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
     outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
     for part in parts:
         outcome.report = merge_reports(outcome.report, part.report)
@@ -226,21 +229,13 @@ def store_file(
     return outcome
 
 
-def failed(path: Path, data_hash: str, message: str, context: ImportContext) -> FileOutcome:
+def failed(
+    path: Path, data_hash: str, problems: tuple[Problem, ...], context: ImportContext
+) -> FileOutcome:
     if not context.dry_run:
-        record_failure(path, data_hash, message, context)
-    return FileOutcome(path.name, "fel", message)
-
-
-def methods_used(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """The decision methods a report's value listings show, each with what it means."""
-    used = {
-        part
-        for rows in (report.get("värden") or {}).values()
-        for row in rows
-        for part in str(row["metod"]).split("+")
-    }
-    return [(method, text) for method, text in METHODS.items() if method in used]
+        record_failure(path, data_hash, problems, context)
+    message = refusal_text(problems)
+    return FileOutcome(path.name, FileStatus.FAILED, message, problems=problems)
 
 
 @transaction.atomic
@@ -248,7 +243,8 @@ def store(
     name: str, data_hash: str, part: UnitPart, context: ImportContext
 ) -> tuple[ImportBatch, int | None]:
     unit, report = context.unit(part.unit.code), part.report
-    counts = report["rader"]
+    counts = report.rows
+    assert counts is not None  # an interpreted file's report counts its rows
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -259,11 +255,11 @@ def store(
         actor=context.actor.label,
         status=ImportBatch.Status.IMPORTED,
         finished_at=timezone.now(),
-        rows_read=counts["lästa"],
-        rows_imported=counts["inlästa"],
-        rows_skipped=sum(counts["överhoppade"].values()),
-        rows_pending_review=counts["att_granska"],
-        report=report,
+        rows_read=counts.read,
+        rows_imported=counts.imported,
+        rows_skipped=sum(counts.skipped.values()),
+        rows_pending_review=counts.pending,
+        report=report.to_json(),
     )
     store_blocks(batch, part)
     previous = (
@@ -286,7 +282,7 @@ def store(
         target=batch,
         unit=unit,
         file=name,
-        rows=counts["inlästa"],
+        rows=counts.imported,
         replaced=previous.pk if previous else None,
     )
     return batch, previous.pk if previous else None
@@ -300,7 +296,9 @@ def store_blocks(batch: ImportBatch, part: UnitPart) -> None:
     )
 
 
-def record_failure(path: Path, data_hash: str, message: str, context: ImportContext) -> None:
+def record_failure(
+    path: Path, data_hash: str, problems: tuple[Problem, ...], context: ImportContext
+) -> None:
     ImportBatch.objects.create(
         study=context.study,
         period=context.period,
@@ -310,6 +308,6 @@ def record_failure(path: Path, data_hash: str, message: str, context: ImportCont
         actor=context.actor.label,
         status=ImportBatch.Status.FAILED,
         finished_at=timezone.now(),
-        report={"fel": message},
+        report=ImportReport(problems=problems).to_json(),
     )
-    log(context.actor, "import.failed", file=path.name, message=message)
+    log(context.actor, "import.failed", file=path.name, message=refusal_text(problems))

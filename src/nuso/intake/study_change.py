@@ -20,9 +20,9 @@ from nuso.core.harmonise.dictionary_changes import (
     refuse_what_records_cannot_follow,
 )
 from nuso.intake.codebook_change import CodebookChangeError, locked_version_in_force
+from nuso.intake.decisions import new_version
 from nuso.intake.record_frames import current_blocks
 from nuso.intake.reharmonise import Reharmonised, reharmonise_studies
-from nuso.intake.review import new_version
 from nuso.studies.codebooks import latest_version
 from nuso.studies.models import Study
 from nuso.studies.services import read_dictionary_file

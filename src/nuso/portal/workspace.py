@@ -16,11 +16,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from nuso.audit.services import Actor
-from nuso.intake.review import ReviewDecisionError, decide
-from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths, methods_used
+from nuso.core.intake.report import ImportReport, methods_used, refusal_text
+from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
+from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
-from nuso.studies.codebooks import prepare_suggestion_models_later
 from nuso.studies.models import Study
 
 MAX_FILES = 200
@@ -90,14 +90,15 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     """One file's import as `nuso import --rapport` shows it: where the table was found, how
     each column was read, what each raw value became, what waits for review."""
     batch = _analyst(request).batch(pk)
-    report = batch.report or {}
+    report = ImportReport.from_json(batch.report or {})
     context = {
         "batch": batch,
         "report": report,
-        "skipped": sorted((report.get("rader") or {}).get("överhoppade", {}).items()),
-        "values": sorted((report.get("värden") or {}).items()),
-        "pending": sorted((report.get("granskning") or {}).items()),
-        "flags": sorted((report.get("flaggor") or {}).items(), key=lambda item: -item[1]),
+        "refusal": refusal_text(report.problems),
+        "skipped": sorted(report.rows.skipped.items()) if report.rows else [],
+        "values": sorted(report.values.items()),
+        "pending": sorted(report.pending.items()),
+        "flags": sorted(report.flags.items(), key=lambda item: -item[1]),
         "methods": methods_used(report),
     }
     return render(request, "portal/import_report.html", context)
@@ -112,10 +113,9 @@ def review(request: HttpRequest) -> HttpResponse:
         item = scope.review_item(request.POST.get("post", ""))
         if item is not None:
             code = request.POST.get("kod", "")
+            actor = Actor.of_user(request.user)  # type: ignore[arg-type]
             try:
-                decide(item.study, item.variable, item.raw_example, code,
-                       Actor.of_user(request.user))  # type: ignore[arg-type]  # fmt: skip
-                prepare_suggestion_models_later()
+                decide(RawValue.of(item), code, None, actor)
                 messages.success(
                     request,
                     gettext("%(raw)s → %(code)s; posterna är omharmoniserade.")

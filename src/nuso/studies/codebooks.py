@@ -3,11 +3,9 @@ decisions made in review."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
 
 from nuso.core.harmonise.codebook import Code, Codebook, Variable
 from nuso.core.harmonise.dictionary import dictionary_from_stored
@@ -75,30 +73,13 @@ def model_store() -> ModelStore:
 def prepare_suggestion_models() -> int:
     """Train the suggestion models of the codebook in force that are not stored yet: for the
     national review decisions and for each unit with decisions of its own. Run whenever the
-    codebook or the decisions change (`nuso init`, review), so that imports only read them.
-    Returns how many were trained."""
+    codebook or the decisions change (`nuso init`, review: nuso.studies.retraining), so that
+    imports only read them. Returns how many were trained."""
     harmonisers = Harmonisers(codebook_of(latest_version()), learned_in_force(), model_store())
     variables = harmonised()
     return sum(
         harmonisers.for_unit(scope).prepare_models(variables) for scope in harmonisers.scopes()
     )
-
-
-def prepare_suggestion_models_later() -> None:
-    """`prepare_suggestion_models` in a thread of its own once the current transaction has
-    committed: for the web, where a reviewer's next decision should not wait for training
-    (any process that misses a model trains it anyway)."""
-
-    def prepare() -> None:
-        try:
-            prepare_suggestion_models()
-        finally:
-            connections.close_all()  # this thread's own
-
-    def start() -> None:
-        threading.Thread(target=prepare, name="nuso-models", daemon=True).start()
-
-    transaction.on_commit(start)
 
 
 def harmonised() -> list[str]:

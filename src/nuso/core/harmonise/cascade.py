@@ -18,20 +18,24 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from nuso.core.harmonise.codebook import Codebook, Variable
-from nuso.core.harmonise.normalise import normalise
+from nuso.core.harmonise.normalise import MISSING_MARKERS, normalise
+from nuso.core.harmonise.spelling import Spelling
 from nuso.core.harmonise.suggest import ModelStore, SuggestionModel, training_examples
 
 RULE_CONFIDENCE = 0.95
-MODEL_THRESHOLD = 0.9  # the model decides alone only when this sure; else it suggests
+SPELLING_CONFIDENCE = 0.9  # a reading with a word written out or corrected
+MIN_KNOWN_WORD = 4  # letters of a word that ties a value to the variable's vocabulary
 FUZZY_THRESHOLD = 90.0
 FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
 TYPO_MIN_LENGTH = 6
-TYPO_SCORE = 85.0
+COMPOUND_PART = 5  # letters of a rule word found inside a compound
+COMPOUND_HEAD = 3  # letters of the compound before it
 NEGATIONS = frozenset({"ej", "inte", "ingen", "icke", "utan"})
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
-WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—]\s+)")
+WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
 
 
 # What each method of a decision means, for the import reports (the codes are stored).
@@ -40,6 +44,7 @@ METHODS = {
     "manual": "granskningsbeslut",
     "rule": "kodbokens nyckelordsregel",
     "fuzzy": "liknar en känd stavning",
+    "spelling": "känd efter att en förkortning skrivits ut eller ett stavfel rättats",
     "model": "förslagsmodellen var mycket säker",
     "pending": "väntar på granskning",
     "empty": "tomt värde",
@@ -76,27 +81,73 @@ class Rule:
                 positives.append(tuple(group.split("|")))
         return cls(code, tuple(positives), tuple(negatives))
 
+    @classmethod
+    def of_concern(cls, code: str, concern: dict[str, list[str]]) -> Rule:
+        """A concern (see codebook.yaml): its topic and the persons that make it this code's
+        must occur, the others' must not. Without persons it is the reading of a phrase that
+        names nobody, so no person word at all may occur."""
+        persons = tuple(concern.get("persons", ()))
+        positives = (tuple(concern["topic"]), persons) if persons else (tuple(concern["topic"]),)
+        return cls(code, positives, (*concern.get("others", ()), *concern.get("not", ())))
+
     def matches(self, words: tuple[str, ...]) -> bool:
         if any(word.startswith(negative) for word in words for negative in self.negatives):
             return False
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
 
 
+def counterparts(variable: Variable) -> dict[str, set[str]]:
+    """Codes of the same topic for other persons: the child's and the parent's abuse."""
+    by_topic: dict[tuple[str, ...], set[str]] = {}
+    for entry in variable.codes:
+        for concern in entry.attributes.get("concerns", ()):
+            by_topic.setdefault(tuple(concern["topic"]), set()).add(entry.code)
+    found: dict[str, set[str]] = {}
+    for codes in by_topic.values():
+        for code in codes:
+            found.setdefault(code, set()).update(codes - {code})
+    return found
+
+
+def rule_words(rules: Iterable[Rule]) -> list[str]:
+    """The word beginnings of rules, as words an abbreviation may stand for."""
+    return [" ".join(group) for rule in rules for group in rule.positives]
+
+
 @lru_cache(maxsize=65_536)  # an import asks about the same few hundred words again and again
 def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
     """The word begins with one of the prefixes, allowing one slip of the keyboard in long
-    words ("misshandle" still begins like "misshandel")."""
-    for prefix in prefixes:
-        if word.startswith(prefix):
-            return True
-        if len(prefix) >= TYPO_MIN_LENGTH and len(word) >= len(prefix) - 1:
-            head = word[: len(prefix) + 1]
-            if (
-                fuzz.ratio(head, prefix) >= TYPO_SCORE
-                or fuzz.ratio(head[:-1], prefix) >= TYPO_SCORE
-            ):
-                return True
-    return False
+    ones ("misshandle" still begins like "misshandel", "siucid" like "suicid"); or it is a
+    compound whose last part begins so ("föräldrakonflikt" is a konflikt, "alkoholmissbruk"
+    a missbruk): a Swedish compound is what its last part is."""
+    return any(begins_like(word, prefix) or in_compound(word, prefix) for prefix in prefixes)
+
+
+def begins_like(word: str, prefix: str) -> bool:
+    if word.startswith(prefix):
+        return True
+    if len(prefix) < TYPO_MIN_LENGTH or len(word) < len(prefix) - 1:
+        return False
+    return any(
+        DamerauLevenshtein.distance(word[:end], prefix, score_cutoff=1) <= 1
+        for end in (len(prefix) - 1, len(prefix), len(prefix) + 1)
+    )
+
+
+def in_compound(word: str, prefix: str) -> bool:
+    """The prefix begins a part of the word after a first part of three letters or more;
+    short prefixes and negations never ("mot" is no part of "motstånd", nor "ingen" of
+    "aktualiseringen")."""
+    if (
+        prefix in NEGATIONS
+        or len(prefix) < COMPOUND_PART
+        or len(word) < len(prefix) + COMPOUND_HEAD
+    ):
+        return False
+    return any(
+        word.startswith(prefix, start)
+        for start in range(COMPOUND_HEAD, len(word) - len(prefix) + 1)
+    )
 
 
 class VariableMatcher:
@@ -112,34 +163,67 @@ class VariableMatcher:
         self.models = models or ModelStore()
         self.known: dict[str, str] = {}
         for entry in variable.codes:
-            for spelling in (entry.code, entry.label, *entry.attributes.get("synonyms", ())):
+            for spelling in entry.spellings:
                 self.known.setdefault(normalise(str(spelling)), entry.code)
         self.learned = {normalise(raw): code for raw, code in (learned or {}).items()}
         self.rules = [
             Rule.parse(entry.code, text)
             for entry in variable.codes
             for text in entry.attributes.get("rules", ())
+        ] + [
+            Rule.of_concern(entry.code, concern)
+            for entry in variable.codes
+            for concern in entry.attributes.get("concerns", ())
         ]
+        self.counterparts = counterparts(variable)
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
+        self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
         self.decide = lru_cache(maxsize=None)(self._decide)
         self.without_model = lru_cache(maxsize=None)(self._without_model)
+        self.settled = lru_cache(maxsize=None)(self._settled)
         self.rule_codes = lru_cache(maxsize=None)(self._rule_codes)  # asked twice when pending
         self.all_rule_codes = lru_cache(maxsize=None)(self._all_rule_codes)  # pieces recur
         self.split = lru_cache(maxsize=None)(self._split)
 
     def _decide(self, raw: str) -> Decision:
         key = normalise(raw)
-        if not key:
+        if not key or key in MISSING_MARKERS:
             return Decision(None, "empty", 1.0)
-        known = self.without_model(key)
+        known = self.settled(key)
+        headed = self.under_heading(raw, known)
+        if headed is not None:
+            return headed
         if known is not None:
             return known
         ruled = self.rule_codes(key)
-        ranked = self.model().rank(key)
-        if ranked and ranked[0][1] >= MODEL_THRESHOLD and not ruled:
+        model = self.model()
+        ranked = model.rank(key)
+        if ranked and ranked[0][1] >= model.threshold and not ruled and self.knows_a_word(key):
             return Decision(ranked[0][0], "model", ranked[0][1])
         return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
+
+    def under_heading(self, raw: str, known: Decision | None) -> Decision | None:
+        """A value written under a heading ("Familj och miljö: Hedersrelaterat våld"): the
+        heading's words can steer the rules away from what the value itself says, or be the
+        very person the value concerns ("Föräldrarnas förmåga: Missbruk …"). When the value
+        alone and the whole decide differently: if they differ only in whom they concern,
+        the heading named the person and the whole stands; if the value alone is a known
+        wording, it stands; otherwise a person reads both, and the value waits for review."""
+        heading, colon, value = raw.partition(":")
+        if not colon or not heading.strip() or not normalise(value):
+            return None
+        alone = self.settled(normalise(value))
+        if known is None:
+            return alone
+        if alone is None or alone.code == known.code:
+            return None
+        if alone.code in self.counterparts.get(known.code or "", ()):
+            return known
+        if alone.method in {"exact", "manual"}:
+            return alone
+        rivals = ((known.code or "", known.confidence), (alone.code or "", alone.confidence))
+        return Decision(None, "pending", 0.0, tuple(sorted(rivals, key=lambda r: -r[1])))
 
     def _without_model(self, key: str) -> Decision | None:
         """The cascade's steps before the model, for a normalised key: a review decision, a
@@ -153,13 +237,44 @@ class VariableMatcher:
             return Decision(next(iter(ruled)), "rule", RULE_CONFIDENCE)
         return self.fuzzy(key)
 
+    def _settled(self, key: str) -> Decision | None:
+        """The decision of the steps before the model, on the value as written and as read
+        with its abbreviations written out and slips corrected. A rule can match a value
+        whose unknown words it cannot see ("Påg. utredning" looks like a started
+        investigation until "påg." is read as "pågående"), so the reading, which sees every
+        word, goes first; a spelling known whole or a review decision stands."""
+        known = self.without_model(key)
+        if known is not None and known.method in {"exact", "manual"}:
+            return known
+        return self.read(key) or known
+
+    def knows_a_word(self, key: str) -> bool:
+        """Whether the value has a word the variable is written with (as written, or read):
+        text that shares none ("'; DROP TABLE …", "Kategori 7") is never decided by the
+        model, however its letters happen to score."""
+        return any(
+            word in self.spelling.words or self.spelling.word_readings(word) != (word,)
+            for word in key.split()
+            if len(word) >= MIN_KNOWN_WORD
+        )
+
+    def read(self, key: str) -> Decision | None:
+        """A decision for a value read with its abbreviations written out or its typing
+        errors corrected (nuso.core.harmonise.spelling), when every reading that decides
+        agrees on one code."""
+        decided = [self.without_model(reading) for reading in self.spelling.readings(key)]
+        codes = {decision.code for decision in decided if decision is not None and decision.code}
+        if len(codes) != 1:
+            return None
+        return Decision(codes.pop(), "spelling", SPELLING_CONFIDENCE)
+
     def recognises(self, cell: str, multi: bool) -> bool:
         """Whether the cell holds spellings of this variable's codes (every value of it, for a
         multi-valued variable): what tells, without a header, that a column holds this
         variable. The model is not asked: it finds some code for any text."""
         values = self.split(cell) if multi else [cell]
         return bool(values) and all(
-            (known := self.without_model(normalise(value))) is not None and known.code is not None
+            (known := self.settled(normalise(value))) is not None and known.code is not None
             for value in values
         )
 
@@ -237,10 +352,14 @@ class VariableMatcher:
         return key in self.learned or key in self.known
 
     def single_value(self, text: str) -> bool:
+        """Whether the text is one value: a known spelling, one rule's, or one code when its
+        slips are corrected ("Pskisk ohälsa förälder" is one value before the comma)."""
         key = normalise(text)
         if key in self.learned or key in self.known:
             return True
-        return len(self.all_rule_codes(key)) == 1 and not STRONG_SEPARATORS.search(text)
+        if STRONG_SEPARATORS.search(text):
+            return False
+        return len(self.all_rule_codes(key)) == 1 or self.read(key) is not None
 
     def split_weak(self, part: str) -> list[str]:
         """Split on commas and dashes; a piece that is no value on its own is joined with as
@@ -265,7 +384,20 @@ class VariableMatcher:
             if joined(i, i + taken):
                 values.append(joined(i, i + taken))
             i += taken
-        return values
+        return self.qualified(values)
+
+    def qualified(self, values: list[str]) -> list[str]:
+        """A piece that is no value on its own but qualifies the one before it joins it,
+        when together they are one value: "Kriminalitet, förälder", "Hälsa - psykisk"."""
+        merged: list[str] = []
+        for value in values:
+            if merged and not self.single_value(value):
+                together = f"{merged[-1]}, {value}"
+                if self.single_value(together):
+                    merged[-1] = together
+                    continue
+            merged.append(value)
+        return merged
 
 
 class Harmoniser:

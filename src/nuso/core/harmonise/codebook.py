@@ -17,6 +17,18 @@ class Code:
     label: str
     attributes: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def spellings(self) -> list[str]:
+        """Everything known to be written for this code: its code, label, synonyms and the
+        terms of every source."""
+        terms = self.attributes.get("terms") or {}
+        return [
+            self.code,
+            self.label,
+            *self.attributes.get("synonyms", ()),
+            *(term for source in terms.values() for term in source),
+        ]
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -68,6 +80,7 @@ def parse_codebook(text: str, source: str = "codebook.yaml") -> Codebook:
         variable = _parse_variable(str(name), spec, source, problems)
         if variable is not None:
             variables[variable.name] = variable
+            problems += _unknown_sources(variable, set(data.get("sources") or {}), source)
     if not variables:
         problems.append(Problem("bad-codebook", "Kodboken har inga variabler.", file=source))
     if problems:
@@ -95,6 +108,23 @@ def _parse_variable(name: str, spec: Any, source: str, problems: list[Problem]) 
         codes.append(Code(code=code, label=label, attributes=attributes))
     label = str(spec.get("label", name))
     return Variable(name, label, tuple(codes), multiple=bool(spec.get("multiple", False)))
+
+
+def _unknown_sources(variable: Variable, sources: set[str], file: str) -> list[Problem]:
+    """Every term must name a source listed under `sources`: where a wording comes from is
+    what makes it a term and not a guess."""
+    return [
+        Problem(
+            "unknown-source",
+            f"Termerna för koden {code.code!r} anger en källa som inte finns under sources.",
+            file,
+            column=variable.name,
+            value=str(name),
+        )
+        for code in variable.codes
+        for name in (code.attributes.get("terms") or {})
+        if name not in sources
+    ]
 
 
 def shipped_text() -> str:

@@ -31,6 +31,15 @@ AREA_PREFIXES = (
 PREFIX = re.compile(
     r"^(?:(?:" + "|".join(re.escape(p) for p in AREA_PREFIXES) + r")(?:\s*[-:–—]\s*|\s+))+"
 )
+# What case systems write where nothing is known: no value, never a category to review. (The
+# codebook's "unknown or unreadable: empty code, never a guess", spec/categories.md.)
+MISSING_MARKERS = frozenset(
+    {
+        "okant", "okand", "uppgift saknas", "saknas", "ej angivet", "ej angiven", "ej ifylld",
+        "ingen uppgift", "vet ej", "uppgift finns ej", "null", "none",
+        "ej kant", "ej registrerat", "oklart",
+    }
+)  # fmt: skip
 AGE_RANGE = re.compile(r"\s*\(?\b\d{1,2}\s*[-–—]\s*\d{1,2}\s*(?:år|ar)?\)?\s*$")
 NON_WORD = re.compile(r"[^\w§]+")
 

@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,12 @@ MAX_RULE_PHRASES = 12
 NGRAM_RANGE = (2, 4)
 REGULARISATION = 20.0  # scikit-learn's C
 MAX_ITERATIONS = 2_000
-FORMAT = 1
+FOLDS = 5  # cross-validation of the model on spellings it did not train on
+TARGET_PRECISION = 0.995  # of the model's own decisions, on those spellings
+MIN_VALIDATED = 20  # decisions above a threshold needed to trust it
+FALLBACK_THRESHOLD = 0.9  # when too few spellings validate one
+NEVER = 1.01  # a threshold no probability reaches: the model only suggests
+FORMAT = 2
 WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn folds before taking n-grams
 
 Floats = npt.NDArray[np.float64]
@@ -57,7 +62,7 @@ def rule_phrases(rule: str) -> list[str]:
 def training_examples(variable: Variable, learned: dict[str, str]) -> list[tuple[str, str]]:
     examples = []
     for entry in variable.codes:
-        texts = [entry.code.replace("_", " "), entry.label, *entry.attributes.get("synonyms", ())]
+        texts = [entry.code.replace("_", " "), *entry.spellings[1:]]
         texts += [p for rule in entry.attributes.get("rules", ()) for p in rule_phrases(rule)]
         examples += [(normalise(str(text)), entry.code) for text in texts]
     examples += [(normalise(raw), code) for raw, code in learned.items() if code]
@@ -89,6 +94,8 @@ class SuggestionModel:
     idf: Floats
     coefficients: Floats
     intercepts: Floats
+    threshold: float = NEVER  # decides alone at or above this probability (see calibrated)
+    calibration: Floats = field(default_factory=lambda: np.zeros((0, 3)))  # low, n, right
 
     def rank(self, key: str, top: int = 3) -> list[tuple[str, float]]:
         if len(self.codes) < 2:
@@ -124,6 +131,8 @@ class SuggestionModel:
             idf=self.idf,
             coefficients=self.coefficients,
             intercepts=self.intercepts,
+            threshold=np.array([self.threshold]),
+            calibration=self.calibration,
         )
         return buffer.getvalue()
 
@@ -136,13 +145,79 @@ class SuggestionModel:
                 idf=arrays["idf"],
                 coefficients=arrays["coefficients"],
                 intercepts=arrays["intercepts"],
+                threshold=float(arrays["threshold"][0]),
+                calibration=arrays["calibration"],
             )
 
 
 def train(examples: list[tuple[str, str]]) -> SuggestionModel:
+    """The model fitted on every example, with the threshold at which it may decide alone
+    found by cross-validation (see `calibrated`)."""
+    model = fit(examples)
+    if len(model.codes) < 2:
+        return model
+    validation = cross_validated(examples)
+    return replace(model, threshold=threshold_for(validation), calibration=reliability(validation))
+
+
+def cross_validated(examples: list[tuple[str, str]]) -> list[tuple[float, bool]]:
+    """For each distinct spelling, the model's top probability and whether its top code is
+    right, from a model that never saw that spelling: each code's spellings are dealt into
+    FOLDS folds, and each fold is predicted by a model fitted on the others. A spelling
+    nobody listed is what the model meets in an import, so this is how sure it may be."""
+    distinct = sorted(set(examples))
+    folds: dict[tuple[str, str], int] = {}
+    for code in sorted({code for _, code in distinct}):
+        own = [example for example in distinct if example[1] == code]
+        for i, example in enumerate(own):
+            folds[example] = i % FOLDS
+    outcomes = []
+    for fold in range(FOLDS):
+        held_out = [example for example in distinct if folds[example] == fold]
+        rest = [example for example in distinct if folds[example] != fold]
+        if not held_out or len({code for _, code in rest}) < 2:
+            continue
+        model = fit(rest)
+        for text, code in held_out:
+            (best, probability), *_ = model.rank(text, top=1)
+            outcomes.append((probability, best == code))
+    return outcomes
+
+
+def threshold_for(outcomes: list[tuple[float, bool]]) -> float:
+    """The lowest probability at which the model's decisions on unseen spellings are still
+    TARGET_PRECISION right, counting every decision at or above it; NEVER when even its
+    surest are not, and no lower than FALLBACK_THRESHOLD on too little evidence."""
+    ranked = sorted(outcomes, key=lambda outcome: -outcome[0])
+    threshold, right = NEVER, 0
+    for count, (probability, correct) in enumerate(ranked, start=1):
+        right += correct
+        if right / count >= TARGET_PRECISION and (
+            count == len(ranked) or ranked[count][0] < probability
+        ):
+            threshold = probability
+    validated = sum(1 for probability, _ in outcomes if probability >= threshold)
+    if threshold < NEVER and validated < MIN_VALIDATED:
+        return max(threshold, FALLBACK_THRESHOLD)
+    return threshold
+
+
+def reliability(outcomes: list[tuple[float, bool]]) -> Floats:
+    """How often the top code was right, by tenths of probability: rows of the band's lower
+    edge, the number of spellings and the number right (for docs/harmonisation.md)."""
+    rows = []
+    for tenth in range(10):
+        low = tenth / 10
+        band = [c for p, c in outcomes if low <= p < low + 0.1 or (tenth == 9 and p >= 1)]
+        rows.append((low, len(band), sum(band)))
+    return np.array(rows, dtype=np.float64)
+
+
+def fit(examples: list[tuple[str, str]]) -> SuggestionModel:
     """The model fitted by scikit-learn (imported here only: few processes ever train)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     codes = sorted({code for _, code in examples})
     if not examples:  # a codebook variable without words (age groups): nothing to rank by
@@ -155,7 +230,10 @@ def train(examples: list[tuple[str, str]]) -> SuggestionModel:
         empty = np.zeros((0, len(vocabulary)))
         return SuggestionModel(tuple(codes), vocabulary, idf, empty, np.zeros(0))
     model = LogisticRegression(max_iter=MAX_ITERATIONS, C=REGULARISATION)
-    model.fit(features, [code for _, code in examples])
+    # One BLAS thread: the problem is small, and threads fighting over two busy cores made
+    # a fit of the reasons twenty times slower (4 s against 0.2 s, measured).
+    with threadpool_limits(limits=1):
+        model.fit(features, [code for _, code in examples])
     return SuggestionModel(
         codes=tuple(str(code) for code in model.classes_),
         vocabulary=vocabulary,

@@ -10,27 +10,38 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.cascade import Harmoniser
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
-from nuso.core.intake.layout import Recogniser, Table, locate_table
+from nuso.core.intake.layout import Column, Recogniser, Table, data_tables, locate_table
 from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.reading import RawSheet, ReadError, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords
+from nuso.core.intake.report import (
+    ColumnRead,
+    ImportReport,
+    ReportedUnit,
+    RowCounts,
+    SheetFound,
+    Suggestion,
+    UnitSource,
+    ValueRead,
+)
 from nuso.core.intake.typed_values import own_categories_recogniser
 from nuso.core.intake.unit_names import UnitIndex, UnitNotFoundError, UnitRef
 
 Learned = dict[str, dict[str, str]]  # variable -> raw value -> code
 
 
-class ImportRefusedError(Exception):
-    """A file that cannot be imported; the message names the file and says what to do."""
+class ImportRefusedError(InputError):
+    """A file, or an import, that cannot be done; each problem says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ class UnitPart:
 
     unit: UnitRef
     blocks: list[Block]  # empty in a dry run: only the report is needed
-    report: dict[str, Any]
+    report: ImportReport
 
 
 @dataclass(frozen=True)
@@ -113,9 +124,9 @@ class Interpreted:
 
 @dataclass(frozen=True)
 class Refused:
-    """A file that cannot be imported, with the message for the user (file name left out)."""
+    """A file that cannot be imported, with the problems that refuse it."""
 
-    message: str
+    problems: tuple[Problem, ...]
 
 
 class FileInterpreter:
@@ -134,22 +145,25 @@ class FileInterpreter:
         try:
             return self.interpret(path, data)
         except (ReadError, ImportRefusedError, UnitNotFoundError) as error:
-            return Refused(str(error).removeprefix(f"{path.name}: "))
+            return Refused(tuple(replace(p, file=p.file or path.name) for p in error.problems))
 
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
         raw = read_file(path, data)
         recognisers = self.recognisers()
-        tables = [
-            (sheet, table)
-            for sheet in raw.sheets
-            if (table := locate_table(sheet, plan.dictionary, recognisers))
-        ]
+        tables = data_tables(
+            [
+                (sheet, table)
+                for sheet in raw.sheets
+                if (table := locate_table(sheet, plan.dictionary, recognisers))
+            ]
+        )
         if not tables:
-            raise ImportRefusedError(
+            message = (
                 f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
                 "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
             )
+            raise ImportRefusedError([Problem("no-table", message)])
         by_unit, unit_source = units_of_rows(path, tables, plan)
         parts = []
         for unit, rows_of_table in by_unit.items():
@@ -159,20 +173,20 @@ class FileInterpreter:
                 for sheet, table in tables
             ]
             report = build_report(raw.name, tables, records, unit, unit_source, plan, raw.encoding)
-            report["förslag"] = self.suggestions(report["granskning"], unit.code)
+            report = replace(report, suggestions=self.suggestions(report.pending, unit.code))
             parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)
 
     def suggestions(
-        self, pending: dict[str, dict[str, int]], unit_code: str
-    ) -> dict[str, dict[str, list[tuple[str, float]]]]:
+        self, pending: Mapping[str, Mapping[str, int]], unit_code: str
+    ) -> dict[str, dict[str, tuple[Suggestion, ...]]]:
         """The reviewer's suggestions for each raw value waiting for review, from decisions
         the harmoniser has made already: the review queue takes them from the report rather
         than load the suggestion model again in the importing process."""
         harmoniser = self.harmoniser(unit_code)
         dictionary = self.plan.dictionary
         return {
-            variable: {raw: list(harmoniser.decide(codebook, raw).suggestions) for raw in raws}
+            variable: {raw: tuple(harmoniser.decide(codebook, raw).suggestions) for raw in raws}
             for variable, raws in pending.items()
             if (codebook := dictionary.variable(variable).codebook)
         }
@@ -214,45 +228,61 @@ def encoded(records: list[TableRecords]) -> list[Block]:
 
 def units_of_rows(
     path: Path, tables: list[tuple[RawSheet, Table]], plan: ImportPlan
-) -> tuple[dict[UnitRef, dict[int, list[int]]], str]:
+) -> tuple[dict[UnitRef, dict[int, list[int]]], UnitSource]:
     """For each unit, the data rows of each table (keyed by id(table)) that belong to it: all
     rows to one unit from --kommun or the file name, or row by row from a unit column (a
     survey export holds many municipalities)."""
     every_row = {id(table): list(table.data_rows) for _, table in tables}
     if plan.unit_hint:
-        return {plan.units.resolve(plan.unit_hint, "--kommun"): every_row}, "--kommun"
+        return {plan.units.resolve(plan.unit_hint, "--kommun"): every_row}, UnitSource.HINT
     by_unit: dict[UnitRef, dict[int, list[int]]] = {}
-    resolved: dict[str, UnitRef] = {}
     for sheet, table in tables:
         column = next(iter(table.columns_for("enhet")), None)
         if column is None:
             continue
-        for number in table.data_rows:
-            cells = sheet.rows[number - 1]
-            value = (cells[column.index] if column.index < len(cells) else None) or ""
-            if not value.strip():
-                raise ImportRefusedError(
-                    f"rad {number}: enheten saknas i kolumnen {column.header!r}."
-                )
-            key = value.strip()
-            if key not in resolved:
-                resolved[key] = plan.units.resolve(key, f"kolumnen {column.header!r}")
-            by_unit.setdefault(resolved[key], {}).setdefault(id(table), []).append(number)
+        values = unit_column_values(sheet, table, column)
+        resolved = resolve_unit_column(values, column, plan.units)
+        if resolved is None:
+            continue  # a column of the case system's own team names, not units
+        for number, value in values.items():
+            by_unit.setdefault(resolved[value], {}).setdefault(id(table), []).append(number)
     if by_unit:
-        return by_unit, "kolumn"
-    return {plan.units.resolve(path.stem, "filnamnet"): every_row}, "filnamn"
+        return by_unit, UnitSource.COLUMN
+    return {plan.units.resolve(path.stem, "filnamnet"): every_row}, UnitSource.FILE_NAME
 
 
-def merge_reports(total: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    """The file's report for the summary: one unit's as it is, several units' rows added up."""
-    if not total:
-        return report
-    merged = dict(total)
-    rows = dict(total["rader"])
-    for key in ("lästa", "inlästa", "att_granska"):
-        rows[key] += report["rader"][key]
-    merged["rader"] = rows
-    return merged
+def unit_column_values(sheet: RawSheet, table: Table, column: Column) -> dict[int, str]:
+    """Each data row's text in the unit column; a row without one refuses the file."""
+    values = {}
+    for number in table.data_rows:
+        cells = sheet.rows[number - 1]
+        value = ((cells[column.index] if column.index < len(cells) else None) or "").strip()
+        if not value:
+            message = f"enheten saknas i kolumnen {column.header!r}."
+            raise ImportRefusedError([Problem("missing-unit", message, row=number)])
+        values[number] = value
+    return values
+
+
+def resolve_unit_column(
+    values: dict[int, str], column: Column, units: UnitIndex
+) -> dict[str, UnitRef] | None:
+    """The unit of each distinct value of a column headed like a unit column. None when no
+    value names a unit at all ("Mottagningen barn och unga"): the header misled, and the
+    unit comes from the file name. A column where some values name units and others do
+    not refuses the file, naming the first value it cannot place."""
+    resolved: dict[str, UnitRef] = {}
+    failures: list[UnitNotFoundError] = []
+    for value in dict.fromkeys(values.values()):
+        try:
+            resolved[value] = units.resolve(value, f"kolumnen {column.header!r}")
+        except UnitNotFoundError as error:
+            failures.append(error)
+    if failures and not resolved:
+        return None
+    if failures:
+        raise failures[0]
+    return resolved
 
 
 def build_report(
@@ -260,43 +290,43 @@ def build_report(
     tables: list[tuple[RawSheet, Table]],
     records: list[TableRecords],
     unit: UnitRef,
-    unit_source: str,
+    unit_source: UnitSource,
     plan: ImportPlan,
     encoding: str,
-) -> dict[str, Any]:
+) -> ImportReport:
     skipped = Counter(reason for _, t in tables for reason in t.skipped.values())
-    return {
-        "fil": name,
-        "kodning": encoding,
-        "enhet": {"kod": unit.code, "namn": unit.name, "källa": unit_source},
-        "delstudie": plan.study,
-        "period": plan.period,
-        "kodbok": plan.codebook_version,
-        "flikar": [
-            {
-                "flik": t.sheet,
-                "rubrikrad": t.header_row,
-                "datarader": len(t.data_rows),
-                "överhoppade": {str(r): why for r, why in t.skipped.items()},
-            }
-            for _, t in tables
-        ],
-        "kolumner": [
-            {"flik": t.sheet, "kolumn": c.header, "tolkas_som": c.target or "(okänd)", "hur": c.how}
+    imported = sum(r.rows for r in records)
+    values, pending, flags = value_listings(sum((r.outcomes for r in records), Counter()))
+    return ImportReport(
+        file=name,
+        encoding=encoding,
+        unit=ReportedUnit(unit.code, unit.name, unit_source),
+        study=plan.study,
+        period=plan.period,
+        codebook=plan.codebook_version,
+        sheets=tuple(
+            SheetFound(t.sheet, t.header_row, len(t.data_rows), dict(t.skipped)) for _, t in tables
+        ),
+        columns=tuple(
+            ColumnRead(t.sheet, c.header, c.target or None, c.described())
             for _, t in tables
             for c in t.columns
-        ],
-        "rader": {
-            "lästa": sum(r.rows for r in records) + sum(skipped.values()),
-            "inlästa": sum(r.rows for r in records),
-            "överhoppade": dict(skipped),
-            "att_granska": sum(r.pending for r in records),
-        },
-        **value_listings(sum((r.outcomes for r in records), Counter())),
-    }
+        ),
+        rows=RowCounts(
+            read=imported + sum(skipped.values()),
+            imported=imported,
+            skipped=dict(skipped),
+            pending=sum(r.pending for r in records),
+        ),
+        values=values,
+        pending=pending,
+        flags=flags,
+    )
 
 
-def value_listings(outcomes: Counter[Outcome]) -> dict[str, Any]:
+def value_listings(
+    outcomes: Counter[Outcome],
+) -> tuple[dict[str, tuple[ValueRead, ...]], dict[str, dict[str, int]], dict[str, int]]:
     """For each variable the distinct raw values and what they became, what waits for
     review, and the flags raised, from how many rows have each outcome (outcomes are shared
     between rows with the same raw input: each distinct one is described once)."""
@@ -316,14 +346,8 @@ def value_listings(outcomes: Counter[Outcome]) -> dict[str, Any]:
         values.setdefault(outcome.variable, Counter())[
             (raw, shown, outcome.decision["method"])
         ] += n
-    return {
-        "värden": {
-            variable: [
-                {"rått": raw, "kod": code, "metod": method, "antal": n}
-                for (raw, code, method), n in counter.most_common()
-            ]
-            for variable, counter in values.items()
-        },
-        "granskning": {variable: dict(counter) for variable, counter in pending.items()},
-        "flaggor": dict(flags),
+    listed = {
+        variable: tuple(ValueRead(*key, n) for key, n in counter.most_common())
+        for variable, counter in values.items()
     }
+    return listed, {v: dict(counter) for v, counter in pending.items()}, dict(flags)

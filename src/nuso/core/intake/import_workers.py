@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
 
+from nuso.core.errors import Problem
 from nuso.core.intake.delivery import (
     FileInterpreter,
     ImportPlan,
@@ -136,19 +137,19 @@ def in_worker_processes(
             try:
                 result = future.result()
             except BrokenProcessPool as error:
-                raise ImportRefusedError(worker_lost(delivery)) from error
+                raise ImportRefusedError([worker_lost(delivery)]) from error
             yield delivery, result
     finally:
         # Also when the caller stops early (an error while storing): no work left behind.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def worker_lost(delivery: Delivery) -> str:
-    return (
-        f"{delivery.path.name}: en arbetsprocess avbröts oväntat (slut på minne?). Filerna "
-        "före den är inlästa; kör samma kommando igen (inlästa filer hoppas över), vid behov "
-        "med NUSO_IMPORT_WORKERS=1."
+def worker_lost(delivery: Delivery) -> Problem:
+    message = (
+        "en arbetsprocess avbröts oväntat (slut på minne?). Filerna före den är inlästa; kör "
+        "samma kommando igen (inlästa filer hoppas över), vid behov med NUSO_IMPORT_WORKERS=1."
     )
+    return Problem("worker-lost", message, file=delivery.path.name)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -8,6 +8,7 @@ reported with their row numbers, never silently dropped.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -16,12 +17,14 @@ from functools import lru_cache
 
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
-from nuso.core.intake.dates import parse_date, parse_year
+from nuso.core.intake.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.headers import HeaderMatch, HeaderReader
 from nuso.core.intake.pseudonyms import find_numbers
 from nuso.core.intake.reading import Cell, RawSheet
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
+MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
 RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
@@ -30,6 +33,9 @@ DATE_SPAN_YEARS = 2  # referral dates of a period span a year or two, birth date
 TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal totalt", "sum")
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
+MARKS = frozenset({"x", "1", "ja", "j", "*", "✓", "✔", "yes"})  # a ticked box in a list
+MAX_AGE = 17
+MIN_DISTINCT_AGES = 3
 
 Recogniser = Callable[[str], bool]
 
@@ -40,6 +46,13 @@ class Column:
     header: str
     target: str  # a variable or source-column role; "" when unknown
     how: str  # namn | innehåll | okänd
+    rule: str = ""  # in Swedish, which rule matched (or why none did), for the report
+    candidates: tuple[str, ...] = ()  # targets a header could be equally well: none chosen
+    marks: bool = False  # ticked boxes: a marked cell holds the header's value
+
+    def described(self) -> str:
+        """How the column was mapped, with the rule, as the import report shows it."""
+        return f"{self.how}: {self.rule}" if self.rule else self.how
 
 
 @dataclass
@@ -59,30 +72,47 @@ def header_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w/ ]+", " ", fold(text)).split())
 
 
-def alias_index(dictionary: StudyDictionary) -> dict[str, str]:
+@dataclass(frozen=True)
+class Aliases:
+    """A study's column names: the exact index of every alias, and a reader of headers by
+    their words (nuso.core.intake.headers) for headers no alias spells."""
+
+    index: dict[str, str]
+    reader: HeaderReader
+
+    def match(self, text: Cell) -> HeaderMatch:
+        if not text:
+            return HeaderMatch("", "")
+        key = header_key(text)
+        if key in self.index:
+            return HeaderMatch(self.index[key], "namn", key)
+        numbered = NUMBERED.match(key)  # several columns of one variable: Orsak 1, Orsak 2 …
+        if numbered and numbered[1] in self.index:
+            return HeaderMatch(self.index[numbered[1]], "namn", numbered[1])
+        return self.reader.read(text)
+
+
+def alias_index(dictionary: StudyDictionary) -> Aliases:
+    return _aliases(
+        tuple((v.name, (v.name, *v.aliases)) for v in dictionary.variables)
+        + tuple((s.role, (s.role, *s.aliases)) for s in dictionary.source_columns)
+    )
+
+
+@lru_cache(maxsize=64)  # one per study dictionary, every sheet of every file asks
+def _aliases(names: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliases:
     index: dict[str, str] = {}
-    for variable in dictionary.variables:
-        for alias in (variable.name, *variable.aliases):
-            index[header_key(alias)] = variable.name
-    for source in dictionary.source_columns:
-        for alias in (source.role, *source.aliases):
-            index.setdefault(header_key(alias), source.role)
-    return index
+    for target, aliases in names:
+        for alias in aliases:
+            index.setdefault(header_key(alias), target)
+    return Aliases(index, HeaderReader(dict(names)))
 
 
-def match_header(text: Cell, aliases: dict[str, str]) -> str:
-    if not text:
-        return ""
-    key = header_key(text)
-    if key in aliases:
-        return aliases[key]
-    numbered = NUMBERED.match(key)  # several columns of one variable: Orsak 1, Orsak 2 …
-    if numbered and numbered[1] in aliases:
-        return aliases[numbered[1]]
-    return ""
+def match_header(text: Cell, aliases: Aliases) -> str:
+    return aliases.match(text).target
 
 
-def find_header(rows: list[list[Cell]], aliases: dict[str, str]) -> int | None:
+def find_header(rows: list[list[Cell]], aliases: Aliases) -> int | None:
     """0-based index of the row most like a header: the most cells naming known columns."""
     best, best_score = None, MIN_HEADER_MATCHES - 1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -101,12 +131,15 @@ def locate_table(
     `recognisers` tell for a codebook variable whether a cell holds its values (from the
     harmoniser): then a column whose header says nothing is still mapped by its content."""
     aliases = alias_index(dictionary)
+    hints = ContentHints.of(dictionary, recognisers)
     header_index = find_header(sheet.rows, aliases)
+    if header_index is None:
+        header_index = find_header_by_content(sheet.rows, aliases, hints)
     if header_index is None:
         return None
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1 :]
-    columns = map_columns(header, body, aliases, ContentHints.of(dictionary, recognisers))
+    columns = map_columns(header, body, aliases, hints)
     variables = {v.name for v in dictionary.variables}
     if not any(column.target in variables for column in columns):
         return None
@@ -120,6 +153,34 @@ def locate_table(
         else:
             table.data_rows.append(number)
     return table
+
+
+def find_header_by_content(
+    rows: list[list[Cell]], aliases: Aliases, hints: ContentHints
+) -> int | None:
+    """When no row names two known columns (headers in English, or in codes: "RegDate",
+    "Gender", "Outcome"), the row under which the most columns are known by their content,
+    provided it names one known column itself and MIN_CONTENT_COLUMNS are mapped in all."""
+    best, best_count = None, MIN_CONTENT_COLUMNS - 1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = [cell for cell in row if cell]
+        if len(filled) < MIN_CONTENT_COLUMNS or not any(match_header(c, aliases) for c in row):
+            continue
+        columns = map_columns(row, rows[i + 1 :], aliases, hints)
+        count = len({column.target for column in columns if column.target})
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def data_tables(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Table]]:
+    """A workbook's data sheets: those that map at least half as many columns as the sheet
+    that maps most. A sheet of drop-down lists ("Listor": Typ, Beslut) has a header of
+    known words too, but only a few of the study's columns; sheets of the same export split
+    by district or half-year map the same ones and are all kept."""
+    mapped = [len({c.target for c in table.columns if c.target}) for _, table in tables]
+    most = max(mapped, default=0)
+    return [pair for pair, count in zip(tables, mapped, strict=True) if 2 * count >= most]
 
 
 def is_total_row(row: list[Cell]) -> bool:
@@ -142,6 +203,7 @@ class ContentHints:
     roles: frozenset[str]
     recognisers: Mapping[str, Recogniser]
     multi: frozenset[str]
+    integers: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # name: range
 
     @classmethod
     def of(
@@ -152,51 +214,141 @@ class ContentHints:
             roles=frozenset(source.role for source in dictionary.source_columns),
             recognisers=recognisers or {},
             multi=frozenset(v.name for v in dictionary.variables if v.type == "categories"),
+            integers={
+                v.name: (int(v.min), int(v.max))
+                for v in dictionary.variables
+                if v.type == "integer" and v.min is not None and v.max is not None
+            },
         )
 
 
 def map_columns(
-    header: list[Cell], body: list[list[Cell]], aliases: dict[str, str], hints: ContentHints
+    header: list[Cell], body: list[list[Cell]], aliases: Aliases, hints: ContentHints
 ) -> list[Column]:
     """Each column's target: by its header, else by its content, never a target another
-    column already has by its header (but a multi-valued variable takes several)."""
-    named = [match_header(text, aliases) for text in header]
-    taken = {target for target in named if target}
+    column already has by its header (but a multi-valued variable takes several). A header
+    that could be two targets is reported with both and mapped to neither."""
+    matches = [aliases.match(text) for text in header]
+    content = [column_values(body, index) for index in range(len(header))]
+    named = [
+        checked_by_content(m, values, hints) for m, values in zip(matches, content, strict=False)
+    ]
+    taken = {match.target for match in named if match.target}
     columns = []
     for index, text in enumerate(header):
-        target, how = named[index], "namn"
-        if not target:
-            values = [row[index] if index < len(row) else None for row in body]
-            target = guess_from_content(values, hints, taken)
-            how = "innehåll" if target else "okänd"
-            if target and target not in hints.multi:
-                taken.add(target)
-        columns.append(Column(index, text or f"(kolumn {index + 1})", target, how))
+        name = text or f"(kolumn {index + 1})"
+        match = named[index]
+        marked = "" if match.rule == "namn" else ticked_variable(name, content[index], hints)
+        if marked:  # ticked boxes under a value: the header's words are the value's
+            rule = "kryss under en rubrik som är ett värde"
+            columns.append(Column(index, name, marked, "innehåll", rule, marks=True))
+            continue
+        if match.target:
+            columns.append(Column(index, name, match.target, "namn", named_rule(match)))
+            continue
+        column = column_by_content(index, name, content[index], hints, taken, match)
+        if column.target and column.target not in hints.multi:
+            taken.add(column.target)
+        columns.append(column)
     return resolve_duplicate_roles(columns, set(hints.multi))
 
 
-def guess_from_content(values: list[Cell], hints: ContentHints, taken: set[str]) -> str:
-    """A column's meaning from what it holds: F/P is sex, identity numbers are identity
-    numbers, dates of one or two years are the study's date, dates over many years birth
-    dates, spellings of a codebook variable's codes that variable; whatever the header says.
-    Nothing when the content fits no free target, or the spellings of more than one
-    codebook variable."""
-    sample = [v.strip() for v in values[: CONTENT_SAMPLE * 3] if v and v.strip()][:CONTENT_SAMPLE]
+def column_values(body: list[list[Cell]], index: int) -> list[Cell]:
+    return [row[index] if index < len(row) else None for row in body]
+
+
+def named_rule(match: HeaderMatch) -> str:
+    if match.rule == "ord":
+        return f"rubrikens ord (som {match.alias!r})"
+    if match.rule == "innehåll":
+        return match.alias
+    return ""
+
+
+def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHints) -> HeaderMatch:
+    """A header's target, unless the column's content is plainly something else: an "Ålder"
+    column of dates holds birth dates. Then the content decides, and the report says so."""
+    if not match.target:
+        return match
+    sample = content_sample(values)
+    if match.target in hints.integers and sample and guess_date(sample, hints) == ["fodelsedatum"]:
+        said = f"rubriken säger {match.target} men innehållet är födelsedatum"
+        return HeaderMatch("fodelsedatum", "innehåll", said)
+    return match
+
+
+def column_by_content(
+    index: int,
+    name: str,
+    values: list[Cell],
+    hints: ContentHints,
+    taken: set[str],
+    match: HeaderMatch,
+) -> Column:
+    """A column whose header decided nothing, mapped by what it holds; an ambiguous
+    header stays unmapped with its candidates."""
+    if match.candidates:
+        rule = "rubriken kan vara " + " eller ".join(match.candidates) + "; välj för hand"
+        return Column(index, name, "", "okänd", rule, match.candidates)
+    target, rule = guess_from_content(values, hints, taken)
+    return Column(index, name, target, "innehåll" if target else "okänd", rule)
+
+
+def content_sample(values: list[Cell]) -> list[str]:
+    return [v.strip() for v in values[: CONTENT_SAMPLE * 3] if v and v.strip()][:CONTENT_SAMPLE]
+
+
+def guess_from_content(values: list[Cell], hints: ContentHints, taken: set[str]) -> tuple[str, str]:
+    """A column's meaning from what it holds, with the rule that said so: F/P is sex,
+    identity numbers are identity numbers, dates of one or two years are the study's date,
+    dates over many years birth dates, whole numbers 0–17 age, spellings of a codebook
+    variable's codes that variable; whatever the header says. Nothing when the content fits
+    no free target, or the spellings of more than one codebook variable."""
+    sample = content_sample(values)
     if len(sample) < 5:
-        return ""
-    free = [
-        target
-        for target in (
-            guess_sex(sample),
-            guess_personal_number(sample),
-            *guess_date(sample, hints),
-            guess_birth_year(sample, hints),
-        )
-        if target and target not in taken
-    ]
+        return "", ""
+    guesses = (
+        (guess_sex(sample), "värden som F/P eller flicka/pojke"),
+        (guess_personal_number(sample), "personnummer"),
+        *((date, "datum") for date in guess_date(sample, hints)),
+        (guess_birth_year(sample, hints), "födelseår"),
+        (guess_age(sample, hints), "heltal 0–17 eller 'N år'"),
+    )
+    free = [(target, rule) for target, rule in guesses if target and target not in taken]
     if free:
         return free[0]
-    return guess_codebook_variable(sample, hints, taken)
+    target = guess_codebook_variable(sample, hints, taken)
+    return target, ("värden som stavar variabelns koder" if target else "")
+
+
+def guess_age(sample: list[str], hints: ContentHints) -> str:
+    """Whole numbers (or "15 år") within the range of exactly one of the study's integer
+    variables, several distinct and not a running count: that variable (age, 0–17)."""
+    ages = [age for value in sample if (age := parse_age(value)) is not None]
+    if len(ages) < CONTENT_SHARE * len(sample) or len(set(ages)) < MIN_DISTINCT_AGES:
+        return ""
+    if all(b == a + 1 for a, b in itertools.pairwise(ages)):
+        return ""  # a running number 1, 2, 3 … is no age
+    fitting = [
+        name
+        for name, (low, high) in hints.integers.items()
+        if low <= min(ages) and max(ages) <= high
+    ]
+    return fitting[0] if len(fitting) == 1 else ""
+
+
+def ticked_variable(header: str, values: list[Cell], hints: ContentHints) -> str:
+    """The multi-valued variable a column of ticked boxes belongs to, when its header is
+    one of that variable's values ("Missbruk förälder" with X in some rows)."""
+    sample = content_sample(values)
+    if not sample or not all(fold(value) in MARKS for value in sample):
+        return ""
+    found = [
+        name
+        for name in hints.multi
+        if name in hints.recognisers and hints.recognisers[name](header)
+    ]
+    return found[0] if len(found) == 1 else ""
 
 
 def guess_codebook_variable(sample: list[str], hints: ContentHints, taken: set[str]) -> str:
@@ -271,7 +423,8 @@ def resolve_duplicate_roles(columns: list[Column], multi: set[str]) -> list[Colu
     resolved = []
     for column in columns:
         if column.target and column.target not in multi and column.target in seen:
-            column = Column(column.index, column.header, "", "okänd")
+            rule = f"en kolumn före denna är redan {column.target}"
+            column = Column(column.index, column.header, "", "okänd", rule)
         seen.add(column.target)
         resolved.append(column)
     return resolved

@@ -19,6 +19,8 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from nuso.core.errors import InputError, Problem
+
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
@@ -30,12 +32,12 @@ SNIFF_LINES = 50
 Cell = str | None
 
 
-class ReadError(Exception):
-    """The file cannot be read as a table; the message says why and what to do."""
+class ReadError(InputError):
+    """The file cannot be read as a table; the problem says why and what to do."""
 
-    def __init__(self, file: str, message: str) -> None:
+    def __init__(self, file: str, code: str, message: str) -> None:
         self.file = file
-        super().__init__(f"{file}: {message}")
+        super().__init__([Problem(code, message, file=file)])
 
 
 @dataclass
@@ -58,11 +60,15 @@ def read_file(path: Path, data: bytes | None = None) -> RawFile:
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise ReadError(
-            path.name, f"Filtypen {suffix or '(ingen)'} stöds inte; använd {supported}."
+            path.name,
+            "unsupported-type",
+            f"Filtypen {suffix or '(ingen)'} stöds inte; använd {supported}.",
         )
     data = path.read_bytes() if data is None else data
     if not data.strip():
-        raise ReadError(path.name, "Filen är tom. Exportera på nytt från verksamhetssystemet.")
+        raise ReadError(
+            path.name, "empty-file", "Filen är tom. Exportera på nytt från verksamhetssystemet."
+        )
     if suffix in TEXT_SUFFIXES:
         return read_text(path.name, data)
     return read_spreadsheet(path, data)
@@ -73,10 +79,15 @@ def read_spreadsheet(path: Path, data: bytes) -> RawFile:
     if suffix in {".xlsx", ".xlsm"} and data.startswith(OLE_MAGIC):
         raise ReadError(
             path.name,
+            "encrypted",
             "Filen är krypterad eller lösenordsskyddad. Spara den utan lösenord och läs in igen.",
         )
     if suffix in {".xlsx", ".xlsm", ".ods"} and not data.startswith(ZIP_MAGIC):
-        raise ReadError(path.name, "Filen är skadad eller inte ett kalkylark (fel filformat).")
+        raise ReadError(
+            path.name,
+            "not-a-spreadsheet",
+            "Filen är skadad eller inte ett kalkylark (fel filformat).",
+        )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [
@@ -86,7 +97,7 @@ def read_spreadsheet(path: Path, data: bytes) -> RawFile:
     except CalamineError as error:
         first_line = str(error).splitlines()[0]
         raise ReadError(
-            path.name, f"Filen går inte att läsa som kalkylark ({first_line})."
+            path.name, "unreadable", f"Filen går inte att läsa som kalkylark ({first_line})."
         ) from error
     return RawFile(path.name, sheets)
 
@@ -200,5 +211,5 @@ def read_text(name: str, data: bytes) -> RawFile:
         for row in csv.reader(lines, delimiter=delimiter)
     ]
     if not any(any(cell for cell in row) for row in rows):
-        raise ReadError(name, "Filen innehåller inga värden.")
+        raise ReadError(name, "no-values", "Filen innehåller inga värden.")
     return RawFile(name, [RawSheet("", rows)], encoding=encoding, delimiter=delimiter)

@@ -26,9 +26,10 @@ import polars as pl
 from nuso.core.harmonise.cascade import Harmoniser
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
+from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
 from nuso.core.intake.dates import parse_age, parse_date, parse_year
-from nuso.core.intake.layout import Table
+from nuso.core.intake.layout import MARKS, Table
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.personal_numbers import age_on
@@ -94,7 +95,9 @@ class TargetCells:
         self.columns: dict[str, list[Sequence[Cell]]] = {}
         for column, values in zip(table.columns, cells, strict=True):
             if column.target:
-                self.columns.setdefault(column.target, []).append(values)
+                self.columns.setdefault(column.target, []).append(
+                    ticked(column.header, values) if column.marks else values
+                )
 
     def first(self, target: str) -> list[Cell]:
         """The first non-empty cell of the target's columns in each row."""
@@ -113,6 +116,11 @@ class TargetCells:
         if len(columns) == 1:
             return [(cell,) if cell else () for cell in columns[0]]
         return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
+
+
+def ticked(header: str, values: Sequence[Cell]) -> list[Cell]:
+    """A column of ticked boxes as values: the header where a box is ticked, else none."""
+    return [header if value and fold(value) in MARKS else None for value in values]
 
 
 def cell_series(table: Table, safe: list[Sequence[Cell]]) -> list[pl.Series]:

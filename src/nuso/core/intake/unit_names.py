@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.normalise import fold
 
 
@@ -19,12 +20,13 @@ class UnitRef:
     parent_code: str = ""  # a district's municipality
 
 
-class UnitNotFoundError(Exception):
+class UnitNotFoundError(InputError):
     """No unit, or more than one, fits; the message lists what was found."""
 
     def __init__(self, message: str, candidates: tuple[UnitRef, ...] = ()) -> None:
         self.candidates = candidates
-        super().__init__(message)
+        code = "ambiguous-unit" if candidates else "unknown-unit"
+        super().__init__([Problem(code, message)])
 
 
 def words(text: str) -> str:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
 from rich.progress import Progress
@@ -9,6 +10,10 @@ from rich.table import Table
 
 from nuso.cli.base import NusoCommand
 from nuso.cli.status import number
+
+if TYPE_CHECKING:  # services are imported in handle: `nuso import --help` needs no database
+    from nuso.core.intake.report import ImportReport
+    from nuso.intake.services import FileOutcome
 
 
 class Command(NusoCommand):
@@ -60,24 +65,27 @@ class Command(NusoCommand):
             except ImportRefusedError as error:
                 raise CommandError(str(error)) from error
         self.summary(outcomes, options["rapport"])
+        self.workload(options["study"], [o.report for o in outcomes if o.report])
         failed = [o for o in outcomes if o.failed]
         if failed:
             raise CommandError(
                 f"{len(failed)} av {len(outcomes)} filer kunde inte läsas in (se ovan)."
             )
 
-    def summary(self, outcomes: list[Any], full: bool) -> None:
+    def summary(self, outcomes: list[FileOutcome], full: bool) -> None:
+        from nuso.core.intake.report import FileStatus
+
         console = self.console()
         table = Table(
             "Fil", "Status", "Enhet", "Rader", "Överhoppade", "Att granska", title="Inläsning"
         )
         for outcome in outcomes:
-            rows = outcome.report.get("rader", {})
-            skipped = sum(rows.get("överhoppade", {}).values())
+            rows = outcome.report.rows if outcome.report else None
             table.add_row(
-                outcome.file, outcome.status, outcome.unit,
-                number(rows["inlästa"]) if rows else "", str(skipped) if rows else "",
-                str(rows.get("att_granska", "")) if rows else "",
+                outcome.file, outcome.status.value, outcome.unit,
+                number(rows.imported) if rows else "",
+                str(sum(rows.skipped.values())) if rows else "",
+                str(rows.pending) if rows else "",
             )  # fmt: skip
         console.print(table)
         for outcome in outcomes:
@@ -85,30 +93,46 @@ class Command(NusoCommand):
                 console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
             if full and outcome.report:
                 self.details(outcome.report)
-        imported = sum(
-            o.report.get("rader", {}).get("inlästa", 0) for o in outcomes if o.status == "inläst"
-        )
-        done = sum(1 for o in outcomes if o.status == "inläst")
+        done = [o for o in outcomes if o.status == FileStatus.IMPORTED]
+        imported = sum(o.report.rows.imported for o in done if o.report and o.report.rows)
         console.print(
-            f"Totalt {number(imported)} rader inlästa från {done} av {len(outcomes)} filer."
+            f"Totalt {number(imported)} rader inlästa från {len(done)} av {len(outcomes)} filer."
         )
 
-    def details(self, report: dict[str, Any]) -> None:
-        from nuso.intake.services import methods_used
+    def workload(self, study_slug: str, reports: list[ImportReport]) -> None:
+        """What the analyst must decide for this delivery, per harmonised variable."""
+        from nuso.cli.workload import workload_table
+        from nuso.core.harmonise.workload import TARGET, workloads_of
+        from nuso.intake.workload import harmonised_variables
+
+        names = harmonised_variables(study_slug)
+        decided = {name: sum(r.decided_values(name) for r in reports) for name in names}
+        pending: dict[str, Counter[str]] = {name: Counter() for name in names}
+        for report in reports:
+            for name in names:
+                pending[name].update(report.pending.get(name, {}))
+        workloads = workloads_of(names, decided, pending)
+        if not any(w.values for w in workloads):
+            return
+        self.console().print(workload_table(workloads, TARGET))
+
+    def details(self, report: ImportReport) -> None:
+        from nuso.core.intake.report import methods_used
 
         console = self.console()
+        unit = report.unit
+        assert unit is not None  # a file read has its unit
         console.print(
-            f"\n[bold]{report['fil']}[/bold] → "
-            f"{report['enhet']['kod']} {report['enhet']['namn']} ({report['enhet']['källa']})"
+            f"\n[bold]{report.file}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
         )
         columns = Table("Flik", "Kolumn", "Tolkas som", "Hur")
-        for column in report["kolumner"]:
-            columns.add_row(column["flik"], column["kolumn"], column["tolkas_som"], column["hur"])
+        for column in report.columns:
+            columns.add_row(column.sheet, column.header, column.shown_variable, column.how)
         console.print(columns)
-        for variable, values in report["värden"].items():
+        for variable, values in report.values.items():
             listing = Table("Rått värde", "Blev", "Metod", "Antal", title=variable)
             for value in values[:15]:
-                listing.add_row(value["rått"], value["kod"], value["metod"], str(value["antal"]))
+                listing.add_row(value.raw, value.code, value.method, str(value.occurrences))
             console.print(listing)
         legend = methods_used(report)
         if legend:

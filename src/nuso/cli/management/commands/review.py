@@ -50,21 +50,19 @@ class Command(NusoCommand):
         if not (options["decisions"] or options["interactive"]):
             self.listing(study, options["variable"], options["limit"])
             return
-        try:
+        from nuso.studies.retraining import once_at_the_end
+
+        # The suggestion models learn the decisions once, at the end (also after a bad row:
+        # the decisions before it stand), rather than after each or in the next import.
+        with once_at_the_end(self.trained):
             if options["decisions"]:
                 self.from_file(study, options["decisions"])
             else:
                 self.interactive(study, options["variable"])
-        finally:  # also after a bad row: the decisions before it stand
-            self.prepare_models()
 
-    def prepare_models(self) -> None:
-        """The suggestion models learn the new decisions now, once, not in the next import."""
-        from nuso.studies.codebooks import prepare_suggestion_models
-
-        trained = prepare_suggestion_models()
-        if trained:
-            self.console().print(f"Förslagsmodeller omtränade med de nya besluten: {trained}.")
+    def trained(self, models: int) -> None:
+        if models:
+            self.console().print(f"Förslagsmodeller omtränade med de nya besluten: {models}.")
 
     def pending(self, study: Any, variable: str | None) -> Any:
         from nuso.intake.models import ReviewItem
@@ -89,6 +87,14 @@ class Command(NusoCommand):
                 item.variable, item.raw_example, str(item.occurrences), units, suggestions
             )
         self.console().print(table)
+        self.workload(study)
+
+    def workload(self, study: Any) -> None:
+        from nuso.cli.workload import workload_table
+        from nuso.core.harmonise.workload import TARGET
+        from nuso.intake.workload import queue_workload
+
+        self.console().print(workload_table(queue_workload(study), TARGET))
 
     def from_file(self, study: Any, path: Path) -> None:
         from nuso.audit.services import Actor
@@ -118,7 +124,7 @@ class Command(NusoCommand):
         return {name: column for name, column in found.items() if column}
 
     def apply(self, study: Any, values: dict[str, str], actor: Any, where: str) -> None:
-        from nuso.intake.review import ReviewDecisionError, decide
+        from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
         from nuso.units.models import Unit
 
         scope = values.get("scope", "")
@@ -130,7 +136,8 @@ class Command(NusoCommand):
                     f"{where}: okänd omfattning {scope!r}; ange nationell eller en kommunkod."
                 )
         try:
-            result = decide(study, values["variable"], values["raw"], values["code"], actor, unit)
+            value = RawValue(study, values["variable"], values["raw"])
+            result = decide(value, values["code"], unit, actor)
         except (ReviewDecisionError, KeyError) as error:
             raise CommandError(f"{where}: {error}") from error
         self.console().print(

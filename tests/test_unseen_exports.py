@@ -1,0 +1,34 @@
+"""The import holds on exports written apart from the project: two sets written by hand by
+others than those who wrote the harmonisation, each in the styles of several case systems
+(README in each folder), imported as municipalities send them and scored against their
+facit. Targets of issue 15. (The blind set was measured before any change was made for it:
+docs/harmonisation.md gives both figures.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scoring import score
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SINGLE = ("kon", "alder", "aktualiseringstyp", "atgard")
+
+
+@pytest.mark.parametrize("name", ["handwritten", "blind"])
+def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, name: str) -> None:
+    export, folder = tmp_path / "export.csv", FIXTURES / name
+    assert nuso("init").exit_code == 0
+    imported = nuso("import", str(folder / "exporter"), "--study", "aktualiseringar",
+                    "--period", "2023")  # fmt: skip
+    assert imported.exit_code == 0, imported.out + imported.err  # every file read
+    nuso("export", "--study", "aktualiseringar", "--format", "csv", "--output", str(export))
+    scores = score(folder / "facit.csv", export)
+    assert scores["rader"] == {"förlorade": 0, "påhittade": 0}
+    for variable in SINGLE:
+        assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])
+        assert scores[variable]["precision"] >= 0.995, (variable, scores[variable])
+    assert scores["orsaker"]["täckning"] >= 0.95, scores["orsaker"]
+    assert scores["orsaker"]["precision"] >= 0.99, scores["orsaker"]
+    assert scores["orsaker"]["påhittade"] == 0  # files without reasons get none
