@@ -95,7 +95,7 @@ def test_a_new_study_is_imported_reviewed_and_tabulated_without_code(initialised
 
     rows = ["Kön;Ålder;Form;Orsak"] + [
         f"{'F' if n % 2 else 'P'};{n % 18};{('HVB', 'Familjehem')[n % 3 == 0]};"
-        f"{('Skolk', 'Missbruk, förälder', 'Grooming')[n % 3]}"
+        f"{('Skolk', 'Missbruk, förälder', 'Zorblax')[n % 3]}"
         for n in range(60)
     ]
     export = tmp_path / "Karlstad placeringar 2024.csv"
@@ -106,7 +106,7 @@ def test_a_new_study_is_imported_reviewed_and_tabulated_without_code(initialised
     assert len(records) == 60
     assert {r.values["placeringsform"] for r in records} == {"hvb", "familjehem"}
     assert records[1].values["aldersgrupp"] == "0-2"  # age 1
-    assert "Grooming" in initialised("review", "--study", "placeringar").out
+    assert "Zorblax" in initialised("review", "--study", "placeringar").out
 
     tables = tmp_path / "tabeller.json"
     result = initialised("tables", "--study", "placeringar", "--output", str(tables))
