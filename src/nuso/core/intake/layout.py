@@ -126,12 +126,14 @@ def locate_table(
     sheet: RawSheet,
     dictionary: StudyDictionary,
     recognisers: Mapping[str, Recogniser] | None = None,
+    chosen: Mapping[str, str] | None = None,
 ) -> Table | None:
     """The table of a sheet, or None when the sheet holds no data of this study.
     `recognisers` tell for a codebook variable whether a cell holds its values (from the
-    harmoniser): then a column whose header says nothing is still mapped by its content."""
+    harmoniser): then a column whose header says nothing is still mapped by its content.
+    `chosen` maps headers to targets by hand ("" unmaps one); it goes before every rule."""
     aliases = alias_index(dictionary)
-    hints = ContentHints.of(dictionary, recognisers)
+    hints = ContentHints.of(dictionary, recognisers, chosen)
     header_index = find_header(sheet.rows, aliases)
     if header_index is None:
         header_index = find_header_by_content(sheet.rows, aliases, hints)
@@ -204,10 +206,14 @@ class ContentHints:
     recognisers: Mapping[str, Recogniser]
     multi: frozenset[str]
     integers: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # name: range
+    chosen: Mapping[str, str] = field(default_factory=dict)  # header key: target, by hand
 
     @classmethod
     def of(
-        cls, dictionary: StudyDictionary, recognisers: Mapping[str, Recogniser] | None
+        cls,
+        dictionary: StudyDictionary,
+        recognisers: Mapping[str, Recogniser] | None,
+        chosen: Mapping[str, str] | None = None,
     ) -> ContentHints:
         return cls(
             dates=tuple(v.name for v in dictionary.variables if v.type == "date"),
@@ -219,6 +225,7 @@ class ContentHints:
                 for v in dictionary.variables
                 if v.type == "integer" and v.min is not None and v.max is not None
             },
+            chosen={header_key(header): target for header, target in (chosen or {}).items()},
         )
 
 
@@ -230,13 +237,15 @@ def map_columns(
     that could be two targets is reported with both and mapped to neither."""
     matches = [aliases.match(text) for text in header]
     content = [column_values(body, index) for index in range(len(header))]
-    named = [
-        checked_by_content(m, values, hints) for m, values in zip(matches, content, strict=False)
-    ]
-    taken = {match.target for match in named if match.target}
+    named = [checked_by_content(m, v, hints) for m, v in zip(matches, content, strict=True)]
+    chosen = [hints.chosen.get(header_key(text or "")) for text in header]
+    taken = {match.target for match in named if match.target} | {c for c in chosen if c}
     columns = []
     for index, text in enumerate(header):
         name = text or f"(kolumn {index + 1})"
+        if chosen[index] is not None:  # an analyst's choice goes before every rule
+            columns.append(by_hand(index, name, chosen[index] or ""))
+            continue
         match = named[index]
         marked = "" if match.rule == "namn" else ticked_variable(name, content[index], hints)
         if marked:  # ticked boxes under a value: the header's words are the value's
@@ -251,6 +260,12 @@ def map_columns(
             taken.add(column.target)
         columns.append(column)
     return resolve_duplicate_roles(columns, set(hints.multi))
+
+
+def by_hand(index: int, name: str, target: str) -> Column:
+    if target:
+        return Column(index, name, target, "hand", "mappad för hand")
+    return Column(index, name, "", "okänd", "avmappad för hand")
 
 
 def column_values(body: list[list[Cell]], index: int) -> list[Cell]:
