@@ -25,14 +25,14 @@ ACTOR = Actor.command_line()
 
 @pytest.fixture
 def grooming(nuso, tmp_path: Path) -> RawValue:
-    """A file of Karlstad's whose 'Grooming' waits for review in two records."""
+    """A file of Karlstad's whose 'Nätkontakt' waits for review in two records."""
     nuso("init")
     path = tmp_path / "Karlstad 2023.csv"
     path.write_text(
-        "Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Grooming, Skolk;Ny utredning\n", "utf-8"
+        "Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\nP;Nätkontakt, Skolk;Ny utredning\n", "utf-8"
     )
     assert nuso("import", str(path), *IMPORT).exit_code == 0
-    return RawValue(Study.objects.get(slug="aktualiseringar"), "orsaker", "Grooming")
+    return RawValue(Study.objects.get(slug="aktualiseringar"), "orsaker", "Nätkontakt")
 
 
 def test_a_decision_is_recorded_versioned_reharmonised_audited_and_learned_on_commit(
@@ -43,7 +43,7 @@ def test_a_decision_is_recorded_versioned_reharmonised_audited_and_learned_on_co
     assert (result.version, result.records_updated) == (2, 2)
     mapping = ValueMapping.objects.get()
     assert (mapping.raw_key, mapping.code, mapping.unit, mapping.valid_from.number) == (
-        "grooming", "sexuellt_vald", None, 2,
+        "natkontakt", "sexuellt_vald", None, 2,
     )  # fmt: skip
     assert CodebookVersion.objects.get(number=2).based_on.number == 1
     item = ReviewItem.objects.get()
@@ -53,7 +53,7 @@ def test_a_decision_is_recorded_versioned_reharmonised_audited_and_learned_on_co
     assert all(r.codebook == 2 and not r.pending_review for r in stored_records())
     report = ImportBatch.objects.get().report
     assert report["granskning"] == {"orsaker": {}}
-    assert report["granskade"] == [{"variabel": "orsaker", "nyckel": "grooming"}]
+    assert report["granskade"] == [{"variabel": "orsaker", "nyckel": "natkontakt"}]
     entry = AuditEntry.objects.get(action="review.decide")
     assert entry.details["records"] == 2
     assert entry.details["code"] == "sexuellt_vald"
@@ -100,7 +100,7 @@ def test_the_command_line_decides_through_the_one_service(
     grooming, nuso, tmp_path, django_capture_on_commit_callbacks
 ) -> None:
     decisions = tmp_path / "beslut.csv"
-    decisions.write_text("rått värde,variabel,kod\nGrooming,orsaker,sexuellt_vald\n", "utf-8")
+    decisions.write_text("rått värde,variabel,kod\nNätkontakt,orsaker,sexuellt_vald\n", "utf-8")
     with django_capture_on_commit_callbacks() as after_commit:
         assert nuso("review", "--decisions", str(decisions)).exit_code == 0
     assert AuditEntry.objects.filter(action="review.decide").count() == 1

@@ -148,11 +148,11 @@ def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -
     from nuso.core.intake.delivery import LearnedMappings
 
     learned = LearnedMappings(
-        national={"orsaker": {"Kategori 7": "skolproblem", "Grooming": "sexuellt_vald"}},
+        national={"orsaker": {"Kategori 7": "skolproblem", "Nätkontakt": "sexuellt_vald"}},
         local={"1780": {"orsaker": {"Kategori 7": "annat"}, "atgard": {"X": "utredning_inleds"}}},
     )
     karlstad = learned.for_unit("1780")
-    assert karlstad["orsaker"] == {"Kategori 7": "annat", "Grooming": "sexuellt_vald"}
+    assert karlstad["orsaker"] == {"Kategori 7": "annat", "Nätkontakt": "sexuellt_vald"}
     assert karlstad["atgard"] == {"X": "utredning_inleds"}
     assert learned.for_unit("1784") == learned.national
     assert learned.national["orsaker"]["Kategori 7"] == "skolproblem"  # not changed in place

@@ -85,10 +85,10 @@ def test_a_report_survives_its_round_trip_through_stored_json(name: str) -> None
 
 def test_what_waits_for_review_and_its_suggestions_survive_the_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text("Kön;Orsak;Åtgärd\nF;Grooming;Ny utredning\nP;Kategori 7;Ny utredning\n")
+    path.write_text("Kön;Orsak;Åtgärd\nF;Nätkontakt;Ny utredning\nP;Kategori 7;Ny utredning\n")
     report = report_of(path)
-    assert report.pending == {"orsaker": {"Grooming": 1, "Kategori 7": 1}}
-    assert report.suggestions["orsaker"]["Grooming"]
+    assert report.pending == {"orsaker": {"Nätkontakt": 1, "Kategori 7": 1}}
+    assert report.suggestions["orsaker"]["Nätkontakt"]
     assert stored_and_read(report) == report
 
 

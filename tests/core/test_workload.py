@@ -21,7 +21,7 @@ def test_nothing_to_do_when_the_target_is_reached() -> None:
 
 def test_spellings_that_normalise_alike_are_one_decision() -> None:
     load = workload(
-        "orsaker", decided=0, pending={"Grooming": 3, "GROOMING ": 2, "B/U grooming": 1}
+        "orsaker", decided=0, pending={"Nätkontakt": 3, "NÄTKONTAKT ": 2, "B/U nätkontakt": 1}
     )
     assert load.waiting == (6,)
     assert load.needed == 1

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from nuso.audit.services import Actor
 from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
-from nuso.intake.models import ImportBatch, ReviewItem
+from nuso.intake.models import ColumnMapping, ImportBatch, ReviewItem
 
 
 @admin.register(ImportBatch)
@@ -73,4 +73,21 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
             )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin[ColumnMapping]):
+    """Columns mapped by hand, to read: they are made with `nuso import --kolumn` (audited),
+    not edited here."""
+
+    list_display = ["unit", "study", "header", "target", "actor", "created_at"]
+    list_filter = ["study"]
+    search_fields = ["header", "unit__name", "unit__code"]
+    readonly_fields = [f.name for f in ColumnMapping._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ColumnMapping | None = None) -> bool:
         return False

@@ -113,3 +113,27 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variable}: {self.raw_example!r} ({self.occurrences})"
+
+
+class ColumnMapping(models.Model):
+    """A column an analyst mapped by hand (`nuso import --kolumn "RUBRIK=VARIABEL"`): the
+    unit's later deliveries read a column with this header so, and another unit's file with
+    the same set of headers (`headers`) is offered it as a suggestion. `target` empty: the
+    column is read as no variable. The latest choice per unit, study and header is in force."""
+
+    study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    header = models.CharField("rubrik", max_length=255)
+    header_key = models.CharField("normaliserad rubrik", max_length=255)
+    target = models.CharField("variabel", max_length=60, blank=True)
+    headers = models.TextField("filens rubriker", blank=True)
+    actor = models.CharField("utförd av", max_length=150)
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "kolumnmappning"
+        verbose_name_plural = "kolumnmappningar"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.header!r} → {self.target or '(ingen)'}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,7 @@ from nuso.core.intake.import_workers import (
 )
 from nuso.core.intake.report import FileStatus, ImportReport, merge_reports, refusal_text
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
+from nuso.intake.columns import column_choices, remember_choices
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.review import refresh_review_queue
 from nuso.studies.codebooks import codebook_of, latest_version, learned_in_force, model_folder
@@ -125,13 +126,16 @@ def import_paths(
     dry_run: bool = False,
     progress: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
-    for a small one)."""
-    context = import_context(study_slug, period, actor, unit_hint, dry_run)
+    for a small one). `columns` maps headers by hand (nuso.intake.columns): files already
+    imported are then read again with them, and the choices are remembered for the units."""
+    context = import_context(study_slug, period, actor, unit_hint, dry_run, columns or {})
     read = [read_delivery(path, context) for path in files_in(paths)]
-    context.imported.update(imported_before(context.study, read))
+    if not columns:  # a file read again with new column choices is no repetition
+        context.imported.update(imported_before(context.study, read))
     checked = [already_imported(item, context) or item for item in read]
     deliveries = [item for item in checked if isinstance(item, Delivery)]
     if workers is None:
@@ -147,11 +151,19 @@ def import_paths(
                 progress(outcome)
     if not dry_run:
         refresh_review_queue(context.study)
+        if columns:
+            imported = [o.report for o in outcomes if o.status == FileStatus.IMPORTED and o.report]
+            remember_choices(context.study, columns, imported, actor)
     return outcomes
 
 
 def import_context(
-    study_slug: str, period: str, actor: Actor, unit_hint: str | None, dry_run: bool
+    study_slug: str,
+    period: str,
+    actor: Actor,
+    unit_hint: str | None,
+    dry_run: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> ImportContext:
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
@@ -172,6 +184,7 @@ def import_context(
         pseudonym_key=settings.NUSO_PSEUDONYM_KEY,
         dry_run=dry_run,
         model_folder=model_folder(),
+        columns=column_choices(study, columns or {}),
     )
     return ImportContext(study, version, plan, actor)
 

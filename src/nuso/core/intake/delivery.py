@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import polars as pl
 
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.cascade import Harmoniser
@@ -20,10 +22,17 @@ from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
-from nuso.core.intake.layout import Column, Recogniser, Table, data_tables, locate_table
+from nuso.core.intake.layout import (
+    Column,
+    Recogniser,
+    Table,
+    data_tables,
+    header_key,
+    locate_table,
+)
 from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.reading import RawSheet, ReadError, read_file
-from nuso.core.intake.records import RowInterpreter, TableRecords
+from nuso.core.intake.records import RowInterpreter, TableRecords, unique_headers
 from nuso.core.intake.report import (
     ColumnRead,
     ImportReport,
@@ -80,6 +89,36 @@ class Harmonisers:
 
 
 @dataclass(frozen=True)
+class ColumnChoices:
+    """Columns mapped by hand (header: variable, "" for none): for this run (`given`, from
+    `nuso import --kolumn`), remembered for each unit's later deliveries (`by_unit`), and
+    every unit's choices by the set of headers they were made for (`by_headers`), offered to
+    another unit whose file has the same headers."""
+
+    given: Mapping[str, str] = field(default_factory=dict)
+    by_unit: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    by_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def for_unit(self, code: str) -> dict[str, str]:
+        return {**self.by_unit.get(code, {}), **self.given}
+
+    def offered(self, headers: str, units: Mapping[UnitRef, object]) -> dict[str, str]:
+        """Another unit's choices for the same headers, for a unit that has made none."""
+        if self.given or any(unit.code in self.by_unit for unit in units):
+            return {}
+        return dict(self.by_headers.get(headers, {}))
+
+
+def headers_key(tables: list[tuple[RawSheet, Table]]) -> str:
+    """A file's set of headers, as choices made for one file are recognised in another."""
+    return headers_key_of(c.header for _, table in tables for c in table.columns)
+
+
+def headers_key_of(headers: Iterable[str]) -> str:
+    return "|".join(sorted({header_key(header) for header in headers}))
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """What interpreting a study's files for one period needs; sent once to each worker."""
 
@@ -95,6 +134,7 @@ class ImportPlan:
     pseudonym_key: str
     dry_run: bool = False
     model_folder: Path | None = None  # the installation's trained suggestion models
+    columns: ColumnChoices = field(default_factory=ColumnChoices)
 
 
 @dataclass(frozen=True)
@@ -150,21 +190,14 @@ class FileInterpreter:
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
         raw = read_file(path, data)
-        recognisers = self.recognisers()
-        tables = data_tables(
-            [
-                (sheet, table)
-                for sheet in raw.sheets
-                if (table := locate_table(sheet, plan.dictionary, recognisers))
-            ]
-        )
-        if not tables:
-            message = (
-                f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
-                "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
-            )
-            raise ImportRefusedError([Problem("no-table", message)])
+        tables = self.tables(raw.sheets, plan.columns.given)
         by_unit, unit_source = units_of_rows(path, tables, plan)
+        if len(by_unit) == 1:  # one unit's delivery: its own remembered choices apply
+            chosen = plan.columns.for_unit(next(iter(by_unit)).code)
+            if chosen != plan.columns.given:
+                tables = self.tables(raw.sheets, chosen)
+                by_unit, unit_source = units_of_rows(path, tables, plan)
+        offered = plan.columns.offered(headers_key(tables), by_unit)
         parts = []
         for unit, rows_of_table in by_unit.items():
             interpreter = self.interpreter(unit.code)
@@ -173,9 +206,33 @@ class FileInterpreter:
                 for sheet, table in tables
             ]
             report = build_report(raw.name, tables, records, unit, unit_source, plan, raw.encoding)
-            report = replace(report, suggestions=self.suggestions(report.pending, unit.code))
+            report = replace(
+                report,
+                suggestions=self.suggestions(report.pending, unit.code),
+                column_suggestions=offered,
+            )
             parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)
+
+    def tables(
+        self, sheets: list[RawSheet], chosen: Mapping[str, str]
+    ) -> list[tuple[RawSheet, Table]]:
+        """The data tables of a file's sheets, with columns chosen by hand where given."""
+        plan, recognisers = self.plan, self.recognisers()
+        tables = data_tables(
+            [
+                (sheet, table)
+                for sheet in sheets
+                if (table := locate_table(sheet, plan.dictionary, recognisers, chosen))
+            ]
+        )
+        if not tables:
+            message = (
+                f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
+                "kända kolumner). Kontrollera att det är rätt fil och rätt delstudie."
+            )
+            raise ImportRefusedError([Problem("no-table", message)])
+        return tables
 
     def suggestions(
         self, pending: Mapping[str, Mapping[str, int]], unit_code: str
@@ -285,6 +342,30 @@ def resolve_unit_column(
     return resolved
 
 
+def columns_read(
+    tables: list[tuple[RawSheet, Table]], records: list[TableRecords]
+) -> tuple[ColumnRead, ...]:
+    """How each column was read; unknown columns first, each with a few of its values (as
+    stored: identity numbers masked), so that an analyst sees at once what was left out."""
+    read = []
+    for (_, table), stored in zip(tables, records, strict=True):
+        for column, name in zip(table.columns, unique_headers(table), strict=True):
+            sample = () if column.target else value_sample(stored.frame, blocks.CELL + name)
+            read.append(
+                ColumnRead(
+                    table.sheet, column.header, column.target or None, column.described(), sample
+                )
+            )
+    return tuple(sorted(read, key=lambda column: column.variable is not None))
+
+
+def value_sample(frame: pl.DataFrame, name: str, size: int = 3) -> tuple[str, ...]:
+    if name not in frame.columns:
+        return ()
+    values = frame[name].drop_nulls().unique(maintain_order=True).head(size)
+    return tuple(str(value) for value in values)
+
+
 def build_report(
     name: str,
     tables: list[tuple[RawSheet, Table]],
@@ -307,11 +388,7 @@ def build_report(
         sheets=tuple(
             SheetFound(t.sheet, t.header_row, len(t.data_rows), dict(t.skipped)) for _, t in tables
         ),
-        columns=tuple(
-            ColumnRead(t.sheet, c.header, c.target or None, c.described())
-            for _, t in tables
-            for c in t.columns
-        ),
+        columns=columns_read(tables, records),
         rows=RowCounts(
             read=imported + sum(skipped.values()),
             imported=imported,

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
@@ -80,6 +80,16 @@ class Aliases:
     index: dict[str, str]
     reader: HeaderReader
 
+    def exact(self, text: Cell) -> str:
+        """The target of a header that is an alias whole (or a numbered one), else ""."""
+        if not text:
+            return ""
+        key = header_key(text)
+        numbered = NUMBERED.match(key)
+        if key not in self.index and numbered and numbered[1] in self.index:
+            return self.index[numbered[1]]
+        return self.index.get(key, "")
+
     def match(self, text: Cell) -> HeaderMatch:
         if not text:
             return HeaderMatch("", "")
@@ -113,25 +123,39 @@ def match_header(text: Cell, aliases: Aliases) -> str:
 
 
 def find_header(rows: list[list[Cell]], aliases: Aliases) -> int | None:
-    """0-based index of the row most like a header: the most cells naming known columns."""
+    """0-based index of the row most like a header: the most cells naming known columns.
+    Aliases spelled whole are tried first, since nearly every export has two; only when no
+    row has are headers read on their words (which costs a thousand times more per cell,
+    and the first rows of a sheet are mostly data)."""
+    found = best_header_row(rows, aliases.exact)
+    return found if found is not None else best_header_row(rows, match_header_of(aliases))
+
+
+def best_header_row(rows: list[list[Cell]], target: Callable[[Cell], str]) -> int | None:
     best, best_score = None, MIN_HEADER_MATCHES - 1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = len({match_header(cell, aliases) for cell in row} - {""})
+        score = len({target(cell) for cell in row} - {""})
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def match_header_of(aliases: Aliases) -> Callable[[Cell], str]:
+    return partial(match_header, aliases=aliases)
 
 
 def locate_table(
     sheet: RawSheet,
     dictionary: StudyDictionary,
     recognisers: Mapping[str, Recogniser] | None = None,
+    chosen: Mapping[str, str] | None = None,
 ) -> Table | None:
     """The table of a sheet, or None when the sheet holds no data of this study.
     `recognisers` tell for a codebook variable whether a cell holds its values (from the
-    harmoniser): then a column whose header says nothing is still mapped by its content."""
+    harmoniser): then a column whose header says nothing is still mapped by its content.
+    `chosen` maps headers to targets by hand ("" unmaps one); it goes before every rule."""
     aliases = alias_index(dictionary)
-    hints = ContentHints.of(dictionary, recognisers)
+    hints = ContentHints.of(dictionary, recognisers, chosen)
     header_index = find_header(sheet.rows, aliases)
     if header_index is None:
         header_index = find_header_by_content(sheet.rows, aliases, hints)
@@ -204,10 +228,14 @@ class ContentHints:
     recognisers: Mapping[str, Recogniser]
     multi: frozenset[str]
     integers: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # name: range
+    chosen: Mapping[str, str] = field(default_factory=dict)  # header key: target, by hand
 
     @classmethod
     def of(
-        cls, dictionary: StudyDictionary, recognisers: Mapping[str, Recogniser] | None
+        cls,
+        dictionary: StudyDictionary,
+        recognisers: Mapping[str, Recogniser] | None,
+        chosen: Mapping[str, str] | None = None,
     ) -> ContentHints:
         return cls(
             dates=tuple(v.name for v in dictionary.variables if v.type == "date"),
@@ -219,6 +247,7 @@ class ContentHints:
                 for v in dictionary.variables
                 if v.type == "integer" and v.min is not None and v.max is not None
             },
+            chosen={header_key(header): target for header, target in (chosen or {}).items()},
         )
 
 
@@ -229,14 +258,17 @@ def map_columns(
     column already has by its header (but a multi-valued variable takes several). A header
     that could be two targets is reported with both and mapped to neither."""
     matches = [aliases.match(text) for text in header]
-    content = [column_values(body, index) for index in range(len(header))]
-    named = [
-        checked_by_content(m, values, hints) for m, values in zip(matches, content, strict=False)
-    ]
-    taken = {match.target for match in named if match.target}
+    sampled = body[: CONTENT_SAMPLE * 3]  # what every test of content looks at
+    content = [column_values(sampled, index) for index in range(len(header))]
+    named = [checked_by_content(m, v, hints) for m, v in zip(matches, content, strict=True)]
+    chosen = [hints.chosen.get(header_key(text or "")) for text in header]
+    taken = {match.target for match in named if match.target} | {c for c in chosen if c}
     columns = []
     for index, text in enumerate(header):
         name = text or f"(kolumn {index + 1})"
+        if chosen[index] is not None:  # an analyst's choice goes before every rule
+            columns.append(by_hand(index, name, chosen[index] or ""))
+            continue
         match = named[index]
         marked = "" if match.rule == "namn" else ticked_variable(name, content[index], hints)
         if marked:  # ticked boxes under a value: the header's words are the value's
@@ -251,6 +283,12 @@ def map_columns(
             taken.add(column.target)
         columns.append(column)
     return resolve_duplicate_roles(columns, set(hints.multi))
+
+
+def by_hand(index: int, name: str, target: str) -> Column:
+    if target:
+        return Column(index, name, target, "hand", "mappad för hand")
+    return Column(index, name, "", "okänd", "avmappad för hand")
 
 
 def column_values(body: list[list[Cell]], index: int) -> list[Cell]:
@@ -268,10 +306,10 @@ def named_rule(match: HeaderMatch) -> str:
 def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHints) -> HeaderMatch:
     """A header's target, unless the column's content is plainly something else: an "Ålder"
     column of dates holds birth dates. Then the content decides, and the report says so."""
-    if not match.target:
+    if match.target not in hints.integers:
         return match
     sample = content_sample(values)
-    if match.target in hints.integers and sample and guess_date(sample, hints) == ["fodelsedatum"]:
+    if sample and guess_date(sample, hints) == ["fodelsedatum"]:
         said = f"rubriken säger {match.target} men innehållet är födelsedatum"
         return HeaderMatch("fodelsedatum", "innehåll", said)
     return match

@@ -65,7 +65,8 @@ class ColumnRead:
     sheet: str
     header: str
     variable: str | None  # None: the column is read as no variable
-    how: str  # namn | innehåll | okänd
+    how: str  # namn | innehåll | hand | okänd, with the rule that matched
+    sample: tuple[str, ...] = ()  # an unknown column's first values (identity numbers masked)
 
     @property
     def shown_variable(self) -> str:
@@ -127,6 +128,8 @@ class ImportReport:
     suggestions: Mapping[str, Mapping[str, tuple[Suggestion, ...]]] = field(default_factory=dict)
     reviewed: tuple[Reviewed, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # header: variable, as another unit mapped it by hand for a file with the same headers
+    column_suggestions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -172,6 +175,8 @@ class ImportReport:
         }
         if self.reviewed:
             data["granskade"] = [{"variabel": r.variable, "nyckel": r.key} for r in self.reviewed]
+        if self.column_suggestions:
+            data["kolumnförslag"] = dict(self.column_suggestions)
         return data
 
     @classmethod
@@ -198,6 +203,7 @@ class ImportReport:
             flags=dict(data.get("flaggor", {})),
             suggestions=suggestions_from_json(data.get("förslag", {})),
             reviewed=tuple(Reviewed(r["variabel"], r["nyckel"]) for r in data.get("granskade", ())),
+            column_suggestions=dict(data.get("kolumnförslag", {})),
         )
 
 
@@ -254,19 +260,23 @@ def sheet_from_json(data: Mapping[str, Any]) -> SheetFound:
     return SheetFound(data["flik"], data["rubrikrad"], data["datarader"], skipped)
 
 
-def column_to_json(column: ColumnRead) -> dict[str, str]:
-    return {
+def column_to_json(column: ColumnRead) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "flik": column.sheet,
         "kolumn": column.header,
         "tolkas_som": column.shown_variable,
         "hur": column.how,
     }
+    if column.sample:
+        data["exempel"] = list(column.sample)
+    return data
 
 
-def column_from_json(data: Mapping[str, str]) -> ColumnRead:
+def column_from_json(data: Mapping[str, Any]) -> ColumnRead:
     variable = data["tolkas_som"]
+    known = None if variable == UNKNOWN_COLUMN else variable
     return ColumnRead(
-        data["flik"], data["kolumn"], None if variable == UNKNOWN_COLUMN else variable, data["hur"]
+        data["flik"], data["kolumn"], known, data["hur"], tuple(data.get("exempel", ()))
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,11 @@ class Command(NusoCommand):
             "--dry-run", action="store_true", help="Läs och rapportera, spara inget."
         )
         parser.add_argument("--rapport", action="store_true", help="Visa hela rapporten per fil.")
+        parser.add_argument(
+            "--kolumn", action="append", default=[], metavar='"RUBRIK=VARIABEL"',
+            help="Läs kolumnen med denna rubrik som variabeln (tom: som ingen variabel). "
+            "Filer som redan lästs in läses om; valet gäller enhetens senare leveranser.",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
@@ -55,6 +61,7 @@ class Command(NusoCommand):
             try:
                 outcomes = import_paths(
                     paths,
+                    columns=self.columns(options["study"], options["kolumn"]),
                     study_slug=options["study"],
                     period=options["period"],
                     actor=Actor.command_line(),
@@ -91,6 +98,8 @@ class Command(NusoCommand):
         for outcome in outcomes:
             if outcome.message:
                 console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
+            if outcome.report and outcome.report.column_suggestions:
+                self.offer(outcome.file, outcome.report.column_suggestions)
             if full and outcome.report:
                 self.details(outcome.report)
         done = [o for o in outcomes if o.status == FileStatus.IMPORTED]
@@ -98,6 +107,29 @@ class Command(NusoCommand):
         console.print(
             f"Totalt {number(imported)} rader inlästa från {len(done)} av {len(outcomes)} filer."
         )
+
+    def offer(self, file: str, suggestions: Mapping[str, str]) -> None:
+        """Another unit's hand choices for a file with the same headers, as a command."""
+        choices = " ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items())
+        self.console().print(
+            f"[bold]{file}[/bold]: en annan enhet med samma rubriker valde kolumnerna för hand; "
+            f"läs in igen med {choices} för att göra likadant."
+        )
+
+    def columns(self, study_slug: str, texts: list[str]) -> dict[str, str]:
+        """The --kolumn choices, checked against the study's dictionary."""
+        from nuso.core.errors import InputError
+        from nuso.core.harmonise.dictionary import dictionary_from_stored
+        from nuso.intake.columns import parse_choices
+        from nuso.studies.models import Study
+
+        study = Study.objects.filter(slug=study_slug).first()
+        if not texts or study is None:
+            return {}
+        try:
+            return parse_choices(texts, dictionary_from_stored(study.dictionary))
+        except InputError as error:
+            raise CommandError(str(error)) from error
 
     def workload(self, study_slug: str, reports: list[ImportReport]) -> None:
         """What the analyst must decide for this delivery, per harmonised variable."""
@@ -125,9 +157,10 @@ class Command(NusoCommand):
         console.print(
             f"\n[bold]{report.file}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
         )
-        columns = Table("Flik", "Kolumn", "Tolkas som", "Hur")
+        columns = Table("Flik", "Kolumn", "Tolkas som", "Hur", "Exempel")
         for column in report.columns:
-            columns.add_row(column.sheet, column.header, column.shown_variable, column.how)
+            sample = ", ".join(column.sample)
+            columns.add_row(column.sheet, column.header, column.shown_variable, column.how, sample)
         console.print(columns)
         for variable, values in report.values.items():
             listing = Table("Rått värde", "Blev", "Metod", "Antal", title=variable)
