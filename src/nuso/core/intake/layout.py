@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
@@ -24,6 +24,7 @@ from nuso.core.intake.reading import Cell, RawSheet
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
+HEADER_ROWS_BELOW = 2  # rows under a header found by whole aliases that may be the real one
 MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
@@ -80,6 +81,16 @@ class Aliases:
     index: dict[str, str]
     reader: HeaderReader
 
+    def exact(self, text: Cell) -> str:
+        """The target of a header that is an alias whole (or a numbered one), else ""."""
+        if not text:
+            return ""
+        key = header_key(text)
+        numbered = NUMBERED.match(key)
+        if key not in self.index and numbered and numbered[1] in self.index:
+            return self.index[numbered[1]]
+        return self.index.get(key, "")
+
     def match(self, text: Cell) -> HeaderMatch:
         if not text:
             return HeaderMatch("", "")
@@ -113,13 +124,31 @@ def match_header(text: Cell, aliases: Aliases) -> str:
 
 
 def find_header(rows: list[list[Cell]], aliases: Aliases) -> int | None:
-    """0-based index of the row most like a header: the most cells naming known columns."""
+    """0-based index of the row most like a header: the most cells naming known columns.
+    Aliases spelled whole are tried first, since nearly every export has two; only when no
+    row has are headers read on their words (which costs a thousand times more per cell,
+    and the first rows of a sheet are mostly data)."""
+    found = best_header_row(rows, aliases.exact)
+    if found is None:
+        return best_header_row(rows, match_header_of(aliases))
+    # A header in two rows (a group row over the real one): the rows just below are read by
+    # their words too, and the one naming the most columns is the header.
+    near = rows[found : found + HEADER_ROWS_BELOW + 1]
+    below = best_header_row(near, match_header_of(aliases))
+    return found + below if below is not None else found
+
+
+def best_header_row(rows: list[list[Cell]], target: Callable[[Cell], str]) -> int | None:
     best, best_score = None, MIN_HEADER_MATCHES - 1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = len({match_header(cell, aliases) for cell in row} - {""})
+        score = len({target(cell) for cell in row} - {""})
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def match_header_of(aliases: Aliases) -> Callable[[Cell], str]:
+    return partial(match_header, aliases=aliases)
 
 
 def locate_table(
@@ -236,7 +265,8 @@ def map_columns(
     column already has by its header (but a multi-valued variable takes several). A header
     that could be two targets is reported with both and mapped to neither."""
     matches = [aliases.match(text) for text in header]
-    content = [column_values(body, index) for index in range(len(header))]
+    sampled = body[: CONTENT_SAMPLE * 3]  # what every test of content looks at
+    content = [column_values(sampled, index) for index in range(len(header))]
     named = [checked_by_content(m, v, hints) for m, v in zip(matches, content, strict=True)]
     chosen = [hints.chosen.get(header_key(text or "")) for text in header]
     taken = {match.target for match in named if match.target} | {c for c in chosen if c}
@@ -283,10 +313,10 @@ def named_rule(match: HeaderMatch) -> str:
 def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHints) -> HeaderMatch:
     """A header's target, unless the column's content is plainly something else: an "Ålder"
     column of dates holds birth dates. Then the content decides, and the report says so."""
-    if not match.target:
+    if match.target not in hints.integers:
         return match
     sample = content_sample(values)
-    if match.target in hints.integers and sample and guess_date(sample, hints) == ["fodelsedatum"]:
+    if sample and guess_date(sample, hints) == ["fodelsedatum"]:
         said = f"rubriken säger {match.target} men innehållet är födelsedatum"
         return HeaderMatch("fodelsedatum", "innehåll", said)
     return match
