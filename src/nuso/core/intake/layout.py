@@ -24,6 +24,7 @@ from nuso.core.intake.reading import Cell, RawSheet
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
+HEADER_ROWS_BELOW = 2  # rows under a header found by whole aliases that may be the real one
 MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
@@ -128,7 +129,13 @@ def find_header(rows: list[list[Cell]], aliases: Aliases) -> int | None:
     row has are headers read on their words (which costs a thousand times more per cell,
     and the first rows of a sheet are mostly data)."""
     found = best_header_row(rows, aliases.exact)
-    return found if found is not None else best_header_row(rows, match_header_of(aliases))
+    if found is None:
+        return best_header_row(rows, match_header_of(aliases))
+    # A header in two rows (a group row over the real one): the rows just below are read by
+    # their words too, and the one naming the most columns is the header.
+    near = rows[found : found + HEADER_ROWS_BELOW + 1]
+    below = best_header_row(near, match_header_of(aliases))
+    return found + below if below is not None else found
 
 
 def best_header_row(rows: list[list[Cell]], target: Callable[[Cell], str]) -> int | None:
