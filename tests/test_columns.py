@@ -91,12 +91,18 @@ def test_a_choice_naming_no_variable_is_a_clear_error(initialised, tmp_path) -> 
     assert not ImportBatch.objects.exists()
 
 
-def test_unknown_columns_come_first_in_the_report_with_their_values(initialised, tmp_path) -> None:
+def test_unknown_columns_come_first_in_the_report_with_their_repeated_values(
+    initialised, tmp_path
+) -> None:
+    """Values written more than once show (a team, a category); names and free text, each
+    written once, stay in the stored cells."""
     path = tmp_path / "Karlstad 2023.csv"
-    path.write_text(
-        "Kön;Handläggare;Åtgärd\nF;Anna A;Utredning inleds\nP;Berit B;Utredning inleds\n", "utf-8"
-    )
+    rows = ["F;Team Norr;Anna A;Utredning inleds", "P;Team Norr;Berit B;Utredning inleds",
+            "P;Team Syd;Cecilia C;Utredning inleds"]  # fmt: skip
+    path.write_text("Kön;Grupp;Namn;Åtgärd\n" + "\n".join(rows) + "\n", "utf-8")
     initialised("import", str(path), *IMPORT)
     report = ImportReport.from_json(ImportBatch.objects.get().report)
-    assert report.columns[0].header == "Handläggare"
-    assert report.columns[0].sample == ("Anna A", "Berit B")
+    unknown = [(c.header, c.sample) for c in report.columns if c.variable is None]
+    assert [c.variable is None for c in report.columns[:2]] == [True, True]
+    assert dict(unknown)["Namn"] == ()
+    assert dict(unknown)["Grupp"] == ("Team Norr",)

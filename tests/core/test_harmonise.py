@@ -162,3 +162,19 @@ def test_a_units_own_decisions_override_the_national_ones_for_that_unit_only() -
 def test_a_missing_marker_is_no_value_and_waits_for_nobody(raw: str) -> None:
     for variable in ("kon", "aktualiseringstyp", "orsak", "atgard"):
         assert HARMONISER.decide(variable, raw).method == "empty"
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw"),
+    [("orsak", "Ej missbruk förälder"), ("orsak", "Ingen oro"), ("orsak", "inget missbruk"),
+     ("atgard", "Ingen insats"), ("atgard", "Utredning nej")],
+)  # fmt: skip
+def test_a_negated_value_is_never_decided_by_a_rule_or_the_model_that_ignores_it(
+    variable: str, raw: str
+) -> None:
+    assert HARMONISER.decide(variable, raw).code is None
+
+
+@pytest.mark.parametrize("raw", ["Mamma mår dåligt", "Mamma autism", "Psyk. ohälsa mor"])
+def test_the_model_never_decides_whom_a_reason_concerns(raw: str) -> None:
+    assert HARMONISER.decide("orsak", raw).method != "model"

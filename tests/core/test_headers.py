@@ -106,3 +106,21 @@ def test_shared_words_weigh_less_than_the_head_word() -> None:
     }
     reader = HeaderReader(aliases)
     assert reader.read("Datum för aktualisering").target == "a"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Mammas ålder", "Pnr vårdnadshavare", "Anmälarens kön", "Kommun anmälare",
+     "Datum för avslut", "Orsak till avslut", "Typ av insats", "Ålder i månader"],
+)  # fmt: skip
+def test_a_header_about_someone_or_something_else_is_no_match(header: str) -> None:
+    match = ALIASES.match(header)
+    assert match.target == ""
+    assert match.candidates  # reported with the variable it looked like
+
+
+def test_the_surest_column_keeps_a_variable_named_twice() -> None:
+    rows = [["Mammas ålder", "Ålder", "Kön", "Åtgärd"]] + [["40", "7", "F", "Utredning inleds"]] * 6
+    table = locate_table(RawSheet("Blad1", rows), REFERRALS)
+    assert table is not None
+    assert [c.target for c in table.columns] == ["", "alder", "kon", "atgard"]

@@ -33,7 +33,7 @@ FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
 TYPO_MIN_LENGTH = 6
 COMPOUND_PART = 5  # letters of a rule word found inside a compound
 COMPOUND_HEAD = 3  # letters of the compound before it
-NEGATIONS = frozenset({"ej", "inte", "ingen", "icke", "utan"})
+NEGATIONS = frozenset({"ej", "inte", "ingen", "inget", "inga", "icke", "utan", "aldrig", "nej"})
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
 
@@ -71,6 +71,11 @@ class Rule:
     positives: tuple[tuple[str, ...], ...]  # every group must match a word
     negatives: tuple[str, ...]  # no word may start with these
 
+    @property
+    def negates(self) -> bool:
+        """Whether the rule itself asks for a negation ("utredning ej|inte|ingen")."""
+        return any(word in NEGATIONS for group in self.positives for word in group)
+
     @classmethod
     def parse(cls, code: str, text: str) -> Rule:
         positives, negatives = [], []
@@ -93,6 +98,8 @@ class Rule:
     def matches(self, words: tuple[str, ...]) -> bool:
         if any(word.startswith(negative) for word in words for negative in self.negatives):
             return False
+        if not self.negates and NEGATIONS.intersection(words):
+            return False  # "ej missbruk", "ingen oro": a rule that says nothing of negation
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
 
 
@@ -176,6 +183,11 @@ class VariableMatcher:
             for concern in entry.attributes.get("concerns", ())
         ]
         self.counterparts = counterparts(variable)
+        concerns = [c for entry in variable.codes for c in entry.attributes.get("concerns", ())]
+        self.topics = {tuple(concern["topic"]) for concern in concerns}
+        self.persons = tuple(  # whom a reason can concern: the model cannot tell which
+            sorted({p for c in concerns for p in (*c.get("persons", ()), *c.get("others", ()))})
+        )
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
@@ -199,7 +211,7 @@ class VariableMatcher:
         ruled = self.rule_codes(key)
         model = self.model()
         ranked = model.rank(key)
-        if ranked and ranked[0][1] >= model.threshold and not ruled and self.knows_a_word(key):
+        if ranked and ranked[0][1] >= model.threshold and self.model_may_decide(key):
             return Decision(ranked[0][0], "model", ranked[0][1])
         return Decision(None, "pending", 0.0, self.suggestions(key, ruled, ranked))
 
@@ -247,6 +259,25 @@ class VariableMatcher:
         if known is not None and known.method in {"exact", "manual"}:
             return known
         return self.read(key) or known
+
+    def model_may_decide(self, key: str) -> bool:
+        """The model decides only what no rule spoke to: not a value a rule matched (rules
+        that tie, or a topic whose person is unclear, left it for review on purpose), not a
+        negated value, not one that names a person (whose it is decides the code), and not
+        text that shares no word with the variable."""
+        words = tuple(key.split())
+        return (
+            not self.all_rule_codes(key)
+            and not NEGATIONS.intersection(words)
+            and not self.names_a_topic(words)
+            and not any(starts_like(word, self.persons) for word in words)
+            and self.knows_a_word(key)
+        )
+
+    def names_a_topic(self, words: tuple[str, ...]) -> bool:
+        """Whether a concern's topic occurs ("Mamma mår dåligt" has no rule's person but a
+        topic): who it concerns is then the question, which the model cannot answer."""
+        return any(any(starts_like(word, topic) for word in words) for topic in self.topics)
 
     def knows_a_word(self, key: str) -> bool:
         """Whether the value has a word the variable is written with (as written, or read):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from functools import lru_cache
+from math import prod
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -57,8 +58,9 @@ class Spelling:
             for option, word in zip(options, key.split(), strict=True)
         ):
             return ()
-        readings = itertools.islice(itertools.product(*options), MAX_READINGS)
-        return tuple(dict.fromkeys(" ".join(words) for words in readings))
+        if prod(len(option) for option in options) > MAX_READINGS:
+            return ()  # too many ways to read it: a person would ask, so the review will
+        return tuple(dict.fromkeys(" ".join(words) for words in itertools.product(*options)))
 
     def _word_readings(self, word: str) -> tuple[str, ...]:
         if word in self.words or not word.isalpha() or word in FUNCTION_WORDS:

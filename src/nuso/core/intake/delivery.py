@@ -360,10 +360,13 @@ def columns_read(
 
 
 def value_sample(frame: pl.DataFrame, name: str, size: int = 3) -> tuple[str, ...]:
+    """The column's most frequent values that occur more than once: categories show, while
+    names, case numbers and free text (each written once) stay in the stored cells."""
     if name not in frame.columns:
         return ()
-    values = frame[name].drop_nulls().unique(maintain_order=True).head(size)
-    return tuple(str(value) for value in values)
+    counts = frame[name].drop_nulls().value_counts(sort=True)
+    repeated = counts.filter(pl.col("count") > 1).head(size)
+    return tuple(str(value) for value in repeated[name])
 
 
 def build_report(

@@ -38,8 +38,16 @@ PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 NOT_A_LETTER = re.compile(r"[^a-z]+")
 SHARED_BY = 3  # a word in the aliases of this many targets is the study's own subject
 MIN_WORD = 3
+MAX_HEADER = 80  # characters: a longer cell is free text, never read as a header
 MIN_PART = 4  # of a compound: "för|älder" is no compound of "ålder", "anmälnings|orsak" is
 LINKS = ("s", "e", "")
+# Beginnings of words that make a header about another person, event or unit than the
+# variable's: the child's age is no "Mammas ålder", the referral's date no "Datum för avslut".
+OTHER_SUBJECTS = (
+    "mamma", "pappa", "moder", "fader", "foralder", "foraldr", "vardnadshavar", "anmalar",
+    "handlaggar", "syskon", "larare", "personal", "avslut", "insats", "placering", "manad",
+    "vecka", "veckor", "dagar", "dygn", "timm",
+)  # fmt: skip
 # Swedish inflections of nouns and participles: plural, definite, genitive, supine.
 ENDINGS = frozenset(
     {
@@ -103,7 +111,7 @@ class HeaderReader:
         """A word that ends in an alias word, after a beginning of three letters or more and
         a joint: "anmalningsorsak" → ["anmalning", "orsak"]. Aliases are split alike, so
         "aktualiseringsdatum" and "datum för aktualisering" have the same words."""
-        if len(word) < 2 * MIN_PART:
+        if len(word) < 2 * MIN_PART or len(word) > MAX_HEADER:
             return [word]
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             tail = word[cut:]
@@ -134,6 +142,8 @@ class HeaderReader:
         return weights
 
     def _read(self, header: str) -> HeaderMatch:
+        if len(header) > MAX_HEADER:  # free text, not a header
+            return HeaderMatch("", "")
         weights = self.weights(header)
         if not weights:
             return HeaderMatch("", "")
@@ -149,7 +159,22 @@ class HeaderReader:
         leaders = sorted(target for target, score in scores.items() if score == top)
         if len(leaders) > 1:
             return HeaderMatch("", "tvetydig", candidates=tuple(leaders))
-        return HeaderMatch(leaders[0], "ord", best_alias[leaders[0]])
+        chosen = best_alias[leaders[0]]
+        if self.about_someone_else(header, chosen):
+            return HeaderMatch("", "annan", chosen, candidates=(leaders[0],))
+        return HeaderMatch(leaders[0], "ord", chosen)
+
+    def about_someone_else(self, header: str, alias: str) -> bool:
+        """Whether the header's words left over by the alias say it is about another person,
+        event or unit ("Mammas ålder", "Anmälarens kön", "Orsak till avslut", "Ålder i
+        månader"): then the match is no match, and an analyst chooses."""
+        explained = set(self.words(alias))
+        left = [
+            word
+            for word in (p for w in letters_of(header) for p in self.split_compound(w))
+            if not any(same_word(word, known) for known in explained)
+        ]
+        return any(word.startswith(OTHER_SUBJECTS) for word in left)
 
 
 def alias_score(alias: Alias, weights: dict[str, float]) -> float:

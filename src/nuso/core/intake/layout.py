@@ -197,7 +197,7 @@ def find_header_by_content(
         filled = [cell for cell in row if cell]
         if len(filled) < MIN_CONTENT_COLUMNS or not any(match_header(c, aliases) for c in row):
             continue
-        columns = map_columns(row, rows[i + 1 :], aliases, hints)
+        columns = map_columns(row, rows[i + 1 : i + 1 + CONTENT_SAMPLE * 3], aliases, hints)
         count = len({column.target for column in columns if column.target})
         if count > best_count:
             best, best_count = i, count
@@ -332,6 +332,9 @@ def column_by_content(
 ) -> Column:
     """A column whose header decided nothing, mapped by what it holds; an ambiguous
     header stays unmapped with its candidates."""
+    if match.rule == "annan":
+        rule = f"rubriken liknar {match.candidates[0]} men gäller något annat; välj för hand"
+        return Column(index, name, "", "okänd", rule, match.candidates)
     if match.candidates:
         rule = "rubriken kan vara " + " eller ".join(match.candidates) + "; välj för hand"
         return Column(index, name, "", "okänd", rule, match.candidates)
@@ -463,13 +466,28 @@ def is_personal_number(value: str) -> bool:
 
 def resolve_duplicate_roles(columns: list[Column], multi: set[str]) -> list[Column]:
     """Only multi-valued variables may take several columns (reasons in Orsak 1, Orsak 2 …);
-    a second column for a single role (two 'Datum') keeps its header but no target."""
-    seen: set[str] = set()
+    of several columns for a single role the surest keeps it: chosen by hand, then named by
+    an alias whole, then by its words, then by content; the others keep their header but no
+    target (two "Datum": the first)."""
+    keeper: dict[str, Column] = {}
+    for column in columns:
+        if column.target and column.target not in multi:
+            held = keeper.get(column.target)
+            if held is None or certainty(column) < certainty(held):
+                keeper[column.target] = column
     resolved = []
     for column in columns:
-        if column.target and column.target not in multi and column.target in seen:
-            rule = f"en kolumn före denna är redan {column.target}"
+        if column.target and column.target not in multi and keeper[column.target] is not column:
+            rule = f"kolumnen {keeper[column.target].header!r} är redan {column.target}"
             column = Column(column.index, column.header, "", "okänd", rule)
-        seen.add(column.target)
         resolved.append(column)
     return resolved
+
+
+def certainty(column: Column) -> int:
+    """How sure a column's mapping is, 0 the surest."""
+    if column.how == "hand":
+        return 0
+    if column.how == "namn":
+        return 2 if column.rule else 1
+    return 3
