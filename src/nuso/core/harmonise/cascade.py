@@ -1,10 +1,13 @@
 """Harmonising raw values into national codes: a cascade that decides, or says it cannot.
 
-For each raw value: normalise (nuso.core.harmonise.normalise) → exact lookup of decisions made
-in review, then of the codebook's labels, codes and synonyms → the codebook's keyword rules
-(tolerant of a typing error, aware of negation) → fuzzy match against every known spelling
-(rapidfuzz) → otherwise *pending*: the value waits for review with its best suggestions.
-Nothing is guessed below the thresholds. Every decision says how it was made and how sure it is.
+For each raw value: normalise (nuso.core.harmonise.normalise; a missing marker is no value) →
+a review decision → a spelling of the codebook (codes, labels, synonyms, sourced terms) → the
+value read with abbreviations written out and slips corrected (nuso.core.harmonise.spelling)
+→ the codebook's keyword rules and concerns (tolerant of a slip, aware of compounds and of
+negation) → a near spelling (rapidfuzz) → the suggestion model, above its calibrated threshold
+and only where no rule spoke → otherwise *pending*: the value waits for review with its best
+suggestions. Nothing is guessed below the thresholds. Every decision says how it was made and
+how sure it is.
 
 Multi-valued cells (reasons) are split on separators, except where the pieces only make sense
 together ("missbruk, förälder" is one reason).
@@ -56,7 +59,7 @@ METHODS = {
 @dataclass(frozen=True)
 class Decision:
     code: str | None
-    method: str  # exact | manual | rule | fuzzy | model | pending | empty
+    method: str  # exact | manual | spelling | rule | fuzzy | model | pending | empty
     confidence: float
     suggestions: tuple[tuple[str, float], ...] = ()
 
