@@ -178,3 +178,15 @@ def test_a_negated_value_is_never_decided_by_a_rule_or_the_model_that_ignores_it
 @pytest.mark.parametrize("raw", ["Mamma mår dåligt", "Mamma autism", "Psyk. ohälsa mor"])
 def test_the_model_never_decides_whom_a_reason_concerns(raw: str) -> None:
     assert HARMONISER.decide("orsak", raw).method != "model"
+
+
+@pytest.mark.parametrize(
+    ("raw", "not_code"),
+    [("Homosexuell", "sexuellt_vald"), ("Placerad i stödboende", "ekonomisk_utsatthet"),
+     ("Kamratkonflikt", "familjekonflikt"), ("Lärare slår barnet", "vald_mot_barn"),
+     ("psykisk ohälsa hos barnets mamma", "barnets_psykiska_halsa")],
+)  # fmt: skip
+def test_words_inside_other_words_or_persons_do_not_mislead_the_rules(
+    raw: str, not_code: str
+) -> None:
+    assert HARMONISER.decide("orsak", raw).code != not_code
