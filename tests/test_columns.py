@@ -86,7 +86,7 @@ def test_a_choice_naming_no_variable_is_a_clear_error(initialised, tmp_path) -> 
     path = delivery(tmp_path, "Karlstad 2023.csv", ROWS)
     result = initialised("import", str(path), *IMPORT, "--kolumn", "Kategori=typen")
     assert result.exit_code == 1
-    assert "Okänd variabel 'typen'" in result.err
+    assert "okänd variabel 'typen'" in result.err
     assert "Kategori=typen" in result.err
     assert not ImportBatch.objects.exists()
 

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from nuso.audit.admin import ReadOnlyAdmin
 from nuso.audit.services import Actor
 from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
 from nuso.intake.models import ColumnMapping, ImportBatch, ReviewItem
@@ -77,17 +78,10 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(admin.ModelAdmin[ColumnMapping]):
+class ColumnMappingAdmin(ReadOnlyAdmin):
     """Columns mapped by hand, to read: they are made with `nuso import --kolumn` (audited),
-    not edited here."""
+    never edited or deleted here."""
 
     list_display = ["unit", "study", "header", "target", "actor", "created_at"]
     list_filter = ["study"]
     search_fields = ["header", "unit__name", "unit__code"]
-    readonly_fields = [f.name for f in ColumnMapping._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ColumnMapping | None = None) -> bool:
-        return False

@@ -24,12 +24,15 @@ def parse_choices(texts: Iterable[str], dictionary: StudyDictionary) -> dict[str
     for text in texts:
         header, equals, target = (part.strip() for part in text.rpartition("="))
         if not equals or not header:
-            message = "Skriv kolumnen som RUBRIK=VARIABEL (eller RUBRIK= för ingen variabel)."
-            problems.append(Problem("bad-column-choice", message, column="--kolumn", value=text))
+            message = f'--kolumn {text!r}: skriv "RUBRIK=VARIABEL" ("RUBRIK=" för ingen variabel).'
+            problems.append(Problem("bad-column-choice", message))
         elif target and target not in targets:
             known = ", ".join(sorted(targets))
-            message = f"Okänd variabel {target!r} i delstudien {dictionary.slug}; kända: {known}."
-            problems.append(Problem("unknown-variable", message, column="--kolumn", value=text))
+            message = (
+                f"--kolumn {text!r}: okänd variabel {target!r} i delstudien {dictionary.slug}; "
+                f"kända: {known}."
+            )
+            problems.append(Problem("unknown-variable", message))
         else:
             choices[header] = target
     if problems:

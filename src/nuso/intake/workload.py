@@ -27,12 +27,11 @@ def queue_workload(study: Study) -> list[Workload]:
     the review queue's pending values with how often they occur."""
     names = harmonised_variables(study.slug)
     frame = record_frame(study, parts=(blocks.VALUE,))
+    waiting: dict[str, dict[str, int]] = {name: {} for name in names}
     pending = ReviewItem.objects.filter(study=study, status=ReviewItem.Status.PENDING)
-    workloads = []
-    for name in names:
-        waiting = {item.raw_key: item.occurrences for item in pending.filter(variable=name)}
-        workloads.append(workload(name, decided_values(frame, name), waiting))
-    return workloads
+    for variable, key, occurrences in pending.values_list("variable", "raw_key", "occurrences"):
+        waiting.setdefault(variable, {})[key] = occurrences
+    return [workload(name, decided_values(frame, name), waiting[name]) for name in names]
 
 
 def decided_values(frame: pl.DataFrame, variable: str) -> int:

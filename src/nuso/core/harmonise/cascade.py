@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -106,12 +107,11 @@ class Rule:
         return all(any(starts_like(word, group) for word in words) for group in self.positives)
 
 
-def counterparts(variable: Variable) -> dict[str, set[str]]:
+def counterparts(concerns: list[tuple[str, dict[str, Any]]]) -> dict[str, set[str]]:
     """Codes of the same topic for other persons: the child's and the parent's abuse."""
     by_topic: dict[tuple[str, ...], set[str]] = {}
-    for entry in variable.codes:
-        for concern in entry.attributes.get("concerns", ()):
-            by_topic.setdefault(tuple(concern["topic"]), set()).add(entry.code)
+    for code, concern in concerns:
+        by_topic.setdefault(tuple(concern["topic"]), set()).add(code)
     found: dict[str, set[str]] = {}
     for codes in by_topic.values():
         for code in codes:
@@ -176,20 +176,20 @@ class VariableMatcher:
             for spelling in entry.spellings:
                 self.known.setdefault(normalise(str(spelling)), entry.code)
         self.learned = {normalise(raw): code for raw, code in (learned or {}).items()}
+        concerns = [
+            (entry.code, concern)
+            for entry in variable.codes
+            for concern in entry.attributes.get("concerns", ())
+        ]
         self.rules = [
             Rule.parse(entry.code, text)
             for entry in variable.codes
             for text in entry.attributes.get("rules", ())
-        ] + [
-            Rule.of_concern(entry.code, concern)
-            for entry in variable.codes
-            for concern in entry.attributes.get("concerns", ())
-        ]
-        self.counterparts = counterparts(variable)
-        concerns = [c for entry in variable.codes for c in entry.attributes.get("concerns", ())]
-        self.topics = {tuple(concern["topic"]) for concern in concerns}
+        ] + [Rule.of_concern(code, concern) for code, concern in concerns]
+        self.counterparts = counterparts(concerns)
+        self.topics = {tuple(concern["topic"]) for _, concern in concerns}
         self.persons = tuple(  # whom a reason can concern: the model cannot tell which
-            sorted({p for c in concerns for p in (*c.get("persons", ()), *c.get("others", ()))})
+            sorted({p for _, c in concerns for p in (*c.get("persons", ()), *c.get("others", ()))})
         )
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
@@ -278,8 +278,8 @@ class VariableMatcher:
         )
 
     def names_a_topic(self, words: tuple[str, ...]) -> bool:
-        """Whether a concern's topic occurs ("Mamma mår dåligt" has no rule's person but a
-        topic): who it concerns is then the question, which the model cannot answer."""
+        """Whether a concern's topic occurs ("Psykisk ohälsa", no person named): who it
+        concerns is then the question, which the model cannot answer."""
         return any(any(starts_like(word, topic) for word in words) for topic in self.topics)
 
     def knows_a_word(self, key: str) -> bool:

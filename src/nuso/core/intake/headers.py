@@ -40,7 +40,7 @@ SHARED_BY = 3  # a word in the aliases of this many targets is the study's own s
 MIN_WORD = 3
 MAX_HEADER = 80  # characters: a longer cell is free text, never read as a header
 MIN_PART = 4  # of a compound: "för|älder" is no compound of "ålder", "anmälnings|orsak" is
-LINKS = ("s", "e", "")
+LINKS = ("s", "e")  # the joints of Swedish compounds: anmälnings|orsak, ärende|typ
 # Beginnings of words that make a header about another person, event or unit than the
 # variable's: the child's age is no "Mammas ålder", the referral's date no "Datum för avslut".
 OTHER_SUBJECTS = (
@@ -102,39 +102,36 @@ class HeaderReader:
         self.shared = frozenset(w for w, targets in owners.items() if len(targets) >= SHARED_BY)
         self.read = lru_cache(maxsize=4096)(self._read)
 
+    def split_words(self, text: str) -> list[str]:
+        """A text's words with its compounds split, prepositions kept, in order."""
+        return [part for word in letters_of(text) for part in self.split_compound(word)]
+
     def words(self, text: str) -> tuple[str, ...]:
-        """A header's or alias's meaningful words, compounds split, in order."""
-        words = [part for word in letters_of(text) for part in self.split_compound(word)]
-        return tuple(w for w in words if w not in PREPOSITIONS)
+        """A header's or alias's meaningful words: its split words but the prepositions."""
+        return tuple(w for w in self.split_words(text) if w not in PREPOSITIONS)
 
     def split_compound(self, word: str) -> list[str]:
-        """A word that ends in an alias word, after a beginning of three letters or more and
+        """A word that ends in an alias word, after a beginning of four letters or more and
         a joint: "anmalningsorsak" → ["anmalning", "orsak"]. Aliases are split alike, so
         "aktualiseringsdatum" and "datum för aktualisering" have the same words."""
         if len(word) < 2 * MIN_PART or len(word) > MAX_HEADER:
             return [word]
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            tail = word[cut:]
+            head, tail = word[:cut], word[cut:]
             if tail in self.vocabulary:
-                for link in LINKS:
-                    head = word[:cut]
-                    if link and head.endswith(link) and len(head) > MIN_PART:
-                        return [head[: -len(link)], tail]
-                return [word[:cut], tail]
+                if head.endswith(LINKS) and len(head) > MIN_PART:
+                    head = head[:-1]  # the joint: anmälning|s|orsak
+                return [head, tail]
         return [word]
 
     def weights(self, header: str) -> dict[str, float]:
         """Each word of a header with its weight: 1 before the first preposition, ½ after it;
-        a word many targets share a quarter of that."""
+        a word many targets share a quarter of that; possessives and units nothing."""
         weights: dict[str, float] = {}
         after = False
-        raw_words = letters_of(header)
-        meaningful = self.words(header)
-        for word in [p for w in raw_words for p in self.split_compound(w)]:
+        for word in self.split_words(header):
             if word in PREPOSITIONS:
                 after = True
-                continue
-            if word not in meaningful:
                 continue
             shared = any(same_word(word, common) for common in self.shared)
             weight = (0.5 if after else 1.0) * (0.25 if shared else 1.0) * (word not in NOISE)
@@ -171,7 +168,7 @@ class HeaderReader:
         explained = set(self.words(alias))
         left = [
             word
-            for word in (p for w in letters_of(header) for p in self.split_compound(w))
+            for word in self.split_words(header)
             if not any(same_word(word, known) for known in explained)
         ]
         return any(word.startswith(OTHER_SUBJECTS) for word in left)

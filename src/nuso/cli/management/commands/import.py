@@ -56,12 +56,13 @@ class Command(NusoCommand):
         total = len(files_in(paths))
         if total == 0:
             raise CommandError("Inga filer att läsa in (xlsx, xlsm, xls, ods, csv, txt).")
+        columns = self.columns(options["study"], options["kolumn"])  # checked before reading
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Läser in", total=total)
             try:
                 outcomes = import_paths(
                     paths,
-                    columns=self.columns(options["study"], options["kolumn"]),
+                    columns=columns,
                     study_slug=options["study"],
                     period=options["period"],
                     actor=Actor.command_line(),
