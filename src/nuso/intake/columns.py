@@ -62,14 +62,24 @@ def remember_choices(
         unit = Unit.objects.filter(code=report.unit.code).first()
         if unit is None:
             continue
-        headers = headers_key_of(column.header for column in report.columns)
         present = {header_key(column.header) for column in report.columns}
         for header, target in given.items():
             if header_key(header) in present:
-                ColumnMapping.objects.create(
-                    study=study, unit=unit, header=header, header_key=header_key(header),
-                    target=target, headers=headers, actor=actor.label,
-                )  # fmt: skip
-                log(actor, "import.column", unit=unit, header=header, variable=target)
+                remember(study, unit, report, header, target, actor)
                 count += 1
     return count
+
+
+def remember(
+    study: Study, unit: Unit, report: ImportReport, header: str, target: str, actor: Actor,
+    **audited: object,
+) -> ColumnMapping:  # fmt: skip
+    """One choice remembered for the unit's later deliveries, offered to files with the same
+    headers as this report's, and audited."""
+    mapping = ColumnMapping.objects.create(
+        study=study, unit=unit, header=header, header_key=header_key(header), target=target,
+        headers=headers_key_of(column.header for column in report.columns), actor=actor.label,
+    )  # fmt: skip
+    log(actor, "import.column", target=mapping, unit=unit, header=header, variable=target,
+        **audited)  # fmt: skip
+    return mapping

@@ -173,8 +173,13 @@ class Interpreters:
     """A row interpreter per scope of review decisions, as an import has them: the codebook,
     the decisions in force and the models read once for every block of a decision."""
 
-    def __init__(self, study: Study, version: CodebookVersion) -> None:
+    def __init__(
+        self, study: Study, version: CodebookVersion, period_middle: dt.date | None = None
+    ) -> None:
         self.dictionary = dictionary_from_stored(study.dictionary)
+        # An age is found at the middle of the delivery's period where the file gives no
+        # date; a decision on a value derives no age, so any day serves it.
+        self.period_middle = period_middle or dt.date.today()
         self.harmonisers = Harmonisers(codebook_of(version), learned_in_force(), model_store())
         self.made: dict[int, RowInterpreter] = {}
 
@@ -186,7 +191,7 @@ class Interpreters:
                 harmoniser.codebook,
                 harmoniser,
                 settings.NUSO_PSEUDONYM_KEY,
-                dt.date.today(),  # no age is derived here
+                self.period_middle,
             )
         return self.made[id(harmoniser)]
 

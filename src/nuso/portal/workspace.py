@@ -16,8 +16,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from nuso.audit.services import Actor
+from nuso.core.errors import InputError
+from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake.remap import READ_ONLY_WITH_THE_FILE, ColumnChange
 from nuso.core.intake.report import ImportReport, methods_used, refusal_text
+from nuso.intake.columns import parse_choices
 from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
+from nuso.intake.remapping import ColumnChangeError, remap_column, target_choices
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
@@ -46,16 +51,32 @@ def upload(request: HttpRequest) -> HttpResponse:
         files = request.FILES.getlist("filer")[:MAX_FILES]
         study, period = request.POST.get("delstudie", ""), request.POST.get("period", "").strip()
         unit_hint = request.POST.get("kommun", "").strip() or None
+        columns = _column_choices(request, study)
         if not files or not period:
             messages.error(request, gettext("Välj minst en fil och ange perioden."))
-        else:
-            context["outcomes"] = _import(files, study, period, unit_hint, request)
+        elif columns is not None:
+            context["outcomes"] = _import(files, study, period, unit_hint, columns, request)
     return render(request, "portal/upload.html", context)
+
+
+def _column_choices(request: HttpRequest, study: str) -> dict[str, str] | None:
+    """The upload's column choices, one "RUBRIK=VARIABEL" a line, as `--kolumn` takes them;
+    None (with the reasons shown) when one cannot be read."""
+    lines = [line.strip() for line in request.POST.get("kolumner", "").splitlines()]
+    found = Study.objects.filter(slug=study).first()
+    if not any(lines) or found is None:
+        return {}
+    try:
+        return parse_choices(filter(None, lines), dictionary_from_stored(found.dictionary))
+    except InputError as error:
+        for problem in error.problems:
+            messages.error(request, problem.message.replace("--kolumn ", gettext("Kolumnval ")))
+        return None
 
 
 def _import(
     files: list[UploadedFile], study: str, period: str, unit_hint: str | None,
-    request: HttpRequest,
+    columns: dict[str, str], request: HttpRequest,
 ) -> list[FileOutcome]:  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -68,7 +89,8 @@ def _import(
         try:
             # In this web worker: the machine's cores serve every request, not one upload.
             return import_paths(paths, study_slug=study, period=period, unit_hint=unit_hint,
-                                actor=Actor.of_user(request.user), workers=1)  # type: ignore[arg-type]  # fmt: skip
+                                actor=Actor.of_user(request.user), workers=1,  # type: ignore[arg-type]
+                                columns=columns)  # fmt: skip
         except ImportRefusedError as error:
             messages.error(request, str(error))
             return []
@@ -100,8 +122,36 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
         "pending": sorted(report.pending.items()),
         "flags": sorted(report.flags.items(), key=lambda item: -item[1]),
         "methods": methods_used(report),
+        "choices": target_choices(batch),
+        "fixed": READ_ONLY_WITH_THE_FILE,
     }
     return render(request, "portal/import_report.html", context)
+
+
+@require_http_methods(["POST"])
+@login_required
+@verified
+def map_column(request: HttpRequest, pk: int) -> HttpResponse:
+    """A column of a delivery mapped or unmapped by hand: its stored records read again."""
+    batch = _analyst(request).batch(pk)
+    post = request.POST
+    change = ColumnChange(post.get("flik", ""), post.get("kolumn", ""), post.get("variabel", ""))
+    try:
+        done = remap_column(batch.pk, change, Actor.of_user(request.user))  # type: ignore[arg-type]
+    except ColumnChangeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            gettext(
+                "„%(header)s“ tolkas nu som %(target)s: %(changed)s av %(records)s poster "
+                "ändrades, %(pending)s väntar på granskning. Valet gäller enhetens senare "
+                "leveranser."
+            )
+            % {"header": change.header, "target": change.target or gettext("ingen variabel"),
+               "changed": done.changed, "records": done.records, "pending": done.pending},
+        )  # fmt: skip
+    return redirect("portal:import_report", pk=batch.pk)
 
 
 @require_http_methods(["GET", "POST"])
