@@ -165,3 +165,40 @@ def test_every_analyst_page_passes_axe(site, browser) -> None:
     accessible(page)
     assert watched.problems == []
     context.close()
+
+
+def test_an_analyst_maps_an_unknown_column_in_the_import_report(site, browser, nuso, tmp_path):
+    base, _, _ = site
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Ärendeklass;Åtgärd\nF;Anmälan;Utredning inleds\nP;Ansökan;Ny\n", "utf-8")
+    nuso("import", str(path), "--study", "aktualiseringar", "--period", "2023")
+    analyst = User.objects.create_user("analytikern", password=PASSWORD, role=User.Role.ANALYST)
+    device = TOTPDevice.objects.create(user=analyst, name="default", confirmed=True)
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(f"{base}/account/login/")
+    page.get_by_label("Användarnamn").fill("analytikern")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input[name='token-otp_token']")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name='token-otp_token']", f"{code:06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portal/")
+    page.goto(f"{base}/portal/arbetsyta/inlasningar/")
+    page.get_by_role("link", name="Karlstad 2023.csv").first.click()
+    page.wait_for_load_state()
+    choice = page.get_by_label("Tolka kolumnen Ärendeklass som")
+    assert choice.input_value() == ""  # unknown, listed first with its values
+    choice.select_option("aktualiseringstyp")
+    page.get_by_role("row", name="Ärendeklass").get_by_role("button", name="Ändra").click()
+    page.wait_for_load_state()
+    status = page.get_by_role("status").inner_text()
+    assert "„Ärendeklass“ tolkas nu som aktualiseringstyp: 2 av 2 poster ändrades" in status
+    assert page.get_by_label("Tolka kolumnen Ärendeklass som").input_value() == "aktualiseringstyp"
+    accessible(page)
+    if folder := os.environ.get("NUSO_SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/import-report-column-mapped.png", full_page=True)
+    assert watched.problems == []
+    context.close()
