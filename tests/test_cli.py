@@ -11,6 +11,7 @@ from django.conf import settings
 
 from nuso.audit.models import AuditEntry
 from nuso.cli.main import command_names
+from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 from nuso.units.models import County, Unit
@@ -176,7 +177,7 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert result.exit_code == 0, result.err
     assert "Kommuner" in result.out
     assert "290" in result.out
-    assert "version 1" in result.out
+    assert f"version {shipped_codebook().version}" in result.out
     assert "Poster           15\u00a0000" in result.out  # two years of 6 000, survey 3 000
     assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
     assert "Andel aktualiseringar som leder till utredning (2024): " in result.out

@@ -20,6 +20,11 @@ from .conftest import log_in_with_code
 from .records import stored_records
 
 IMPORT = ("--study", "aktualiseringar", "--period", "2024")
+# A new installation's first codebook version is numbered as the shipped file; the fixture's
+# two review decisions make two more, and a change the next.
+SHIPPED = yaml.safe_load(shipped_text())["version"]
+IN_FORCE = SHIPPED + 2
+NEW = IN_FORCE + 1
 ROWS = {  # raw reason -> what it is before the change
     "Zorblax": "pending",  # a spelling nobody knows
     "Ensamkommande": "ensamkommande",  # a rule of a code the change removes
@@ -53,7 +58,7 @@ def write(path: Path, data: dict[str, Any]) -> Path:
 
 @pytest.fixture
 def decided(nuso, tmp_path):
-    """One file's records and two review decisions (codebook v3)."""
+    """One file's records and two review decisions (the codebook version IN_FORCE)."""
     nuso("init")
     path = tmp_path / "Karlstad 2024.csv"
     lines = [f"F;9;{reason};Ny utredning" for reason in ROWS] + [";12;;"]  # nothing to decide
@@ -77,7 +82,8 @@ def test_the_difference_is_shown_first_and_a_dry_run_changes_nothing(decided) ->
     result = nuso("codebook", str(revision), "--dry-run")
     assert result.exit_code == 0, result.err
     assert result.out.splitlines() == [
-        "Kodboken i bruk är version 3. Ändringar i kodbok.yaml (filens version 2):",
+        f"Kodboken i bruk är version {IN_FORCE}. Ändringar i kodbok.yaml "
+        f"(filens version {SHIPPED + 1}):",
         "  orsak: ny kod annat ('Annat')",
         "  orsak: borttagen kod ensamkommande ('Ensamkommande barn')",
         "  orsak: borttagen kod ovrigt ('Övrigt/annat')",
@@ -96,9 +102,9 @@ def test_a_changed_codebook_is_a_new_version_with_every_record_reharmonised(deci
     nuso, revision = decided
     result = nuso("codebook", str(revision))
     assert result.exit_code == 0, result.err
-    assert "Kodbok version 4 skapad. 6 poster omharmoniserade, 5 med ändrade värden" in result.out
-    version = CodebookVersion.objects.get(number=4)
-    assert (version.file_version, version.based_on.number) == (2, 3)
+    assert f"Kodbok version {NEW} skapad. 6 poster omharmoniserade, 5 med ändrade" in result.out
+    version = CodebookVersion.objects.get(number=NEW)
+    assert (version.file_version, version.based_on.number) == (SHIPPED + 1, IN_FORCE)
     codes = set(CodebookEntry.objects.filter(version=version, variable="orsak")
                 .values_list("code", flat=True))  # fmt: skip
     assert "annat" in codes
@@ -113,7 +119,7 @@ def test_a_changed_codebook_is_a_new_version_with_every_record_reharmonised(deci
         "Qwertyuiop": ["annat"],  # the review decision carried to the new code
         "Xyzzyplugh": [],  # the decision's code is gone: reviewed again
     }
-    assert {r.codebook for r in stored_records()} == {4}  # the row without a reason too
+    assert {r.codebook for r in stored_records()} == {NEW}  # the row without a reason too
     assert [r.raw["Orsak"] for r in stored_records() if r.pending_review] == [
         "Ensamkommande", "Xyzzyplugh"
     ]  # fmt: skip
@@ -124,7 +130,7 @@ def test_review_decisions_of_removed_codes_are_carried_or_reopened(decided) -> N
     nuso("codebook", str(revision))
     in_force = {m.raw_example: m.code for m in ValueMapping.objects.filter(valid_to__isnull=True)}
     assert in_force == {"Qwertyuiop": "annat"}
-    assert ValueMapping.objects.filter(valid_to__number=4).count() == 2
+    assert ValueMapping.objects.filter(valid_to__number=NEW).count() == 2
     items = {i.raw_example: i for i in ReviewItem.objects.all()}
     assert items["Qwertyuiop"].status == "decided"
     assert items["Qwertyuiop"].decision.code == "annat"
@@ -154,7 +160,7 @@ def test_the_same_codebook_again_makes_no_version(decided) -> None:
     nuso("codebook", str(revision))
     again = nuso("codebook", str(revision))
     assert again.exit_code == 0
-    assert "kodbok.yaml är samma kodbok som version 4; inget att göra." in again.out
+    assert f"kodbok.yaml är samma kodbok som version {NEW}; inget att göra." in again.out
     assert CodebookVersion.objects.count() == 4
 
 
@@ -196,7 +202,7 @@ def test_init_brings_in_a_newer_shipped_codebook(decided, monkeypatch) -> None:
     monkeypatch.setattr("nuso.intake.codebook_change.shipped_text", lambda: text)
     result = nuso("init")
     assert result.exit_code == 0, result.err
-    assert "Ny kodbok från paketet som version 4" in result.out
+    assert f"Ny kodbok från paketet som version {NEW}" in result.out
     assert reasons()["Qwertyuiop"] == ["annat"]
     assert "Ny kodbok" not in nuso("init").out  # once only
 
