@@ -94,9 +94,12 @@ def test_a_column_unmapped_and_mapped_again_in_the_portal_reads_the_stored_file_
         ("Anmälan", "anmalan", 4), ("Ansökan", "ansokan", 2)
     }  # fmt: skip
     # the unit's next delivery keeps the latest choice
-    later = write(tmp_path, "Karlstad 2023 rättad.csv", ["Kön;Kategori;Åtgärd", "F;Anmälan;Ny"])
+    rows = ["Kön;Kategori;Åtgärd", *["F;Anmälan;Ny"] * 6]
+    later = write(tmp_path, "Karlstad 2023 rättad.csv", rows)
     nuso("import", str(later), *IMPORT)
-    assert column(ImportBatch.objects.get(status="imported"), "Kategori").how.startswith("hand")
+    latest = ImportBatch.objects.get(status="imported")
+    assert latest.file_name == later.name
+    assert column(latest, "Kategori").how.startswith("hand")
 
 
 def test_an_unknown_column_mapped_in_the_portal_is_decided_and_waits_where_it_must(

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import polars as pl
+from django.db.models import QuerySet
 
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.intake import blocks
@@ -20,7 +21,7 @@ from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.reharmonise import outcome_of, with_outcomes
 from nuso.core.intake.report import ImportReport
 from nuso.intake.decisions import Interpreters
-from nuso.intake.models import ImportBatch
+from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.record_frames import current_blocks
 from nuso.intake.review import refresh_review_queue
 from nuso.studies.models import CodebookVersion, Study
@@ -55,12 +56,19 @@ def reharmonise_studies(studies: Iterable[Study], version: CodebookVersion) -> R
 def reharmonise_study(study: Study, version: CodebookVersion) -> Reharmonised:
     """Every current record of the study decided again under `version`; the blocks are
     rewritten, within the caller's transaction."""
+    return reharmonise_blocks(current_blocks(study), study, version)
+
+
+def reharmonise_blocks(
+    found: QuerySet[RecordBlock], study: Study, version: CodebookVersion
+) -> Reharmonised:
+    """These blocks' records decided again under `version`, within the caller's transaction:
+    a study's current ones, or a delivery's brought back into use."""
     interpreters = Interpreters(study, version)
     waiting: dict[int, Waiting] = {}
     done = Reharmonised()
     found = (
-        current_blocks(study)
-        .select_related("batch__unit")
+        found.select_related("batch__unit")
         .defer("batch__report")  # the reports are rewritten below
         .select_for_update(of=("self",))
     )

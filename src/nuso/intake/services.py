@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -62,6 +62,10 @@ class FileOutcome:
     def failed(self) -> bool:
         return self.status == FileStatus.FAILED
 
+    @property
+    def held(self) -> bool:
+        return self.status == FileStatus.HELD
+
 
 @dataclass(frozen=True)
 class Earlier:
@@ -81,6 +85,9 @@ class ImportContext:
     # once, and those this run stores (the same content twice in a run is stored once).
     imported: dict[str, Earlier] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    # A delivery giving far fewer rows than the one it replaces goes through only when the
+    # user confirmed it (`--ersatt`, the portal's box): see `held_back`.
+    confirmed_replace: bool = False
 
     def unit(self, code: str) -> Unit:
         if not self.units:  # one query for all, rather than one per file
@@ -127,12 +134,16 @@ def import_paths(
     progress: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
     columns: Mapping[str, str] | None = None,
+    confirmed_replace: bool = False,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
     for a small one). `columns` maps headers by hand (nuso.intake.columns): files already
-    imported are then read again with them, and the choices are remembered for the units."""
+    imported are then read again with them, and the choices are remembered for the units.
+    A delivery that would replace a unit's data with far fewer rows is held back unless
+    `confirmed_replace` (see `held_back`)."""
     context = import_context(study_slug, period, actor, unit_hint, dry_run, columns or {})
+    context = replace(context, confirmed_replace=confirmed_replace)
     read = [read_delivery(path, context) for path in files_in(paths)]
     if not columns:  # a file read again with new column choices is no repetition
         context.imported.update(imported_before(context.study, read))
@@ -233,12 +244,26 @@ def store_file(
     parts = result.parts
     outcome = FileOutcome(path.name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
     outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
+    held: list[str] = []
     for part in parts:
-        outcome.report = merge_reports(outcome.report, part.report)
-        if not context.dry_run:
+        if context.dry_run:
+            outcome.report = merge_reports(outcome.report, part.report)
+            continue
+        try:
             batch, replaced = store(path.name, delivery.content_hash, part, context)
-            outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
-            context.imported.setdefault(delivery.content_hash, Earlier(batch.pk, batch.started_at))
+        except HeldBackError as error:  # rolled back: audited outside the transaction
+            held.append(str(error))
+            rows = part.report.rows.imported if part.report.rows else 0
+            log(context.actor, "import.held", unit=context.unit(part.unit.code), file=path.name,
+                rows=rows, why=str(error))  # fmt: skip
+            continue
+        outcome.report = merge_reports(outcome.report, part.report)
+        outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
+        context.imported.setdefault(delivery.content_hash, Earlier(batch.pk, batch.started_at))
+    if held:
+        outcome.message = " ".join([*held, HOW_TO_CONFIRM])
+        if len(held) == len(parts):
+            outcome.status = FileStatus.HELD
     return outcome
 
 
@@ -251,6 +276,38 @@ def failed(
     return FileOutcome(path.name, FileStatus.FAILED, message, problems=problems)
 
 
+class HeldBackError(Exception):
+    """A delivery that would replace a unit's data with far fewer rows; the message says so."""
+
+
+# A delivery keeping less than this share of the rows it replaces is held back (a header-only
+# file, a filter left on in the case system, one month instead of a year) until confirmed.
+REPLACE_BELOW_SHARE = 0.5
+HOW_TO_CONFIRM = (
+    "Inget ändrat. Är det rätt, läs in filen igen med --ersatt (i portalen: kryssa i "
+    '"Ersätt även med färre rader"). Den ersatta leveransen går att återställa.'
+)
+
+
+def held_back(previous: ImportBatch | None, imported: int, context: ImportContext) -> str | None:
+    """Why the delivery must not replace `previous` unconfirmed, or None when it may."""
+    if previous is None or context.confirmed_replace:
+        return None
+    if imported >= REPLACE_BELOW_SHARE * previous.rows_imported:
+        return None
+    unit = previous.unit.name if previous.unit else ""
+    return (
+        f"{unit}: leveransen har {count(imported)} rader men skulle ersätta "
+        f"{count(previous.rows_imported)} rader för {previous.period} (filen "
+        f"{previous.file_name!r}, inläst {previous.started_at:%Y-%m-%d})."
+    )
+
+
+def count(value: int) -> str:
+    """Swedish digit grouping: 21 858."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
 @transaction.atomic
 def store(
     name: str, data_hash: str, part: UnitPart, context: ImportContext
@@ -258,6 +315,10 @@ def store(
     unit, report = context.unit(part.unit.code), part.report
     counts = report.rows
     assert counts is not None  # an interpreted file's report counts its rows
+    previous = current_batch(context, unit)
+    why = held_back(previous, counts.imported, context)
+    if why is not None:
+        raise HeldBackError(why)
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -275,17 +336,6 @@ def store(
         report=report.to_json(),
     )
     store_blocks(batch, part)
-    previous = (
-        ImportBatch.objects.select_for_update()
-        .filter(
-            study=context.study,
-            unit=unit,
-            period=context.period,
-            status=ImportBatch.Status.IMPORTED,
-        )
-        .exclude(pk=batch.pk)
-        .first()
-    )
     if previous is not None:
         previous.status, previous.replaced_by = ImportBatch.Status.REPLACED, batch
         previous.save(update_fields=["status", "replaced_by"])
@@ -299,6 +349,15 @@ def store(
         replaced=previous.pk if previous else None,
     )
     return batch, previous.pk if previous else None
+
+
+def current_batch(context: ImportContext, unit: Unit) -> ImportBatch | None:
+    """The unit's current delivery for the study and period, locked until the new one is
+    stored: of two deliveries at once, the second waits and then replaces the first."""
+    found = ImportBatch.objects.select_for_update(of=("self",)).select_related("unit")
+    return found.filter(
+        study=context.study, unit=unit, period=context.period, status=ImportBatch.Status.IMPORTED
+    ).first()
 
 
 def store_blocks(batch: ImportBatch, part: UnitPart) -> None:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("arbetsyta/inlasningar/", workspace.imports, name="imports"),
     path("arbetsyta/inlasningar/<int:pk>/", workspace.import_report, name="import_report"),
     path("arbetsyta/inlasningar/<int:pk>/kolumn/", workspace.map_column, name="map_column"),
+    path("arbetsyta/inlasningar/<int:pk>/aterstall/", workspace.restore, name="restore"),
     path("riket/<slug:study>/tratt.svg", views.national_chart, name="national_chart"),
     re_path(
         r"^riket/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",

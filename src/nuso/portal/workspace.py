@@ -23,6 +23,7 @@ from nuso.core.intake.report import ImportReport, methods_used, refusal_text
 from nuso.intake.columns import parse_choices
 from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
 from nuso.intake.remapping import ColumnChangeError, remap_column, target_choices
+from nuso.intake.restore import RestoreError, restore_batch
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
@@ -90,7 +91,8 @@ def _import(
             # In this web worker: the machine's cores serve every request, not one upload.
             return import_paths(paths, study_slug=study, period=period, unit_hint=unit_hint,
                                 actor=Actor.of_user(request.user), workers=1,  # type: ignore[arg-type]
-                                columns=columns)  # fmt: skip
+                                columns=columns,
+                                confirmed_replace=request.POST.get("ersatt") == "ja")  # fmt: skip
         except ImportRefusedError as error:
             messages.error(request, str(error))
             return []
@@ -176,3 +178,22 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("portal:review")
     items = scope.review_queue()[:REVIEW_QUEUE_SHOWN]
     return render(request, "portal/review.html", {"items": items})
+
+
+@require_http_methods(["POST"])
+@login_required
+@verified
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """A replaced delivery in use again; the one in use is replaced by it."""
+    batch = _analyst(request).batch(pk)
+    try:
+        done = restore_batch(batch.pk, Actor.of_user(request.user))  # type: ignore[arg-type]
+    except RestoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            gettext("Leveransen är i bruk igen (%(records)s poster); den som var i bruk är ersatt.")
+            % {"records": done.records},
+        )
+    return redirect("portal:import_report", pk=batch.pk)

@@ -32,6 +32,7 @@ class FileStatus(StrEnum):
     IMPORTED = "inläst"
     ALREADY_IMPORTED = "redan inläst"
     DRY_RUN = "provläst"  # read and reported, nothing stored
+    HELD = "hålls tillbaka"  # would replace a unit's data with far less: needs confirming
     FAILED = "fel"
 
 

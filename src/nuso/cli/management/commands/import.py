@@ -41,6 +41,11 @@ class Command(NusoCommand):
         )
         parser.add_argument("--rapport", action="store_true", help="Visa hela rapporten per fil.")
         parser.add_argument(
+            "--ersatt", action="store_true",
+            help="Ersätt en enhets tidigare leverans även med långt färre rader (utan detta "
+            "hålls en sådan leverans tillbaka). Den ersatta går att återställa.",
+        )  # fmt: skip
+        parser.add_argument(
             "--kolumn", action="append", default=[], metavar='"RUBRIK=VARIABEL"',
             help="Läs kolumnen med denna rubrik som variabeln (tom: som ingen variabel). "
             "Filer som redan lästs in läses om; valet gäller enhetens senare leveranser.",
@@ -68,6 +73,7 @@ class Command(NusoCommand):
                     actor=Actor.command_line(),
                     unit_hint=options["kommun"],
                     dry_run=options["dry_run"],
+                    confirmed_replace=options["ersatt"],
                     progress=lambda outcome: progress.advance(task),
                 )
             except ImportRefusedError as error:
@@ -75,10 +81,17 @@ class Command(NusoCommand):
         self.summary(outcomes, options["rapport"])
         self.workload(options["study"], [o.report for o in outcomes if o.report])
         failed = [o for o in outcomes if o.failed]
+        held = [o for o in outcomes if o.held]
+        problems = []
         if failed:
-            raise CommandError(
-                f"{len(failed)} av {len(outcomes)} filer kunde inte läsas in (se ovan)."
+            problems.append(f"{len(failed)} av {len(outcomes)} filer kunde inte läsas in")
+        if held:
+            problems.append(
+                f"{len(held)} av {len(outcomes)} filer hölls tillbaka (de skulle ersätta en "
+                "enhets data med långt färre rader)"
             )
+        if problems:
+            raise CommandError("; ".join(problems) + " (se ovan).")
 
     def summary(self, outcomes: list[FileOutcome], full: bool) -> None:
         from nuso.core.intake.report import FileStatus
