@@ -56,6 +56,13 @@ def test_negation_is_never_fuzzed_away() -> None:
     assert HARMONISER.decide("atgard", "Utan utredning inledd").code == "utredning_inleds_ej"
 
 
+def test_a_negation_is_a_whole_word_not_the_beginning_of_one() -> None:
+    """A slip of "inleder" ("Inteder") is no "inte", and "ingår" is no "inga"."""
+    assert HARMONISER.decide("atgard", "Inteder utredning").code != "utredning_inleds_ej"
+    assert HARMONISER.decide("atgard", "Ingår i pågående utredning").code != "utredning_inleds_ej"
+    assert HARMONISER.decide("atgard", "Ingenting görs").code != "utredning_inleds"
+
+
 def test_recognising_a_column_never_asks_the_model() -> None:
     recognises = HARMONISER.recogniser("aktualiseringstyp", multi=False)
     assert recognises("Anmälan enl 14 kap 1 § SoL")  # a rule

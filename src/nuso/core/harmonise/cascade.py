@@ -37,7 +37,9 @@ FUZZY_MARGIN = 4.0  # the runner-up (another code) must be this far behind
 TYPO_MIN_LENGTH = 6
 COMPOUND_PART = 5  # letters of a rule word found inside a compound
 COMPOUND_HEAD = 3  # letters of the compound before it
-NEGATIONS = frozenset({"ej", "inte", "ingen", "inget", "inga", "icke", "utan", "aldrig", "nej"})
+NEGATIONS = frozenset(
+    {"ej", "inte", "ingen", "inget", "inga", "icke", "utan", "aldrig", "nej", "ingenting"}
+)
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
 
@@ -133,7 +135,16 @@ def starts_like(word: str, prefixes: tuple[str, ...]) -> bool:
     return any(begins_like(word, prefix) or in_compound(word, prefix) for prefix in prefixes)
 
 
+def negation_like(word: str) -> bool:
+    """A negation, or a word beginning with one of three letters or more."""
+    return any(word.startswith(negation) for negation in NEGATIONS if len(negation) >= 3) or (
+        word in NEGATIONS
+    )
+
+
 def begins_like(word: str, prefix: str) -> bool:
+    if prefix in NEGATIONS:  # a whole word: "ingår" is no "inga", "inteder" no "inte"
+        return word == prefix
     if word.startswith(prefix):
         return True
     if len(prefix) < TYPO_MIN_LENGTH or len(word) < len(prefix) - 1:
@@ -266,12 +277,13 @@ class VariableMatcher:
     def model_may_decide(self, key: str) -> bool:
         """The model decides only what no rule spoke to: not a value a rule matched (rules
         that tie, or a topic whose person is unclear, left it for review on purpose), not a
-        negated value, not one that names a person (whose it is decides the code), and not
-        text that shares no word with the variable."""
+        negated value, nor one with a word that begins like a negation ("Inteder" may be
+        "inte" or a slip of "inleder": which decides the code), not one that names a person
+        (whose it is decides the code), and not text that shares no word with the variable."""
         words = tuple(key.split())
         return (
             not self.all_rule_codes(key)
-            and not NEGATIONS.intersection(words)
+            and not any(negation_like(word) for word in words)
             and not self.names_a_topic(words)
             and not any(starts_like(word, self.persons) for word in words)
             and self.knows_a_word(key)
