@@ -35,6 +35,7 @@ from nuso.core.intake.import_workers import (
     interpreted_in_order,
     workers_worth_starting,
 )
+from nuso.core.intake.reading import ReadOptions
 from nuso.core.intake.report import FileStatus, ImportReport, merge_reports, refusal_text
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
 from nuso.intake.columns import column_choices, remember_choices
@@ -127,14 +128,18 @@ def import_paths(
     progress: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
     columns: Mapping[str, str] | None = None,
+    very_hidden_sheets: bool = False,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
     for a small one). `columns` maps headers by hand (nuso.intake.columns): files already
-    imported are then read again with them, and the choices are remembered for the units."""
-    context = import_context(study_slug, period, actor, unit_hint, dry_run, columns or {})
+    imported are then read again with them, and the choices are remembered for the units.
+    `very_hidden_sheets` reads the sheets Excel cannot show too, also of files already
+    imported."""
+    reading = ReadOptions(settings.NUSO_IMPORT_LIMITS, very_hidden_sheets)
+    context = import_context(study_slug, period, actor, unit_hint, dry_run, columns, reading)
     read = [read_delivery(path, context) for path in files_in(paths)]
-    if not columns:  # a file read again with new column choices is no repetition
+    if not columns and not very_hidden_sheets:  # a file read otherwise is no repetition
         context.imported.update(imported_before(context.study, read))
     checked = [already_imported(item, context) or item for item in read]
     deliveries = [item for item in checked if isinstance(item, Delivery)]
@@ -164,6 +169,7 @@ def import_context(
     unit_hint: str | None,
     dry_run: bool,
     columns: Mapping[str, str] | None = None,
+    reading: ReadOptions | None = None,
 ) -> ImportContext:
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
@@ -185,6 +191,7 @@ def import_context(
         dry_run=dry_run,
         model_folder=model_folder(),
         columns=column_choices(study, columns or {}),
+        reading=reading or ReadOptions(settings.NUSO_IMPORT_LIMITS),
     )
     return ImportContext(study, version, plan, actor)
 

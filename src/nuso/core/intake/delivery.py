@@ -31,7 +31,7 @@ from nuso.core.intake.layout import (
     locate_table,
 )
 from nuso.core.intake.outcomes import Outcome
-from nuso.core.intake.reading import RawSheet, ReadError, read_file
+from nuso.core.intake.reading import RawSheet, ReadError, ReadOptions, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords, unique_headers
 from nuso.core.intake.report import (
     ColumnRead,
@@ -135,6 +135,7 @@ class ImportPlan:
     dry_run: bool = False
     model_folder: Path | None = None  # the installation's trained suggestion models
     columns: ColumnChoices = field(default_factory=ColumnChoices)
+    reading: ReadOptions = field(default_factory=ReadOptions)  # limits, very hidden sheets
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class FileInterpreter:
 
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
-        raw = read_file(path, data)
+        raw = read_file(path, data, plan.reading)
         tables = self.tables(raw.sheets, plan.columns.given)
         by_unit, unit_source = units_of_rows(path, tables, plan)
         if len(by_unit) == 1:  # one unit's delivery: its own remembered choices apply
