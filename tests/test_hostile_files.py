@@ -4,6 +4,7 @@ The files are made at run time by tests/hostile_files.py (a zip bomb is never co
 
 from __future__ import annotations
 
+import codecs
 import json
 import shutil
 import subprocess
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from nuso.core.harmonise.codebook import shipped_codebook
+from nuso.core.harmonise.dictionary import shipped_dictionaries
+from nuso.core.intake.layout import locate_table
 from nuso.core.intake.limits import ReadLimits
 from nuso.core.intake.reading import ReadError, ReadOptions, read_file
 from nuso.intake.models import ImportBatch
@@ -23,6 +27,7 @@ from .records import stored_records
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 IMPORT = ("--study", "aktualiseringar", "--period", "2023", "--kommun", "1780")
+REFERRALS = next(d for d in shipped_dictionaries(shipped_codebook()) if d.slug == "aktualiseringar")
 SMALL = ReadOptions(ReadLimits(max_cells=1_000_000))  # a child measuring in little memory
 
 
@@ -237,3 +242,27 @@ def test_an_ole_container_that_is_no_workbook_is_unreadable_not_encrypted(
     said = refusal(path)
     assert "Filen går inte att läsa som kalkylark" in said
     assert "Om den är lösenordsskyddad" in said
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "found"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16-le"),
+        ("utf-16-be", codecs.BOM_UTF16_BE, "utf-16-be"),
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
+    ],
+)
+def test_utf16_text_is_decoded_and_its_table_found(
+    tmp_path: Path, encoding: str, bom: bytes, found: str
+) -> None:
+    """Excel's "Unicode text": UTF-16 with tabs; with its byte order mark or without."""
+    path = tmp_path / "unicode-text.txt"
+    lines = ["\t".join(row) for row in [hostile.HEADER, *hostile.ROWS]]
+    path.write_bytes(bom + "\r\n".join(lines).encode(encoding))
+    raw = read_file(path)
+    assert (raw.encoding, raw.delimiter) == (found, "\t")
+    assert raw.sheets[0].rows[:2] == [hostile.HEADER, hostile.ROWS[0]]
+    table = locate_table(raw.sheets[0], REFERRALS)
+    assert table is not None
+    assert table.data_rows == [2, 3]

@@ -11,6 +11,7 @@ Swedish message saying what to do.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -42,6 +43,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # UTF-16 in the container's directory.
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 SNIFF_LINES = 50
+UTF16_SAMPLE = 4096  # bytes looked at for the zero bytes of UTF-16
 
 Cell = str | None
 
@@ -237,14 +239,35 @@ TEXT_BY_TYPE: dict[type, Callable[[Any], Cell]] = {
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding found: UTF-8 (BOM or valid UTF-8), else Windows-1252, which
-    reads Latin-1 alike for every letter Swedish uses."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    """Text and the encoding found: UTF-16 (by its byte order mark, or its zero bytes), UTF-8
+    (BOM or valid UTF-8), else Windows-1252, which reads Latin-1 alike for every letter
+    Swedish uses."""
+    utf16 = utf16_of(data)
+    if utf16:
+        return data.decode(utf16, errors="replace").removeprefix("\ufeff"), utf16
+    if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def utf16_of(data: bytes) -> str:
+    """The UTF-16 byte order of a text ("utf-16-le" or "utf-16-be"), else "". Excel's
+    "Unicode text" is UTF-16 with a byte order mark; without one, the zero bytes tell: every
+    character of Latin script has a zero high byte, and no 8-bit text has zero bytes."""
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = data[:UTF16_SAMPLE]
+    high_first, high_last = sample[0::2].count(0), sample[1::2].count(0)
+    if high_last > len(sample) / 4 and high_first == 0:
+        return "utf-16-le"
+    if high_first > len(sample) / 4 and high_last == 0:
+        return "utf-16-be"
+    return ""
 
 
 def sniff_delimiter(lines: list[str]) -> str:
