@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
@@ -266,3 +267,32 @@ def test_utf16_text_is_decoded_and_its_table_found(
     table = locate_table(raw.sheets[0], REFERRALS)
     assert table is not None
     assert table.data_rows == [2, 3]
+
+
+def test_excel_serial_dates_are_read_as_dates_in_date_columns_only(initialised, tmp_path) -> None:
+    """A date cell that lost its format holds 45124 (2023-07-17); a CSV of one holds the same
+    as text. Read as dates in a date column, within 1990–2099; an age or a count stays one."""
+    path = tmp_path / "serial-dates.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    rows = [
+        ["Datum", "Födelsedatum", "Kön", "Aktualiseringstyp", "Åtgärd", "Antal"],
+        [45124, "39000", "F", "Anmälan", "Utredning inleds", 45124],  # born 2006-10-10
+        ["45124", None, "P", "Anmälan", "Utredning inleds", 3],
+        [12, None, "F", "Anmälan", "Utredning inleds", 2],  # no plausible date
+    ]
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if value is not None:
+                sheet.write(number, column, value)
+    book.close()
+    result = initialised("import", str(path), *IMPORT)
+    assert result.exit_code == 0, result.out
+    first, second, third = stored_records()
+    assert first.values["aktualiseringsdatum"] == "2023-07-17"
+    assert first.values["alder"] == 16  # from the serial birth date, on the serial date
+    assert first.raw["Antal"] == "45124"  # no date column: stays a number
+    assert second.values["aktualiseringsdatum"] == "2023-07-17"
+    assert third.values.get("aktualiseringsdatum") is None
+    flags = ImportBatch.objects.get().report["flaggor"]
+    assert flags == {"okänt värde i aktualiseringsdatum: '12'": 1}
