@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from nuso.core.errors import Problem
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake.layout import locate_table
 from nuso.core.intake.limits import ReadLimits
 from nuso.core.intake.reading import ReadError, ReadOptions, read_file
+from nuso.core.intake.report import ImportReport
 from nuso.intake.models import ImportBatch
 
 from . import hostile_files as hostile
@@ -296,3 +298,75 @@ def test_excel_serial_dates_are_read_as_dates_in_date_columns_only(initialised, 
     assert third.values.get("aktualiseringsdatum") is None
     flags = ImportBatch.objects.get().report["flaggor"]
     assert flags == {"okänt värde i aktualiseringsdatum: '12'": 1}
+
+
+def workbook_with_hidden_sheets(path: Path) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in [("Aktualiseringar", 1), ("Utkast", 2), ("Makro", 3)]:
+        sheet = book.add_worksheet(name)
+        for number, row in enumerate([hostile.HEADER, *hostile.ROWS[:1] * rows]):
+            sheet.write_row(number, 0, row)
+        if name == "Utkast":
+            sheet.hide()
+        elif name == "Makro":
+            sheet.very_hidden()
+    book.close()
+    return path
+
+
+def test_hidden_sheets_are_reported_and_very_hidden_ones_read_only_when_asked(
+    initialised, tmp_path
+) -> None:
+    path = workbook_with_hidden_sheets(tmp_path / "hidden-sheets.xlsx")
+    result = initialised("import", str(path), *IMPORT)
+    assert result.exit_code == 0
+    said = " ".join(result.out.split())
+    assert (
+        "hidden-sheets.xlsx: flik 'Utkast': Fliken är dold i arbetsboken men har en tabell" in said
+    )
+    assert "flik 'Makro': Fliken är mycket dold" in said
+    assert "--mycket-dolda-flikar" in said
+    assert sorted({r.sheet for r in stored_records()}) == ["Aktualiseringar", "Utkast"]
+    notes = ImportBatch.objects.get().report["anmärkningar"]
+    assert [(n["kod"], n["flik"]) for n in notes] == [
+        ("hidden-sheet", "Utkast"),
+        ("very-hidden-sheet", "Makro"),
+    ]
+
+    asked = initialised("import", str(path), *IMPORT, "--mycket-dolda-flikar")
+    assert asked.exit_code == 0
+    current = ImportBatch.objects.get(status="imported")
+    assert {r.sheet for r in stored_records(current)} == {"Aktualiseringar", "Utkast", "Makro"}
+
+
+def test_columns_of_one_header_with_different_values_are_reported(initialised, tmp_path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "Kön;Ålder;Kön;Aktualiseringstyp;Åtgärd\n"
+        "F;15;F;Anmälan;Utredning inleds\n"
+        "P;3;F;Anmälan;Utredning inleds\n"
+        "F;9;;Anmälan;Utredning inleds\n",
+        encoding="utf-8",
+    )
+    result = initialised("import", str(path), *IMPORT)
+    said = " ".join(result.out.split())
+    assert (
+        "twice.csv: rad 3, kolumn 'Kön': Kolumnen finns två gånger, i kolumn A och C, med olika "
+        "värden i 2 rader (den första är rad 3). Värdena i kolumn A lästes som kon"
+    ) in said
+    (note,) = ImportBatch.objects.get().report["anmärkningar"]
+    assert (note["kod"], note["rad"], note["kolumn"]) == ("conflicting-columns", 3, "Kön")
+
+
+def test_columns_of_one_header_with_the_same_values_are_no_news(initialised, tmp_path) -> None:
+    path = tmp_path / "twice-alike.csv"
+    path.write_text("Kön;Ålder;Kön;Aktualiseringstyp\nF;15;F;Anmälan\nP;3;P;Anmälan\n")
+    initialised("import", str(path), *IMPORT)
+    assert "anmärkningar" not in ImportBatch.objects.get().report
+
+
+def test_notes_are_stored_with_the_report_and_read_back() -> None:
+    note = Problem("hidden-sheet", "Fliken är dold.", sheet="Utkast")
+    report = ImportReport(file="a.xlsx", notes=(note,))
+    assert ImportReport.from_json(report.to_json()).notes == (note,)
+    assert "anmärkningar" not in ImportReport(file="a.xlsx").to_json()  # as stored before

@@ -30,6 +30,7 @@ from nuso.core.intake.layout import (
     header_key,
     locate_table,
 )
+from nuso.core.intake.notes import file_notes
 from nuso.core.intake.outcomes import Outcome
 from nuso.core.intake.reading import RawSheet, ReadError, ReadOptions, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords, unique_headers
@@ -199,6 +200,7 @@ class FileInterpreter:
                 tables = self.tables(raw.sheets, chosen)
                 by_unit, unit_source = units_of_rows(path, tables, plan)
         offered = plan.columns.offered(headers_key(tables), by_unit)
+        notes = file_notes(raw, tables)
         parts = []
         for unit, rows_of_table in by_unit.items():
             interpreter = self.interpreter(unit.code)
@@ -211,6 +213,7 @@ class FileInterpreter:
                 report,
                 suggestions=self.suggestions(report.pending, unit.code),
                 column_suggestions=offered,
+                notes=notes,
             )
             parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)

@@ -41,6 +41,11 @@ class Command(NusoCommand):
         )
         parser.add_argument("--rapport", action="store_true", help="Visa hela rapporten per fil.")
         parser.add_argument(
+            "--mycket-dolda-flikar", action="store_true", dest="very_hidden",
+            help="Läs även flikar som inte går att visa i Excel (mycket dolda); filer som "
+            "redan lästs in läses om.",
+        )  # fmt: skip
+        parser.add_argument(
             "--kolumn", action="append", default=[], metavar='"RUBRIK=VARIABEL"',
             help="Läs kolumnen med denna rubrik som variabeln (tom: som ingen variabel). "
             "Filer som redan lästs in läses om; valet gäller enhetens senare leveranser.",
@@ -69,6 +74,7 @@ class Command(NusoCommand):
                     unit_hint=options["kommun"],
                     dry_run=options["dry_run"],
                     progress=lambda outcome: progress.advance(task),
+                    very_hidden_sheets=options["very_hidden"],
                 )
             except ImportRefusedError as error:
                 raise CommandError(str(error)) from error
@@ -99,6 +105,8 @@ class Command(NusoCommand):
         for outcome in outcomes:
             if outcome.message:
                 console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
+            for note in outcome.report.notes if outcome.report else ():
+                console.print(f"[bold]{outcome.file}[/bold]: {note.describe(file=False)}")
             if outcome.report and outcome.report.column_suggestions:
                 self.offer(outcome.file, outcome.report.column_suggestions)
             if full and outcome.report:
