@@ -370,3 +370,23 @@ def test_notes_are_stored_with_the_report_and_read_back() -> None:
     report = ImportReport(file="a.xlsx", notes=(note,))
     assert ImportReport.from_json(report.to_json()).notes == (note,)
     assert "anmärkningar" not in ImportReport(file="a.xlsx").to_json()  # as stored before
+
+
+def test_control_characters_and_markup_in_a_file_name_are_printed_as_text(
+    initialised, tmp_path
+) -> None:
+    """An escape sequence in a name would clear the terminal or recolour the output, and
+    brackets in it were read as Rich markup."""
+    (tmp_path / "1780-\x1b[2J\x1b[31mröd[bold]\u202e.csv").write_bytes(b"")
+    shutil.copy(CORPUS / "bom-utf8-comma.csv", tmp_path / "1780-\x1b]0;titel\x07.csv")
+    result = initialised("import", str(tmp_path), "--study", "aktualiseringar", "--period", "2023")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.out + result.err
+    assert "\u202e" not in result.out + result.err
+    assert "1780-[2J[31mröd[bold].csv: Filen är tom" in result.out
+    assert "Totalt 3 rader inlästa från 1 av 2 filer" in result.out
+
+
+def test_a_problems_place_names_its_file_without_control_characters() -> None:
+    problem = Problem("empty-file", "Filen är tom.", file="a\x1b[31m\x9b2J.csv", row=2)
+    assert problem.describe() == "a[31m2J.csv, rad 2: Filen är tom."
