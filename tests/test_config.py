@@ -10,6 +10,7 @@ import pytest
 
 from nuso import config
 from nuso.config import SettingsError
+from nuso.core.intake.limits import ReadLimits
 
 KEY = "k" * 40
 
@@ -47,6 +48,9 @@ def test_defaults_give_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
         ("NUSO_SECRET_KEY", "short", "NUSO_SECRET_KEY är för kort"),
         ("NUSO_PSEUDONYM_KEY", "short", "NUSO_PSEUDONYM_KEY är för kort"),
         ("NUSO_DATA_DIR", " ", "NUSO_DATA_DIR är tom"),
+        ("NUSO_IMPORT_MAX_MB", "0", "NUSO_IMPORT_MAX_MB='0'"),
+        ("NUSO_IMPORT_MAX_RATIO", "1", "NUSO_IMPORT_MAX_RATIO='1' är inget heltal från 2"),
+        ("NUSO_IMPORT_MAX_CELLS", "många", "NUSO_IMPORT_MAX_CELLS='många'"),
     ],
 )
 def test_it_rejects_bad_values_naming_the_variable(
@@ -136,3 +140,9 @@ def test_nothing_is_generated_for_servers(tmp_path: Path) -> None:
 def test_import_workers_may_be_set() -> None:
     assert config.parse_import_workers("NUSO_IMPORT_WORKERS", " 3 ") == 3
     assert config.parse_import_workers("NUSO_IMPORT_WORKERS", "AUTO") >= 1
+
+
+def test_the_import_limits_default_to_their_documented_values(tmp_path: Path) -> None:
+    assert config.load(env_for(tmp_path)).import_limits == ReadLimits()
+    given = config.load(env_for(tmp_path, NUSO_IMPORT_MAX_CELLS="5 000 000"))
+    assert given.import_limits.max_cells == 5_000_000

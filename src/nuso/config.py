@@ -15,10 +15,13 @@ import secrets
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+
+from nuso.core.intake.limits import ReadLimits
 
 SECRET_FILE_MODE = 0o600
 DATA_DIR_MODE = 0o700
@@ -94,7 +97,41 @@ SETTINGS: tuple[Setting, ...] = (
         "Processes that interpret files while `nuso import` stores them: `auto` (one per "
         "core) or 1 to 32; 1 interprets in the importing process, as do imports under 4 MB.",
     ),
+    Setting(
+        "NUSO_IMPORT_MAX_MB",
+        "1024",
+        "The most a delivered file may hold, in MB: a text file's size, a spreadsheet's parts "
+        "unpacked. A larger file is refused before it is read.",
+    ),
+    Setting(
+        "NUSO_IMPORT_MAX_RATIO",
+        "100",
+        "How many times its packed size a spreadsheet's part (over 1 MB) may unpack to; sheets "
+        "unpack to about 10, zip bombs to hundreds or more.",
+    ),
+    Setting(
+        "NUSO_IMPORT_MAX_CELLS",
+        "20000000",
+        "The most cells a sheet may span (rows × columns, from A1), checked before it is read.",
+    ),
+    Setting("NUSO_IMPORT_MAX_ROWS", "1048576", "The most rows a sheet or text file may have."),
+    Setting("NUSO_IMPORT_MAX_COLUMNS", "16384", "The most columns a sheet or text file may have."),
+    Setting(
+        "NUSO_IMPORT_MAX_CELL_CHARS",
+        "131072",
+        "The most characters in one cell of a text file (.csv, .txt).",
+    ),
 )
+
+# The import's limits: each setting, the ReadLimits field it sets, and its smallest value.
+IMPORT_LIMITS = {
+    "NUSO_IMPORT_MAX_MB": ("max_mb", 1),
+    "NUSO_IMPORT_MAX_RATIO": ("max_ratio", 2),
+    "NUSO_IMPORT_MAX_CELLS": ("max_cells", 1),
+    "NUSO_IMPORT_MAX_ROWS": ("max_rows", 1),
+    "NUSO_IMPORT_MAX_COLUMNS": ("max_columns", 1),
+    "NUSO_IMPORT_MAX_CELL_CHARS": ("max_cell_chars", 1),
+}
 
 
 @dataclass(frozen=True)
@@ -109,6 +146,7 @@ class Config:
     min_cell_count: int
     https: bool
     import_workers: int
+    import_limits: ReadLimits
 
     @property
     def embedded(self) -> bool:
@@ -165,6 +203,22 @@ def parse_import_workers(name: str, raw: str) -> int:
     if not 1 <= value <= 32:
         raise SettingsError(f"{name}={raw!r} är varken auto eller ett heltal från 1 till 32.")
     return value
+
+
+def parse_whole_number(name: str, raw: str, smallest: int) -> int:
+    text = raw.strip().replace("_", "").replace(" ", "")
+    value = int(text) if text.isdigit() else 0
+    if value < smallest:
+        raise SettingsError(f"{name}={raw!r} är inget heltal från {smallest} och uppåt.")
+    return value
+
+
+def import_limits_of(environ: Mapping[str, str]) -> ReadLimits:
+    values = {
+        field: parse(environ, name, partial(parse_whole_number, smallest=smallest))
+        for name, (field, smallest) in IMPORT_LIMITS.items()
+    }
+    return ReadLimits(**values)
 
 
 def parse_database_url(name: str, raw: str) -> dict[str, Any]:
@@ -286,6 +340,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         min_cell_count=parse(env, "NUSO_MIN_CELL_COUNT", parse_min_cell_count),
         https=parse(env, "NUSO_HTTPS", parse_bool),
         import_workers=parse(env, "NUSO_IMPORT_WORKERS", parse_import_workers),
+        import_limits=import_limits_of(env),
     )
 
 

@@ -21,6 +21,7 @@ NUSO_DATA_DIR = CONFIG.data_dir
 NUSO_PSEUDONYM_KEY = CONFIG.pseudonym_key
 NUSO_MIN_CELL_COUNT = CONFIG.min_cell_count
 NUSO_IMPORT_WORKERS = CONFIG.import_workers
+NUSO_IMPORT_LIMITS = CONFIG.import_limits
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = CONFIG.secret_key

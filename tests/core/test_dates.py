@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nuso.core.intake.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.dates import parse_age, parse_date, parse_date_cell, parse_year
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,26 @@ from nuso.core.intake.dates import parse_age, parse_date, parse_year
 )
 def test_dates_in_the_forms_exports_use(text: str, date: dt.date | None) -> None:
     assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("45124", dt.date(2023, 7, 17)),  # Excel's serial number, as a date cell unformatted
+        ("45124.5", dt.date(2023, 7, 17)),  # noon that day
+        ("32874", dt.date(1990, 1, 1)),  # the first serial read as a date
+        ("32873", None),  # 1989: no date of a child or a case here
+        ("73051", None),  # 2100
+        ("2023-07-17", dt.date(2023, 7, 17)),  # dates written out as everywhere
+        ("4512", None),
+    ],
+)
+def test_a_date_columns_cell_may_be_an_excel_serial_number(text: str, date: dt.date | None) -> None:
+    assert parse_date_cell(text) == date
+
+
+def test_a_serial_number_is_no_date_outside_a_date_column() -> None:
+    assert parse_date("45124") is None
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))

@@ -7,6 +7,7 @@ The files are committed; this script says how each was made. Identity numbers ar
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from pathlib import Path
 
 import xlsxwriter
@@ -67,6 +68,51 @@ def unknown_headers() -> list[list[object]]:
             ]
         )
     return rows
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SECTOR = 512
+FREE, END_OF_CHAIN, FAT_SECTOR, NO_ENTRY = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def ole_container(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (MS-CFB version 3): sector 0 the allocation table, sector 1
+    the directory, then the streams (4096 bytes or more each: none is in a mini stream)."""
+    table, body, entries = [FAT_SECTOR, END_OF_CHAIN], b"", []
+    for name, content in streams.items():
+        assert len(content) >= 4096, "a smaller stream belongs in the mini stream"
+        padded = content.ljust(-(-len(content) // SECTOR) * SECTOR, b"\0")
+        start, count = 2 + len(body) // SECTOR, len(padded) // SECTOR
+        table += [*range(start + 1, start + count), END_OF_CHAIN]
+        entries.append((name, start, len(content)))
+        body += padded
+    header = struct.pack(
+        "<8s16s5H6s9I", OLE_MAGIC, b"", 0x3E, 3, 0xFFFE, 9, 6, b"", 0, 1, 1, 0, 4096,
+        END_OF_CHAIN, 0, END_OF_CHAIN, 0,
+    ) + struct.pack("<109I", 0, *[FREE] * 108)  # fmt: skip
+    directory = directory_entry("Root Entry", 5, NO_ENTRY, 1 if entries else NO_ENTRY, 0, 0)
+    for number, (name, start, size) in enumerate(entries, start=1):
+        following = number + 1 if number < len(entries) else NO_ENTRY
+        directory += directory_entry(name, 2, following, NO_ENTRY, start, size)
+    directory = directory.ljust(SECTOR, b"\0")
+    allocation = struct.pack(f"<{SECTOR // 4}I", *table, *[FREE] * (SECTOR // 4 - len(table)))
+    return header + allocation + directory + body
+
+
+def directory_entry(name: str, kind: int, right: int, child: int, start: int, size: int) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, NO_ENTRY, right, child, b"", 0, 0,
+        0, start, size,
+    )  # fmt: skip
+
+
+def encrypted_workbook() -> bytes:
+    """What Office makes of an .xlsx saved with a password: the encrypted package inside an
+    OLE container, beside the description of its encryption (here, both filled with noise)."""
+    return ole_container(
+        {"EncryptionInfo": b"\x04\x00\x04\x00" * 1024, "EncryptedPackage": b"\x5a" * 5000}
+    )
 
 
 def main() -> None:
@@ -141,9 +187,7 @@ def main() -> None:
         for c, cell in enumerate(row):
             sheet.write(r, c, cell)
     workbook.save(str(HERE / "legacy-excel-97.xls"))
-    (HERE / "encrypted-password-protected.xlsx").write_bytes(
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
-    )
+    (HERE / "encrypted-password-protected.xlsx").write_bytes(encrypted_workbook())
     (HERE / "corrupt-not-a-zip.xlsx").write_bytes(b"this is not a spreadsheet")
     (HERE / "empty.csv").write_bytes(b"")
     (HERE / "free-text-not-a-table.txt").write_bytes(

@@ -14,8 +14,11 @@ from typing import IO, Any, TypeVar, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from nuso.core.errors import InputError, Problem
+from nuso.core.printable import printable, printable_lines
 
 T = TypeVar("T")
 
@@ -58,7 +61,21 @@ class NusoCommand(BaseCommand):
 
     def console(self) -> Console:
         """A Rich console writing to this command's stdout (tests capture it)."""
-        return Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
+        return SafeConsole(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
+
+
+class SafeConsole(Console):
+    """A console that prints no control character of the text it is given (a file's name
+    or a cell may hold escape sequences); the colours it adds itself are unaffected."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(printable_lines(text), **options)
+
+
+def shown(text: str) -> str:
+    """Text from a file (its name, a sheet, a header, a value) for Rich markup: on one line,
+    without control characters, its brackets no markup ('[/bold]' in a name is printed)."""
+    return escape(printable(text))
 
 
 def file_arguments(parser: Any, metavar: str, help_: str, dry_run: str) -> None:

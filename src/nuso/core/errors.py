@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nuso.core.printable import printable
+
 # A problem's fields and their keys in JSON, in this order.
 JSON_KEYS = {
     "code": "kod",
@@ -39,7 +41,7 @@ class Problem:
     def place(self, *, file: bool = True) -> str:
         parts = []
         if self.file and file:
-            parts.append(self.file)
+            parts.append(printable(self.file))  # a file's name may hold escape sequences
         if self.sheet:
             parts.append(f"flik {self.sheet!r}")
         if self.row is not None:

@@ -35,6 +35,7 @@ from nuso.core.intake.import_workers import (
     interpreted_in_order,
     workers_worth_starting,
 )
+from nuso.core.intake.reading import ReadOptions
 from nuso.core.intake.report import FileStatus, ImportReport, merge_reports, refusal_text
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
 from nuso.intake.columns import column_choices, remember_choices
@@ -135,17 +136,20 @@ def import_paths(
     workers: int | None = None,
     columns: Mapping[str, str] | None = None,
     confirmed_replace: bool = False,
+    very_hidden_sheets: bool = False,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
     for a small one). `columns` maps headers by hand (nuso.intake.columns): files already
     imported are then read again with them, and the choices are remembered for the units.
     A delivery that would replace a unit's data with far fewer rows is held back unless
-    `confirmed_replace` (see `held_back`)."""
-    context = import_context(study_slug, period, actor, unit_hint, dry_run, columns or {})
+    `confirmed_replace` (see `held_back`). `very_hidden_sheets` reads the sheets Excel cannot
+    show too, also of files already imported."""
+    reading = ReadOptions(settings.NUSO_IMPORT_LIMITS, very_hidden_sheets)
+    context = import_context(study_slug, period, actor, unit_hint, dry_run, columns, reading)
     context = replace(context, confirmed_replace=confirmed_replace)
     read = [read_delivery(path, context) for path in files_in(paths)]
-    if not columns:  # a file read again with new column choices is no repetition
+    if not columns and not very_hidden_sheets:  # a file read otherwise is no repetition
         context.imported.update(imported_before(context.study, read))
     checked = [already_imported(item, context) or item for item in read]
     deliveries = [item for item in checked if isinstance(item, Delivery)]
@@ -175,6 +179,7 @@ def import_context(
     unit_hint: str | None,
     dry_run: bool,
     columns: Mapping[str, str] | None = None,
+    reading: ReadOptions | None = None,
 ) -> ImportContext:
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
@@ -196,6 +201,7 @@ def import_context(
         dry_run=dry_run,
         model_folder=model_folder(),
         columns=column_choices(study, columns or {}),
+        reading=reading or ReadOptions(settings.NUSO_IMPORT_LIMITS),
     )
     return ImportContext(study, version, plan, actor)
 

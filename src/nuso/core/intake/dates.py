@@ -1,6 +1,7 @@
 """Dates and ages as exports write them: ISO 8601 (with or without a time, as the reader gives
-Excel dates), Swedish D/M/YYYY or compact YYYYMMDD; birth years; ages in years ("15", "15 år",
-"15,5") or, for infants, months ("7 mån")."""
+Excel dates), Swedish D/M/YYYY or compact YYYYMMDD, and in a date column Excel's serial
+numbers (45124 for 2023-07-17: a date cell that lost its date format, or a CSV of it); birth
+years; ages in years ("15", "15 år", "15,5") or, for infants, months ("7 mån")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
 COMPACT_DATE = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)\s*$")
 YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
 AGE_YEARS = re.compile(r"^\s*(\d{1,3})(?:[.,]\d+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
+EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(?:[.,]\d+)?\s*$")  # a time of day may follow
+# Day 0 of Excel's serial numbers: 1 is 1900-01-01, counting the 29 February 1900 Excel
+# believes in, so every serial from 61 (1 March 1900) on counts from here.
+EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+# The dates a child's birth or a case in this follow-up can have: any other number in a date
+# column is no serial date (and is kept raw and flagged, as before).
+SERIAL_DATES = (dt.date(1990, 1, 1), dt.date(2099, 12, 31))
 AGE_MONTHS = re.compile(r"^\s*(\d{1,3})\s*(?:mån|man|mnd)\w*\.?\s*$", re.IGNORECASE)
 
 
@@ -32,6 +40,21 @@ def parse_date(text: str | None) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def parse_date_cell(text: str | None) -> dt.date | None:
+    """A date column's cell: a date written out, or Excel's serial number of one within
+    SERIAL_DATES. Only for cells of a date column: elsewhere 45124 is a count or an amount."""
+    return parse_date(text) or excel_serial_date(text)
+
+
+def excel_serial_date(text: str | None) -> dt.date | None:
+    match = EXCEL_SERIAL.match(text or "")
+    if not match:
+        return None
+    date = EXCEL_DAY_ZERO + dt.timedelta(days=int(match[1]))
+    low, high = SERIAL_DATES
+    return date if low <= date <= high else None
 
 
 def parse_year(text: str | None) -> int | None:

@@ -30,8 +30,9 @@ from nuso.core.intake.layout import (
     header_key,
     locate_table,
 )
+from nuso.core.intake.notes import file_notes
 from nuso.core.intake.outcomes import Outcome
-from nuso.core.intake.reading import RawSheet, ReadError, read_file
+from nuso.core.intake.reading import RawSheet, ReadError, ReadOptions, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords, unique_headers
 from nuso.core.intake.report import (
     ColumnRead,
@@ -135,6 +136,7 @@ class ImportPlan:
     dry_run: bool = False
     model_folder: Path | None = None  # the installation's trained suggestion models
     columns: ColumnChoices = field(default_factory=ColumnChoices)
+    reading: ReadOptions = field(default_factory=ReadOptions)  # limits, very hidden sheets
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ class FileInterpreter:
 
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
-        raw = read_file(path, data)
+        raw = read_file(path, data, plan.reading)
         tables = self.tables(raw.sheets, plan.columns.given)
         by_unit, unit_source = units_of_rows(path, tables, plan)
         if len(by_unit) == 1:  # one unit's delivery: its own remembered choices apply
@@ -198,6 +200,7 @@ class FileInterpreter:
                 tables = self.tables(raw.sheets, chosen)
                 by_unit, unit_source = units_of_rows(path, tables, plan)
         offered = plan.columns.offered(headers_key(tables), by_unit)
+        notes = file_notes(raw, tables)
         parts = []
         for unit, rows_of_table in by_unit.items():
             interpreter = self.interpreter(unit.code)
@@ -210,6 +213,7 @@ class FileInterpreter:
                 report,
                 suggestions=self.suggestions(report.pending, unit.code),
                 column_suggestions=offered,
+                notes=notes,
             )
             parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)

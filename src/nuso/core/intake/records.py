@@ -28,7 +28,7 @@ from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
-from nuso.core.intake.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.dates import parse_age, parse_date_cell, parse_year
 from nuso.core.intake.layout import MARKS, Table
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
@@ -225,7 +225,7 @@ class RowInterpreter:
         dates: list[dt.date | None] = [None] * targets.size
         for name in self.dates:
             texts = targets.first(name)
-            parsed = {text: parse_date(text) for text in set(texts)}
+            parsed = {text: parse_date_cell(text) for text in set(texts)}
             dates = [earlier or parsed[text] for earlier, text in zip(dates, texts, strict=True)]
         columns: dict[str, OutcomeColumn] = {}
         for variable in self.dictionary.variables:
@@ -317,7 +317,7 @@ class RowInterpreter:
 
     def birth_date(self, text: Cell, canonical: str | None) -> dt.date | None:
         """A birth date column's date, else the identity number's."""
-        born = parse_date(text)
+        born = parse_date_cell(text)
         if born is not None:
             return born
         if canonical:

@@ -22,6 +22,7 @@ from nuso.core.harmonise.normalise import normalise
 
 UNKNOWN_COLUMN = "(okänd)"  # how a column read as no variable is shown
 REFUSAL = "fel"  # the key of a refused file's problems
+NOTES = "anmärkningar"  # the key of an imported file's notes
 
 Suggestion = tuple[str, float]  # a code and its score
 
@@ -131,6 +132,7 @@ class ImportReport:
     problems: tuple[Problem, ...] = ()
     # header: variable, as another unit mapped it by hand for a file with the same headers
     column_suggestions: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[Problem, ...] = ()  # of a file imported all the same (nuso.core.intake.notes)
 
     @property
     def refused(self) -> bool:
@@ -178,6 +180,8 @@ class ImportReport:
             data["granskade"] = [{"variabel": r.variable, "nyckel": r.key} for r in self.reviewed]
         if self.column_suggestions:
             data["kolumnförslag"] = dict(self.column_suggestions)
+        if self.notes:
+            data[NOTES] = [note.to_json() for note in self.notes]
         return data
 
     @classmethod
@@ -205,6 +209,7 @@ class ImportReport:
             suggestions=suggestions_from_json(data.get("förslag", {})),
             reviewed=tuple(Reviewed(r["variabel"], r["nyckel"]) for r in data.get("granskade", ())),
             column_suggestions=dict(data.get("kolumnförslag", {})),
+            notes=problems_from_json(data.get(NOTES, ())),
         )
 
 

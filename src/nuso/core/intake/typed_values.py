@@ -12,7 +12,7 @@ from typing import Any
 
 from nuso.core.harmonise.dictionary import StudyVariable
 from nuso.core.harmonise.normalise import normalise
-from nuso.core.intake.dates import parse_date
+from nuso.core.intake.dates import parse_date_cell
 from nuso.core.intake.outcomes import Outcome
 
 INTEGER = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
@@ -51,7 +51,7 @@ def typed_value(variable: StudyVariable, raws: list[str]) -> Any:
             raise ValueError(raw)
         return int(match[1])
     if variable.type == "date":
-        date = parse_date(raw)
+        date = parse_date_cell(raw)
         if date is None:
             raise ValueError(raw)
         return date.isoformat()

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from nuso.cli.base import NusoCommand
+from nuso.cli.base import NusoCommand, shown
 from nuso.cli.status import number
 
 if TYPE_CHECKING:  # services are imported in handle: `nuso import --help` needs no database
@@ -46,6 +47,11 @@ class Command(NusoCommand):
             "hålls en sådan leverans tillbaka). Den ersatta går att återställa.",
         )  # fmt: skip
         parser.add_argument(
+            "--mycket-dolda-flikar", action="store_true", dest="very_hidden",
+            help="Läs även flikar som inte går att visa i Excel (mycket dolda); filer som "
+            "redan lästs in läses om.",
+        )  # fmt: skip
+        parser.add_argument(
             "--kolumn", action="append", default=[], metavar='"RUBRIK=VARIABEL"',
             help="Läs kolumnen med denna rubrik som variabeln (tom: som ingen variabel). "
             "Filer som redan lästs in läses om; valet gäller enhetens senare leveranser.",
@@ -75,6 +81,7 @@ class Command(NusoCommand):
                     dry_run=options["dry_run"],
                     confirmed_replace=options["ersatt"],
                     progress=lambda outcome: progress.advance(task),
+                    very_hidden_sheets=options["very_hidden"],
                 )
             except ImportRefusedError as error:
                 raise CommandError(str(error)) from error
@@ -103,15 +110,18 @@ class Command(NusoCommand):
         for outcome in outcomes:
             rows = outcome.report.rows if outcome.report else None
             table.add_row(
-                outcome.file, outcome.status.value, outcome.unit,
+                shown(outcome.file), outcome.status.value, shown(outcome.unit),
                 number(rows.imported) if rows else "",
                 str(sum(rows.skipped.values())) if rows else "",
                 str(rows.pending) if rows else "",
             )  # fmt: skip
         console.print(table)
         for outcome in outcomes:
+            file = shown(outcome.file)
             if outcome.message:
-                console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
+                console.print(f"[bold]{file}[/bold]: {escape(outcome.message)}")
+            for note in outcome.report.notes if outcome.report else ():
+                console.print(f"[bold]{file}[/bold]: {escape(note.describe(file=False))}")
             if outcome.report and outcome.report.column_suggestions:
                 self.offer(outcome.file, outcome.report.column_suggestions)
             if full and outcome.report:
@@ -126,8 +136,8 @@ class Command(NusoCommand):
         """Another unit's hand choices for a file with the same headers, as a command."""
         choices = " ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items())
         self.console().print(
-            f"[bold]{file}[/bold]: en annan enhet med samma rubriker valde kolumnerna för hand; "
-            f"läs in igen med {choices} för att göra likadant."
+            f"[bold]{shown(file)}[/bold]: en annan enhet med samma rubriker valde kolumnerna "
+            f"för hand; läs in igen med {shown(choices)} för att göra likadant."
         )
 
     def columns(self, study_slug: str, texts: list[str]) -> dict[str, str]:
@@ -169,17 +179,20 @@ class Command(NusoCommand):
         unit = report.unit
         assert unit is not None  # a file read has its unit
         console.print(
-            f"\n[bold]{report.file}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
+            f"\n[bold]{shown(report.file)}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
         )
         columns = Table("Flik", "Kolumn", "Tolkas som", "Hur", "Exempel")
         for column in report.columns:
             sample = ", ".join(column.sample)
-            columns.add_row(column.sheet, column.header, column.shown_variable, column.how, sample)
+            columns.add_row(
+                shown(column.sheet), shown(column.header), column.shown_variable,
+                shown(column.how), shown(sample),
+            )  # fmt: skip
         console.print(columns)
         for variable, values in report.values.items():
             listing = Table("Rått värde", "Blev", "Metod", "Antal", title=variable)
             for value in values[:15]:
-                listing.add_row(value.raw, value.code, value.method, str(value.occurrences))
+                listing.add_row(shown(value.raw), value.code, value.method, str(value.occurrences))
             console.print(listing)
         legend = methods_used(report)
         if legend:
