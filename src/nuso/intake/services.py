@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
@@ -250,14 +250,53 @@ def store_file(
     parts = result.parts
     outcome = FileOutcome(path.name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
     outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
+    if context.dry_run:
+        for part in parts:
+            outcome.report = merge_reports(outcome.report, part.report)
+        return outcome
+    try:
+        with transaction.atomic():  # a file's units are stored together or not at all
+            held = store_parts(path, delivery.content_hash, parts, outcome, context)
+    except DatabaseError as error:
+        if not storage_full(error):
+            raise
+        problem = Problem("storage-full", STORAGE_FULL, file=path.name)
+        return FileOutcome(path.name, FileStatus.FAILED, STORAGE_FULL, problems=(problem,))
+    if held:
+        outcome.message = " ".join([*held, HOW_TO_CONFIRM])
+        if len(held) == len(parts):
+            outcome.status = FileStatus.HELD
+    return outcome
+
+
+STORAGE_FULL = (
+    "Databasen är full (disken eller databasens största storlek): filen sparades inte, och "
+    "inget av den finns kvar. Det som redan var inläst är orört. Frigör utrymme och läs in "
+    "filen igen."
+)
+
+
+def storage_full(error: DatabaseError) -> bool:
+    """SQLite's 'database or disk is full', PostgreSQL's disk_full (53100) or a write that
+    found no space."""
+    text = str(error).lower()
+    return (
+        getattr(error.__cause__, "sqlstate", None) == "53100"
+        or "database or disk is full" in text
+        or "no space left on device" in text
+    )
+
+
+def store_parts(
+    path: Path, data_hash: str, parts: list[UnitPart], outcome: FileOutcome,
+    context: ImportContext,
+) -> list[str]:  # fmt: skip
+    """Each unit's part stored, or held back (why, for each one held)."""
     held: list[str] = []
     for part in parts:
-        if context.dry_run:
-            outcome.report = merge_reports(outcome.report, part.report)
-            continue
         try:
-            batch, replaced = store(path.name, delivery.content_hash, part, context)
-        except HeldBackError as error:  # rolled back: audited outside the transaction
+            batch, replaced = store(path.name, data_hash, part, context)
+        except HeldBackError as error:  # its savepoint rolled back: audited outside it
             held.append(str(error))
             rows = part.report.rows.imported if part.report.rows else 0
             log(context.actor, "import.held", unit=context.unit(part.unit.code), file=path.name,
@@ -265,12 +304,8 @@ def store_file(
             continue
         outcome.report = merge_reports(outcome.report, part.report)
         outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
-        context.imported.setdefault(delivery.content_hash, Earlier(batch.pk, batch.started_at))
-    if held:
-        outcome.message = " ".join([*held, HOW_TO_CONFIRM])
-        if len(held) == len(parts):
-            outcome.status = FileStatus.HELD
-    return outcome
+        context.imported.setdefault(data_hash, Earlier(batch.pk, batch.started_at))
+    return held
 
 
 def failed(
