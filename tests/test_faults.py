@@ -88,3 +88,30 @@ def test_an_import_killed_mid_run_leaves_no_partial_batch_and_completes_when_rer
     assert batches.count() == len(files)
     assert all(whole(batch) for batch in batches)
     assert sum(b.rows_imported for b in batches) == exports.rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_unit_at_once_one_wins_and_the_other_is_told(nuso, tmp_path) -> None:
+    """Two analysts' commands for the same unit and period, started together: both files are
+    read; the delivery stored last replaces the other, and its user is told so."""
+    nuso("init")
+    environment = command_environment(tmp_path / "data")
+    commands = []
+    for name in ("Karlstad 2023 a.csv", "Karlstad 2023 b.csv"):
+        path = tmp_path / name
+        rows = [
+            f"{'FP'[i % 2]};Anmälan;Skolproblem;Utredning inleds;{name}{i}" for i in range(20000)
+        ]
+        path.write_text("\n".join(["Kön;Typ;Orsak;Åtgärd;Anteckning", *rows]) + "\n", "utf-8")
+        commands.append([sys.executable, "-m", "nuso", "import", str(path), *IMPORT])
+    connection.close()
+    running = [subprocess.Popen(c, env=environment, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for c in commands]  # fmt: skip
+    outputs = [process.communicate(timeout=600) for process in running]
+    assert [process.returncode for process in running] == [0, 0], outputs
+    told = [out for out, _ in outputs if "medan den här inläsningen pågick" in out]
+    assert len(told) == 1, outputs
+    current = ImportBatch.objects.get(status="imported")
+    other = ImportBatch.objects.get(status="replaced")
+    assert current.file_name in told[0].replace("\n", "")
+    assert f"nuso batches restore {other.pk}" in told[0].replace("\n", "")

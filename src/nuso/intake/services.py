@@ -89,6 +89,10 @@ class ImportContext:
     # A delivery giving far fewer rows than the one it replaces goes through only when the
     # user confirmed it (`--ersatt`, the portal's box): see `held_back`.
     confirmed_replace: bool = False
+    # When the run started, and the batches it stored: a batch stored since by another run
+    # ran beside this one.
+    started: dt.datetime = field(default_factory=timezone.now)
+    stored: set[int] = field(default_factory=set)
 
     def unit(self, code: str) -> Unit:
         if not self.units:  # one query for all, rather than one per file
@@ -303,9 +307,25 @@ def store_parts(
                 rows=rows, why=str(error))  # fmt: skip
             continue
         outcome.report = merge_reports(outcome.report, part.report)
-        outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
+        outcome.batch_id = batch.pk
+        outcome.replaced_batch_id = replaced.pk if replaced else None
+        context.stored.add(batch.pk)
+        beside = replaced is not None and replaced.pk not in context.stored
+        if beside and replaced is not None and replaced.started_at >= context.started:
+            outcome.message = " ".join(filter(None, [outcome.message, ran_beside(replaced)]))
         context.imported.setdefault(data_hash, Earlier(batch.pk, batch.started_at))
     return held
+
+
+def ran_beside(replaced: ImportBatch) -> str:
+    """What the user is told when another import stored the same unit's delivery while this
+    one ran: this one, stored last, replaced it."""
+    unit = replaced.unit.name if replaced.unit else ""
+    return (
+        f"Obs: {replaced.actor} läste in {replaced.file_name!r} för {unit} {replaced.period} "
+        f"medan den här inläsningen pågick. Den här filen lästes in sist och ersätter den; "
+        f"den andra går att återställa (nuso batches restore {replaced.pk})."
+    )
 
 
 def failed(
@@ -352,7 +372,7 @@ def count(value: int) -> str:
 @transaction.atomic
 def store(
     name: str, data_hash: str, part: UnitPart, context: ImportContext
-) -> tuple[ImportBatch, int | None]:
+) -> tuple[ImportBatch, ImportBatch | None]:
     unit, report = context.unit(part.unit.code), part.report
     counts = report.rows
     assert counts is not None  # an interpreted file's report counts its rows
@@ -389,7 +409,7 @@ def store(
         rows=counts.imported,
         replaced=previous.pk if previous else None,
     )
-    return batch, previous.pk if previous else None
+    return batch, previous
 
 
 def current_batch(context: ImportContext, unit: Unit) -> ImportBatch | None:
