@@ -123,3 +123,24 @@ def test_the_admin_decides_through_the_one_service(
         )
     assert AuditEntry.objects.get(action="review.decide").actor_label == "analytiker"
     assert after_commit == [retraining.requested]
+
+
+def test_a_record_partly_waiting_still_waits_after_another_variables_decision(
+    nuso, tmp_path
+) -> None:
+    """A reasons cell with one value decided and one waiting keeps its record in review when
+    a decision settles the record's action."""
+    nuso("init")
+    path = tmp_path / "Karlstad 2023.csv"
+    path.write_text("Kön;Orsak 1;Orsak 2;Åtgärd\nF;Skolproblem;Qwfpgj;Zxqvbn\n", "utf-8")
+    assert (
+        nuso("import", str(path), "--study", "aktualiseringar", "--period", "2023").exit_code == 0
+    )
+    (record,) = stored_records()
+    assert record.pending_review
+    assert record.decisions["orsaker"]["method"] == "exact+pending"
+    decide(RawValue(Study.objects.get(slug="aktualiseringar"), "atgard", "Zxqvbn"),
+           "utredning_inleds", None, ACTOR)  # fmt: skip
+    (record,) = stored_records()
+    assert record.values["atgard"] == "utredning_inleds"
+    assert record.pending_review  # "Qwfpgj" still waits

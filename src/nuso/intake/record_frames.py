@@ -82,11 +82,13 @@ def with_place(block: RecordBlock, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def waiting_for_review(dictionary: StudyDictionary) -> pl.Expr:
-    """The variables of each record whose value waits for review, joined by commas (null
-    when none); from a frame with the method columns."""
+    """The variables of each record whose value waits for review (all of it, or some values
+    of a multi-valued cell), joined by commas (null when none); from a frame with the method
+    columns."""
     names = [variable.name for variable in dictionary.variables]
+    waits = [pl.col(blocks.METHOD + n).str.contains("pending", literal=True) for n in names]
     pending = pl.concat_str(
-        [pl.when(pl.col(blocks.METHOD + n) == "pending").then(pl.lit(n)) for n in names],
+        [pl.when(wait).then(pl.lit(n)) for wait, n in zip(waits, names, strict=True)],
         separator=",",
         ignore_nulls=True,
     )

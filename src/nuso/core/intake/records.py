@@ -384,7 +384,9 @@ class RowInterpreter:
         decided = self.harmoniser.decide_many(codebook, list(cells))
         codes = list(dict.fromkeys(d.code for _, d in decided if d.code))
         pending = tuple(value for value, d in decided if d.pending)
-        methods = {d.method for _, d in decided if d.code}
+        # A cell partly decided says so in its method ("rule+pending"): a later decision on
+        # another variable of the record must still see that the record waits.
+        methods = {d.method for _, d in decided if d.code} | ({"pending"} if pending else set())
         confidence = min((d.confidence for _, d in decided if d.code), default=0.0)
         decision = {
             "method": "+".join(sorted(methods)) or "pending",

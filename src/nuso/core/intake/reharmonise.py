@@ -92,8 +92,10 @@ def pending_flags(
 ) -> pl.Series:
     """Whether each record still waits for review: for this variable's new outcome, or for
     another variable's pending decision."""
-    others = [
-        pl.col(blocks.METHOD + v.name) == "pending" for v in dictionary.variables if v.name != name
+    others = [  # "pending" alone, or beside the methods of a cell's decided values
+        pl.col(blocks.METHOD + v.name).str.contains("pending", literal=True)
+        for v in dictionary.variables
+        if v.name != name
     ]
     own = column.waiting()
     if own is None:
