@@ -144,3 +144,17 @@ def test_a_record_partly_waiting_still_waits_after_another_variables_decision(
     (record,) = stored_records()
     assert record.values["atgard"] == "utredning_inleds"
     assert record.pending_review  # "Qwfpgj" still waits
+
+
+def test_the_admin_changes_no_review_item_by_hand(grooming, client, django_user_model) -> None:
+    from .conftest import log_in_with_code
+
+    admin = django_user_model.objects.create_superuser("admin", "a@example.se", "långt lösenord 1")
+    log_in_with_code(client, admin, "långt lösenord 1")
+    item = ReviewItem.objects.get()
+    address = f"/admin/intake/reviewitem/{item.pk}/change/"
+    assert client.get(address).status_code == 200  # shown
+    client.post(address, {"status": "decided", "variable": "kon", "raw_example": "x"})
+    item.refresh_from_db()
+    assert (item.status, item.variable) == ("pending", "orsaker")
+    assert client.get(f"/admin/intake/reviewitem/{item.pk}/delete/").status_code == 403

@@ -31,7 +31,11 @@ class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
 
 @admin.register(ReviewItem)
 class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
-    """The review queue for analysts: the same decision service as `nuso review`."""
+    """The review queue for analysts: the same decision service as `nuso review`, through the
+    actions only. The fields are read-only and items are not deleted here: a status or
+    decision set by hand would re-harmonise nothing and leave no audit entry."""
+
+    readonly_fields = [f.name for f in ReviewItem._meta.fields]
 
     list_display = ["variable", "raw_example", "occurrences", "first_suggestion", "status"]
     list_filter = ["status", "variable"]
@@ -74,6 +78,9 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
             )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReviewItem | None = None) -> bool:
         return False
 
 
