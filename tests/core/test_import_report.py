@@ -234,4 +234,5 @@ def test_the_summary_of_a_file_of_several_units_adds_their_rows() -> None:
     first = ImportReport(rows=RowCounts(11, 10, {"tom rad": 1}, 2))
     second = ImportReport(rows=RowCounts(6, 5, {"tom rad": 1}, 1))
     assert merge_reports(None, first) == first
-    assert merge_reports(first, second).rows == RowCounts(17, 15, {"tom rad": 1}, 3)
+    # the file's 16 rows: 15 imported and 1 skipped, which each unit's report counts
+    assert merge_reports(first, second).rows == RowCounts(16, 15, {"tom rad": 1}, 3)

@@ -84,10 +84,10 @@ class RowCounts:
 
     def plus(self, other: RowCounts) -> RowCounts:
         """The rows of two units of one file. Skipped rows are the file's, counted in each
-        unit's report alike: kept once."""
+        unit's report alike (in its rows read too): kept once."""
         return replace(
             self,
-            read=self.read + other.read,
+            read=self.read + other.read - sum(other.skipped.values()),
             imported=self.imported + other.imported,
             pending=self.pending + other.pending,
         )
