@@ -3,7 +3,8 @@
 `import_paths` takes files and folders, imports each file on its own (one bad file never stops
 the others) and returns what happened to each. A file already imported adds nothing; a new file
 for a unit, study and period that already has one replaces it (the earlier batch stays, marked
-replaced). Identity numbers are pseudonymised before anything is written.
+replaced). Identity numbers are pseudonymised before anything is written: in the files' names
+and content (nuso.core.intake.boundary), and in what the user gives (unit, period, study).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from nuso.audit.services import Actor, log
 from nuso.core.errors import Problem
 from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake.boundary import Masker
 from nuso.core.intake.delivery import (
     ImportPlan,
     ImportRefusedError,
@@ -81,6 +83,11 @@ class ImportContext:
     # once, and those this run stores (the same content twice in a run is stored once).
     imported: dict[str, Earlier] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    masker: Masker = field(default_factory=lambda: Masker(settings.NUSO_PSEUDONYM_KEY))
+
+    def file_name(self, path: Path) -> str:
+        """The file's name as stored, reported and shown: identity numbers masked."""
+        return self.masker.file_name(path.name)
 
     def unit(self, code: str) -> Unit:
         if not self.units:  # one query for all, rather than one per file
@@ -165,6 +172,10 @@ def import_context(
     dry_run: bool,
     columns: Mapping[str, str] | None = None,
 ) -> ImportContext:
+    """What the run needs; what the user gave is masked before any message or batch holds it."""
+    masker = Masker(settings.NUSO_PSEUDONYM_KEY)
+    study_slug, period = masker.text(study_slug), masker.text(period)
+    unit_hint = masker.optional(unit_hint)
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
         known = ", ".join(Study.objects.values_list("slug", flat=True))
@@ -186,13 +197,13 @@ def import_context(
         model_folder=model_folder(),
         columns=column_choices(study, columns or {}),
     )
-    return ImportContext(study, version, plan, actor)
+    return ImportContext(study, version, plan, actor, masker=masker)
 
 
 def read_delivery(path: Path, context: ImportContext) -> FileOutcome | Delivery:
     """The file's content and hash, or why there is none."""
     if not path.is_file():
-        missing = Problem("missing-file", "Filen finns inte.", file=path.name)
+        missing = Problem("missing-file", "Filen finns inte.", file=context.file_name(path))
         return failed(path, "", (missing,), context)
     data = path.read_bytes()
     return Delivery(path, data, hashlib.sha256(data).hexdigest())
@@ -216,7 +227,8 @@ def already_imported(item: FileOutcome | Delivery, context: ImportContext) -> Fi
     if earlier is None:
         return None
     message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
-    return FileOutcome(item.path.name, FileStatus.ALREADY_IMPORTED, message, batch_id=earlier.pk)
+    name = context.file_name(item.path)
+    return FileOutcome(name, FileStatus.ALREADY_IMPORTED, message, batch_id=earlier.pk)
 
 
 def store_file(
@@ -230,13 +242,13 @@ def store_file(
     earlier = already_imported(delivery, context)
     if earlier is not None:
         return earlier
-    parts = result.parts
-    outcome = FileOutcome(path.name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
+    parts, name = result.parts, context.file_name(path)
+    outcome = FileOutcome(name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
     outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
     for part in parts:
         outcome.report = merge_reports(outcome.report, part.report)
         if not context.dry_run:
-            batch, replaced = store(path.name, delivery.content_hash, part, context)
+            batch, replaced = store(name, delivery.content_hash, part, context)
             outcome.batch_id, outcome.replaced_batch_id = batch.pk, replaced
             context.imported.setdefault(delivery.content_hash, Earlier(batch.pk, batch.started_at))
     return outcome
@@ -248,7 +260,7 @@ def failed(
     if not context.dry_run:
         record_failure(path, data_hash, problems, context)
     message = refusal_text(problems)
-    return FileOutcome(path.name, FileStatus.FAILED, message, problems=problems)
+    return FileOutcome(context.file_name(path), FileStatus.FAILED, message, problems=problems)
 
 
 @transaction.atomic
@@ -315,7 +327,7 @@ def record_failure(
     ImportBatch.objects.create(
         study=context.study,
         period=context.period,
-        file_name=path.name,
+        file_name=context.file_name(path),
         content_hash=data_hash,
         imported_by=context.actor.user,
         actor=context.actor.label,
@@ -323,4 +335,5 @@ def record_failure(
         finished_at=timezone.now(),
         report=ImportReport(problems=problems).to_json(),
     )
-    log(context.actor, "import.failed", file=path.name, message=refusal_text(problems))
+    message = refusal_text(problems)
+    log(context.actor, "import.failed", file=context.file_name(path), message=message)

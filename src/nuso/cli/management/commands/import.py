@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -90,7 +91,7 @@ class Command(NusoCommand):
         for outcome in outcomes:
             rows = outcome.report.rows if outcome.report else None
             table.add_row(
-                outcome.file, outcome.status.value, outcome.unit,
+                escape(outcome.file), outcome.status.value, outcome.unit,
                 number(rows.imported) if rows else "",
                 str(sum(rows.skipped.values())) if rows else "",
                 str(rows.pending) if rows else "",
@@ -98,7 +99,7 @@ class Command(NusoCommand):
         console.print(table)
         for outcome in outcomes:
             if outcome.message:
-                console.print(f"[bold]{outcome.file}[/bold]: {outcome.message}")
+                console.print(f"[bold]{escape(outcome.file)}[/bold]: {escape(outcome.message)}")
             if outcome.report and outcome.report.column_suggestions:
                 self.offer(outcome.file, outcome.report.column_suggestions)
             if full and outcome.report:
@@ -111,10 +112,10 @@ class Command(NusoCommand):
 
     def offer(self, file: str, suggestions: Mapping[str, str]) -> None:
         """Another unit's hand choices for a file with the same headers, as a command."""
-        choices = " ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items())
+        choices = escape(" ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items()))
         self.console().print(
-            f"[bold]{file}[/bold]: en annan enhet med samma rubriker valde kolumnerna för hand; "
-            f"läs in igen med {choices} för att göra likadant."
+            f"[bold]{escape(file)}[/bold]: en annan enhet med samma rubriker valde kolumnerna "
+            f"för hand; läs in igen med {choices} för att göra likadant."
         )
 
     def columns(self, study_slug: str, texts: list[str]) -> dict[str, str]:
@@ -156,18 +157,26 @@ class Command(NusoCommand):
         unit = report.unit
         assert unit is not None  # a file read has its unit
         console.print(
-            f"\n[bold]{report.file}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
+            f"\n[bold]{escape(report.file)}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
         )
+        # The texts come from the file: shown as they are, never read as Rich markup (a
+        # pseudonym '[pnr:…]' would be taken for a style and vanish).
         columns = Table("Flik", "Kolumn", "Tolkas som", "Hur", "Exempel")
         for column in report.columns:
             sample = ", ".join(column.sample)
-            columns.add_row(column.sheet, column.header, column.shown_variable, column.how, sample)
+            columns.add_row(*map(escape, (column.sheet, column.header, column.shown_variable,
+                                          column.how, sample)))  # fmt: skip
         console.print(columns)
         for variable, values in report.values.items():
             listing = Table("Rått värde", "Blev", "Metod", "Antal", title=variable)
             for value in values[:15]:
-                listing.add_row(value.raw, value.code, value.method, str(value.occurrences))
+                listing.add_row(escape(value.raw), value.code, value.method, str(value.occurrences))
             console.print(listing)
+        if report.flags:
+            flags = Table("Flagga", "Rader", title="Flaggor")
+            for flag, count in sorted(report.flags.items(), key=lambda item: -item[1]):
+                flags.add_row(escape(flag), number(count))
+            console.print(flags)
         legend = methods_used(report)
         if legend:
             console.print("Metod: " + "; ".join(f"{method} = {text}" for method, text in legend))
