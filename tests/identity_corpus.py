@@ -15,6 +15,7 @@ import xlsxwriter
 
 from nuso.core.intake.personal_numbers import PersonalNumber
 
+NBSP = "\u00a0"
 HEADER = ["Personnummer", "Datum", "Kön", "Aktualiseringstyp", "Orsak", "Åtgärd"]
 VALUES = [
     ["2023-05-01", "F", "Anmälan", "Skolproblem", "Utredning inleds"],
@@ -97,3 +98,45 @@ def clear_numbers(texts: Mapping[str, str], numbers: Numbers) -> list[tuple[str,
         together = digits_together(text)
         found += [(place, form) for form in forms if form in together]
     return found
+
+
+def write_corpus(folder: Path, numbers: Numbers) -> Path:
+    """Files with numbers in every place and form issue 16 found them in clear: a file's name,
+    sheets' names, headers, cells written with an en dash, dots, spaces, a dash between spaces,
+    numbers a spreadsheet kept as numbers, numbers inside text, in a unit column, and a file
+    that cannot be read at all."""
+    folder.mkdir(parents=True)
+    n = numbers
+    header = [*HEADER, f"Anteckning {n.spaced()}", "Syskon", "Ärendenr"]
+    identity = [n.en_dash(), n.dotted(), n.spaced(), n.as_number(), n.as_number(),
+                n.plain().replace("-", " - "), n.plain().replace("-", NBSP), n.plain()]  # fmt: skip
+    siblings = [f"Bror {n.en_dash()}", f"Syster {n.dotted()}", n.as_number(), n.spaced(), None,
+                f"Syskon {n.plain()} och {n.en_dash()}", None, n.as_number()]  # fmt: skip
+    rows = [
+        [number, *VALUES[i % 3], f"Obs {n.plain()}", sibling, 4711 + i]
+        for i, (number, sibling) in enumerate(zip(identity, siblings, strict=True))
+    ]
+    rows[2][4] = f"Våld mot barnet {n.en_dash()}"  # a reason holding a number
+    write_xlsx(
+        folder / f"Karlstad {n.en_dash()}.xlsx",
+        {
+            f"Barn {n.dotted()}": [header, *rows],
+            f"Flik {n.plain()}": [HEADER, *[[n.as_number(), *VALUES[i]] for i in range(3)]],
+        },
+    )
+    lines = [f"Personnummer;Kön;Orsak;Åtgärd;Anm {n.en_dash()}"]
+    lines += [f"{n.next().formatted('long_plain')};F;Skolproblem;Ny utredning;{n.dotted()}",
+              f"{n.as_number()};P;Skolk {n.spaced()};Ny utredning;"]  # fmt: skip
+    (folder / f"Hammarö {n.plain()}.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    (folder / f"Arvika {n.dotted()} trasig.xlsx").write_bytes(b"not a workbook")
+    survey = f"Kommun;Kön;Åtgärd\nKarlstad;F;Ny utredning\n{n.en_dash()};P;Ny utredning\n"
+    (folder / f"Enkät {n.spaced()}.csv").write_text(survey, "utf-8")
+    return folder
+
+
+def places(found: list[tuple[str, str]]) -> str:
+    """Where numbers stand in clear, a place a line with its numbers: a failure's message."""
+    by_place: dict[str, list[str]] = {}
+    for place, form in found:
+        by_place.setdefault(place, []).append(form)
+    return "\n".join(f"{place}: {', '.join(forms)}" for place, forms in by_place.items())
