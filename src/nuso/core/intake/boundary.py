@@ -12,13 +12,15 @@ header the import sees.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nuso.core.errors import Problem
-from nuso.core.intake.pseudonyms import masked
+from nuso.core.intake.pseudonyms import MAYBE_NUMBER, masked
 from nuso.core.intake.reading import RawFile
 from nuso.core.intake.report import ImportReport
 
@@ -69,7 +71,13 @@ class Masker:
         return tuple(self.problem(problem) for problem in problems)
 
     def report(self, report: ImportReport) -> ImportReport:
-        """The report with every text in it masked: its stored form masked and read back."""
+        """The report with every text in it masked (its stored form masked and read back),
+        when a quick look finds anything to mask: nearly never, as its texts came masked. The
+        look passes over the raw values, those waiting for review and their suggestions: they
+        are the cells' own, masked with them, and most of a national file's report."""
+        rest = replace(report, values={}, pending={}, suggestions={})
+        if not may_hold_numbers(rest.to_json()):
+            return report
         return ImportReport.from_json(self.json(report.to_json()))
 
     def json(self, data: Any) -> Any:
@@ -81,6 +89,18 @@ class Masker:
         if isinstance(data, list | tuple):
             return [self.json(value) for value in data]
         return data
+
+
+JSON_CONTROL = re.compile(r"\\(?:u00[0-9a-fA-F]{2}|[bfnrt])")
+
+
+def may_hold_numbers(data: Any) -> bool:
+    """Whether any text in JSON-shaped data may hold an identity number: one search over its
+    JSON (the report of a national file is thousands of texts), where a control character's
+    escape stands as the space it would separate digits as, and each text ends at its quote
+    as texts searched together end at NUL (nuso.core.intake.pseudonyms.MAYBE_NUMBER)."""
+    written = json.dumps(data, ensure_ascii=False, default=str)
+    return MAYBE_NUMBER.search(JSON_CONTROL.sub(" ", written).replace('"', "\0")) is not None
 
 
 def distinct(names: list[str]) -> list[str]:

@@ -184,16 +184,17 @@ class RowInterpreter:
         restored, read = 0, []
         for column, texts in zip(table.columns, cells, strict=True):
             whole = {}
-            if column.target == IDENTITY:
-                whole = {text: ten for text in set(texts) if (ten := self.with_zeros(text))}
+            if column.target == IDENTITY:  # a length first: 90 000 cells in a national import
+                short = (text for text in set(texts) if text and 7 <= len(text) <= 9)
+                whole = {text: ten for text in short if (ten := self.with_zeros(text))}
             if whole:
                 restored += sum(1 for text in texts if text in whole)
                 texts = [whole.get(text, text) if text else text for text in texts]
             read.append(texts)
         return read, restored
 
-    def with_zeros(self, text: Cell) -> str | None:
-        if not text or not 7 <= len(text) <= 9 or not (text.isascii() and text.isdigit()):
+    def with_zeros(self, text: str) -> str | None:
+        if not (text.isascii() and text.isdigit()):
             return None
         ten = text.zfill(10)
         return ten if birth_date(ten[:6], "", "", self.today) else None
