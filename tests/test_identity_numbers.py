@@ -188,3 +188,14 @@ def test_numbers_stored_as_numbers_are_identity_numbers_with_their_zeros(
     digits = [child.ten_digits.lstrip("0") for child in [*children, sibling]]
     texts = repr([(r.raw, r.values, r.decisions) for r in records]) + result.out
     assert not [d for d in digits if d in texts]
+
+
+def test_the_review_queue_shows_a_masked_value_as_it_is(initialised, tmp_path) -> None:
+    """A pseudonym in a raw value is printed, not read as Rich markup (it vanished)."""
+    numbers = Numbers(seed=6)
+    reason = f"Xyzzy {numbers.en_dash()}"
+    (tmp_path / "Karlstad.csv").write_text(f"Kön;Orsak;Åtgärd\nF;{reason};Ny utredning\n")
+    initialised("import", str(tmp_path / "Karlstad.csv"), *IMPORT)
+    shown = initialised("review", "--study", "aktualiseringar")
+    assert PSEUDONYM.search(shown.out), shown.out
+    assert clear_numbers({"review": shown.out}, numbers) == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 from rich.progress import Progress
 
 from nuso.cli.base import NusoCommand
@@ -82,7 +83,7 @@ class Command(NusoCommand):
             outcomes = import_demo_files(study, files, lambda _: progress.advance(task))
         failed = [outcome for outcome in outcomes if outcome.failed]
         for outcome in failed:
-            console.print(f"[red]{outcome.file}: {outcome.message}[/red]")
+            console.print(f"[red]{escape(outcome.file)}: {escape(outcome.message)}[/red]")
         console.print(
             f"Läste in {len(outcomes) - len(failed)} av {len(outcomes)} filer: {study.description}."
         )
