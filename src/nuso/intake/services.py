@@ -172,10 +172,11 @@ def import_context(
     dry_run: bool,
     columns: Mapping[str, str] | None = None,
 ) -> ImportContext:
-    """What the run needs; what the user gave is masked before any message or batch holds it."""
+    """What the run needs; what the user gave is masked before any message or batch holds it.
+    The unit is found by the text as given (a pseudonym's hex could hold a unit's code): the
+    problems that quote it are masked with the file's (nuso.core.intake.delivery)."""
     masker = Masker(settings.NUSO_PSEUDONYM_KEY)
     study_slug, period = masker.text(study_slug), masker.text(period)
-    unit_hint = masker.optional(unit_hint)
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
         known = ", ".join(Study.objects.values_list("slug", flat=True))
