@@ -19,6 +19,7 @@ from nuso.core.intake.personal_numbers import PersonalNumber
 from nuso.core.intake.pseudonyms import pseudonym
 from nuso.core.intake.records import ZEROS_PUT_BACK
 from nuso.intake.models import ColumnMapping, ImportBatch, RecordBlock
+from nuso.studies.models import CodebookVersion, ValueMapping
 
 from .identity_corpus import HEADER, VALUES, Numbers, clear_numbers, write_xlsx
 from .records import stored_records
@@ -199,3 +200,23 @@ def test_the_review_queue_shows_a_masked_value_as_it_is(initialised, tmp_path) -
     shown = initialised("review", "--study", "aktualiseringar")
     assert PSEUDONYM.search(shown.out), shown.out
     assert clear_numbers({"review": shown.out}, numbers) == []
+
+
+def test_a_decisions_file_names_a_raw_value_as_the_queue_shows_it_or_in_clear(
+    initialised, tmp_path
+) -> None:
+    """A decision written with the number in clear decides the masked value, and stores and
+    prints no number: the raw value is masked where it enters, as the cells were."""
+    numbers = Numbers(seed=7)
+    reason = f"Xyzzy {numbers.en_dash()}"
+    (tmp_path / "Karlstad.csv").write_text(f"Kön;Orsak;Åtgärd\nF;{reason};Ny utredning\n")
+    initialised("import", str(tmp_path / "Karlstad.csv"), *IMPORT)
+    decisions = tmp_path / "beslut.csv"
+    decisions.write_text(f"rått värde;variabel;kod\n{reason};orsaker;\n", "utf-8")
+    shown = initialised("review", "--decisions", str(decisions))
+    assert shown.exit_code == 0, shown.out + shown.err
+    assert "1 poster omharmoniserade" in shown.out
+    mappings = repr(list(ValueMapping.objects.values_list("raw_key", "raw_example", "code")))
+    versions = repr(list(CodebookVersion.objects.values_list("note", flat=True)))
+    texts = {"out": shown.out, "mappings": mappings, "versions": versions, **stored_texts()}
+    assert clear_numbers(texts, numbers) == []

@@ -142,8 +142,9 @@ class Command(NusoCommand):
         except (ReviewDecisionError, KeyError) as error:
             raise CommandError(f"{where}: {error}") from error
         self.console().print(
-            f"{values['raw']!r} → {values['code'] or '(okänt)'}: kodbok v{result.version}, "
-            f"{result.records_updated} poster omharmoniserade."
+            f"{result.raw!r} → {values['code'] or '(okänt)'}: kodbok v{result.version}, "
+            f"{result.records_updated} poster omharmoniserade.",
+            markup=False,
         )
 
     def interactive(self, study: Any, variable: str | None) -> None:
