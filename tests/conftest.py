@@ -89,6 +89,18 @@ def log_in_with_code(client: Any, user: Any, password: str) -> Any:
     return client
 
 
+def make_user(name: str, role: str, units: list[Any]) -> Any:
+    """A user of the role with the units, a long password and a confirmed authenticator."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from nuso.accounts.models import User
+
+    user = User.objects.create_user(name, password="ett långt lösenord 42", role=role)
+    user.units.set(units)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
 def import_synthetic_referrals(nuso: Any, folder: Path, seed: int, units: int, rows: int) -> None:
     """`nuso init`, then a small synthetic referral set imported as municipalities' files."""
     from nuso.core.synth.referral_exports import write_referral_exports

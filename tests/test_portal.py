@@ -12,14 +12,13 @@ import pyreadstat
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
 from nuso.studies import retraining
 from nuso.units.models import Unit
 
-from .conftest import import_synthetic_referrals, log_in_with_code
+from .conftest import import_synthetic_referrals, log_in_with_code, make_user
 
 LOGIN = "/account/login/"
 
@@ -32,13 +31,6 @@ def portal(nuso, tmp_path):
     municipal = make_user("kommunanvandare", User.Role.MUNICIPAL, [units[0]])
     analyst = make_user("analytikern", User.Role.ANALYST, [])
     return units, municipal, analyst
-
-
-def make_user(name: str, role: str, units: list[Unit]) -> User:
-    user = User.objects.create_user(name, password="ett långt lösenord 42", role=role)
-    user.units.set(units)
-    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    return user
 
 
 def password_step(client: Client, username: str, password: str = "ett långt lösenord 42"):

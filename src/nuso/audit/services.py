@@ -1,4 +1,6 @@
-"""Writing the audit log. Every use case that changes or reveals data calls `log`."""
+"""Writing the audit log. Every use case that changes or reveals data calls `log`. Identity
+numbers in an entry's details (a file's name, a header, a message) are masked as in a delivery
+(nuso.core.intake.boundary): the log keeps none in clear, whichever use case wrote it."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import getpass
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 from nuso.audit.models import AuditEntry
+from nuso.core.intake.boundary import Masker
 
 if TYPE_CHECKING:
     from nuso.accounts.models import User
@@ -46,5 +50,5 @@ def log(
         target_type=target._meta.label if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         unit=unit,
-        details=details,
+        details=Masker(settings.NUSO_PSEUDONYM_KEY).json(details),
     )

@@ -1,14 +1,19 @@
 """Columns mapped by hand, remembered: `nuso import … --kolumn "RUBRIK=VARIABEL"` maps (or, with
 nothing after =, unmaps) a column for this run, the unit's later deliveries read it so, and
-another unit whose file has the same headers is offered the choice in its import report."""
+another unit whose file has the same headers is offered the choice in its import report. A
+choice is masked as the file's headers are (nuso.core.intake.boundary): a header with an
+identity number is named, stored and matched by its pseudonym."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
+
 from nuso.audit.services import Actor, log
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.dictionary import StudyDictionary
+from nuso.core.intake.boundary import Masker
 from nuso.core.intake.delivery import ColumnChoices, headers_key_of
 from nuso.core.intake.layout import header_key
 from nuso.core.intake.report import ImportReport
@@ -21,7 +26,8 @@ def parse_choices(texts: Iterable[str], dictionary: StudyDictionary) -> dict[str
     """`RUBRIK=VARIABEL` texts as header: target; every problem named at once."""
     targets = {v.name for v in dictionary.variables} | {s.role for s in dictionary.source_columns}
     choices, problems = {}, []
-    for text in texts:
+    masker = Masker(settings.NUSO_PSEUDONYM_KEY)
+    for text in map(masker.text, texts):
         header, equals, target = (part.strip() for part in text.rpartition("="))
         if not equals or not header:
             message = f'--kolumn {text!r}: skriv "RUBRIK=VARIABEL" ("RUBRIK=" för ingen variabel).'

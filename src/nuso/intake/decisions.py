@@ -7,7 +7,7 @@ writes the audit entry, and has the suggestion models learn the decision once it
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +16,7 @@ from nuso.audit.services import Actor, log
 from nuso.core.harmonise.dictionary import StudyVariable, dictionary_from_stored
 from nuso.core.harmonise.normalise import normalise
 from nuso.core.intake import blocks
+from nuso.core.intake.boundary import Masker
 from nuso.core.intake.delivery import Harmonisers
 from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.reharmonise import decided_again
@@ -50,12 +51,15 @@ class RawValue:
 class DecisionResult:
     version: int
     records_updated: int
+    raw: str = ""  # the raw value decided, identity numbers masked
 
 
 def decide(item: RawValue, code: str, scope: Unit | None, actor: Actor) -> DecisionResult:
     """Map a raw value to a code (or to 'unknown' with code ''), nationally (scope None) or
     for one unit: a new codebook version, and every affected record re-harmonised in the same
-    transaction; the suggestion models learn it once that commits."""
+    transaction; the suggestion models learn it once that commits. A raw value from a
+    decisions file is masked as the cells it decides are (nuso.core.intake.boundary)."""
+    item = replace(item, raw=Masker(settings.NUSO_PSEUDONYM_KEY).text(item.raw))
     target = reviewed_variable(item.study, item.variable)
     with transaction.atomic():
         latest = latest_version()
@@ -69,7 +73,7 @@ def decide(item: RawValue, code: str, scope: Unit | None, actor: Actor) -> Decis
         log(actor, "review.decide", target=mapping, unit=scope, variable=item.variable,
             raw=item.raw, code=code, version=version.number, records=updated)  # fmt: skip
         retraining.after_commit()
-    return DecisionResult(version.number, updated)
+    return DecisionResult(version.number, updated, item.raw)
 
 
 def reviewed_variable(study: Study, name: str) -> StudyVariable:

@@ -3,7 +3,8 @@
 `import_paths` takes files and folders, imports each file on its own (one bad file never stops
 the others) and returns what happened to each. A file already imported adds nothing; a new file
 for a unit, study and period that already has one replaces it (the earlier batch stays, marked
-replaced). Identity numbers are pseudonymised before anything is written.
+replaced). Identity numbers are pseudonymised before anything is written: in the files' names
+and content (nuso.core.intake.boundary), and in what the user gives (unit, period, study).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from nuso.audit.services import Actor, log
 from nuso.core.errors import Problem
 from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.intake.boundary import Masker
 from nuso.core.intake.delivery import (
     ImportPlan,
     ImportRefusedError,
@@ -93,6 +95,11 @@ class ImportContext:
     # ran beside this one.
     started: dt.datetime = field(default_factory=timezone.now)
     stored: set[int] = field(default_factory=set)
+    masker: Masker = field(default_factory=lambda: Masker(settings.NUSO_PSEUDONYM_KEY))
+
+    def file_name(self, path: Path) -> str:
+        """The file's name as stored, reported and shown: identity numbers masked."""
+        return self.masker.file_name(path.name)
 
     def unit(self, code: str) -> Unit:
         if not self.units:  # one query for all, rather than one per file
@@ -185,6 +192,11 @@ def import_context(
     columns: Mapping[str, str] | None = None,
     reading: ReadOptions | None = None,
 ) -> ImportContext:
+    """What the run needs; what the user gave is masked before any message or batch holds it.
+    The unit is found by the text as given (a pseudonym's hex could hold a unit's code): the
+    problems that quote it are masked with the file's (nuso.core.intake.delivery)."""
+    masker = Masker(settings.NUSO_PSEUDONYM_KEY)
+    study_slug, period = masker.text(study_slug), masker.text(period)
     study = Study.objects.filter(slug=study_slug).first()
     if study is None:
         known = ", ".join(Study.objects.values_list("slug", flat=True))
@@ -207,13 +219,13 @@ def import_context(
         columns=column_choices(study, columns or {}),
         reading=reading or ReadOptions(settings.NUSO_IMPORT_LIMITS),
     )
-    return ImportContext(study, version, plan, actor)
+    return ImportContext(study, version, plan, actor, masker=masker)
 
 
 def read_delivery(path: Path, context: ImportContext) -> FileOutcome | Delivery:
     """The file's content and hash, or why there is none."""
     if not path.is_file():
-        missing = Problem("missing-file", "Filen finns inte.", file=path.name)
+        missing = Problem("missing-file", "Filen finns inte.", file=context.file_name(path))
         return failed(path, "", (missing,), context)
     data = path.read_bytes()
     return Delivery(path, data, hashlib.sha256(data).hexdigest())
@@ -237,7 +249,8 @@ def already_imported(item: FileOutcome | Delivery, context: ImportContext) -> Fi
     if earlier is None:
         return None
     message = f"Samma fil lästes redan in {earlier.started_at:%Y-%m-%d}; inget ändrat."
-    return FileOutcome(item.path.name, FileStatus.ALREADY_IMPORTED, message, batch_id=earlier.pk)
+    name = context.file_name(item.path)
+    return FileOutcome(name, FileStatus.ALREADY_IMPORTED, message, batch_id=earlier.pk)
 
 
 def store_file(
@@ -251,8 +264,8 @@ def store_file(
     earlier = already_imported(delivery, context)
     if earlier is not None:
         return earlier
-    parts = result.parts
-    outcome = FileOutcome(path.name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
+    parts, name = result.parts, context.file_name(path)
+    outcome = FileOutcome(name, FileStatus.DRY_RUN if context.dry_run else FileStatus.IMPORTED)
     outcome.unit = parts[0].unit.code if len(parts) == 1 else f"{len(parts)} enheter"
     if context.dry_run:
         for part in parts:
@@ -260,12 +273,12 @@ def store_file(
         return outcome
     try:
         with transaction.atomic():  # a file's units are stored together or not at all
-            held = store_parts(path, delivery.content_hash, parts, outcome, context)
+            held = store_parts(name, delivery.content_hash, parts, outcome, context)
     except DatabaseError as error:
         if not storage_full(error):
             raise
-        problem = Problem("storage-full", STORAGE_FULL, file=path.name)
-        return FileOutcome(path.name, FileStatus.FAILED, STORAGE_FULL, problems=(problem,))
+        problem = Problem("storage-full", STORAGE_FULL, file=name)
+        return FileOutcome(name, FileStatus.FAILED, STORAGE_FULL, problems=(problem,))
     if held:
         outcome.message = " ".join([*held, HOW_TO_CONFIRM])
         if len(held) == len(parts):
@@ -292,18 +305,18 @@ def storage_full(error: DatabaseError) -> bool:
 
 
 def store_parts(
-    path: Path, data_hash: str, parts: list[UnitPart], outcome: FileOutcome,
+    name: str, data_hash: str, parts: list[UnitPart], outcome: FileOutcome,
     context: ImportContext,
 ) -> list[str]:  # fmt: skip
     """Each unit's part stored, or held back (why, for each one held)."""
     held: list[str] = []
     for part in parts:
         try:
-            batch, replaced = store(path.name, data_hash, part, context)
+            batch, replaced = store(name, data_hash, part, context)
         except HeldBackError as error:  # its savepoint rolled back: audited outside it
             held.append(str(error))
             rows = part.report.rows.imported if part.report.rows else 0
-            log(context.actor, "import.held", unit=context.unit(part.unit.code), file=path.name,
+            log(context.actor, "import.held", unit=context.unit(part.unit.code), file=name,
                 rows=rows, why=str(error))  # fmt: skip
             continue
         outcome.report = merge_reports(outcome.report, part.report)
@@ -334,7 +347,7 @@ def failed(
     if not context.dry_run:
         record_failure(path, data_hash, problems, context)
     message = refusal_text(problems)
-    return FileOutcome(path.name, FileStatus.FAILED, message, problems=problems)
+    return FileOutcome(context.file_name(path), FileStatus.FAILED, message, problems=problems)
 
 
 class HeldBackError(Exception):
@@ -435,7 +448,7 @@ def record_failure(
     ImportBatch.objects.create(
         study=context.study,
         period=context.period,
-        file_name=path.name,
+        file_name=context.file_name(path),
         content_hash=data_hash,
         imported_by=context.actor.user,
         actor=context.actor.label,
@@ -443,4 +456,5 @@ def record_failure(
         finished_at=timezone.now(),
         report=ImportReport(problems=problems).to_json(),
     )
-    log(context.actor, "import.failed", file=path.name, message=refusal_text(problems))
+    message = refusal_text(problems)
+    log(context.actor, "import.failed", file=context.file_name(path), message=message)

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from nuso.audit.services import Actor, log
 from nuso.core import reference
+from nuso.core.intake.boundary import Masker
 from nuso.units.models import County, Unit
 
 LIST_COLUMNS = (
@@ -166,4 +168,5 @@ def find_unit(text: str) -> Unit:
     names = list(Unit.objects.values_list("name", flat=True))
     close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     hint = f" Menade du {' eller '.join(close)}?" if close else ""
-    raise LookupError(f"Okänd kommun eller stadsdel: {wanted!r}.{hint}")
+    shown = Masker(settings.NUSO_PSEUDONYM_KEY).text(wanted)  # never an identity number
+    raise LookupError(f"Okänd kommun eller stadsdel: {shown!r}.{hint}")

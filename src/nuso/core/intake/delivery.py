@@ -22,6 +22,7 @@ from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
+from nuso.core.intake.boundary import Masker
 from nuso.core.intake.layout import (
     Column,
     Recogniser,
@@ -178,20 +179,23 @@ class FileInterpreter:
 
     def __init__(self, plan: ImportPlan) -> None:
         self.plan = plan
+        self.masker = Masker(plan.pseudonym_key)
         self.harmonisers = Harmonisers(plan.codebook, plan.learned, ModelStore(plan.model_folder))
         self.interpreters: dict[int, RowInterpreter] = {}
         self.recognisers_: dict[str, Recogniser] | None = None
 
     def attempt(self, path: Path, data: bytes) -> Interpreted | Refused:
-        """The file interpreted, or why it cannot be imported."""
+        """The file interpreted, or why it cannot be imported. Identity numbers in its name, its
+        sheets' names, its headers and cells, and in why it was refused, are masked."""
         try:
             return self.interpret(path, data)
         except (ReadError, ImportRefusedError, UnitNotFoundError) as error:
-            return Refused(tuple(replace(p, file=p.file or path.name) for p in error.problems))
+            problems = (replace(p, file=p.file or path.name) for p in error.problems)
+            return Refused(self.masker.problems(problems))
 
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
-        raw = read_file(path, data, plan.reading)
+        raw = self.masker.raw_file(read_file(path, data, plan.reading))
         tables = self.tables(raw.sheets, plan.columns.given)
         by_unit, unit_source = units_of_rows(path, tables, plan)
         if len(by_unit) == 1:  # one unit's delivery: its own remembered choices apply
@@ -215,6 +219,7 @@ class FileInterpreter:
                 column_suggestions=offered,
                 notes=notes,
             )
+            report = self.masker.report(report)  # also what a reader added: none in clear
             parts.append(UnitPart(unit, [] if plan.dry_run else encoded(records), report))
         return Interpreted(parts)
 
@@ -223,11 +228,12 @@ class FileInterpreter:
     ) -> list[tuple[RawSheet, Table]]:
         """The data tables of a file's sheets, with columns chosen by hand where given."""
         plan, recognisers = self.plan, self.recognisers()
+        mask = self.masker.text  # headers: shown and stored masked, read as written
         tables = data_tables(
             [
                 (sheet, table)
                 for sheet in sheets
-                if (table := locate_table(sheet, plan.dictionary, recognisers, chosen))
+                if (table := locate_table(sheet, plan.dictionary, recognisers, chosen, mask))
             ]
         )
         if not tables:

@@ -39,6 +39,11 @@ MAX_AGE = 17
 MIN_DISTINCT_AGES = 3
 
 Recogniser = Callable[[str], bool]
+Mask = Callable[[str], str]  # a header's text as shown and stored (identity numbers replaced)
+
+
+def as_written(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True)
@@ -156,21 +161,24 @@ def locate_table(
     dictionary: StudyDictionary,
     recognisers: Mapping[str, Recogniser] | None = None,
     chosen: Mapping[str, str] | None = None,
+    mask: Mask = as_written,
 ) -> Table | None:
     """The table of a sheet, or None when the sheet holds no data of this study.
     `recognisers` tell for a codebook variable whether a cell holds its values (from the
     harmoniser): then a column whose header says nothing is still mapped by its content.
-    `chosen` maps headers to targets by hand ("" unmaps one); it goes before every rule."""
+    `chosen` maps headers to targets by hand ("" unmaps one); it goes before every rule, and
+    names a header as `mask` gives it. `mask` gives each column's header as the table keeps
+    it (nuso.core.intake.boundary replaces identity numbers); a header is read as written."""
     aliases = alias_index(dictionary)
     hints = ContentHints.of(dictionary, recognisers, chosen)
     header_index = find_header(sheet.rows, aliases)
     if header_index is None:
-        header_index = find_header_by_content(sheet.rows, aliases, hints)
+        header_index = find_header_by_content(sheet.rows, aliases, hints, mask)
     if header_index is None:
         return None
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1 :]
-    columns = map_columns(header, body, aliases, hints)
+    columns = map_columns(header, body, aliases, hints, mask)
     variables = {v.name for v in dictionary.variables}
     if not any(column.target in variables for column in columns):
         return None
@@ -187,7 +195,7 @@ def locate_table(
 
 
 def find_header_by_content(
-    rows: list[list[Cell]], aliases: Aliases, hints: ContentHints
+    rows: list[list[Cell]], aliases: Aliases, hints: ContentHints, mask: Mask = as_written
 ) -> int | None:
     """When no row names two known columns (headers in English, or in codes: "RegDate",
     "Gender", "Outcome"), the row under which the most columns are known by their content,
@@ -197,7 +205,8 @@ def find_header_by_content(
         filled = [cell for cell in row if cell]
         if len(filled) < MIN_CONTENT_COLUMNS or not any(aliases.target(c) for c in row):
             continue
-        columns = map_columns(row, rows[i + 1 : i + 1 + CONTENT_SAMPLE * 3], aliases, hints)
+        body = rows[i + 1 : i + 1 + CONTENT_SAMPLE * 3]
+        columns = map_columns(row, body, aliases, hints, mask)
         count = len({column.target for column in columns if column.target})
         if count > best_count:
             best, best_count = i, count
@@ -259,25 +268,32 @@ class ContentHints:
 
 
 def map_columns(
-    header: list[Cell], body: list[list[Cell]], aliases: Aliases, hints: ContentHints
+    header: list[Cell],
+    body: list[list[Cell]],
+    aliases: Aliases,
+    hints: ContentHints,
+    mask: Mask = as_written,
 ) -> list[Column]:
     """Each column's target: by its header, else by its content, never a target another
     column already has by its header (but a multi-valued variable takes several). A header
-    that could be two targets is reported with both and mapped to neither."""
+    that could be two targets is reported with both and mapped to neither. Headers are read
+    as written and kept as `mask` gives them: a pseudonym's letters are no header's words."""
     matches = [aliases.match(text) for text in header]
     sampled = body[: CONTENT_SAMPLE * 3]  # what every test of content looks at
     content = [column_values(sampled, index) for index in range(len(header))]
     named = [checked_by_content(m, v, hints) for m, v in zip(matches, content, strict=True)]
-    chosen = [hints.chosen.get(header_key(text or "")) for text in header]
+    kept = [mask(text) if text else "" for text in header]
+    chosen = [hints.chosen.get(header_key(text)) for text in kept]
     taken = {match.target for match in named if match.target} | {c for c in chosen if c}
     columns = []
     for index, text in enumerate(header):
-        name = text or f"(kolumn {index + 1})"
+        name = kept[index] or f"(kolumn {index + 1})"
         if chosen[index] is not None:  # an analyst's choice goes before every rule
             columns.append(by_hand(index, name, chosen[index] or ""))
             continue
         match = named[index]
-        marked = "" if match.rule == "namn" else ticked_variable(name, content[index], hints)
+        written = text or name
+        marked = "" if match.rule == "namn" else ticked_variable(written, content[index], hints)
         if marked:  # ticked boxes under a value: the header's words are the value's
             rule = "kryss under en rubrik som är ett värde"
             columns.append(Column(index, name, marked, "innehåll", rule, marks=True))
@@ -461,7 +477,8 @@ def is_sex(value: str) -> bool:
 
 
 def is_personal_number(value: str) -> bool:
-    return len(find_numbers(value)) == 1 and len(re.sub(r"\D", "", value)) in (10, 12)
+    """One number and nothing else: 10 or 12 digits, or 8-9 that lost their leading zeros."""
+    return len(find_numbers(value)) == 1 and len(re.sub(r"\D", "", value)) in (8, 9, 10, 12)
 
 
 def resolve_duplicate_roles(columns: list[Column], multi: set[str]) -> list[Column]:

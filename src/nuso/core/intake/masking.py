@@ -34,7 +34,8 @@ class MaskedText(NamedTuple):
 
 class Form(NamedTuple):
     """Where the parts of a number written in one form stand: the century (YYYYMMDD forms),
-    the six digits of the date, the separator (-, + or a space) and the last four."""
+    the six digits of the date, the separator (-, +, a space or a dot) and the last four.
+    Other forms (other dashes, spaces in the date) are rare and left to `anywhere`."""
 
     century: int | None
     date: int
@@ -48,7 +49,7 @@ FORMS = {  # by length, as pseudonyms.CANDIDATE matches a whole text of it
     12: Form(0, 2, None, 8),
     13: Form(0, 2, 8, 9),
 }
-SEPARATORS = np.frombuffer(b"-+ ", dtype=np.uint8)
+SEPARATORS = np.frombuffer(b"-+ .", dtype=np.uint8)
 DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # February: see below
 
 
@@ -76,7 +77,7 @@ def anywhere(text: str, key: str, today: dt.date) -> MaskedText:
 def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> dict[str, MaskedText]:
     """Texts of one length: those written in its form are masked here (a valid number
     becomes its pseudonym, a wrong check digit INVALID_MARK, digits that are no date stay as
-    they are), the others by `anywhere`."""
+    they are, as does a wrong check digit after a dot: a decimal), the others by `anywhere`."""
     characters = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
     codes: Ints = characters.reshape(len(texts), -1).astype(np.int64)
     digits = codes - ord("0")
@@ -86,14 +87,15 @@ def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> di
         [digits[:, form.date : form.date + 6], digits[:, form.last : form.last + 4]], axis=1
     )
     checked = luhn_valid(ten)
+    decimals = dotted(codes, form).tolist()
     found: dict[str, MaskedText] = {}
     numbers: list[str] = []
     canonicals: list[str] = []
-    rows = zip(texts, written.tolist(), years.tolist(), checked.tolist(), strict=True)
-    for text, is_written, year, valid in rows:
+    rows = zip(texts, written.tolist(), years.tolist(), checked.tolist(), decimals, strict=True)
+    for text, is_written, year, valid, decimal in rows:
         if not is_written:
             found[text] = anywhere(text, key, today)
-        elif not year:  # no date: no number
+        elif not year or (decimal and not valid):  # no date, or a decimal: no number
             found[text] = MaskedText(text, None, None)
         elif not valid:
             found[text] = MaskedText(INVALID_MARK, None, None)
@@ -121,6 +123,13 @@ def in_form(codes: Ints, digits: Ints, form: Form) -> Flags:
         century = digits[:, 0] * 10 + digits[:, 1]
         written &= (century == 19) | (century == 20)
     return written  # type: ignore[no-any-return]
+
+
+def dotted(codes: Ints, form: Form) -> Flags:
+    """Whether each text has a dot for its separator."""
+    if form.separator is None:
+        return np.zeros(len(codes), dtype=bool)
+    return codes[:, form.separator] == ord(".")  # type: ignore[no-any-return]
 
 
 def birth_years(codes: Ints, digits: Ints, form: Form, today: dt.date) -> Ints:

@@ -1,13 +1,21 @@
 """Finding personal identity numbers anywhere in text and replacing them by keyed pseudonyms.
 
-A valid number (10 or 12 digits, with or without '-' or '+', a real birth date or coordination
-date, a correct Luhn digit) becomes `[pnr:XXXXXXXXXXXXXXXX]`: an HMAC-SHA256 of its canonical
-12-digit form under the pseudonym key, so the same child gets the same pseudonym in every
-import and every format, and nobody without the key can go back. Something that looks like a
-number but fails the check digit is still personal data (a typo of a real number): it is
-masked as `[pnr:ogiltigt]`, never kept. A ten-digit phone number whose first six digits
-happen to form a date (0701234567) is masked too: losing a phone number from a comment is
-harmless, keeping a mistyped identity number is not.
+A valid number (10 or 12 digits, a real birth date or coordination date, a correct Luhn digit)
+becomes `[pnr:XXXXXXXXXXXXXXXX]`: an HMAC-SHA256 of its canonical 12-digit form under the
+pseudonym key, so the same child gets the same pseudonym in every import and every format, and
+nobody without the key can go back. Something that looks like a number but fails the check
+digit is still personal data (a typo of a real number): it is masked as `[pnr:ogiltigt]`, never
+kept. A ten-digit phone number whose first six digits happen to form a date (0701234567) is
+masked too: losing a phone number from a comment is harmless, keeping a mistyped identity
+number is not.
+
+The forms people and programs write: the date and the last four digits together, or with a
+separator between them (any dash, '+' for a person of 100 or more, a space, a dash between
+spaces, a dot), and the date's parts with a space between each ("2008 03 11-7654"). A dot or
+spaces inside the date are also how decimals and lists of numbers are written: a number in
+those forms counts only with a correct check digit. A cell that is nothing but eight or nine
+digits is a number a spreadsheet stored as a number, losing the leading zeros of a year
+2000-2009 (908092794 for 0908092794): it counts when the zeros put back give a valid number.
 """
 
 from __future__ import annotations
@@ -23,9 +31,24 @@ from nuso.core.intake.personal_numbers import luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
 INVALID_MARK = "[pnr:ogiltigt]"
-# 12 digits (century first) or 10, optionally with '-', '+' or a space before the last four
-# (people write "20100304 2387" too); not part of a longer run of digits.
-CANDIDATE = re.compile(r"(?<![\d])((?:19|20)?)(\d{6})([-+ ]?)(\d{4})(?![\d])")
+TOKEN = re.compile(r"\[pnr:(?:[0-9a-f]{16}|ogiltigt)\]")  # what masking leaves: never a number
+# Every dash Unicode has (category Pd), and the minus signs and the soft hyphen that look like
+# one: a word processor turns '-' into '–', and a pasted number brings whatever it had.
+DASHES = (
+    "-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b"
+    "\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
+    "\u2212\u02d7\u2796\u00ad"
+)
+DASH = "".join(map(re.escape, DASHES))
+# 12 digits (century first) or 10, not part of a longer run of digits. The date's parts may
+# stand a space apart (the same between each), and a separator may stand before the last four:
+# a dash or '+', perhaps between spaces, a dot, or a space.
+CANDIDATE = re.compile(
+    r"(?<!\d)((?:19|20)?)(\d\d)(\s?)(\d\d)\3(\d\d)"
+    rf"((?:\s?[{DASH}+]\s?|\.|\s)?)"
+    r"(\d{4})(?!\d)"
+)
+LOST_ZEROS = (8, 9)  # digits left of a number stored as a number: born 2000-2009 (or 1900-1909)
 
 
 class Found(NamedTuple):
@@ -66,22 +89,45 @@ def hundred_years_before(date: dt.date) -> dt.date | None:
 
 
 def find_numbers(text: str, today: dt.date | None = None) -> list[Found]:
-    """Every identity-number-like token in text, valid or not."""
+    """Every identity-number-like token in text, valid or not; a text that is eight or nine
+    digits and nothing else, only when it is a valid number with its leading zeros lost.
+    Pseudonyms already in the text are passed over: masking twice changes nothing."""
     today = today or dt.date.today()
-    return [found for match in CANDIDATE.finditer(text) if (found := number_in(match, today))]
+    if len(text) in LOST_ZEROS and text.isascii() and text.isdigit():
+        found = zeros_put_back(text, today)
+        return [found] if found else []
+    numbers = [found for match in CANDIDATE.finditer(text) if (found := number_in(match, today))]
+    if numbers and "[pnr:" in text:
+        tokens = [token.span() for token in TOKEN.finditer(text)]
+        numbers = [n for n in numbers if not any(a < n.end and n.start < b for a, b in tokens)]
+    return numbers
 
 
 def number_in(match: re.Match[str], today: dt.date) -> Found | None:
     """The number a candidate match stands for, valid or not; None when its first six digits
-    are no date (some other number: a case id, a phone number)."""
-    century, yymmdd, separator, last4 = match.groups()
-    date = birth_date(yymmdd, century, separator, today)
+    are no date (some other number: a case id, a phone number), or when it is written as a
+    decimal or a list of numbers is (a dot, spaces in the date) and its check digit is wrong."""
+    century, year, inner, month, day, separator, last4 = match.groups()
+    yymmdd = year + month + day
+    date = birth_date(yymmdd, century, "+" if "+" in separator else "", today)
     if date is None:
         return None
     ten = yymmdd + last4
     valid = luhn_digit(ten[:9]) == int(ten[9])
+    if not valid and (inner or separator == "."):
+        return None
     canonical = f"{date.year // 100:02d}{ten}" if valid else None
     return Found(match.start(), match.end(), canonical)
+
+
+def zeros_put_back(digits: str, today: dt.date) -> Found | None:
+    """A number a spreadsheet stored as a number (908092794 for 0908092794), when the zeros put
+    back make a valid one; its canonical form is the whole number's."""
+    ten = digits.zfill(10)
+    date = birth_date(ten[:6], "", "", today)
+    if date is None or luhn_digit(ten[:9]) != int(ten[9]):
+        return None
+    return Found(0, len(digits), f"{date.year // 100:02d}{ten}")
 
 
 def pseudonym(canonical: str, key: str) -> str:
@@ -100,7 +146,12 @@ def key_bytes(key: str) -> bytes:
     return key.encode("utf-8")
 
 
-MAYBE_NUMBER = re.compile(r"\d{6}[-+ ]?\d{4}")  # case ids and dates pass quickly
+# Whatever CANDIDATE or a number without its leading zeros could match, and more, found fast
+# (dates, case ids and words pass quickly): ten digits with up to three other characters
+# (neither letters nor digits) before the last four and a space between the date's parts, or
+# eight or nine digits at a text's end. Texts searched together are joined by NUL, which
+# none of it crosses.
+MAYBE_NUMBER = re.compile(r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0]))")
 
 
 class Masked(NamedTuple):
@@ -115,7 +166,7 @@ class Masked(NamedTuple):
 def may_hold_numbers(texts: Iterable[str | None]) -> bool:
     """Whether any of the texts may hold an identity number: one search over a column's
     distinct texts spares most columns (dates, codes, reasons) a look at each cell."""
-    return MAYBE_NUMBER.search("\n".join(filter(None, set(texts)))) is not None
+    return MAYBE_NUMBER.search("\0".join(filter(None, set(texts)))) is not None
 
 
 def masked(text: str, key: str, today: dt.date | None = None) -> Masked:

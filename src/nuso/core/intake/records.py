@@ -33,7 +33,7 @@ from nuso.core.intake.layout import MARKS, Table
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.personal_numbers import age_on
-from nuso.core.intake.pseudonyms import may_hold_numbers
+from nuso.core.intake.pseudonyms import birth_date, may_hold_numbers
 from nuso.core.intake.reading import Cell, RawSheet
 from nuso.core.intake.typed_values import typed_outcome
 
@@ -68,6 +68,8 @@ def unique_headers(table: Table) -> list[str]:
 
 
 NOTHING = MaskedText("", None, None)
+IDENTITY = "personnummer"
+ZEROS_PUT_BACK = "personnummer sparat som tal utan inledande nollor; läst med nollorna"
 
 
 class MaskedCells(NamedTuple):
@@ -153,8 +155,8 @@ class RowInterpreter:
         """The records of a table's data rows (or of the given ones), worked column by column:
         each variable's distinct raw values are decided once and mapped onto the rows."""
         numbers = table.data_rows if rows is None else rows
-        cells = table_cells(sheet, table, numbers)
-        child = TargetCells(table, cells, len(numbers)).first("personnummer")
+        cells, restored = self.zeros_put_back(table, table_cells(sheet, table, numbers))
+        child = TargetCells(table, cells, len(numbers)).first(IDENTITY)
         masked = self.masked_cells(cells, child)
         # Values are read from the masked cells: an identity number written into any other
         # column (a reason, a comment) reaches no decision, report or export in clear.
@@ -167,7 +169,35 @@ class RowInterpreter:
                 *cell_series(table, masked.safe),
             ]
         )
-        return TableRecords(table.sheet, frame, tally(outcomes))
+        counts = tally(outcomes)
+        if restored:
+            counts[Outcome(IDENTITY, flags=(ZEROS_PUT_BACK,))] = restored
+        return TableRecords(table.sheet, frame, counts)
+
+    def zeros_put_back(
+        self, table: Table, cells: list[Sequence[Cell]]
+    ) -> tuple[list[Sequence[Cell]], int]:
+        """The cells, with the numbers of an identity-number column that a spreadsheet stored
+        as numbers (908092794, and 1051234 for a child born in January 2000) given back the
+        leading zeros that make them a date; and how many were. Read so, they are masked as
+        the numbers they are, and give the child's age and sex."""
+        restored, read = 0, []
+        for column, texts in zip(table.columns, cells, strict=True):
+            whole = {}
+            if column.target == IDENTITY:  # a length first: 90 000 cells in a national import
+                short = (text for text in set(texts) if text and 7 <= len(text) <= 9)
+                whole = {text: ten for text in short if (ten := self.with_zeros(text))}
+            if whole:
+                restored += sum(1 for text in texts if text in whole)
+                texts = [whole.get(text, text) if text else text for text in texts]
+            read.append(texts)
+        return read, restored
+
+    def with_zeros(self, text: str) -> str | None:
+        if not (text.isascii() and text.isdigit()):
+            return None
+        ten = text.zfill(10)
+        return ten if birth_date(ten[:6], "", "", self.today) else None
 
     def record_series(
         self, numbers: list[int], pseudonyms: list[str | None], outcomes: dict[str, OutcomeColumn]

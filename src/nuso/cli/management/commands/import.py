@@ -134,7 +134,7 @@ class Command(NusoCommand):
 
     def offer(self, file: str, suggestions: Mapping[str, str]) -> None:
         """Another unit's hand choices for a file with the same headers, as a command."""
-        choices = " ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items())
+        choices = escape(" ".join(f'--kolumn "{h}={v}"' for h, v in suggestions.items()))
         self.console().print(
             f"[bold]{shown(file)}[/bold]: en annan enhet med samma rubriker valde kolumnerna "
             f"för hand; läs in igen med {shown(choices)} för att göra likadant."
@@ -181,6 +181,8 @@ class Command(NusoCommand):
         console.print(
             f"\n[bold]{shown(report.file)}[/bold] → {unit.code} {unit.name} ({unit.source.value})"
         )
+        # The texts come from the file: shown as they are, never read as Rich markup (a
+        # pseudonym '[pnr:…]' would be taken for a style and vanish).
         columns = Table("Flik", "Kolumn", "Tolkas som", "Hur", "Exempel")
         for column in report.columns:
             sample = ", ".join(column.sample)
@@ -194,6 +196,11 @@ class Command(NusoCommand):
             for value in values[:15]:
                 listing.add_row(shown(value.raw), value.code, value.method, str(value.occurrences))
             console.print(listing)
+        if report.flags:
+            flags = Table("Flagga", "Rader", title="Flaggor")
+            for flag, count in sorted(report.flags.items(), key=lambda item: -item[1]):
+                flags.add_row(escape(flag), number(count))
+            console.print(flags)
         legend = methods_used(report)
         if legend:
             console.print("Metod: " + "; ".join(f"{method} = {text}" for method, text in legend))

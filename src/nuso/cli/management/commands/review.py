@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from rich.markup import escape
 from rich.table import Table
 
 from nuso.cli.base import NusoCommand
@@ -83,8 +84,8 @@ class Command(NusoCommand):
         for item in items[:limit]:
             suggestions = ", ".join(f"{s['code']} ({s['score']:.0%})" for s in item.suggestions)
             units = ", ".join(item.units[:4]) + (" …" if len(item.units) > 4 else "")
-            table.add_row(
-                item.variable, item.raw_example, str(item.occurrences), units, suggestions
+            table.add_row(  # a raw value as it is, not read as markup ('[pnr:…]' would vanish)
+                item.variable, escape(item.raw_example), str(item.occurrences), units, suggestions
             )
         self.console().print(table)
         self.workload(study)
@@ -141,8 +142,9 @@ class Command(NusoCommand):
         except (ReviewDecisionError, KeyError) as error:
             raise CommandError(f"{where}: {error}") from error
         self.console().print(
-            f"{values['raw']!r} → {values['code'] or '(okänt)'}: kodbok v{result.version}, "
-            f"{result.records_updated} poster omharmoniserade."
+            f"{result.raw!r} → {values['code'] or '(okänt)'}: kodbok v{result.version}, "
+            f"{result.records_updated} poster omharmoniserade.",
+            markup=False,
         )
 
     def interactive(self, study: Any, variable: str | None) -> None:
@@ -152,8 +154,8 @@ class Command(NusoCommand):
         console = self.console()
         for item in list(self.pending(study, variable).order_by("-occurrences")):
             console.print(
-                f"\n[bold]{item.raw_example}[/bold] ({item.variable}, {item.occurrences} gånger, "
-                f"{', '.join(item.units)})"
+                f"\n[bold]{escape(item.raw_example)}[/bold] ({item.variable}, "
+                f"{item.occurrences} gånger, {', '.join(item.units)})"
             )
             for number, suggestion in enumerate(item.suggestions, start=1):
                 console.print(f"  {number}: {suggestion['code']} ({suggestion['score']:.0%})")
