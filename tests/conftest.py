@@ -10,9 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from nuso.cli.main import main
 from nuso.config import SETTINGS
+
+# Property tests check what holds, not how fast: no deadline per example, which on a busy
+# machine (CI beside other work) failed examples that took 330 ms instead of 200.
+hypothesis_settings.register_profile("nuso", deadline=None)
+hypothesis_settings.load_profile("nuso")
 
 
 @dataclass
