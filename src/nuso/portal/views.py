@@ -29,7 +29,7 @@ from nuso.portal.dashboard import (
     sections,
     trend_chart,
 )
-from nuso.portal.national import Ranking, ranking
+from nuso.portal.national import Measure, Ranking, chosen_measure, measures, ranking
 from nuso.portal.rows import write_rows
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
@@ -190,7 +190,7 @@ class NationalView:
     study: Study
     periods: list[str]
     period: str
-    table: str
+    measure: Measure | None  # None: the study has no share to rank the units by
     ranking: Ranking
     results: Results
     stale: bool
@@ -202,9 +202,9 @@ def _national_view(request: HttpRequest, study: str) -> NationalView:
     results, stale = scope.national_tables(the_study)
     periods = results.periods
     period = _period(request, periods)
-    table = request.GET.get("tabell") or _first_share(results)
-    found = ranking(results, results.tables, table, period)
-    return NationalView(scope, the_study, periods, period, table, found, results, stale)
+    measure = chosen_measure(results, request.GET.get("tabell", ""))
+    found = ranking(results, measure, period)
+    return NationalView(scope, the_study, periods, period, measure, found, results, stale)
 
 
 @require_GET
@@ -212,11 +212,11 @@ def _national_view(request: HttpRequest, study: str) -> NationalView:
 @verified
 def national(request: HttpRequest, study: str) -> HttpResponse:
     view = _national_view(request, study)
-    shares = [d for d in view.results.definitions.values() if d.kind == "share"]
+    key = view.measure.key if view.measure else ""
     context = {"study": view.study, "period": view.period, "periods": view.periods,
-               "table": view.table, "ranking": view.ranking, "scope": view.scope,
-               "tables": shares, "stale": view.stale}  # fmt: skip
-    log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=view.table)  # type: ignore[arg-type]
+               "measure": key, "ranking": view.ranking, "scope": view.scope,
+               "measures": measures(view.results), "stale": view.stale}  # fmt: skip
+    log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=key)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)
 
 
@@ -224,8 +224,10 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
 @login_required
 @verified
 def national_chart(request: HttpRequest, study: str) -> HttpResponse:
-    spec = _national_view(request, study).ranking.funnel_spec()
-    return _svg(spec)
+    view = _national_view(request, study)
+    if view.measure is None:
+        raise Http404("Delstudien har inget mått att rangordna enheterna efter.")
+    return _svg(view.ranking.funnel_spec())
 
 
 @require_GET
@@ -248,11 +250,6 @@ def _selection_label(results: Results, selection: Selection | None) -> str:
     title = results.source.titles.get(selection.dimension, selection.dimension)
     value = results.source.labels.get(selection.dimension, {}).get(selection.value, selection.value)
     return f"{title}: {value}"
-
-
-def _first_share(results: Results) -> str:
-    definitions = results.definitions.values()
-    return next(d.name for d in definitions if d.kind == "share" and not d.dimensions)
 
 
 def _temporary(format_: str) -> Path:
