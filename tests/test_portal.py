@@ -227,6 +227,25 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert after_commit == [retraining.requested]
 
 
+def test_the_review_queue_offers_codes_by_their_swedish_labels(portal, client) -> None:
+    from nuso.intake.models import ReviewItem
+    from nuso.studies.codebooks import latest_version
+    from nuso.studies.models import CodebookEntry
+
+    _, _, analyst = portal
+    item = ReviewItem.objects.filter(status="pending", variable="orsaker").exclude(suggestions=[])
+    item = item.first()
+    assert item is not None
+    code = item.suggestions[0]["code"]
+    label = CodebookEntry.objects.get(version=latest_version(), variable="orsak", code=code).label
+    log_in(client, analyst)
+    page = client.get("/portal/arbetsyta/granska/").content.decode()
+    button = f'value="{code}">{label} <small class="code">{code}</small></button>'
+    assert button in page
+    assert '<td>Aktualiseringsorsaker <small class="code">orsaker</small></td>' in page
+    assert f'value="{code}">{code}</button>' not in page
+
+
 def test_a_refused_file_shows_why_in_its_report_as_earlier_reports_do(
     portal, client, tmp_path
 ) -> None:
