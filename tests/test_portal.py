@@ -292,6 +292,41 @@ def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, clie
     assert "Urval:" not in ignored
 
 
+AGE_GROUPS = ("0-2", "3-5", "6-8", "9-11", "12-14", "15-17")
+
+
+def in_order_shown(values: list[str], order: tuple[str, ...]) -> list[str]:
+    """The values of `order` as they come in `values`, each once."""
+    return list(dict.fromkeys(v for v in values if v in order))
+
+
+def test_categories_keep_the_codebook_order_in_tables_charts_and_downloads(portal, client):
+    """Age groups in the codebook's order (0–2, 3–5, … 15–17), not as text sorts them (0–2,
+    12–14, 15–17, 3–5, …): on the page, in its chart and in both table downloads."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    labels = tuple(f"{group.replace('-', '–')} år" for group in AGE_GROUPS)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    page = client.get(base).content.decode()
+    section = page.split('id="t-aldersgrupp"')[1].split("</section>")[0]
+    shown = re.findall(r'<th scope="row">([^<]+)</th>', section)
+    assert in_order_shown(shown, labels) == list(labels)
+    chart = client.get(base + "diagram/aldersgrupp.svg").content.decode()
+    assert f"discrete scale with 6 values: {', '.join(labels)}" in chart
+    csv = pl.read_csv(io.BytesIO(b"".join(client.get(base + "tabeller.csv").streaming_content)),
+                      infer_schema_length=0)  # fmt: skip
+    ages = tuple(str(n) for n in range(18))
+    for table, column, order in (("aldersgrupp", "aldersgrupp", AGE_GROUPS),
+                                 ("alder_kon", "alder", ages)):  # fmt: skip
+        for level in ("kommun", "riket"):
+            rows = csv.filter((pl.col("tabell") == table) & (pl.col("niva") == level))
+            assert in_order_shown(rows[column].to_list(), order) == list(order), (table, level)
+    workbook = b"".join(client.get(base + "tabeller.xlsx").streaming_content)
+    sheet = pl.read_excel(io.BytesIO(workbook), sheet_name="aldersgrupp", read_options={
+        "header_row": 1})  # fmt: skip
+    assert in_order_shown(sheet["Åldersgrupp"].to_list(), labels) == list(labels)
+
+
 def test_english_is_one_click_away_and_swedish_the_default(portal, client) -> None:
     units, municipal, _ = portal
     log_in(client, municipal)
