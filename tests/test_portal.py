@@ -292,6 +292,32 @@ def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, clie
     assert "Urval:" not in ignored
 
 
+def test_units_without_data_come_after_those_with_and_get_one_short_page(portal, client):
+    """Of some 300 units most have no delivery: the overview links the units with data (to
+    their studies with data) and names the others after them; a unit's page for a study
+    without its data says so in a few lines instead of showing empty tables and charts."""
+    units, _, analyst = portal
+    log_in(client, analyst)
+    page = client.get("/portal/").content.decode()
+    without = Unit.objects.filter(active=True).exclude(batches__status="imported")
+    without = without.order_by("code").first()
+    first_without = page.index(f"{without.name} ({without.code})")
+    for unit in units:
+        assert page.index(f"/portal/enhet/{unit.code}/aktualiseringar/") < first_without
+    assert f"/portal/enhet/{without.code}/" not in page
+    assert "/avslutade_utredningar/" not in page.split("</h2>", 1)[1]  # no survey imported
+    for path, elsewhere in ((f"/portal/enhet/{without.code}/aktualiseringar/", None),
+                            (f"/portal/enhet/{units[0].code}/avslutade_utredningar/",
+                             f"/portal/enhet/{units[0].code}/aktualiseringar/")):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200
+        short = response.content.decode()
+        assert "Det finns inga inlästa uppgifter för" in short
+        for empty_part in ("<img", "<table", "<select"):
+            assert empty_part not in short
+        assert elsewhere is None or f'href="{elsewhere}"' in short
+
+
 AGE_GROUPS = ("0-2", "3-5", "6-8", "9-11", "12-14", "15-17")
 
 

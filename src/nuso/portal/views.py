@@ -40,13 +40,21 @@ from nuso.units.models import Unit
 @login_required
 @verified
 def start(request: HttpRequest) -> HttpResponse:
+    """The user's units: those with data first, each linking to its studies with data; the
+    others by name only (an analyst's scope has some 300 units, most without a delivery)."""
     scope = Scope.of(request.user)
-    units = list(scope.units().order_by("code")[:400])
-    if not scope.is_analyst and len(units) == 1:
-        studies = scope.studies_with_data(units[0])
-        if studies:
-            return redirect("portal:dashboard", code=units[0].code, study=studies[0].slug)
-    return render(request, "portal/start.html", {"units": units, "scope": scope})
+    units = list(scope.units().order_by("code"))
+    studies = scope.studies_by_unit()
+    if not scope.is_analyst and len(units) == 1 and units[0].pk in studies:
+        first = studies[units[0].pk][0]
+        return redirect("portal:dashboard", code=units[0].code, study=first.slug)
+    context = {
+        "scope": scope,
+        "with_data": [(unit, studies[unit.pk]) for unit in units if unit.pk in studies],
+        "without_data": [unit for unit in units if unit.pk not in studies],
+        "national": Study.objects.order_by("number") if scope.is_analyst else [],
+    }
+    return render(request, "portal/start.html", context)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ def _period(request: HttpRequest, periods: list[str]) -> str:
 @login_required
 @verified
 def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
+    if without_data := _without_data(request, code, study):
+        return without_data
     view = _unit_view(request, code, study)
     unit, results, selection = view.unit, view.results, view.selection
     key = (unit.code, view.period, view.comparison, selection)
@@ -118,6 +128,18 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         period=view.period)  # fmt: skip
     template = "portal/_results.html" if request.headers.get("X-Del") else "portal/dashboard.html"
     return render(request, template, context)
+
+
+def _without_data(request: HttpRequest, code: str, study: str) -> HttpResponse | None:
+    """One short page saying that the unit has no data in the study (and where it has),
+    instead of a dashboard of empty tables and charts; None when it has data."""
+    scope = Scope.of(request.user)
+    unit, the_study = scope.unit(code), scope.study(study)
+    others = scope.studies_with_data(unit)
+    if the_study in others:
+        return None
+    context = {"unit": unit, "study": the_study, "other_studies": others, "scope": scope}
+    return render(request, "portal/no_data.html", context)
 
 
 @require_GET
