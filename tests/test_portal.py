@@ -318,6 +318,29 @@ def test_units_without_data_come_after_those_with_and_get_one_short_page(portal,
         assert elsewhere is None or f'href="{elsewhere}"' in short
 
 
+def guidance_of(page: str, table: str) -> list[str]:
+    """The guidance sentences of one table's section (each row's last cell, and the
+    summary of the whole distribution)."""
+    section = page.split(f'id="t-{table}"')[1].split("</section>")[0]
+    return re.findall(r'<(?:td|p class="summary")>((?:I|Det|Fördelningen) [^<]+)</', section)
+
+
+def test_filtered_guidance_names_the_selection(portal, client) -> None:
+    """Under the 15–17 filter the sentences are about 15–17-year-olds, and say so."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    for selection, phrase in (("aldersgrupp:15-17", "bland 15–17-åringar"),
+                              ("kon:flicka", "bland dem vars kön är flicka")):  # fmt: skip
+        page = client.get(f"{base}?urval={selection}").content.decode()
+        sentences = guidance_of(page, "aktualiseringstyp")
+        assert len(sentences) >= 3, sentences
+        for sentence in sentences:
+            assert phrase in sentence, sentence
+    unfiltered = guidance_of(client.get(base).content.decode(), "aktualiseringstyp")
+    assert not any("bland" in sentence for sentence in unfiltered)
+
+
 AGE_GROUPS = ("0-2", "3-5", "6-8", "9-11", "12-14", "15-17")
 
 
