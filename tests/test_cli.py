@@ -187,7 +187,10 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     accounts = json.loads((settings.NUSO_DATA_DIR / "demo-users.json").read_text("utf-8"))
     assert {a["role"] for a in accounts} == {"kommun", "analytiker", "administrator"}
     assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}
-    assert accounts[0]["password"] in result.out
+    for account in accounts:  # whole, though the output is no terminal (not wrapped or cut)
+        assert len(account["totp_secret"]) == 32
+        assert account["totp_secret"] in result.out.split()
+        assert account["password"] in result.out.split()
     assert again.out.count(accounts[0]["password"]) == 1  # the same accounts again
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -197,6 +200,24 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert TOTPDevice.objects.filter(
         user__username=accounts[0]["username"], name="default"
     ).exists()
+
+
+def test_demo_accounts_print_their_secrets_whole_on_a_narrow_output_that_is_no_terminal() -> None:
+    import io
+
+    from nuso.cli.base import SafeConsole
+    from nuso.cli.management.commands.demo import print_accounts
+
+    output = io.StringIO()
+    console = SafeConsole(file=output, width=30, highlight=False, soft_wrap=True)
+    assert not console.is_terminal
+    secret, password = "5TS45IRIBX3JAWJPNCHSHIH37FSPDZO4", "a-b_[bold]c" + "x" * 30
+    accounts = [{"username": "demo-analytiker", "password": password, "totp_secret": secret,
+                 "role": "analytiker", "units": []}]  # fmt: skip
+    print_accounts(console, accounts)
+    lines = output.getvalue().splitlines()
+    assert f"    TOTP-hemlighet: {secret}" in lines
+    assert f"    lösenord: {password}" in lines
 
 
 def test_synth_writes_exports_and_facit(nuso, tmp_path) -> None:

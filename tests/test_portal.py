@@ -219,6 +219,25 @@ def test_analysts_upload_files_and_decide_the_review_queue(
     assert after_commit == [retraining.requested]
 
 
+def test_the_review_queue_offers_codes_by_their_swedish_labels(portal, client) -> None:
+    from nuso.intake.models import ReviewItem
+    from nuso.studies.codebooks import latest_version
+    from nuso.studies.models import CodebookEntry
+
+    _, _, analyst = portal
+    item = ReviewItem.objects.filter(status="pending", variable="orsaker").exclude(suggestions=[])
+    item = item.first()
+    assert item is not None
+    code = item.suggestions[0]["code"]
+    label = CodebookEntry.objects.get(version=latest_version(), variable="orsak", code=code).label
+    log_in(client, analyst)
+    page = client.get("/portal/arbetsyta/granska/").content.decode()
+    button = f'value="{code}">{label} <small class="code">{code}</small></button>'
+    assert button in page
+    assert '<td>Aktualiseringsorsaker <small class="code">orsaker</small></td>' in page
+    assert f'value="{code}">{code}</button>' not in page
+
+
 def test_a_refused_file_shows_why_in_its_report_as_earlier_reports_do(
     portal, client, tmp_path
 ) -> None:
@@ -263,6 +282,90 @@ def test_the_filters_narrow_every_table_that_is_broken_down_by_them(portal, clie
     assert chart["Content-Type"] == "image/svg+xml"
     ignored = client.get(base + "?urval=kon:okänd").content.decode()  # not a category
     assert "Urval:" not in ignored
+
+
+def test_units_without_data_come_after_those_with_and_get_one_short_page(portal, client):
+    """Of some 300 units most have no delivery: the overview links the units with data (to
+    their studies with data) and names the others after them; a unit's page for a study
+    without its data says so in a few lines instead of showing empty tables and charts."""
+    units, _, analyst = portal
+    log_in(client, analyst)
+    page = client.get("/portal/").content.decode()
+    without = Unit.objects.filter(active=True).exclude(batches__status="imported")
+    without = without.order_by("code").first()
+    first_without = page.index(f"{without.name} ({without.code})")
+    for unit in units:
+        assert page.index(f"/portal/enhet/{unit.code}/aktualiseringar/") < first_without
+    assert f"/portal/enhet/{without.code}/" not in page
+    assert "/avslutade_utredningar/" not in page.split("</h2>", 1)[1]  # no survey imported
+    for path, elsewhere in ((f"/portal/enhet/{without.code}/aktualiseringar/", None),
+                            (f"/portal/enhet/{units[0].code}/avslutade_utredningar/",
+                             f"/portal/enhet/{units[0].code}/aktualiseringar/")):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200
+        short = response.content.decode()
+        assert "Det finns inga inlästa uppgifter för" in short
+        for empty_part in ("<img", "<table", "<select"):
+            assert empty_part not in short
+        assert elsewhere is None or f'href="{elsewhere}"' in short
+
+
+def guidance_of(page: str, table: str) -> list[str]:
+    """The guidance sentences of one table's section (each row's last cell, and the
+    summary of the whole distribution)."""
+    section = page.split(f'id="t-{table}"')[1].split("</section>")[0]
+    return re.findall(r'<(?:td|p class="summary")>((?:I|Det|Fördelningen) [^<]+)</', section)
+
+
+def test_filtered_guidance_names_the_selection(portal, client) -> None:
+    """Under the 15–17 filter the sentences are about 15–17-year-olds, and say so."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    for selection, phrase in (("aldersgrupp:15-17", "bland 15–17-åringar"),
+                              ("kon:flicka", "bland dem vars kön är flicka")):  # fmt: skip
+        page = client.get(f"{base}?urval={selection}").content.decode()
+        sentences = guidance_of(page, "aktualiseringstyp")
+        assert len(sentences) >= 3, sentences
+        for sentence in sentences:
+            assert phrase in sentence, sentence
+    unfiltered = guidance_of(client.get(base).content.decode(), "aktualiseringstyp")
+    assert not any("bland" in sentence for sentence in unfiltered)
+
+
+AGE_GROUPS = ("0-2", "3-5", "6-8", "9-11", "12-14", "15-17")
+
+
+def in_order_shown(values: list[str], order: tuple[str, ...]) -> list[str]:
+    """The values of `order` as they come in `values`, each once."""
+    return list(dict.fromkeys(v for v in values if v in order))
+
+
+def test_categories_keep_the_codebook_order_in_tables_charts_and_downloads(portal, client):
+    """Age groups in the codebook's order (0–2, 3–5, … 15–17), not as text sorts them (0–2,
+    12–14, 15–17, 3–5, …): on the page, in its chart and in both table downloads."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    labels = tuple(f"{group.replace('-', '–')} år" for group in AGE_GROUPS)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    page = client.get(base).content.decode()
+    section = page.split('id="t-aldersgrupp"')[1].split("</section>")[0]
+    shown = re.findall(r'<th scope="row">([^<]+)</th>', section)
+    assert in_order_shown(shown, labels) == list(labels)
+    chart = client.get(base + "diagram/aldersgrupp.svg").content.decode()
+    assert f"discrete scale with 6 values: {', '.join(labels)}" in chart
+    csv = pl.read_csv(io.BytesIO(b"".join(client.get(base + "tabeller.csv").streaming_content)),
+                      infer_schema_length=0)  # fmt: skip
+    ages = tuple(str(n) for n in range(18))
+    for table, column, order in (("aldersgrupp", "aldersgrupp", AGE_GROUPS),
+                                 ("alder_kon", "alder", ages)):  # fmt: skip
+        for level in ("kommun", "riket"):
+            rows = csv.filter((pl.col("tabell") == table) & (pl.col("niva") == level))
+            assert in_order_shown(rows[column].to_list(), order) == list(order), (table, level)
+    workbook = b"".join(client.get(base + "tabeller.xlsx").streaming_content)
+    sheet = pl.read_excel(io.BytesIO(workbook), sheet_name="aldersgrupp", read_options={
+        "header_row": 1})  # fmt: skip
+    assert in_order_shown(sheet["Åldersgrupp"].to_list(), labels) == list(labels)
 
 
 def test_english_is_one_click_away_and_swedish_the_default(portal, client) -> None:

@@ -63,6 +63,23 @@ def refresh_review_queue(study: Study) -> int:
     return len(occurrences)
 
 
+def review_labels(study: Study) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What the queue shows reviewers instead of bare names: each variable's label, and each
+    variable's codes with their labels in the codebook in force (its own categories for a
+    variable outside the codebook)."""
+    dictionary = dictionary_from_stored(study.dictionary)
+    codebook = codebook_of(latest_version())
+    codes: dict[str, dict[str, str]] = {}
+    for variable in dictionary.variables:
+        if variable.codebook in codebook.variables:
+            codes[variable.name] = {
+                c.code: c.label for c in codebook.variables[variable.codebook].codes
+            }
+        elif variable.categories:
+            codes[variable.name] = dict(variable.categories)
+    return {v.name: v.label for v in dictionary.variables}, codes
+
+
 class Suggestions:
     """Suggestions for a raw value the import's report has none for (an import under an
     earlier code book): the harmoniser, and its model, made on first need only."""

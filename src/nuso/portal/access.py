@@ -24,6 +24,11 @@ from nuso.studies.models import Study
 from nuso.units.models import Unit
 
 
+def _current_batches() -> QuerySet[ImportBatch]:
+    """The deliveries in use that brought rows (one that skipped every row brings none)."""
+    return ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED, rows_imported__gt=0)
+
+
 @dataclass(frozen=True)
 class UnitTables:
     unit: Unit
@@ -65,12 +70,17 @@ class Scope:
     def studies_with_data(self, unit: Unit) -> list[Study]:
         """The studies with current data for the unit (batches are per unit: a few rows, not
         the unit's records)."""
-        slugs = set(
-            ImportBatch.objects.filter(unit=unit, status=ImportBatch.Status.IMPORTED)
-            .values_list("study__slug", flat=True)
-            .distinct()
-        )
-        return [s for s in Study.objects.order_by("number") if s.slug in slugs]
+        return self.studies_by_unit(self.units().filter(pk=unit.pk)).get(unit.pk, [])
+
+    def studies_by_unit(self, units: QuerySet[Unit] | None = None) -> dict[int, list[Study]]:
+        """For each unit of the scope (or of `units`) with current data, its studies with
+        data, in the studies' order; a unit without data is left out. One query for all."""
+        in_use = _current_batches().filter(unit__in=self.units() if units is None else units)
+        by_unit: dict[int, set[int]] = {}
+        for unit_id, study_id in in_use.values_list("unit_id", "study_id").distinct():
+            by_unit.setdefault(unit_id, set()).add(study_id)
+        studies = list(Study.objects.order_by("number"))
+        return {unit: [s for s in studies if s.pk in ids] for unit, ids in by_unit.items()}
 
     def batches(self) -> QuerySet[ImportBatch]:
         """Every import with its stored report, newest first: analysts only (reports hold raw

@@ -183,7 +183,7 @@ def key_figure_trend(
         steps = {o.name: o.label for o in definition.outcomes}
         mine = table.filter((pl.col("niva") == "kommun") & (pl.col("enhet") == unit))
         nation = table.filter((pl.col("niva") == NATION) & pl.col("jamforelse").is_null())
-        for row in mine.sort("period").iter_rows(named=True):
+        for row in mine.sort("period", maintain_order=True).iter_rows(named=True):
             step = row.get("steg")
             match = nation.filter(pl.col("period") == row["period"])
             if step is not None:

@@ -12,6 +12,43 @@ from nuso.core.analysis.charts import funnel_plot
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 
+RANKED_KINDS = ("share", "funnel")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A share the units can be ranked by: a share table without dimensions, or one step of
+    a funnel without dimensions (the survey has no plain share, only its funnel)."""
+
+    table: str
+    step: str | None
+    title: str
+
+    @property
+    def key(self) -> str:
+        """How the measure is asked for (`?tabell=tratt:insats`)."""
+        return f"{self.table}:{self.step}" if self.step else self.table
+
+
+def measures(results: Results) -> list[Measure]:
+    """The study's rankable measures, in the order of its dictionary."""
+    found = []
+    for definition in results.definitions.values():
+        if definition.kind not in RANKED_KINDS or definition.dimensions:
+            continue
+        if definition.kind == "share":
+            found.append(Measure(definition.name, None, definition.title))
+        else:
+            found += [Measure(definition.name, step.name, f"{definition.title}: {step.label}")
+                      for step in definition.outcomes]  # fmt: skip
+    return found
+
+
+def chosen_measure(results: Results, asked: str) -> Measure | None:
+    """The measure asked for, else the study's first; None when the study has none."""
+    available = measures(results)
+    return next((m for m in available if m.key == asked), available[0] if available else None)
+
 
 @dataclass
 class Ranking:
@@ -26,13 +63,14 @@ class Ranking:
         return funnel_plot(points, share, self.title)
 
 
-def ranking(results: Results, rows: dict[str, pl.DataFrame], table: str, period: str) -> Ranking:
-    definition = results.definitions.get(table)
-    if definition is None or table not in rows:
+def ranking(results: Results, measure: Measure | None, period: str) -> Ranking:
+    if measure is None or measure.table not in results.tables:
         return Ranking("", None)
-    frame = rows[table].filter(pl.col("period") == period, pl.col("jamforelse").is_null())
-    if definition.kind == "funnel":
-        frame = frame.filter(pl.col("steg") == definition.outcomes[-1].name)
+    frame = results.tables[measure.table].filter(
+        pl.col("period") == period, pl.col("jamforelse").is_null()
+    )
+    if measure.step is not None:
+        frame = frame.filter(pl.col("steg") == measure.step)
     nation = frame.filter(pl.col("niva") == NATION)
     names = {
         code: name for (level, code), name in results.source.names.items() if level == "kommun"
@@ -43,7 +81,7 @@ def ranking(results: Results, rows: dict[str, pl.DataFrame], table: str, period:
         .with_columns(pl.col("enhet").replace_strict(names, default=pl.col("enhet")).alias("namn"))
     )
     return Ranking(
-        definition.title,
+        measure.title,
         nation.row(0, named=True) if nation.height else None,
         list(units.iter_rows(named=True)),
     )

@@ -68,13 +68,22 @@ def _write_sav(frame: pl.DataFrame, labels: dict[str, str], study: Study, path: 
     }
     booleans = [c for c, t in frame.schema.items() if t == pl.Boolean]
 
-    data = pd.DataFrame(
-        frame.with_columns(pl.col(c).cast(pl.Int8) for c in booleans).to_dict(as_series=False)
-    )
+    columns = frame.with_columns(pl.col(c).cast(pl.Int8) for c in booleans).to_dict(as_series=False)
+    data = pd.DataFrame({name: _pandas_column(values, name in text)
+                         for name, values in columns.items()})  # fmt: skip
     for name in booleans:
         value_labels[name] = {1: "Ja", 0: "Nej"}
     pyreadstat.write_sav(data, str(path), column_labels=[labels.get(c, c) for c in frame.columns],
                          variable_value_labels=value_labels)  # fmt: skip
+
+
+def _pandas_column(values: list[Any], text: bool) -> Any:
+    """A column typed for pyreadstat even when empty: it takes an empty column without a
+    type for a numeric one, and then refuses a text variable's value labels (a unit without
+    rows)."""
+    if text:
+        return pd.Series(values, dtype=object)
+    return pd.Series(values, dtype=None if values else "float64")
 
 
 def _write_xlsx(frame: pl.DataFrame, labels: dict[str, str], path: Path) -> None:

@@ -29,7 +29,7 @@ from nuso.portal.dashboard import (
     sections,
     trend_chart,
 )
-from nuso.portal.national import Ranking, ranking
+from nuso.portal.national import Measure, Ranking, chosen_measure, measures, ranking
 from nuso.portal.rows import write_rows
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
@@ -40,13 +40,21 @@ from nuso.units.models import Unit
 @login_required
 @verified
 def start(request: HttpRequest) -> HttpResponse:
+    """The user's units: those with data first, each linking to its studies with data; the
+    others by name only (an analyst's scope has some 300 units, most without a delivery)."""
     scope = Scope.of(request.user)
-    units = list(scope.units().order_by("code")[:400])
-    if not scope.is_analyst and len(units) == 1:
-        studies = scope.studies_with_data(units[0])
-        if studies:
-            return redirect("portal:dashboard", code=units[0].code, study=studies[0].slug)
-    return render(request, "portal/start.html", {"units": units, "scope": scope})
+    units = list(scope.units().order_by("code"))
+    studies = scope.studies_by_unit()
+    if not scope.is_analyst and len(units) == 1 and units[0].pk in studies:
+        first = studies[units[0].pk][0]
+        return redirect("portal:dashboard", code=units[0].code, study=first.slug)
+    context = {
+        "scope": scope,
+        "with_data": [(unit, studies[unit.pk]) for unit in units if unit.pk in studies],
+        "without_data": [unit for unit in units if unit.pk not in studies],
+        "national": Study.objects.order_by("number") if scope.is_analyst else [],
+    }
+    return render(request, "portal/start.html", context)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ def _period(request: HttpRequest, periods: list[str]) -> str:
 @login_required
 @verified
 def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
+    if without_data := _without_data(request, code, study):
+        return without_data
     view = _unit_view(request, code, study)
     unit, results, selection = view.unit, view.results, view.selection
     key = (unit.code, view.period, view.comparison, selection)
@@ -118,6 +128,18 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         period=view.period)  # fmt: skip
     template = "portal/_results.html" if request.headers.get("X-Del") else "portal/dashboard.html"
     return render(request, template, context)
+
+
+def _without_data(request: HttpRequest, code: str, study: str) -> HttpResponse | None:
+    """One short page saying that the unit has no data in the study (and where it has),
+    instead of a dashboard of empty tables and charts; None when it has data."""
+    scope = Scope.of(request.user)
+    unit, the_study = scope.unit(code), scope.study(study)
+    others = scope.studies_with_data(unit)
+    if the_study in others:
+        return None
+    context = {"unit": unit, "study": the_study, "other_studies": others, "scope": scope}
+    return render(request, "portal/no_data.html", context)
 
 
 @require_GET
@@ -190,7 +212,7 @@ class NationalView:
     study: Study
     periods: list[str]
     period: str
-    table: str
+    measure: Measure | None  # None: the study has no share to rank the units by
     ranking: Ranking
     results: Results
     stale: bool
@@ -202,9 +224,9 @@ def _national_view(request: HttpRequest, study: str) -> NationalView:
     results, stale = scope.national_tables(the_study)
     periods = results.periods
     period = _period(request, periods)
-    table = request.GET.get("tabell") or _first_share(results)
-    found = ranking(results, results.tables, table, period)
-    return NationalView(scope, the_study, periods, period, table, found, results, stale)
+    measure = chosen_measure(results, request.GET.get("tabell", ""))
+    found = ranking(results, measure, period)
+    return NationalView(scope, the_study, periods, period, measure, found, results, stale)
 
 
 @require_GET
@@ -212,11 +234,11 @@ def _national_view(request: HttpRequest, study: str) -> NationalView:
 @verified
 def national(request: HttpRequest, study: str) -> HttpResponse:
     view = _national_view(request, study)
-    shares = [d for d in view.results.definitions.values() if d.kind == "share"]
+    key = view.measure.key if view.measure else ""
     context = {"study": view.study, "period": view.period, "periods": view.periods,
-               "table": view.table, "ranking": view.ranking, "scope": view.scope,
-               "tables": shares, "stale": view.stale}  # fmt: skip
-    log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=view.table)  # type: ignore[arg-type]
+               "measure": key, "ranking": view.ranking, "scope": view.scope,
+               "measures": measures(view.results), "stale": view.stale}  # fmt: skip
+    log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=key)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)
 
 
@@ -224,8 +246,10 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
 @login_required
 @verified
 def national_chart(request: HttpRequest, study: str) -> HttpResponse:
-    spec = _national_view(request, study).ranking.funnel_spec()
-    return _svg(spec)
+    view = _national_view(request, study)
+    if view.measure is None:
+        raise Http404("Delstudien har inget mått att rangordna enheterna efter.")
+    return _svg(view.ranking.funnel_spec())
 
 
 @require_GET
@@ -248,11 +272,6 @@ def _selection_label(results: Results, selection: Selection | None) -> str:
     title = results.source.titles.get(selection.dimension, selection.dimension)
     value = results.source.labels.get(selection.dimension, {}).get(selection.value, selection.value)
     return f"{title}: {value}"
-
-
-def _first_share(results: Results) -> str:
-    definitions = results.definitions.values()
-    return next(d.name for d in definitions if d.kind == "share" and not d.dimensions)
 
 
 def _temporary(format_: str) -> Path:

@@ -5,7 +5,10 @@ re-harmonise at once. Users and units are managed in the (OTP-protected) admin."
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,10 +27,14 @@ from nuso.intake.columns import parse_choices
 from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
 from nuso.intake.remapping import ColumnChangeError, remap_column, target_choices
 from nuso.intake.restore import RestoreError, restore_batch
+from nuso.intake.review import review_labels
 from nuso.intake.services import FileOutcome, ImportRefusedError, import_paths
 from nuso.portal.access import Scope
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
+
+if TYPE_CHECKING:
+    from nuso.intake.models import ReviewItem
 
 MAX_FILES = 200
 RECENT_IMPORTS = 300
@@ -177,7 +184,30 @@ def review(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect("portal:review")
     items = scope.review_queue()[:REVIEW_QUEUE_SHOWN]
-    return render(request, "portal/review.html", {"items": items})
+    return render(request, "portal/review.html", {"items": labelled(items)})
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """A value waiting for review as the queue shows it: the variable and the suggested
+    codes by their Swedish labels (the codes beside them, for those who know them)."""
+
+    item: ReviewItem  # from Scope.review_queue
+    variable_label: str
+    choices: list[tuple[str, str]]  # (code, label) of the best suggestions
+
+
+def labelled(items: Iterable[ReviewItem]) -> list[QueueLine]:
+    labels: dict[int, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+    lines = []
+    for item in items:
+        if item.study_id not in labels:
+            labels[item.study_id] = review_labels(item.study)
+        variables, codes = labels[item.study_id]
+        known = codes.get(item.variable, {})
+        choices = [(s["code"], known.get(s["code"], s["code"])) for s in item.suggestions[:3]]
+        lines.append(QueueLine(item, variables.get(item.variable, item.variable), choices))
+    return lines
 
 
 @require_http_methods(["POST"])

@@ -81,7 +81,8 @@ def trend_lines(points: list[dict[str, Any]], series: list[str], title: str) -> 
         "type": "quantitative",
         "title": "Andel",
         "axis": {"format": ".0%"},
-        "scale": {"zero": False},
+        # From 0: an axis from 52 % makes a difference of a few points look large.
+        "scale": {"zero": True},
     }
     return {
         "$schema": SCHEMA,
@@ -150,6 +151,7 @@ def funnel_plot(points: list[dict[str, Any]], nation: float, title: str) -> dict
                         "type": "quantitative",
                         "title": "Andel",
                         "axis": {"format": ".0%"},
+                        "scale": {"zero": True},  # as every share axis
                     },
                 },
             },

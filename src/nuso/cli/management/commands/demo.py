@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
@@ -62,13 +63,7 @@ class Command(NusoCommand):
         console = self.console()
         console.print("\n[bold]Demokonton[/bold] (engångskoden: lägg in TOTP-hemligheten i en "
                       "autentiseringsapp)")  # fmt: skip
-        for account in demo_users(data_dir):
-            units = ", ".join(account["units"]) or "alla enheter"  # type: ignore[arg-type]
-            console.print(
-                f"  {account['username']}  lösenord {account['password']}  TOTP "
-                f"{account['totp_secret']}  ({account['role']}; {units})",
-                overflow="fold",
-            )
+        print_accounts(console, demo_users(data_dir))
         console.print(f"Sparade i {data_dir / DEMO_USERS_FILE}. Logga in på "
                       f"http://127.0.0.1:{port}/account/login/")  # fmt: skip
 
@@ -87,3 +82,15 @@ class Command(NusoCommand):
         console.print(
             f"Läste in {len(outcomes) - len(failed)} av {len(outcomes)} filer: {study.description}."
         )
+
+
+def print_accounts(console: Console, accounts: list[dict[str, Any]]) -> None:
+    """Each account with its password and TOTP secret on lines of their own, never wrapped,
+    folded or cut at the console's width: when the output is no terminal Rich assumes 80
+    columns, and a secret cut short cannot be typed into an authenticator."""
+    for account in accounts:
+        units = ", ".join(account["units"]) or "alla enheter"
+        console.print(f"  {account['username']} ({account['role']}; {units})")
+        for label, secret in (("lösenord", account["password"]),
+                              ("TOTP-hemlighet", account["totp_secret"])):  # fmt: skip
+            console.print(f"    {label}: {secret}", soft_wrap=True, markup=False, highlight=False)

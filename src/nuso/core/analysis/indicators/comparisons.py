@@ -145,16 +145,17 @@ def distribution_tests(
         p = float("nan")
         if not too_few:
             p = chi_square_p(columns["antal"][segment], columns["test_antal"][segment])
+        selected = dict(zip(within, kept, strict=True))
         rows.append({
             "niva": level, "enhet": reference, "period": period,
             **dict.fromkeys(table.dimension_columns, WHOLE_DISTRIBUTION),
-            **dict(zip(within, kept, strict=True)),
+            **selected,
             "antal": total, "total": int(columns["ref_total"][first]),
             "andel": None, "ki_lag": None, "ki_hog": None,
             "jamforelse": code, "p_varde": None if np.isnan(p) else p,
             "signifikant": guidance.is_significant(p),
             "vagledning": guidance.distribution_sentence(
-                study, table, code, level, reference, p, too_few
+                study, table, code, level, reference, p, too_few, selected
             ),
             "antal_dold": bool(total_hidden[first]),
             "total_dold": bool(ref_hidden[first]),

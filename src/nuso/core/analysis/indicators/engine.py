@@ -35,6 +35,7 @@ from nuso.core.analysis.indicators.disclosure import (
     suppress_units,
 )
 from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.core.analysis.indicators.ordering import in_reading_order
 from nuso.core.analysis.indicators.regression_table import logistic_table
 from nuso.core.analysis.statistics import wilson_interval
 from nuso.core.harmonise.table_definitions import TableDefinition
@@ -174,10 +175,11 @@ def _table_rows(
             parts += [distribution_tests(study, table, joined, level)
                       for level, joined in references.items()]  # fmt: skip
     rows = pl.concat([_publishable(part) for part in parts if part.height], how="diagonal_relaxed")
-    return rows.with_columns(pl.lit(table.name).alias("tabell"), pl.lit(None, pl.Float64)
+    rows = rows.with_columns(pl.lit(table.name).alias("tabell"), pl.lit(None, pl.Float64)
                              .alias("oddskvot")).select(
         "tabell", "niva", "enhet", "period", *table.dimension_columns, *RESULT_COLUMNS
     )  # fmt: skip
+    return in_reading_order(rows, table, study.categories)
 
 
 def _shares(cells: pl.DataFrame) -> pl.DataFrame:

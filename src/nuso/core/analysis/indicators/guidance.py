@@ -1,21 +1,106 @@
-"""Plain Swedish sentences about a comparison, for managers: the unit's share, the reference
-share and what the test allows one to say. Significance is only claimed where the test (after
-correction for the number of comparisons in the table) supports it."""
+"""Plain sentences about a comparison, for managers: the unit's share, the reference share and
+what the test allows one to say. Significance is only claimed where the test (after
+correction for the number of comparisons in the table) supports it.
+
+The engine writes the Swedish sentences into the tables (`vagledning`). The same sentences in
+another language (`ENGLISH`) are composed from the published rows (`published_comparison`),
+so that a page in English says what the Swedish one says."""
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 SIGNIFICANCE_LEVEL = 0.05
 MIN_COMPARABLE = 10  # fewer records than this in the unit's cell: too few to compare
-DEFAULT_SENTENCE = "är andelen {andel}"
+AGE_RANGE = re.compile(r"^(\d+)\s*[–-]\s*(\d+) år$")  # an age group's label: "15–17 år"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of the sentences in one language; {fields} are filled in by `sentence`."""
+
+    place: str  # the unit
+    place_selected: str  # the unit, with the selection the figures are of
+    too_few: str
+    nothing_to_compare: str
+    compared: str
+    untestable: str
+    significant: str
+    not_significant: str
+    default_claim: str  # a table without a sentence of its own
+    nation: str
+    group: str
+    band: str
+    age_selection: str
+    selection: str
+    missing_selection: str
+    distribution_too_few: str
+    distribution_differs: str
+    distribution_same: str
+    decimal_mark: str
+    percent_sign: str
+
+
+SWEDISH = Wording(
+    place="{unit}",
+    place_selected="{unit}, {selection},",
+    too_few="I {place} är antalet för litet för att jämföra.",
+    nothing_to_compare="Det finns inga uppgifter {selection}{reference} att jämföra med.",
+    compared="I {place} {claim}, jämfört med {reference_share} {reference}. {conclusion}",
+    untestable="Skillnaden kan inte prövas statistiskt.",
+    significant="Skillnaden är statistiskt säkerställd.",
+    not_significant="Skillnaden är inte statistiskt säkerställd; den kan bero på slumpen.",
+    default_claim="är andelen {andel}",
+    nation="i riket",
+    group="i kommungruppen {name} (utom {unit})",
+    band="i kommuner med {band} (utom {unit})",
+    age_selection="bland {low}–{high}-åringar",
+    selection="bland dem vars {title} är {label}",
+    missing_selection="bland dem utan uppgift om {title}",
+    distribution_too_few="I {place} är antalet för litet för att jämföra fördelningen.",
+    distribution_differs="Fördelningen av {title} {selection}i {unit} skiljer sig statistiskt "
+    "säkerställt från den {reference}.",
+    distribution_same="Fördelningen av {title} {selection}i {unit} skiljer sig inte statistiskt "
+    "säkerställt från den {reference}.",
+    decimal_mark=",",
+    percent_sign="\u00a0%",
+)
+
+ENGLISH = Wording(
+    place="{unit},",
+    place_selected="{unit}, {selection},",
+    too_few="In {place} the number is too small to compare.",
+    nothing_to_compare="There are no figures {selection}{reference} to compare with.",
+    compared="In {place} {claim}, compared with {reference_share} {reference}. {conclusion}",
+    untestable="The difference cannot be tested statistically.",
+    significant="The difference is statistically significant.",
+    not_significant="The difference is not statistically significant; it may be due to chance.",
+    default_claim="the share is {andel}",
+    nation="in Sweden",
+    group="in the municipality group {name} (excluding {unit})",
+    band="in municipalities of the same size (excluding {unit})",
+    age_selection="among {low}–{high}-year-olds",
+    selection="among those with {title}: {label}",
+    missing_selection="among those without information on {title}",
+    distribution_too_few="In {place} the number is too small to compare the distribution.",
+    distribution_differs="The distribution of {title} {selection}in {unit} differs "
+    "significantly from that {reference}.",
+    distribution_same="The distribution of {title} {selection}in {unit} does not differ "
+    "significantly from that {reference}.",
+    decimal_mark=".",
+    percent_sign="%",
+)
 
 
 @dataclass(frozen=True)
@@ -28,14 +113,16 @@ class Comparison:
     reference_total: int | None
     p_value: float | None
     subject: dict[str, str]  # labels of the cell's dimensions, by dimension name
+    selection: str = ""  # the filtered view's selection: "bland 15–17-åringar"
 
 
-def percent(share: float, decimals: int | None = None) -> str:
-    """Swedish percent: "45 %", "4,5 %" below ten, or with the decimals asked for."""
+def percent(share: float, decimals: int | None = None, wording: Wording = SWEDISH) -> str:
+    """Percent as the language writes it: "45 %", "4,5 %" below ten, or with the decimals
+    asked for (Swedish); "45%", "4.5%" (English)."""
     value = share * 100
     if decimals is None:
         decimals = 0 if value >= 10 or value == 0 else 1
-    return f"{value:.{decimals}f}".replace(".", ",") + "\u00a0%"
+    return f"{value:.{decimals}f}".replace(".", wording.decimal_mark) + wording.percent_sign
 
 
 def lower_first(label: str) -> str:
@@ -53,33 +140,76 @@ def too_few(comparison: Comparison) -> bool:
     )
 
 
-def sentence(template: str, comparison: Comparison) -> str:
+def sentence(template: str, comparison: Comparison, wording: Wording = SWEDISH) -> str:
+    place = _place(comparison.unit_name, comparison.selection, wording)
     if too_few(comparison):
-        return f"I {comparison.unit_name} är antalet för litet för att jämföra."
+        return wording.too_few.format(place=place)
     if not comparison.reference_total or comparison.reference_share is None:
-        return f"Det finns inga uppgifter {comparison.reference_phrase} att jämföra med."
+        selection = f"{comparison.selection} " if comparison.selection else ""
+        return wording.nothing_to_compare.format(
+            selection=selection, reference=comparison.reference_phrase
+        )
     assert comparison.share is not None
     words = {name: lower_first(label) for name, label in comparison.subject.items()}
-    claim = (template or DEFAULT_SENTENCE).format(andel=percent(comparison.share), **words)
-    return (
-        f"I {comparison.unit_name} {claim}, jämfört med "
-        f"{percent(comparison.reference_share)} {comparison.reference_phrase}. "
-        f"{conclusion(comparison.p_value)}"
-    )
+    share = percent(comparison.share, wording=wording)
+    claim = (template or wording.default_claim).format(andel=share, **words)
+    return wording.compared.format(
+        place=place, claim=claim, reference=comparison.reference_phrase,
+        reference_share=percent(comparison.reference_share, wording=wording),
+        conclusion=conclusion(comparison.p_value, wording),
+    )  # fmt: skip
 
 
-def conclusion(p_value: float | None) -> str:
+def _place(unit_name: str, selection: str, wording: Wording) -> str:
+    if selection:
+        return wording.place_selected.format(unit=unit_name, selection=selection)
+    return wording.place.format(unit=unit_name)
+
+
+def conclusion(p_value: float | None, wording: Wording = SWEDISH) -> str:
     if p_value is None or math.isnan(p_value):
-        return "Skillnaden kan inte prövas statistiskt."
+        return wording.untestable
     if p_value < SIGNIFICANCE_LEVEL:
-        return "Skillnaden är statistiskt säkerställd."
-    return "Skillnaden är inte statistiskt säkerställd; den kan bero på slumpen."
+        return wording.significant
+    return wording.not_significant
 
 
 def is_significant(p_value: float | None) -> bool | None:
     if p_value is None or math.isnan(p_value):
         return None
     return p_value < SIGNIFICANCE_LEVEL
+
+
+def selection_phrase(title: str, code: str, label: str, wording: Wording = SWEDISH) -> str:
+    """Who a filtered view's figures are about, from the dimension's title and the value's
+    label: "bland 15–17-åringar", "bland dem vars kön är flicka"."""
+    if code == MISSING:
+        return wording.missing_selection.format(title=lower_first(title))
+    if age := AGE_RANGE.match(label):
+        return wording.age_selection.format(low=age[1], high=age[2])
+    return wording.selection.format(title=lower_first(title), label=lower_first(label))
+
+
+def _selection(
+    study: StudyInput, table: TableDefinition, row: Mapping[str, Any], wording: Wording
+) -> str:
+    """The selection of a filtered view's row ("" for a table that is no filtered view)."""
+    if not (table.view_of and table.within):
+        return ""
+    code = row[table.within]
+    label = study.labels.get(table.within, {}).get(code, code)
+    title = study.titles.get(table.within, table.within)
+    return selection_phrase(title, code, label, wording)
+
+
+def _subject(study: StudyInput, table: TableDefinition, row: Mapping[str, Any]) -> dict[str, str]:
+    step_labels = {outcome.name: outcome.label for outcome in table.outcomes}
+    return {
+        name: (step_labels if name == "steg" else study.labels.get(name, {})).get(
+            row[name], row[name]
+        )
+        for name in table.dimension_columns
+    }
 
 
 # --- the engine's comparisons ---
@@ -89,7 +219,6 @@ def sentences(
     study: StudyInput, table: TableDefinition, frame: pl.DataFrame, level: str
 ) -> list[str]:
     columns = table.dimension_columns
-    step_labels = {outcome.name: outcome.label for outcome in table.outcomes}
     out = []
     for row in frame.select(
         "enhet", "ref_enhet", *columns, "antal", "total", "ref_andel", "ref_total",
@@ -98,12 +227,6 @@ def sentences(
         unit_name = study.names.get(("kommun", row["enhet"]), row["enhet"])
         unit_hidden = row["antal_dold"] or row["total_dold"]
         reference_hidden = row["ref_antal_dold"] or row["ref_total_dold"]
-        subject = {
-            name: (step_labels if name == "steg" else study.labels.get(name, {})).get(
-                row[name], row[name]
-            )
-            for name in columns
-        }
         comparison = Comparison(
             unit_name=unit_name,
             reference_phrase=reference_phrase(study, level, row["ref_enhet"], unit_name),
@@ -112,30 +235,63 @@ def sentences(
             unit_total=None if unit_hidden else row["total"],
             reference_total=None if reference_hidden else row["ref_total"],
             p_value=row["p_varde"] if row["provbar"] else None,
-            subject=subject,
+            subject=_subject(study, table, row),
+            selection=_selection(study, table, row, SWEDISH),
         )
         out.append(sentence(table.sentence, comparison))
     return out
 
 
-def reference_phrase(study: StudyInput, level: str, code: str, unit_name: str) -> str:
+def published_comparison(
+    study: StudyInput, table: TableDefinition, own: Mapping[str, Any],
+    reference: Mapping[str, Any], wording: Wording = SWEDISH,
+) -> Comparison:  # fmt: skip
+    """The comparison of one cell as the engine's sentence tells it, from the published rows:
+    the unit's own (`niva` kommun) and its reference's (`jamforelse` the unit). Published
+    rows are empty wherever a count is hidden, and `p_varde` is empty where the cell is not
+    tested, so the sentence says what the engine's does."""
+    unit_name = study.names.get(("kommun", own["enhet"]), own["enhet"])
+    unit_hidden, reference_hidden = bool(own["undertryckt"]), bool(reference["undertryckt"])
+    return Comparison(
+        unit_name=unit_name,
+        reference_phrase=reference_phrase(
+            study, reference["niva"], reference["enhet"], unit_name, wording
+        ),
+        share=None if unit_hidden or not own["total"] else own["antal"] / own["total"],
+        reference_share=None if reference_hidden else reference["andel"],
+        unit_total=None if unit_hidden else own["total"],
+        reference_total=None if reference_hidden else reference["total"],
+        p_value=reference["p_varde"],
+        subject=_subject(study, table, own),
+        selection=_selection(study, table, own, wording),
+    )
+
+
+def reference_phrase(
+    study: StudyInput, level: str, code: str, unit_name: str, wording: Wording = SWEDISH
+) -> str:
     if level == NATION:
-        return "i riket"
+        return wording.nation
     name = study.names.get((level, code), code)
     if level == "kommungrupp":
-        return f"i kommungruppen {name} (utom {unit_name})"
-    return f"i kommuner med {lower_first(name)} (utom {unit_name})"
+        return wording.group.format(name=name, unit=unit_name)
+    return wording.band.format(band=lower_first(name), unit=unit_name)
 
 
 def distribution_sentence(
     study: StudyInput, table: TableDefinition, code: str, level: str, reference: str,
-    p: float, too_few: bool,
+    p: float | None, too_few: bool, selected: Mapping[str, Any] | None = None,
+    wording: Wording = SWEDISH,
 ) -> str:  # fmt: skip
+    """The test of a whole distribution; `selected` holds the value of a filtered view's
+    dimension (`within`)."""
     unit_name = study.names.get(("kommun", code), code)
+    selection = _selection(study, table, selected, wording) if selected else ""
     if too_few:
-        return f"I {unit_name} är antalet för litet för att jämföra fördelningen."
-    phrase = reference_phrase(study, level, reference, unit_name)
-    subject = f"Fördelningen av {lower_first(table.title)} i {unit_name}"
-    if is_significant(p):
-        return f"{subject} skiljer sig statistiskt säkerställt från den {phrase}."
-    return f"{subject} skiljer sig inte statistiskt säkerställt från den {phrase}."
+        return wording.distribution_too_few.format(place=_place(unit_name, selection, wording))
+    differs = is_significant(p)
+    template = wording.distribution_differs if differs else wording.distribution_same
+    return template.format(
+        title=lower_first(table.title), selection=f"{selection} " if selection else "",
+        unit=unit_name, reference=reference_phrase(study, level, reference, unit_name, wording),
+    )  # fmt: skip

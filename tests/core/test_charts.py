@@ -1,0 +1,37 @@
+"""The charts as their readers see them: rendered by vl-convert as the portal renders them,
+and read back from the SVG's own description of its axes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import vl_convert
+
+from nuso.core.analysis.charts import comparison_bars, funnel_plot, trend_lines
+
+
+def share_axis(spec: dict[str, Any]) -> str:
+    """The description of the rendered chart's share axis ("… values from 0% to 60%")."""
+    svg = vl_convert.vegalite_to_svg(spec, format_locale="sv-SE")
+    axes = re.findall(r'aria-label="([XY]-axis titled \'Andel\'[^"]*)"', svg)
+    assert len(axes) == 1, axes
+    return axes[0]
+
+
+def test_every_share_axis_starts_at_zero_however_close_the_shares_are() -> None:
+    """Shares between 55 % and 58 % drawn on an axis from 53 % make a small difference look
+    large: every share axis starts at 0."""
+    close = [("2023", "Karlstad", 0.55), ("2024", "Karlstad", 0.58),
+             ("2023", "Riket", 0.56), ("2024", "Riket", 0.57)]  # fmt: skip
+    trend = [{"nyckeltal": "Utredning", "period": period, "serie": series, "andel": share,
+              "ki_lag": share - 0.01, "ki_hog": share + 0.01}
+             for period, series, share in close]  # fmt: skip
+    bars = [{"kategori": "Anmälan", "serie": series, "andel": share, "ki_lag": share - 0.01,
+             "ki_hog": share + 0.01} for _, series, share in close[1:3]]  # fmt: skip
+    funnel = [{"total": total, "andel": 0.55 + total / 100_000, "enhet": str(total)}
+              for total in (200, 800, 3000)]  # fmt: skip
+    for spec in (trend_lines(trend, ["Karlstad", "Riket"], "Nyckeltal"),
+                 comparison_bars(bars, "Typ", ["Karlstad", "Riket"], "Typ"),
+                 funnel_plot(funnel, 0.56, "Utredning")):  # fmt: skip
+        assert "values from 0% to" in share_axis(spec)
