@@ -82,7 +82,8 @@ def test_a_replaced_delivery_is_restored_under_the_codebook_in_force(initialised
     assert "Ersatt (av" in listed
     result = initialised("batches", "restore", str(old.pk))
     assert result.exit_code == 0, result.err
-    assert f"Leverans {old.pk} (Karlstad 2023.csv, 6 poster) är i bruk igen" in result.out
+    said = " ".join(result.out.split())  # as one line, whatever width the console folded at
+    assert f"Leverans {old.pk} (Karlstad 2023.csv, 6 poster) är i bruk igen" in said
     assert current().pk == old.pk
     restored = stored_records(current())
     assert [r.values["orsaker"] for r in restored] == [["skolproblem"]] * 6
