@@ -29,8 +29,12 @@ class Result:
 
 
 @pytest.fixture
-def nuso(capsys: pytest.CaptureFixture[str], db: None):
-    """Run `nuso ARGS` in this process, on the test database."""
+def nuso(capsys: pytest.CaptureFixture[str], db: None, monkeypatch: pytest.MonkeyPatch):
+    """Run `nuso ARGS` in this process, on the test database.
+
+    The console is as wide as a wide terminal, so that tables do not fold their cells at a
+    width that depends on the length of ids (batch numbers grow with the tests run before)."""
+    monkeypatch.setenv("COLUMNS", "250")
 
     def run(*args: str) -> Result:
         capsys.readouterr()
