@@ -202,3 +202,47 @@ def test_an_analyst_maps_an_unknown_column_in_the_import_report(site, browser, n
         page.screenshot(path=f"{folder}/import-report-column-mapped.png", full_page=True)
     assert watched.problems == []
     context.close()
+
+
+def test_filters_changed_faster_than_the_server_answers_show_the_latest_choice(
+    site, browser, monkeypatch, tmp_path
+) -> None:
+    """The first filter's answer is held back by the server until after the second's: the
+    page must end with the second choice in the dropdowns, the address and the figures (the
+    late answer of the first is cancelled or ignored, not shown over the second's)."""
+    import time
+
+    from nuso.portal import views
+
+    render = views.render
+
+    def slow_for_the_first(request, template, context=None, *args, **kwargs):
+        if template == "portal/_results.html" and request.GET.get("jamfor") == "kommungrupp":
+            time.sleep(2.5)  # the first request's answer arrives after the second's
+        return render(request, template, context, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", slow_for_the_first)
+    base, _, device = site
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    page = watched.page
+    log_in(page, base, device)
+    chosen = page.locator("#urval option").nth(1)  # the first selection after "Alla"
+    value, label = chosen.get_attribute("value"), chosen.inner_text()
+    page.select_option("#urval", value)  # request 1: kommungrupp, held back
+    page.select_option("#jamfor", "riket")  # request 2: riket, answered at once
+    page.wait_for_timeout(3500)  # until well after the held-back answer has come
+    page.wait_for_selector("#resultat:not([aria-busy])")
+    page.screenshot(path="/tmp/wt-portal2-filters.png", full_page=False)
+    shown = dict(item.split("=", 1) for item in page.url.split("?", 1)[1].split("&"))
+    assert shown["jamfor"] == "riket"
+    assert shown["urval"] == value.replace(":", "%3A")
+    assert page.input_value("#jamfor") == "riket"
+    assert page.input_value("#urval") == value
+    results = page.locator("#resultat")
+    assert label in results.locator(".selection-note").inner_text()
+    headings = results.locator("section.result-section table.data thead th:nth-child(3)")
+    assert headings.count() > 0
+    assert set(headings.all_inner_texts()) == {"Riket"}  # the comparison column: the nation
+    assert watched.problems == []
+    context.close()
