@@ -210,17 +210,18 @@ def test_after_new_data_the_portal_shows_the_earlier_tables_until_the_current_ar
     import_synthetic_referrals(nuso, tmp_path / "2023", seed=5, units=6, rows=2000)
     study = Study.objects.get(slug="aktualiseringar")
     service._cache.clear()
-    first, stale = service.portal_tables(study)
+    shown = service.portal_tables(study)
+    first, stale = shown.results, shown.stale
     assert (first.periods, stale) == (["2023"], False)  # nothing earlier to show: computed
     later = write_referral_exports(tmp_path / "2024", seed=5, unit_count=6, rows=2000, year=2024)
     outcome = nuso("import", str(later.files[0].parent), "--study", "aktualiseringar",
                    "--period", "2024")  # fmt: skip
     assert outcome.exit_code == 0, outcome.out
-    shown, stale = service.portal_tables(study)
-    assert stale
-    assert shown is first  # at once, while the current tables are computed
+    shown = service.portal_tables(study)
+    assert shown.stale
+    assert shown.results is first  # at once, while the current tables are computed
     for thread in threading.enumerate():
         if thread.name == "nuso-tables":
             thread.join(timeout=120)
-    current, stale = service.portal_tables(study)
-    assert (current.periods, stale) == (["2023", "2024"], False)
+    current = service.portal_tables(study)
+    assert (current.results.periods, current.stale) == (["2023", "2024"], False)

@@ -246,3 +246,41 @@ def test_filters_changed_faster_than_the_server_answers_show_the_latest_choice(
     assert set(headings.all_inner_texts()) == {"Riket"}  # the comparison column: the nation
     assert watched.problems == []
     context.close()
+
+
+def test_a_page_of_earlier_figures_says_so_and_updates_itself_when_they_are_ready(
+    site, browser, nuso, tmp_path, settings, monkeypatch
+) -> None:
+    from nuso.analysis import service
+    from nuso.core.synth.referral_exports import write_referral_exports
+    from nuso.studies.models import Study
+
+    settings.NUSO_TABLES_IN_BACKGROUND = True
+    service._cache.clear()
+    held_back: list[object] = []  # the background computation: done below, when the test says
+    monkeypatch.setattr(service, "_refresh_in_background", lambda *args: held_back.append(args))
+    base, _, device = site
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    page = watched.page
+    log_in(page, base, device)
+    assert page.locator("#omraknas").count() == 0
+    later = write_referral_exports(tmp_path / "2024", seed=3, unit_count=4, rows=1600, year=2024)
+    outcome = nuso("import", str(later.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2024")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out
+    page.reload()
+    notice = page.locator("#omraknas")
+    assert "Siffrorna räknas om efter en ny inläsning. Det du ser är från" in notice.inner_text()
+    assert "Sidan visar de nya siffrorna av sig själv" in notice.inner_text()  # with JavaScript
+    assert held_back
+    assert page.locator("#period option[value='2024']").count() == 0
+    page.screenshot(path="/tmp/wt-portal2-stale.png")
+    accessible(page)
+    page.evaluate("window.sammaSida = true")
+    service.study_tables(Study.objects.get(slug="aktualiseringar"))  # the current tables ready
+    page.wait_for_selector("#omraknas", state="detached", timeout=20_000)
+    assert page.evaluate("window.sammaSida") is None  # reloaded
+    assert page.locator("#period option[value='2024']").count() == 1
+    assert watched.problems == []
+    context.close()

@@ -37,6 +37,28 @@ class DataVersion:
     codebook_created: dt.datetime | None
     definitions: dt.datetime
 
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """When the data last changed: the latest import, codebook version or change of the
+        study's definitions that the tables include (what a page says its figures are from)."""
+        times = [t for t in (self.finished, self.codebook_created, self.definitions) if t]
+        return max(times) if times else None
+
+    @property
+    def tag(self) -> str:
+        """A short text naming this version, for pages to compare (`ready_version`)."""
+        return store.digest(self)
+
+
+@dataclass(frozen=True)
+class PortalTables:
+    """What a portal page shows: the tables, the data they are of, and whether that is
+    earlier data (the current tables are being computed meanwhile)."""
+
+    results: Results
+    version: DataVersion
+    stale: bool
+
 
 @dataclass(frozen=True)
 class CacheKey:
@@ -89,22 +111,34 @@ def _tables(kind: TablesKind, version: DataVersion, study: Study) -> Results:
     return results
 
 
-def portal_tables(study: Study, unsuppressed: bool = False) -> tuple[Results, bool]:
-    """For the portal: the study's tables and whether they are stale. When the data changed
-    (an upload, a review decision) and this process has tables of the earlier data, those are
-    shown while the current ones are computed in the background: nobody waits tens of seconds
-    for the national computation after each change. Otherwise as `study_tables`."""
+def portal_tables(study: Study, unsuppressed: bool = False) -> PortalTables:
+    """For the portal: the study's tables, the data they are of, and whether they are stale.
+    When the data changed (an upload, a review decision) and this process has tables of the
+    earlier data, those are shown while the current ones are computed in the background:
+    nobody waits tens of seconds for the national computation after each change. Otherwise
+    as `study_tables`."""
     kind, version = _kind(study, None, unsuppressed), data_version(study)
     with _lock:
         cached = _cache.get(CacheKey(kind, version))
-        previous = next((r for k, r in _cache.items() if k.kind == kind), None)
+        previous = next(((k, r) for k, r in _cache.items() if k.kind == kind), None)
     if cached is not None:
-        return cached, False
+        return PortalTables(cached, version, False)
     ready = store.path_of(kind, version).exists()  # another process computed them: a quick read
     if previous is None or ready or not settings.NUSO_TABLES_IN_BACKGROUND:
-        return _tables(kind, version, study), False
+        return PortalTables(_tables(kind, version, study), version, False)
     _refresh_in_background(study, unsuppressed, kind)
-    return previous, True
+    earlier, results = previous
+    return PortalTables(results, earlier.version, True)
+
+
+def ready_version(study: Study, unsuppressed: bool = False) -> str | None:
+    """The tag of the current data's tables when they are ready, in this process or in the
+    shared store (a page showing other tables then gets the current ones on reloading);
+    None while they are still being computed. Computes nothing."""
+    kind, version = _kind(study, None, unsuppressed), data_version(study)
+    with _lock:
+        cached = CacheKey(kind, version) in _cache
+    return version.tag if cached or store.path_of(kind, version).exists() else None
 
 
 def _refresh_in_background(study: Study, unsuppressed: bool, kind: TablesKind) -> None:

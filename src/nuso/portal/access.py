@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from nuso.accounts.models import User
-from nuso.analysis.service import portal_tables
+from nuso.analysis.service import DataVersion, PortalTables, portal_tables, ready_version
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.intake import blocks
 from nuso.intake.models import ImportBatch, ReviewItem
@@ -35,6 +35,7 @@ class UnitTables:
     results: Results
     rows: dict[str, pl.DataFrame]  # what the unit's users may see
     stale: bool  # of earlier data: the current tables are being computed
+    version: DataVersion  # the data the tables are of
 
 
 @dataclass(frozen=True)
@@ -98,15 +99,24 @@ class Scope:
     def unit_tables(self, study: Study, code: str) -> UnitTables:
         """A unit in the scope, with its tables and comparisons, disclosure-controlled."""
         unit = self.unit(code)
-        results, stale = portal_tables(study)
-        return UnitTables(unit, results, results.for_unit(unit.code), stale)
+        shown = portal_tables(study)
+        results = shown.results
+        return UnitTables(unit, results, results.for_unit(unit.code), shown.stale, shown.version)
 
-    def national_tables(self, study: Study) -> tuple[Results, bool]:
+    def national_tables(self, study: Study) -> PortalTables:
         """Every unit side by side, unsuppressed: analysts only. Also whether they are of
         earlier data (the current ones being computed)."""
         if not self.is_analyst:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
         return portal_tables(study, unsuppressed=True)
+
+    def ready_version(self, study: Study, national: bool) -> str | None:
+        """The tag of the study's current tables once they are ready (None while they are
+        computed): the unit dashboards' disclosure-controlled ones, or with `national` the
+        analysts' unsuppressed ones."""
+        if national and not self.is_analyst:
+            raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
+        return ready_version(study, unsuppressed=national)
 
     def review_queue(self) -> QuerySet[ReviewItem]:
         """The raw values waiting for review, most frequent first: analysts only (they are

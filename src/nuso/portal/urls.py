@@ -23,6 +23,7 @@ urlpatterns = [
         name="download_rows",
     ),
     path("riket/<slug:study>/", views.national, name="national"),
+    path("tabeller/<slug:study>/version.json", views.tables_version, name="tables_version"),
     path("arbetsyta/las-in/", workspace.upload, name="upload"),
     path("arbetsyta/granska/", workspace.review, name="review"),
     path("arbetsyta/inlasningar/", workspace.imports, name="imports"),

@@ -12,12 +12,13 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nuso.analysis.output import write_tables
+from nuso.analysis.service import DataVersion
 from nuso.audit.services import Actor, log
 from nuso.core.analysis.indicators.engine import Results
 from nuso.portal.access import Scope
@@ -71,6 +72,7 @@ class UnitView:
     comparison: str
     selection: Selection | None
     stale: bool  # earlier data shown while the current tables are computed
+    version: DataVersion  # the data shown
 
 
 def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
@@ -84,7 +86,7 @@ def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
         comparison = "kommungrupp"
     selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
     return UnitView(scope, tables.unit, the_study, results, tables.rows, period, comparison,
-                    selection, tables.stale)  # fmt: skip
+                    selection, tables.stale, tables.version)  # fmt: skip
 
 
 def _trend(view: UnitView) -> list[dict[str, Any]]:
@@ -122,7 +124,7 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "trend": _trend(view),
         "trend_periods": len(results.periods),
         "other_studies": view.scope.studies_with_data(unit),
-        "stale": view.stale,
+        **_freshness(view.stale, view.version),
     }  # fmt: skip
     log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=view.study.slug,  # type: ignore[arg-type]
         period=view.period)  # fmt: skip
@@ -216,17 +218,20 @@ class NationalView:
     ranking: Ranking
     results: Results
     stale: bool
+    version: DataVersion
 
 
 def _national_view(request: HttpRequest, study: str) -> NationalView:
     scope = Scope.of(request.user)
     the_study = scope.study(study)
-    results, stale = scope.national_tables(the_study)
+    shown = scope.national_tables(the_study)
+    results = shown.results
     periods = results.periods
     period = _period(request, periods)
     measure = chosen_measure(results, request.GET.get("tabell", ""))
     found = ranking(results, measure, period)
-    return NationalView(scope, the_study, periods, period, measure, found, results, stale)
+    return NationalView(scope, the_study, periods, period, measure, found, results, shown.stale,
+                        shown.version)  # fmt: skip
 
 
 @require_GET
@@ -237,7 +242,8 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
     key = view.measure.key if view.measure else ""
     context = {"study": view.study, "period": view.period, "periods": view.periods,
                "measure": key, "ranking": view.ranking, "scope": view.scope,
-               "measures": measures(view.results), "stale": view.stale}  # fmt: skip
+               "measures": measures(view.results), "national_figures": True,
+               **_freshness(view.stale, view.version)}  # fmt: skip
     log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=key)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)
 
@@ -264,6 +270,24 @@ def download_all_rows(request: HttpRequest, study: str, format_: str) -> FileRes
     log(Actor.of_user(request.user), "portal.download_rows", study=the_study.slug,  # type: ignore[arg-type]
         format=format_, rows=count, units="alla")  # fmt: skip
     return _file(path, f"nuso-{the_study.slug}-alla-rader.{format_}")
+
+
+def _freshness(stale: bool, version: DataVersion) -> dict[str, Any]:
+    """For the notice of a page showing earlier figures (portal/_stale.html): whether it does,
+    when its data is from, and the tag that `tables_version` is compared with."""
+    return {"stale": stale, "as_of": version.as_of, "shown_version": version.tag}
+
+
+@require_GET
+@login_required
+@verified
+def tables_version(request: HttpRequest, study: str) -> JsonResponse:
+    """For a page showing earlier figures while the current ones are computed (its script asks
+    every few seconds): the tag of the current tables once they are ready, else null. The unit
+    dashboards' tables, or with ?riket=1 the analysts' national ones."""
+    scope = Scope.of(request.user)
+    version = scope.ready_version(scope.study(study), national=request.GET.get("riket") == "1")
+    return JsonResponse({"version": version}, headers={"Cache-Control": "no-store"})
 
 
 def _selection_label(results: Results, selection: Selection | None) -> str:
