@@ -225,3 +225,64 @@ def test_after_new_data_the_portal_shows_the_earlier_tables_until_the_current_ar
             thread.join(timeout=120)
     current = service.portal_tables(study)
     assert (current.results.periods, current.stale) == (["2023", "2024"], False)
+
+
+def test_the_store_keeps_only_the_current_tables_and_those_being_replaced(
+    tmp_path, monkeypatch
+) -> None:
+    """After a successful switch to new data, a study's folder holds only the tables of the
+    current data: not those of earlier data of any kind (the disclosure-controlled or the
+    analysts' tables, a period's), nor a half-written file of a writer that died. A reader
+    that opened an earlier file before the switch still reads it whole. Another study's
+    tables stay, and tables of later data written while this computation waited stay."""
+    import os
+    import pickle
+    import threading
+
+    from nuso.analysis import store
+    from nuso.core.analysis.indicators.engine import Results
+    from nuso.core.analysis.indicators.inputs import StudyInput
+
+    def results(value: int):
+        def compute() -> Results:
+            source = StudyInput((), pl.DataFrame(), {}, {}, {}, frozenset())
+            return Results({"t": pl.DataFrame({"a": [value] * 1000})}, {}, None, source)
+
+        return compute
+
+    store.clear()
+    shown, analysts, period = (store.TablesKind("lagring", None, 5),
+                               store.TablesKind("lagring", None, None),
+                               store.TablesKind("lagring", "2023", 5))  # fmt: skip
+    other_study = store.TablesKind("lagring_2", None, 5)
+    for kind in (shown, analysts, period, other_study):
+        store.shared(kind, ("v1",), results(1))
+    assert len(list(store.folder().iterdir())) == 4 + 2  # and the two studies' lock files
+
+    # a writer dies between writing and renaming (killed by the web server's timeout, say)
+    with monkeypatch.context() as dying:
+        dying.setattr(store.os, "replace", lambda *args: (_ for _ in ()).throw(OSError("död")))
+        dying.setattr(store.os, "unlink", lambda *args: None)
+        store.shared(shown, ("v2",), results(2))
+    assert list(store.folder().glob("*.tmp"))  # what it left
+
+    reader = store.path_of(shown, ("v1",)).open("rb")  # a reader of the earlier tables
+    store.shared(shown, ("v3",), results(3))
+    assert pickle.load(reader).tables["t"]["a"][0] == 1  # still reads it whole
+    reader.close()
+    left = {p.name for p in store.folder().iterdir() if not p.name.endswith(".lock")}
+    assert left == {store.path_of(shown, ("v3",)).name, store.path_of(other_study, ("v1",)).name}
+
+    # tables of later data written while a computation of earlier data waited for the lock
+    waiting = threading.Thread(target=store.shared, args=(shown, ("v4",), results(4)))
+    with store.locked(store.folder() / "lagring.lock"):
+        waiting.start()
+        threading.Event().wait(0.3)  # the thread now waits for the lock
+        later = store.path_of(analysts, ("v5",))
+        store.write(later, results(5)())
+        os.utime(later)
+    waiting.join()
+    assert later.exists()
+    assert store.path_of(shown, ("v4",)).exists()
+    assert not store.path_of(shown, ("v3",)).exists()
+    store.clear()

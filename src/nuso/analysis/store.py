@@ -10,8 +10,13 @@ that need them meanwhile wait on the lock and then read the file (a fraction of 
 
 The files are pickles of the engine's results, in the owner-only data directory next to the
 database they are computed from; they are only ever read back by this module. A file whose key
-no longer matches the data is never read again and is removed when its successor is written;
-`nuso init` (run at every upgrade) empties the folder.
+no longer matches the data is never read again. So once a study's tables of new data are
+written, every file of the study computed from other data (of any kind: the disclosure-
+controlled tables, the analysts', a period's) is removed, and so is a temporary file that a
+writer killed mid-write left behind: the folder holds the tables of the current data and, only
+while they are computed, those of the data before (docs/settings.md says how large that is).
+A reader that opened a file before it was removed reads it whole (POSIX unlink); one that asks
+for it afterwards computes. `nuso init` (run at every upgrade) empties the folder.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import pickle  # our own files, in the owner-only data directory
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -69,13 +75,14 @@ def shared(kind: TablesKind, version: Hashable, compute: Callable[[], Results]) 
     results = read(path)
     if results is not None:
         return results
+    waiting_since = time.time()
     with locked(folder() / f"{kind.study}.lock"):
         results = read(path)  # another process may have written it while this one waited
         if results is None:
             results = compute()
             try:
                 write(path, results)
-                remove_older(path)
+                remove_older(path, kind.study, waiting_since)
             except OSError as error:  # the store saves time; without it the results still hold
                 logger.warning("Tabellerna kunde inte sparas i %s: %s", path.parent, error)
     return results
@@ -96,7 +103,8 @@ def read(path: Path) -> Results | None:
 def write(path: Path, results: Results) -> None:
     """Atomically: a reader sees the whole file or none."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # `nuso init` may have emptied it
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    # Named after the file: a temporary file of a writer that was killed is found by its study.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(without_memo(results), handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -115,12 +123,33 @@ def without_memo(results: Results) -> Results:
     )  # fmt: skip
 
 
-def remove_older(current: Path) -> None:
-    """Files of the same kind computed from earlier data."""
-    kind_prefix = current.name.rsplit("-", 1)[0] + "-"
-    for other in current.parent.glob(f"{kind_prefix}*.pickle"):
-        if other != current:
-            other.unlink(missing_ok=True)
+def remove_older(current: Path, study: str, since: float) -> None:
+    """After `current` was written (under the study's lock): the study's files computed from
+    other data, and temporary files of its writers that died (every writer of the study holds
+    the lock, so no other is writing now). A file written since `since` (while this process
+    waited for the lock: of later data) stays."""
+    parts_of_current = _parts(current.name)
+    assert parts_of_current is not None
+    version = parts_of_current[2]
+    for other in current.parent.iterdir():
+        parts = _parts(other.name)
+        if other == current or parts is None or parts[0] != study:
+            continue
+        if parts[2] == version and other.suffix == ".pickle":
+            continue  # another kind of the current data
+        with suppress(FileNotFoundError):
+            if other.suffix == ".tmp" or other.stat().st_mtime < since:
+                other.unlink()
+
+
+def _parts(name: str) -> tuple[str, str, str] | None:
+    """A stored file's study, kind and version digests (a temporary file's are of the file it
+    was to become); None for another file (the lock files)."""
+    stem = name.split(".", 1)[0]
+    if not (name.endswith(".pickle") or name.endswith(".tmp")) or stem.count("-") < 2:
+        return None
+    study, kind, version = stem.rsplit("-", 2)
+    return study, kind, version
 
 
 @contextmanager
