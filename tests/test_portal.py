@@ -433,3 +433,62 @@ def test_a_session_is_written_once_a_minute_and_lasts_an_hour_from_the_last(port
     client.get(dashboard)
     assert Session.objects.get(session_key=key).expire_date > written
     assert (Session.objects.get(session_key=key).expire_date - timezone.now()).seconds > 59 * 60
+
+
+SWEDISH_GUIDANCE = ("jämfört med", "Skillnaden", "statistiskt säkerställ", "antalet för litet",
+                    "Fördelningen av", "Det finns inga uppgifter", "kommungruppen")  # fmt: skip
+
+
+def test_the_english_dashboard_has_no_swedish_guidance_axes_or_share_format(portal) -> None:
+    """English mode: guidance sentences, chart axes and legends and shares in English; the
+    Swedish dashboard shows the engine's Swedish sentences as before."""
+    import html
+
+    from nuso.analysis import service
+    from nuso.studies.models import Study
+
+    units, municipal, _ = portal
+    unit = units[0]
+    url = f"/portal/enhet/{unit.code}/aktualiseringar/"
+    charts = (url + "diagram/aktualiseringstyp.svg", url + "nyckeltal.svg")
+    swedish_client = log_in(Client(), municipal)
+    swedish = swedish_client.get(url).content.decode()
+    results = service.study_tables(Study.objects.get(slug="aktualiseringar"))
+    shown = [name for name, d in results.definitions.items()
+             if d.compare and not d.view_of and d.kind != "logistic"]  # fmt: skip
+    period = results.periods[-1]
+    mine = (pl.col("niva") == "kommungrupp") & (pl.col("jamforelse") == unit.code)
+    mine &= pl.col("period") == period
+    sentences = {
+        row["vagledning"]
+        for name in shown
+        for row in results.tables[name].filter(mine).iter_rows(named=True)
+        if row["vagledning"] and "uppgift_saknas" not in row.values()
+    }
+    assert len(sentences) > 20
+    missing = [s for s in sentences if html.escape(s) not in swedish]
+    assert missing == []  # the engine's own sentences, unchanged
+    assert re.search(r"\d,\d\u00a0%", swedish)
+    for chart in charts:
+        svg = swedish_client.get(chart).content.decode()
+        assert ">Andel<" in svg, chart
+        assert ">Riket<" in svg, chart
+
+    english_client = swedish_client  # one login: a one-time code is accepted once
+    english_client.post("/i18n/setlang/", {"language": "en", "next": url})
+    english = english_client.get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert [w for w in SWEDISH_GUIDANCE if w in english] == []
+    assert "compared with" in english
+    assert "The difference is" in english
+    assert "The distribution of" in english
+    assert not re.search(r"\d,\d\u00a0%", english)  # shares as English writes them
+    assert re.search(r"\d\.\d%", english)
+    partial = english_client.get(url + "?urval=kon:flicka", headers={"X-Del": "1"})
+    assert [w for w in SWEDISH_GUIDANCE if w in partial.content.decode()] == []
+    for chart in charts:
+        svg = english_client.get(chart).content.decode()
+        assert ">Andel<" not in svg, chart
+        assert ">Riket<" not in svg, chart
+        assert ">Share<" in svg, chart
+        assert ">Sweden<" in svg, chart

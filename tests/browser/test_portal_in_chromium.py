@@ -145,12 +145,16 @@ def test_every_analyst_page_passes_axe(site, browser) -> None:
     page.fill("input[name='token-otp_token']", f"{code:06d}")
     page.keyboard.press("Enter")
     page.wait_for_url("**/portal/")
+    without_data = Unit.objects.filter(batches__isnull=True).order_by("code").first()
     for path in ("/portal/", "/portal/riket/aktualiseringar/", "/portal/arbetsyta/las-in/",
                  "/portal/arbetsyta/granska/", "/portal/arbetsyta/inlasningar/",
                  f"/portal/enhet/{unit.code}/aktualiseringar/",
+                 f"/portal/enhet/{without_data.code}/aktualiseringar/",  # the short page
                  "/account/two_factor/", "/"):  # fmt: skip
         page.goto(f"{base}{path}")
         accessible(page)
+    page.goto(f"{base}/portal/enhet/{without_data.code}/aktualiseringar/")
+    assert page.locator("#resultat").count() == 0  # no dashboard of empty tables
     page.goto(f"{base}/portal/arbetsyta/inlasningar/")
     page.locator("table.data tbody a").first.click()  # one file's import report
     page.wait_for_load_state()
@@ -162,6 +166,15 @@ def test_every_analyst_page_passes_axe(site, browser) -> None:
     page.get_by_role("button", name="In English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+    accessible(page)
+    page.goto(f"{base}/portal/enhet/{unit.code}/aktualiseringar/")  # the dashboard in English
+    accessible(page)
+    shown = page.locator("#resultat").inner_text()
+    assert "to compare" in shown
+    assert [w for w in ("jämfört", "Skillnaden", "Det finns inga", "antalet") if w in shown] == []
+    page.locator("section.result-section").first.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/wt-portal2-english.png")
+    page.goto(f"{base}/portal/enhet/{without_data.code}/aktualiseringar/")
     accessible(page)
     assert watched.problems == []
     context.close()

@@ -50,7 +50,7 @@ def test_sentences_from_the_published_rows_are_the_engines(threshold) -> None:
     counts empty), is the one the engine wrote: so the English one says the same."""
     study = study_of(make_records(11))
     results = compute(study, threshold)
-    checked = 0
+    checked = checked_whole = 0
     for name, rows in results.tables.items():
         table = results.definitions[name]
         if not table.compare:
@@ -62,9 +62,13 @@ def test_sentences_from_the_published_rows_are_the_engines(threshold) -> None:
                                & pl.col("jamforelse").is_not_null())  # fmt: skip
         for row in compared.iter_rows(named=True):
             if WHOLE_DISTRIBUTION in [row[c] for c in table.dimension_columns]:
+                again = guidance.published_distribution_sentence(study, table, row)
+                assert again == row["vagledning"]
+                checked_whole += 1
                 continue
             unit = own[(row["jamforelse"], *(row[c] for c in columns[1:]))]
             again = guidance.published_comparison(study, table, unit, row)
             assert guidance.sentence(table.sentence, again) == row["vagledning"]
             checked += 1
     assert checked > 100
+    assert checked_whole > 10

@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext, gettext_lazy
 
-from nuso.core.analysis.charts import comparison_bars, trend_lines
+from nuso.core.analysis.charts import ChartWords, comparison_bars, trend_lines
+from nuso.core.analysis.indicators import guidance
 from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
@@ -60,8 +61,8 @@ class Section:
     lines: list[Line] = field(default_factory=list)
     summary: str = ""  # the whole distribution's test
 
-    def chart(self, unit_name: str, reference_name: str) -> dict[str, Any]:
-        series = [unit_name, reference_name, "Riket"]
+    def chart(self, unit_name: str, reference_name: str, words: ChartWords) -> dict[str, Any]:
+        series = [unit_name, reference_name, gettext("Riket")]
         points = [
             {"kategori": line.label, "serie": name, "andel": cell.share,
              "ki_lag": cell.low, "ki_hog": cell.high}
@@ -69,7 +70,7 @@ class Section:
             for name, cell in zip(series, (line.unit, line.reference, line.nation), strict=True)
             if cell.share is not None
         ]  # fmt: skip
-        return comparison_bars(points, self.heading, series, self.title)
+        return comparison_bars(points, self.heading, series, self.title, words)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,10 @@ def view_for(results: Results, table: TableDefinition, dimension: str) -> TableD
 def sections(
     results: Results, rows: dict[str, pl.DataFrame], unit: str, period: str, comparison: str,
     only: str | None = None, selection: Selection | None = None,
+    wording: guidance.Wording = guidance.SWEDISH,
 ) -> list[Section]:  # fmt: skip
+    """The dashboard's sections; their guidance in `wording`'s language (the engine's own
+    Swedish sentences, or composed again from the published rows in another language)."""
     found = []
     for name in rows:
         definition = results.definitions[name]
@@ -132,13 +136,13 @@ def sections(
                 chosen = rows[view.name].filter(
                     (pl.col("period") == period) & (pl.col(selection.dimension) == selection.value)
                 )
-        found.append(_section(results, definition, table, chosen, unit, comparison))
+        found.append(_section(results, definition, table, chosen, unit, comparison, wording))
     return found
 
 
 def _section(
     results: Results, base: TableDefinition, definition: TableDefinition, rows: pl.DataFrame,
-    unit: str, comparison: str,
+    unit: str, comparison: str, wording: guidance.Wording,
 ) -> Section:  # fmt: skip
     """A base table's section, from its own rows or those of its filtered view."""
     columns = base.dimension_columns
@@ -157,13 +161,21 @@ def _section(
         compared = reference.get(key)
         label = " – ".join(labels.get(c, {}).get(v, v) for c, v in zip(columns, key, strict=True))
         compared = compared or {}
+        sentence = compared.get("vagledning") or ""
+        if sentence and wording is not guidance.SWEDISH:
+            again = guidance.published_comparison(results.source, definition, row, compared,
+                                                  wording)  # fmt: skip
+            sentence = guidance.sentence("", again, wording)  # the study's claims are Swedish
         line = Line(key, label or definition.title, Cell.of(row), Cell.of(compared or None),
-                    Cell.of(nation.get(key)), compared.get("vagledning") or "",
-                    compared.get("signifikant"))  # fmt: skip
+                    Cell.of(nation.get(key)), sentence, compared.get("signifikant"))  # fmt: skip
         section.lines.append(line)
     whole = reference.get(tuple(WHOLE_DISTRIBUTION for _ in columns))
     if whole:
         section.summary = whole.get("vagledning") or ""
+        if section.summary and wording is not guidance.SWEDISH:
+            section.summary = guidance.published_distribution_sentence(
+                results.source, definition, whole, wording
+            )
     return section
 
 
@@ -196,7 +208,9 @@ def key_figure_trend(
     return trend
 
 
-def trend_chart(trend: list[dict[str, Any]], unit_name: str, title: str) -> dict[str, Any]:
+def trend_chart(
+    trend: list[dict[str, Any]], unit_name: str, title: str, words: ChartWords
+) -> dict[str, Any]:
     """The chart of `key_figure_trend`: the unit and the nation per period."""
     nation = gettext("Riket")
     points = [
@@ -206,4 +220,4 @@ def trend_chart(trend: list[dict[str, Any]], unit_name: str, title: str) -> dict
         for name, cell in ((unit_name, item["unit"]), (nation, item["nation"]))
         if cell.share is not None
     ]  # fmt: skip
-    return trend_lines(points, [unit_name, nation], title)
+    return trend_lines(points, [unit_name, nation], title, words)

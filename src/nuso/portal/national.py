@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from nuso.core.analysis.charts import funnel_plot
+from nuso.core.analysis.charts import ChartWords, funnel_plot
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 
@@ -56,11 +56,11 @@ class Ranking:
     nation: dict[str, Any] | None
     units: list[dict[str, Any]] = field(default_factory=list)
 
-    def funnel_spec(self) -> dict[str, Any]:
+    def funnel_spec(self, words: ChartWords) -> dict[str, Any]:
         share = (self.nation or {}).get("andel") or 0.0
         points = [{"total": u["total"], "andel": u["andel"], "enhet": u["namn"]}
                   for u in self.units if u["total"]]  # fmt: skip
-        return funnel_plot(points, share, self.title)
+        return funnel_plot(points, share, self.title, words)
 
 
 def ranking(results: Results, measure: Measure | None, period: str) -> Ranking:

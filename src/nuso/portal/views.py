@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from django.conf import settings
@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET
 from nuso.analysis.output import write_tables
 from nuso.analysis.service import DataVersion
 from nuso.audit.services import Actor, log
+from nuso.core.analysis.charts import ChartWords
 from nuso.core.analysis.indicators.engine import Results
+from nuso.portal import language
 from nuso.portal.access import Scope
 from nuso.portal.dashboard import (
     COMPARISONS,
@@ -119,8 +121,9 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
                     for d, values in filter_options(results).items()],
         "selection": selection, "selection_text": selection.text if selection else "",
         "selection_label": _selection_label(results, selection),
-        "sections": results.memo(("sections", *key), lambda: sections(
-            results, view.rows, unit.code, view.period, view.comparison, selection=selection)),
+        "sections": results.memo(("sections", *key, language.english()), lambda: sections(
+            results, view.rows, unit.code, view.period, view.comparison, selection=selection,
+            wording=language.wording())),
         "trend": _trend(view),
         "trend_periods": len(results.periods),
         "other_studies": view.scope.studies_with_data(unit),
@@ -153,8 +156,9 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
                      only=table, selection=view.selection)  # fmt: skip
     if not found:
         raise Http404("Diagrammet finns inte.")
-    spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]))
-    return _svg(spec)
+    words = language.chart_words()
+    spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]), words)
+    return _svg(spec, words)
 
 
 @require_GET
@@ -162,19 +166,22 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
 @verified
 def key_figure_chart(request: HttpRequest, code: str, study: str) -> HttpResponse:
     view = _unit_view(request, code, study)
-    spec = trend_chart(_trend(view), view.unit.name, _("Nyckeltal över tid"))
-    return _svg(spec)
+    words = language.chart_words()
+    spec = trend_chart(_trend(view), view.unit.name, _("Nyckeltal över tid"), words)
+    return _svg(spec, words)
 
 
-def _svg(spec: dict[str, Any]) -> HttpResponse:
-    return HttpResponse(svg_of(json.dumps(spec, sort_keys=True)), content_type="image/svg+xml")
+def _svg(spec: dict[str, Any], words: ChartWords) -> HttpResponse:
+    svg = svg_of(json.dumps(spec, sort_keys=True), words.locale)
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @lru_cache(maxsize=512)
-def svg_of(spec: str) -> str:
+def svg_of(spec: str, locale: Literal["sv-SE", "en-US"] = "sv-SE") -> str:
+    """The chart as SVG, its numbers formatted in `locale` ("45 %" in sv-SE)."""
     import vl_convert
 
-    return str(vl_convert.vegalite_to_svg(json.loads(spec), format_locale="sv-SE"))
+    return str(vl_convert.vegalite_to_svg(json.loads(spec), format_locale=locale))
 
 
 @require_GET
@@ -255,7 +262,8 @@ def national_chart(request: HttpRequest, study: str) -> HttpResponse:
     view = _national_view(request, study)
     if view.measure is None:
         raise Http404("Delstudien har inget mått att rangordna enheterna efter.")
-    return _svg(view.ranking.funnel_spec())
+    words = language.chart_words()
+    return _svg(view.ranking.funnel_spec(words), words)
 
 
 @require_GET

@@ -3,15 +3,32 @@ web page and to PNG for slides (vl-convert)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 COLOURS = ["#1f4e79", "#c55a11", "#6b6b6b"]  # unit, comparison group, nation: AA contrast on white
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    """The words of the charts' axes in one language, and the locale their numbers are
+    formatted in when rendered (vl-convert's format_locale: "45 %" or "45%")."""
+
+    share: str
+    period: str
+    count: str
+    locale: Literal["sv-SE", "en-US"]
+
+
+SWEDISH = ChartWords(share="Andel", period="Period", count="Antal", locale="sv-SE")
+ENGLISH = ChartWords(share="Share", period="Period", count="Number", locale="en-US")
+
+
 def comparison_bars(
-    points: list[dict[str, Any]], category_title: str, series: list[str], title: str
-) -> dict[str, Any]:
+    points: list[dict[str, Any]], category_title: str, series: list[str], title: str,
+    words: ChartWords = SWEDISH,
+) -> dict[str, Any]:  # fmt: skip
     """Horizontal bars of shares with 95 % intervals, the unit and its references side by
     side per category. `points`: {kategori, serie, andel, ki_lag, ki_hog}; suppressed cells
     are left out (the table beside the chart says so)."""
@@ -31,7 +48,7 @@ def comparison_bars(
                     "x": {
                         "field": "andel",
                         "type": "quantitative",
-                        "title": "Andel",
+                        "title": words.share,
                         "axis": {"format": ".0%"},
                         "scale": {"domain": [0, 1]},
                     },
@@ -57,14 +74,16 @@ def comparison_bars(
     }
 
 
-def trend_lines(points: list[dict[str, Any]], series: list[str], title: str) -> dict[str, Any]:
+def trend_lines(
+    points: list[dict[str, Any]], series: list[str], title: str, words: ChartWords = SWEDISH
+) -> dict[str, Any]:
     """Key figures over the periods, one panel per key figure: the unit and the nation, each
     period's share with its 95 % interval. `points`: {nyckeltal, period, serie, andel, ki_lag,
     ki_hog}; suppressed cells are left out (the table beside the chart says so)."""
     period = {
         "field": "period",
         "type": "ordinal",
-        "title": "Period",
+        "title": words.period,
         "sort": None,
         "axis": {"labelAngle": 0},
     }
@@ -79,7 +98,7 @@ def trend_lines(points: list[dict[str, Any]], series: list[str], title: str) -> 
     share = {
         "field": "andel",
         "type": "quantitative",
-        "title": "Andel",
+        "title": words.share,
         "axis": {"format": ".0%"},
         # From 0: an axis from 52 % makes a difference of a few points look large.
         "scale": {"zero": True},
@@ -127,7 +146,9 @@ def trend_lines(points: list[dict[str, Any]], series: list[str], title: str) -> 
     }
 
 
-def funnel_plot(points: list[dict[str, Any]], nation: float, title: str) -> dict[str, Any]:
+def funnel_plot(
+    points: list[dict[str, Any]], nation: float, title: str, words: ChartWords = SWEDISH
+) -> dict[str, Any]:
     """Each unit's share against its number of records, with the nation's share and 95 %
     control limits: a unit outside the funnel differs more than chance explains."""
     return {
@@ -143,13 +164,13 @@ def funnel_plot(points: list[dict[str, Any]], nation: float, title: str) -> dict
                     "x": {
                         "field": "total",
                         "type": "quantitative",
-                        "title": "Antal",
+                        "title": words.count,
                         "scale": {"type": "log"},
                     },
                     "y": {
                         "field": "andel",
                         "type": "quantitative",
-                        "title": "Andel",
+                        "title": words.share,
                         "axis": {"format": ".0%"},
                         "scale": {"zero": True},  # as every share axis
                     },

@@ -1,4 +1,5 @@
-"""Swedish number formats for the portal's templates."""
+"""Number formats for the portal's templates, as the page's language writes them: "4,5 %"
+and "1 234" in Swedish, "4.5%" and "1,234" in English."""
 
 from __future__ import annotations
 
@@ -9,18 +10,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from nuso.core.analysis.indicators.guidance import percent
+from nuso.portal import language
 
 register = template.Library()
 
 
 @register.filter
 def procent(value: float | None) -> str:
-    return "–" if value is None else percent(value, 1)
+    return "–" if value is None else percent(value, 1, language.wording())
 
 
 @register.filter
 def antal(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}".replace(",", "\u00a0")
+    if value is None:
+        return "–"
+    return f"{value:,}" if language.english() else f"{value:,}".replace(",", "\u00a0")
 
 
 @register.filter

@@ -295,3 +295,17 @@ def distribution_sentence(
         title=lower_first(table.title), selection=f"{selection} " if selection else "",
         unit=unit_name, reference=reference_phrase(study, level, reference, unit_name, wording),
     )  # fmt: skip
+
+
+def published_distribution_sentence(
+    study: StudyInput, table: TableDefinition, row: Mapping[str, Any], wording: Wording = SWEDISH
+) -> str:
+    """The test of a whole distribution as the engine's sentence tells it, from its published
+    row (its dimension columns say `samtliga`; `jamforelse` is the unit, `enhet` the
+    reference). Whether the unit's figures were too few to compare (a category's count hidden,
+    which the published row does not hold) is read from the engine's Swedish sentence."""
+    selected = {table.within: row[table.within]} if table.view_of and table.within else None
+    p = row.get("p_varde")
+    arguments = (study, table, row["jamforelse"], row["niva"], row["enhet"], p)
+    too_few = row.get("vagledning") == distribution_sentence(*arguments, True, selected, SWEDISH)
+    return distribution_sentence(*arguments, too_few, selected, wording)
