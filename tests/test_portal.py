@@ -482,6 +482,8 @@ def test_the_english_dashboard_has_no_swedish_guidance_axes_or_share_format(port
     assert "compared with" in english
     assert "The difference is" in english
     assert "The distribution of" in english
+    for words in ("Summary", "Contents", "Back to contents", "Imported data", "records, imported"):
+        assert words in english, words  # the summary (issue 17's dashboard) in English too
     assert not re.search(r"\d,\d\u00a0%", english)  # shares as English writes them
     assert re.search(r"\d\.\d%", english)
     partial = english_client.get(url + "?urval=kon:flicka", headers={"X-Del": "1"})

@@ -5,6 +5,7 @@ axe-core on every page (WCAG 2.1 AA: no violations); no Content-Security-Policy 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -295,5 +296,61 @@ def test_a_page_of_earlier_figures_says_so_and_updates_itself_when_they_are_read
     page.wait_for_selector("#omraknas", state="detached", timeout=20_000)
     assert page.evaluate("window.sammaSida") is None  # reloaded
     assert page.locator("#period option[value='2024']").count() == 1
+    assert watched.problems == []
+    context.close()
+
+
+def test_the_dashboard_leads_with_a_summary_then_sections_with_contents(
+    site, browser, nuso, tmp_path
+) -> None:
+    """What stands out first: the key figures with trend arrows, the significant differences
+    in plain Swedish each linking to its table, what was imported and when; then a table of
+    contents of the sections, a skip link past the summary and a way back from each section."""
+    from nuso.core.synth.referral_exports import write_referral_exports
+
+    later = write_referral_exports(tmp_path / "2024", seed=3, unit_count=4, rows=1600, year=2024)
+    outcome = nuso("import", str(later.files[0].parent), "--study", "aktualiseringar",
+                   "--period", "2024")  # fmt: skip
+    assert outcome.exit_code == 0, outcome.out
+    base, _, device = site
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    watched = Watched(context.new_page())
+    page = watched.page
+    log_in(page, base, device)
+    page.select_option("#jamfor", "riket")
+    page.wait_for_url(lambda url: "jamfor=riket" in url)
+    page.wait_for_selector("#resultat:not([aria-busy])")
+    headings = page.locator("#resultat h2").all_inner_texts()
+    assert headings[:3] == ["Sammanfattning", "Innehåll", "Nyckeltal över tid"]
+    figures = page.locator(".key-figures li")
+    assert figures.count() >= 1
+    for text in figures.all_inner_texts():
+        assert re.search(r"(upp från \d+,\d\u00a0% 2023|ned från \d+,\d\u00a0% 2023|"
+                         r"oförändrad sedan 2023)", text), text  # fmt: skip
+    deliveries = page.locator(".deliveries").inner_text()
+    assert re.search(r"2024: [\d\u00a0]+ poster, inlästa \d{4}-\d\d-\d\d \d\d:\d\d", deliveries)
+    assert "2023: " in deliveries
+    links = page.locator(".findings a")
+    assert links.count() >= 1  # against the nation, some difference stands out
+    for item in page.locator(".findings li").all_inner_texts():
+        assert "Skillnaden är statistiskt säkerställd." in item, item
+    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+        assert page.locator(href).count() == 1, href  # each links to its table
+    page.screenshot(path="/tmp/wt-portal2-summary.png")
+    first = links.first.get_attribute("href")
+    links.first.click()
+    page.wait_for_url(f"**{first}")
+    assert page.locator(first).is_visible()
+    sections = page.locator("section.result-section")
+    contents = page.locator("#innehall li a")
+    assert contents.count() == sections.count() + 1
+    for href in [contents.nth(i).get_attribute("href") for i in range(contents.count())]:
+        assert page.locator(href).count() == 1, href
+    assert page.locator("section.result-section .to-toc a").count() == sections.count()
+    page.focus(".summary-box .skip-link")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#innehall")
+    page.screenshot(path="/tmp/wt-portal2-toc.png")
+    accessible(page)
     assert watched.problems == []
     context.close()

@@ -5,6 +5,7 @@ handed out to municipal users. A test checks that portal views import no models 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,15 @@ class UnitTables:
     rows: dict[str, pl.DataFrame]  # what the unit's users may see
     stale: bool  # of earlier data: the current tables are being computed
     version: DataVersion  # the data the tables are of
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A delivery in use, as a unit's users may see it."""
+
+    period: str
+    rows: int
+    imported: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,15 @@ class Scope:
             by_unit.setdefault(unit_id, set()).add(study_id)
         studies = list(Study.objects.order_by("number"))
         return {unit: [s for s in studies if s.pk in ids] for unit, ids in by_unit.items()}
+
+    def deliveries(self, unit: Unit, study: Study) -> list[Delivery]:
+        """What of the unit's data is in use in the study: each delivery's period, rows and
+        when it was imported, newest first (no file names or reports: those are analysts')."""
+        unit = self.unit(unit.code)  # in the scope
+        in_use = _current_batches().filter(unit=unit, study=study).order_by("-finished_at", "-pk")
+        fields = ("period", "rows_imported", "finished_at", "started_at")
+        return [Delivery(b.period, b.rows_imported, b.finished_at or b.started_at)
+                for b in in_use.only(*fields)]  # fmt: skip
 
     def batches(self) -> QuerySet[ImportBatch]:
         """Every import with its stored report, newest first: analysts only (reports hold raw

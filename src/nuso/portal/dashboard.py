@@ -221,3 +221,82 @@ def trend_chart(
         if cell.share is not None
     ]  # fmt: skip
     return trend_lines(points, [unit_name, nation], title, words)
+
+
+# --- the summary the dashboard leads with ---
+
+SUMMARY_FINDINGS = 12  # at most this many significant differences in the summary
+STEADY = 0.005  # a change of less than half a percentage point is shown as unchanged
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A key figure in the chosen period, with the period before it for the trend arrow."""
+
+    label: str
+    period: str
+    unit: Cell
+    nation: Cell
+    previous_period: str | None
+    previous: Cell | None
+
+    @property
+    def change(self) -> float | None:
+        """The unit's change since the period before, in percentage points."""
+        if self.previous is None or self.previous.share is None or self.unit.share is None:
+            return None
+        return (self.unit.share - self.previous.share) * 100
+
+    @property
+    def direction(self) -> str:
+        """ "upp", "ned" or "oforandrad"; "" without a period before to compare with."""
+        change = self.change
+        if change is None:
+            return ""
+        if abs(change) < STEADY * 100:
+            return "oforandrad"
+        return "upp" if change > 0 else "ned"
+
+
+def key_figures_in(trend: list[dict[str, Any]], period: str) -> list[KeyFigure]:
+    """Each key figure of `key_figure_trend` in `period`, with its value the period before."""
+    found = []
+    labels = list(dict.fromkeys(item["label"] for item in trend))
+    for label in labels:
+        items = [item for item in trend if item["label"] == label]
+        at = next((i for i, item in enumerate(items) if item["period"] == period), None)
+        if at is None:
+            continue
+        before = items[at - 1] if at > 0 else None
+        found.append(KeyFigure(
+            label, period, items[at]["unit"], items[at]["nation"],
+            before["period"] if before else None, before["unit"] if before else None,
+        ))  # fmt: skip
+    return found
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A statistically significant difference, in the guidance's words, and the table (the
+    section's anchor) it is from."""
+
+    section: str
+    title: str
+    label: str
+    sentence: str
+
+
+def findings(*compared: list[Section]) -> list[Finding]:
+    """The significant differences of the sections compared with each reference, in the
+    sections' order (a table's difference with the group, then with the nation)."""
+    found: list[Finding] = []
+    by_name = [{section.name: section for section in sections} for sections in compared]
+    names = list(dict.fromkeys(name for sections in by_name for name in sections))
+    for name in names:
+        for sections in by_name:
+            section = sections.get(name)
+            if section is None:
+                continue
+            found += [Finding(section.name, section.title, line.label, line.sentence)
+                      for line in section.lines if line.significant and line.sentence]  # fmt: skip
+    return found

@@ -26,9 +26,13 @@ from nuso.portal import language
 from nuso.portal.access import Scope
 from nuso.portal.dashboard import (
     COMPARISONS,
+    SUMMARY_FINDINGS,
+    Section,
     Selection,
     filter_options,
+    findings,
     key_figure_trend,
+    key_figures_in,
     sections,
     trend_chart,
 )
@@ -91,6 +95,15 @@ def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
                     selection, tables.stale, tables.version)  # fmt: skip
 
 
+def _sections(view: UnitView, comparison: str) -> list[Section]:
+    """The dashboard's sections compared with `comparison`, in the page's language; kept
+    with the tables (the summary asks for the nation's as well)."""
+    key = ("sections", view.unit.code, view.period, comparison, view.selection, language.english())
+    return view.results.memo(key, lambda: sections(  # type: ignore[no-any-return]
+        view.results, view.rows, view.unit.code, view.period, comparison,
+        selection=view.selection, wording=language.wording()))  # fmt: skip
+
+
 def _trend(view: UnitView) -> list[dict[str, Any]]:
     code = view.unit.code
     return view.results.memo(  # type: ignore[no-any-return]
@@ -112,7 +125,10 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         return without_data
     view = _unit_view(request, code, study)
     unit, results, selection = view.unit, view.results, view.selection
-    key = (unit.code, view.period, view.comparison, selection)
+    compared = [_sections(view, view.comparison)]
+    if view.comparison != "riket":
+        compared.append(_sections(view, "riket"))
+    found = findings(*compared)
     context = {
         "scope": view.scope, "unit": unit, "study": view.study, "periods": results.periods,
         "period": view.period, "comparison": view.comparison, "comparisons": COMPARISONS,
@@ -121,10 +137,11 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
                     for d, values in filter_options(results).items()],
         "selection": selection, "selection_text": selection.text if selection else "",
         "selection_label": _selection_label(results, selection),
-        "sections": results.memo(("sections", *key, language.english()), lambda: sections(
-            results, view.rows, unit.code, view.period, view.comparison, selection=selection,
-            wording=language.wording())),
+        "sections": _sections(view, view.comparison),
         "trend": _trend(view),
+        "key_figures": key_figures_in(_trend(view), view.period),
+        "findings": found[:SUMMARY_FINDINGS], "more_findings": len(found) - SUMMARY_FINDINGS,
+        "deliveries": view.scope.deliveries(unit, view.study),
         "trend_periods": len(results.periods),
         "other_studies": view.scope.studies_with_data(unit),
         **_freshness(view.stale, view.version),
