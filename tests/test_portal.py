@@ -494,3 +494,17 @@ def test_the_english_dashboard_has_no_swedish_guidance_axes_or_share_format(port
         assert ">Riket<" not in svg, chart
         assert ">Share<" in svg, chart
         assert ">Sweden<" in svg, chart
+
+
+def test_the_nation_as_comparison_is_one_series_not_two_stacked() -> None:
+    """Compared with the nation, the reference and the nation are the same figures under
+    the same name: drawn twice they stacked into one bar of 177 %."""
+    from nuso.core.analysis.charts import SWEDISH
+    from nuso.portal.dashboard import Cell, Line, Section
+
+    cell = Cell(0.886, 0.87, 0.90, 886, 1000, False)
+    line = Line(("anmalan",), "Anmälan", cell, cell, cell, "", None)
+    section = Section("typ", "Typ", "Typ", [line])
+    spec = section.chart("Karlstad", "Riket", SWEDISH)
+    keys = [(p["kategori"], p["serie"]) for p in spec["data"]["values"]]
+    assert len(keys) == len(set(keys)) == 2

@@ -35,3 +35,19 @@ def test_every_share_axis_starts_at_zero_however_close_the_shares_are() -> None:
                  comparison_bars(bars, "Typ", ["Karlstad", "Riket"], "Typ"),
                  funnel_plot(funnel, 0.56, "Utredning")):  # fmt: skip
         assert "values from 0% to" in share_axis(spec)
+
+
+def test_each_series_keeps_its_colour_when_another_has_no_figures() -> None:
+    """The nation is grey whether or not the comparison group has figures (with no group
+    figures the nation took the group's orange)."""
+    shares = (("Karlstad", 0.5), ("Riket", 0.4))
+    bars = [{"kategori": "Anmälan", "serie": series, "andel": share, "ki_lag": share - 0.01,
+             "ki_hog": share + 0.01} for series, share in shares]  # fmt: skip
+    for spec in (comparison_bars(bars, "Typ", ["Karlstad", "Kommungruppen", "Riket"], "Typ"),
+                 comparison_bars(bars, "Typ", ["Karlstad", "Riket"], "Typ"),  # compared with it
+                 trend_lines([{**b, "nyckeltal": "N", "period": "2023"} for b in bars],
+                             ["Karlstad", "Riket"], "N")):  # fmt: skip
+        svg = vl_convert.vegalite_to_svg(spec, format_locale="sv-SE")
+        marks = r'aria-label="[^"]*serie: Riket[^"]*"[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"'
+        nation = set(re.findall(marks, svg)) - {"#000000"}  # the bars' intervals are black
+        assert nation == {"#6b6b6b"}

@@ -62,12 +62,15 @@ class Section:
     summary: str = ""  # the whole distribution's test
 
     def chart(self, unit_name: str, reference_name: str, words: ChartWords) -> dict[str, Any]:
-        series = [unit_name, reference_name, gettext("Riket")]
+        nation = gettext("Riket")
+        series = [unit_name, reference_name, nation]
+        if reference_name == nation:  # compared with the nation: its figures once, not stacked
+            series = [unit_name, nation]
         points = [
             {"kategori": line.label, "serie": name, "andel": cell.share,
              "ki_lag": cell.low, "ki_hog": cell.high}
             for line in self.lines
-            for name, cell in zip(series, (line.unit, line.reference, line.nation), strict=True)
+            for name, cell in zip(series, (line.unit, line.reference, line.nation), strict=False)
             if cell.share is not None
         ]  # fmt: skip
         return comparison_bars(points, self.heading, series, self.title, words)

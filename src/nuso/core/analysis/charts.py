@@ -33,6 +33,8 @@ def comparison_bars(
     side per category. `points`: {kategori, serie, andel, ki_lag, ki_hog}; suppressed cells
     are left out (the table beside the chart says so)."""
     encoding_y = {"field": "kategori", "type": "nominal", "title": category_title, "sort": None}
+    # The unit, its comparison group and the nation; without a group, the unit and the nation.
+    colours = COLOURS if len(series) == 3 else [COLOURS[0], COLOURS[2]]
     offset = {"field": "serie", "type": "nominal", "sort": series}
     return {
         "$schema": SCHEMA,
@@ -57,7 +59,9 @@ def comparison_bars(
                         "type": "nominal",
                         "title": None,
                         "sort": series,
-                        "scale": {"range": COLOURS[: len(series)]},
+                        # Every series named, so that each keeps its colour (the nation grey)
+                        # when another has no figures.
+                        "scale": {"domain": series, "range": colours},
                         "legend": {"orient": "bottom"},
                     },
                 },
@@ -92,7 +96,7 @@ def trend_lines(
         "type": "nominal",
         "title": None,
         "sort": series,
-        "scale": {"range": [COLOURS[0], COLOURS[2]]},
+        "scale": {"domain": series, "range": [COLOURS[0], COLOURS[2]]},
         "legend": {"orient": "bottom"},
     }
     share = {
