@@ -508,3 +508,23 @@ def test_the_nation_as_comparison_is_one_series_not_two_stacked() -> None:
     spec = section.chart("Karlstad", "Riket", SWEDISH)
     keys = [(p["kategori"], p["serie"]) for p in spec["data"]["values"]]
     assert len(keys) == len(set(keys)) == 2
+
+
+def test_compared_with_the_nation_the_tables_show_it_once_and_say_it_is_whole(
+    portal, client
+) -> None:
+    """The nation as comparison is the whole nation, the unit included (tested against the
+    rest of the country): no 'Riket utan …' caption and no second column of the same figures."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    page = client.get(f"/portal/enhet/{units[0].code}/aktualiseringar/?jamfor=riket")
+    text = page.content.decode()
+    assert f"Riket utan {units[0].name}" not in text
+    assert "skillnaden mot riket prövas mot resten av landet" in text
+    headings = re.findall(r'<section aria-labelledby="t-[^"]+" class="result-section">.*?'
+                          r"<thead>(.*?)</thead>", text, re.S)  # fmt: skip
+    assert headings
+    for row in headings:
+        assert row.count(">Riket<") == 1, row
+    grouped = client.get(f"/portal/enhet/{units[0].code}/aktualiseringar/").content.decode()
+    assert f"Kommungruppen utan {units[0].name}" in grouped  # the group is without the unit
