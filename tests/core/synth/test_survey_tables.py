@@ -3,6 +3,7 @@ its estimates recover the parameters that generated the data (issue 5)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -59,7 +60,7 @@ def test_the_odds_ratios_recover_the_generating_model(survey) -> None:
     model = json.loads(result.model.read_text(encoding="utf-8"))
     study = survey_input(facit)
     regression = [t for t in study.tables if t.kind == "logistic"]
-    study = StudyInput(**{**study.__dict__, "tables": tuple(regression)})
+    study = dataclasses.replace(study, tables=tuple(regression))
     rows = compute(study, None).tables["insats_oddskvoter"]
     estimated = {row["faktor"]: row for row in rows.iter_rows(named=True)}
     true = dict(model["koefficienter"])

@@ -25,7 +25,7 @@ def count_table(
 ) -> pl.DataFrame:  # fmt: skip
     """The table's cells at every level: columns niva, enhet, period, [steg], dimensions,
     antal, total, and `mangd` (which counted set `antal` is; see disclosure)."""
-    prepared = _with_dimensions(frame, table.dimensions, multi_valued)
+    prepared = _with_dimensions(frame, table.dimensions, multi_valued, categories)
     if table.kind == "distribution":
         unit_cells = _distribution(frame, prepared, table, categories)
     else:
@@ -36,13 +36,23 @@ def count_table(
 
 
 def _with_dimensions(
-    frame: pl.DataFrame, dimensions: Sequence[str], multi_valued: frozenset[str]
-) -> pl.DataFrame:
+    frame: pl.DataFrame, dimensions: Sequence[str], multi_valued: frozenset[str],
+    categories: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:  # fmt: skip
     """One row per record and combination of its dimension values: a multi-valued variable
-    counts a record under each of its values; a missing value is MISSING."""
+    counts a record under each of its values; a missing value is MISSING, and so is a value
+    outside the dimension's categories (an age of 19 where ages are 0–17): every record
+    is counted in a cell of the grid, so that the cells add up to the totals."""
     prepared = frame
     for dimension in dimensions:
         column = pl.col(dimension)
+        known = list(categories.get(dimension, ()))
+        if known and dimension in multi_valued:
+            column = column.list.eval(
+                pl.when(pl.element().is_in(known)).then(pl.element()).otherwise(pl.lit(MISSING))
+            )
+        elif known:
+            column = pl.when(column.is_in(known)).then(column).otherwise(pl.lit(MISSING))
         if dimension in multi_valued:
             empty = column.is_null() | (column.list.len() == 0)
             prepared = prepared.with_columns(
@@ -76,7 +86,7 @@ def _distribution(
     counts = prepared.group_by(keys).len("antal")
     within = [table.within] if table.within else []
     totals = (
-        (frame.with_columns(pl.col(within).fill_null(MISSING)) if within else frame)
+        _with_dimensions(frame, within, frozenset(), categories)
         .group_by("enhet", "period", *within)
         .len("total")
     )

@@ -34,11 +34,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nuso.core.analysis.indicators.counting import COUNT, NATION
+from nuso.core.analysis.indicators.bounds import attacker_bounds
+from nuso.core.analysis.indicators.counting import COUNT, GROUP_LEVELS, NATION
+from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 DEFAULT_THRESHOLD = 5
+MAX_ROUNDS = 20  # of hiding more where the bounds are still narrow
 Key = tuple[Any, ...]  # what an atom counts, e.g. (set, outcome, period, level, unit, conditions)
 
 
@@ -47,6 +50,7 @@ class AtomSystem:
     values: list[int] = field(default_factory=list)
     index: dict[Key, int] = field(default_factory=dict)
     equations: list[tuple[int, list[int]]] = field(default_factory=list)  # (margin, parts)
+    whole: set[int] = field(default_factory=set)  # atoms that are all of their total
 
     def atom(self, key: Key, value: int) -> int:
         position = self.index.get(key)
@@ -79,61 +83,121 @@ class Suppression:
 def suppress(
     system: AtomSystem, threshold: int = DEFAULT_THRESHOLD, forced: Iterable[int] = ()
 ) -> Suppression:
-    """Hides the small atoms, and those in `forced` (hidden in another publication the same
-    readers see), then enough others that no equation has a single hidden atom."""
+    """Hides the small atoms, those that are the whole of their total, and those in
+    `forced` (hidden in another publication the same readers see); then enough others that
+    every equation with a hidden atom has at least two, and that the hidden parts of an
+    equation with a published margin add up to at least the threshold (else the margin
+    would bound each of them to fewer values than a small count has)."""
     hidden = [0 < value < threshold for value in system.values]
-    for atom in forced:
+    for atom in (*system.whole, *forced):
         hidden[atom] = True
     primary = sum(hidden)
-    members: list[list[int]] = [[] for _ in system.values]
-    for number, (margin, parts) in enumerate(system.equations):
-        for atom in (margin, *parts):
-            members[atom].append(number)
-    unknowns = [
-        hidden[margin] + sum(hidden[p] for p in parts) for margin, parts in system.equations
-    ]
-    queue = deque(number for number, count in enumerate(unknowns) if count == 1)
-    secondary = 0
-    while queue:
-        number = queue.popleft()
-        if unknowns[number] != 1:
-            continue
-        chosen = _partner(system, number, hidden, members, unknowns)
-        if chosen is None:
-            continue
-        hidden[chosen] = True
-        secondary += 1
-        for other in members[chosen]:
-            unknowns[other] += 1
-            if unknowns[other] == 1:
-                queue.append(other)
-    return Suppression(hidden, primary, secondary, len(hidden))
+    state = _Hiding(system, hidden, threshold)
+    state.settle(range(len(system.equations)))
+    for _ in range(MAX_ROUNDS):
+        narrow = state.narrow()
+        if not narrow:
+            break
+        for atom in narrow:
+            number = state.tightest(atom)
+            chosen = None if number is None else state.partner(number)
+            if chosen is not None and not hidden[chosen]:
+                state.settle(state.hide(chosen))
+    return Suppression(hidden, primary, state.secondary, len(hidden))
 
 
-def _partner(
-    system: AtomSystem,
-    number: int,
-    hidden: list[bool],
-    members: list[list[int]],
-    unknowns: list[int],
-) -> int | None:
-    """The atom to hide with the equation's single hidden one. Detail cells before the
-    margin, positive counts before zeros; then the cell that closes the most other equations
-    with a single hidden atom for the fewest it opens (so that hiding spreads as little as
-    possible: a unit in the same county, group and size band is the best partner); then the
-    smallest count."""
-    margin, parts = system.equations[number]
-    best: tuple[int, bool, int, int, int] | None = None
-    for atom in (*parts, margin):
-        if hidden[atom]:
-            continue
-        effect = sum(
-            -1 if unknowns[e] == 1 else 1 if unknowns[e] == 0 else 0 for e in members[atom]
-        )
-        score = (int(atom == margin), system.values[atom] == 0, effect, system.values[atom], atom)
-        if best is None or score < best:
-            best = score
-    return None if best is None else best[4]
+class _Hiding:
+    """Which atoms are hidden, and per equation how many and how much of its parts."""
+
+    def __init__(self, system: AtomSystem, hidden: list[bool], threshold: int) -> None:
+        self.system, self.hidden, self.threshold = system, hidden, threshold
+        self.secondary = 0
+        self.members: list[list[int]] = [[] for _ in system.values]
+        self.unknowns = [0] * len(system.equations)
+        self.hidden_sum = [0] * len(system.equations)
+        for number, (margin, parts) in enumerate(system.equations):
+            for atom in (margin, *parts):
+                self.members[atom].append(number)
+                if hidden[atom]:
+                    self._count(number, atom)
+
+    def _count(self, number: int, atom: int) -> None:
+        self.unknowns[number] += 1
+        if atom != self.system.equations[number][0]:
+            self.hidden_sum[number] += self.system.values[atom]
+
+    def settle(self, numbers: Iterable[int]) -> None:
+        """Hides partners until none of the equations (and those they touch) is short."""
+        queue = deque(number for number in numbers if self.short(number))
+        while queue:
+            number = queue.popleft()
+            if not self.short(number):
+                continue
+            chosen = self.partner(number)
+            if chosen is not None:
+                queue.extend(self.hide(chosen))
+
+    def short(self, number: int) -> bool:
+        """The equation gives a hidden atom away, or bounds it too narrowly: it has one
+        hidden atom, or hidden parts adding up to less than the threshold under a published
+        margin."""
+        if self.unknowns[number] == 0:
+            return False
+        if self.unknowns[number] == 1:
+            return True
+        margin = self.system.equations[number][0]
+        return not self.hidden[margin] and self.hidden_sum[number] < self.threshold
+
+    def hide(self, atom: int) -> list[int]:
+        """Hides the atom; returns the equations that may now be short."""
+        self.hidden[atom] = True
+        self.secondary += 1
+        for number in self.members[atom]:
+            self._count(number, atom)
+        return self.members[atom]
+
+    def partner(self, number: int) -> int | None:
+        """The atom to hide next in a short equation. Detail cells before the margin,
+        counts that make the hidden parts reach the threshold before smaller ones (zeros
+        last); then the cell that closes the most other short equations for the fewest it
+        opens (so that hiding spreads as little as possible: a unit in the same county, group
+        and size band is the best partner); then the smallest count."""
+        margin, parts = self.system.equations[number]
+        needed = self.threshold - self.hidden_sum[number]
+        best: tuple[int, bool, bool, int, int, int] | None = None
+        for atom in (*parts, margin):
+            if self.hidden[atom]:
+                continue
+            value = self.system.values[atom]
+            effect = sum(-1 if self.unknowns[e] == 1 else 1 if self.unknowns[e] == 0 else 0
+                         for e in self.members[atom])  # fmt: skip
+            score = (int(atom == margin), value == 0, value < needed, effect, value, atom)
+            if best is None or score < best:
+                best = score
+        return None if best is None else best[5]
+
+    def narrow(self) -> list[int]:
+        """Hidden positive counts that the published ones and the sums bound to fewer
+        values than a suppressed count has (0 to threshold − 1)."""
+        values, hidden = self.system.values, self.hidden
+        low, high = attacker_bounds(values, hidden, self.system.equations)
+        few = [high[atom] - low[atom] + 1 < self.threshold for atom in range(len(values))]
+        return [a for a in range(len(values)) if hidden[a] and few[a] and values[a]]
+
+    def tightest(self, atom: int) -> int | None:
+        """The equation that bounds a hidden atom most: the one with a published margin
+        whose other hidden parts hold the least (else any with an atom left to hide)."""
+        best: tuple[int, int] | None = None
+        for number in self.members[atom]:
+            margin, parts = self.system.equations[number]
+            if all(self.hidden[a] for a in (margin, *parts)):
+                continue
+            own = self.system.values[atom] if atom != margin else 0
+            slack = self.hidden_sum[number] - own
+            score = (slack if not self.hidden[margin] else 10**12 + number, number)
+            if best is None or score < best:
+                best = score
+        return None if best is None else best[1]
 
 
 # --- the engine's publications -------------------------------------------------------
@@ -148,14 +212,25 @@ def _in_order(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def suppress_national(
-    study: StudyInput, national: dict[str, pl.DataFrame], threshold: int
+    study: StudyInput,
+    national: dict[str, pl.DataFrame],
+    threshold: int,
+    units: dict[str, pl.DataFrame] | None = None,
 ) -> tuple[dict[str, pl.DataFrame], list[Suppression]]:
     """The national tables (every level above the unit) as one publication: the levels'
-    cells add up to the nation along each grouping."""
+    cells add up to the nation along each grouping. `units` (each table's unit cells) are
+    what each unit's users know of their own: a level's cell is hidden where it, less one
+    of its units, would give the rest of the level away."""
     national = {name: _in_order(rows) for name, rows in national.items()}
     system, positions = _atoms(study, national)
     _partition_equations(system)
-    result = suppress(system, threshold)
+    exposed: list[int] = []
+    for name, rows in national.items():
+        if units is not None and name in units:
+            table = study.tables_by_name[name]
+            flagged = exposed_rests(rows, units[name], study.frame, table, threshold)
+            exposed += _flagged_atoms(flagged, positions[name])
+    result = suppress(system, threshold, exposed)
     hidden = np.array(result.hidden, dtype=bool)
     return {n: flags(rows, (positions[n], hidden)) for n, rows in national.items()}, [result]
 
@@ -165,7 +240,12 @@ def suppress_units(
 ) -> tuple[dict[str, pl.DataFrame], list[Suppression]]:
     """Each unit's view as a publication of its own: what its users see of it and of the
     rest of its group and size band. (The county and the nation come from the national
-    tables, suppressed there.)"""
+    tables, suppressed there.) The unit's own cells are suppressed as a system of their own
+    (for what its users show others: they know their own rows). The rest of a group is
+    hidden exactly where the whole group is hidden in the national tables: its users can
+    subtract their own counts from a published group, so hiding more there protects
+    nothing, and the national tables already hide a group wherever its rest would be small
+    (`exposed_rests`)."""
     by_unit = {
         name: _in_order(rows).partition_by("jamforelse", as_dict=True, maintain_order=True)
         for name, rows in views.items()
@@ -175,12 +255,19 @@ def suppress_units(
     results = []
     for unit in units:
         mine = {name: parts[(unit,)] for name, parts in by_unit.items() if (unit,) in parts}
-        system, positions = _atoms(study, mine)
-        result = suppress(system, threshold, _forced_atoms(mine, positions))
+        own = {name: rows.filter(pl.col("niva") == "kommun") for name, rows in mine.items()}
+        system, positions = _atoms(study, own)
+        result = suppress(system, threshold)
         results.append(result)
         hidden = np.array(result.hidden, dtype=bool)
         for name, rows in mine.items():
-            flagged[name].append(flags(rows, (positions[name], hidden)))
+            flagged[name].append(flags(own[name], (positions[name], hidden)))
+            flagged[name].append(
+                rows.filter(pl.col("niva") != "kommun").with_columns(
+                    pl.col("tvingad_antal").alias("antal_dold"),
+                    pl.col("tvingad_total").alias("total_dold"),
+                )
+            )
     return {name: pl.concat(parts) if parts else flags(views[name], None)
             for name, parts in flagged.items()}, results  # fmt: skip
 
@@ -203,6 +290,84 @@ def forced(views: pl.DataFrame, national: pl.DataFrame, table: TableDefinition) 
     )
 
 
+def exposed_rests(
+    rows: pl.DataFrame,
+    units: pl.DataFrame,
+    frame: pl.DataFrame,
+    table: TableDefinition,
+    threshold: int,
+) -> pl.DataFrame:
+    """Marks the level cells (county, group, size band, nation) that, less the cell of one
+    of their units, leave a small or a whole count for the rest of the level. A unit's users
+    know their own counts from their own rows, so for them a published level cell *is* the
+    rest of the level: it must be hidden wherever that rest would be (columns
+    `rest_antal`, `rest_total`, `rest_nej`: which atom of the row to hide)."""
+    keys = ["period", *table.dimension_columns, "mangd"]
+    attributes = frame.select(
+        "enhet",
+        *(pl.col(level).alias(f"_{level}") for level in GROUP_LEVELS),
+        pl.lit(NATION).alias(f"_{NATION}"),
+    ).unique("enhet")
+    own = units.filter(pl.col("niva") == "kommun").join(attributes, on="enhet", how="inner")
+    share = table.kind != "distribution"
+    parts = []
+    for level in (*GROUP_LEVELS, NATION):
+        mine = own.select(
+            pl.col(f"_{level}").alias("enhet"), *keys,
+            pl.col("antal").alias("u_antal"), pl.col("total").alias("u_total"),
+        )  # fmt: skip
+        joined = rows.filter(pl.col("niva") == level).join(mine, on=["enhet", *keys])
+        rest_antal = pl.col("antal") - pl.col("u_antal")
+        rest_total = pl.col("total") - pl.col("u_total")
+        whole = _whole(rest_antal, rest_total, table, share)
+        no = _small(rest_total - rest_antal, threshold) | whole if share else pl.lit(False)
+        parts.append(
+            joined.group_by("niva", "enhet", *keys).agg(
+                (_small(rest_antal, threshold) | whole).any().alias("rest_antal"),
+                _small(rest_total, threshold).any().alias("rest_total"),
+                no.any().alias("rest_nej"),
+            )
+        )
+    found = pl.concat(parts) if parts else None
+    names = ["rest_antal", "rest_total", "rest_nej"]
+    if found is None or found.height == 0:
+        return rows.with_columns(pl.lit(False).alias(name) for name in names)
+    return rows.join(found, on=["niva", "enhet", *keys], how="left").with_columns(
+        pl.col(names).fill_null(False)
+    )
+
+
+def _small(count: pl.Expr, threshold: int) -> pl.Expr:
+    return (count > 0) & (count < threshold)
+
+
+def _whole(antal: pl.Expr, total: pl.Expr, table: TableDefinition, share: bool) -> pl.Expr:
+    """Everyone counted has the attribute: a share of 100 %, or a distribution's category
+    holding the whole total (except the category of records without a value, which says
+    nothing about anyone)."""
+    whole = (antal == total) & (total > 0)
+    if share:
+        return whole & ~pl.col("mangd").is_in(sorted(structural(table)))
+    attributes = [d for d in table.dimensions if d != table.within]
+    for dimension in attributes:
+        whole = whole & (pl.col(dimension).cast(pl.String) != MISSING)
+    return whole
+
+
+def structural(table: TableDefinition) -> set[str]:
+    """The outcomes on a variable the table's cells are defined by: their shares are 0 or
+    100 % by definition, which says nothing about anyone."""
+    return {outcome.key for outcome in table.outcomes if outcome.variable in table.dimensions}
+
+
+def _flagged_atoms(rows: pl.DataFrame, places: np.ndarray) -> list[int]:
+    antal = rows["rest_antal"].to_numpy()
+    total = rows["rest_total"].to_numpy()
+    nej = rows["rest_nej"].to_numpy()
+    found: list[int] = places[antal, 0].tolist() + places[total, 1].tolist()
+    return found + [p for p in places[nej, 2].tolist() if p >= 0]
+
+
 def combined(*groups: list[Suppression]) -> Suppression:
     results = [result for group in groups for result in group]
     return Suppression(
@@ -211,17 +376,6 @@ def combined(*groups: list[Suppression]) -> Suppression:
         secondary=sum(r.secondary for r in results),
         cells=sum(len(r.hidden) for r in results),
     )
-
-
-def _forced_atoms(tables: dict[str, pl.DataFrame], positions: dict[str, np.ndarray]) -> list[int]:
-    forced: list[int] = []
-    for name, rows in tables.items():
-        places = positions[name]
-        antal = rows["tvingad_antal"].to_numpy()
-        total = rows["tvingad_total"].to_numpy()
-        forced += places[antal, 0].tolist() + [p for p in places[antal, 2].tolist() if p >= 0]
-        forced += places[total, 1].tolist()
-    return forced
 
 
 def flags(rows: pl.DataFrame, found: tuple[np.ndarray, np.ndarray] | None) -> pl.DataFrame:
@@ -251,28 +405,96 @@ def _atoms(
         within = study.tables_by_name[name].within
         rows = cells.select("niva", "enhet", "period", *dimensions, "mangd",
                             "antal", "total").iter_rows()  # fmt: skip
+        attributes = [d for d in dimensions if d != within]
+        tautologies = structural(study.tables_by_name[name])
         found = []
         for niva, enhet, period, *rest in rows:
             *values, mangd, antal, total = rest
+            whole = 0 < total == antal
             conditions = tuple(sorted(zip(dimensions, values, strict=True)))
-            place = (period, niva, enhet)
             if mangd == COUNT:
-                count = system.atom((COUNT, "", *place, conditions), antal)
+                count = system.atom(_key(COUNT, "", period, niva, enhet, conditions), antal)
                 # the total of a distribution within a filter is the filter's own count
                 kept = tuple(c for c in conditions if c[0] == within)
-                margin = system.atom((COUNT, "", *place, kept), total)
+                margin = system.atom(_key(COUNT, "", period, niva, enhet, kept), total)
                 found.append((count, margin, -1))
+                if whole and all(dict(conditions)[a] != MISSING for a in attributes):
+                    system.whole.add(count)
             else:
-                yes = system.atom(("ja", mangd, *place, conditions), antal)
-                known = system.atom(("kand", mangd, *place, conditions), total)
-                no = system.atom(("nej", mangd, *place, conditions), total - antal)
+                yes = system.atom(_key("ja", mangd, period, niva, enhet, conditions), antal)
+                known = system.atom(_key("kand", mangd, period, niva, enhet, conditions), total)
+                no = system.atom(_key("nej", mangd, period, niva, enhet, conditions),
+                                 total - antal)  # fmt: skip
                 shares.add((known, yes, no))
                 found.append((yes, known, no))
+                if whole and mangd not in tautologies:
+                    system.whole.update((yes, no))
         positions[name] = np.array(found, dtype=np.int64).reshape(-1, 3)
     for known, yes, no in sorted(shares):
         system.equations.append((known, [yes, no]))
     _dimension_equations(system, study.multi_valued)
+    _grouping_equations(system, groupings(study))
     return system, positions
+
+
+def _key(counted: str, outcome: str, period: Any, niva: str, enhet: str, conditions: Key) -> Key:
+    """An atom's key, by what it counts: the nation's cell for one comparison group (a
+    table with the size band as dimension) is that group's own cell, one atom."""
+    if niva == NATION:
+        for position, (dimension, value) in enumerate(conditions):
+            if dimension in GROUP_LEVELS and value != MISSING:
+                rest = conditions[:position] + conditions[position + 1 :]
+                return (counted, outcome, period, dimension, value, rest)
+    return (counted, outcome, period, niva, enhet, conditions)
+
+
+Groupings = dict[tuple[str, str], dict[str, list[str]]]  # (fine, coarse) -> coarse -> fines
+
+
+def groupings(study: StudyInput) -> Groupings:
+    """Dimensions that group another (age groups of ages): the coarse dimension's cell is
+    the sum of the fine dimension's cells it holds, which anyone who knows the codebook can
+    add up. Found from the records, where the coarse value is a function of the fine one,
+    for pairs of tables whose dimensions differ by the two alone."""
+    return study.memo("groupings", lambda: _groupings(study))  # type: ignore[no-any-return]
+
+
+def _groupings(study: StudyInput) -> Groupings:
+    single = [d for d in study.frame.columns if d not in study.multi_valued]
+    pairs = set()
+    for first in study.tables:
+        for second in study.tables:
+            a, b = set(first.dimensions), set(second.dimensions)
+            if len(a - b) == 1 and len(b - a) == 1:
+                pairs.add((next(iter(a - b)), next(iter(b - a))))
+    found: Groupings = {}
+    for fine, coarse in sorted(pairs):
+        if fine not in single or coarse not in single:
+            continue
+        values = study.frame.select(pl.col(fine, coarse).cast(pl.String).fill_null(MISSING))
+        mapping = values.unique().group_by(coarse).agg(pl.col(fine))
+        fines = values[fine].n_unique()
+        # a function of the fine value (each once), and coarser than it
+        if 0 < mapping.height < fines == sum(map(len, mapping[fine])):
+            found[(fine, coarse)] = dict(mapping.iter_rows())
+    return found
+
+
+def _grouping_equations(system: AtomSystem, found: Groupings) -> None:
+    for (fine, coarse), members in found.items():
+        for key in list(system.index):
+            counted_set, outcome, period, niva, enhet, conditions = key
+            values = dict(conditions)
+            if coarse not in values or fine in values:
+                continue
+            others = tuple(c for c in conditions if c[0] != coarse)
+            parts = [
+                (counted_set, outcome, period, niva, enhet,
+                 tuple(sorted((*others, (fine, value)))))
+                for value in members.get(values[coarse], [])
+            ]  # fmt: skip
+            if parts and all(part in system.index for part in parts):
+                system.equation(key, parts)
 
 
 def _dimension_equations(system: AtomSystem, multi_valued: frozenset[str]) -> None:
@@ -281,8 +503,8 @@ def _dimension_equations(system: AtomSystem, multi_valued: frozenset[str]) -> No
     for key in system.index:
         counted_set, outcome, period, niva, enhet, conditions = key
         for position, (dimension, _) in enumerate(conditions):
-            if dimension in multi_valued:
-                continue
+            if dimension in multi_valued or (niva == NATION and dimension in GROUP_LEVELS):
+                continue  # the nation's groups are the groups' own cells (_key, _partition)
             margin = conditions[:position] + conditions[position + 1 :]
             groups[(counted_set, outcome, period, niva, enhet, margin, dimension)].append(key)
     for (counted_set, outcome, period, niva, enhet, margin, _), parts in groups.items():
@@ -302,6 +524,11 @@ def _partition_equations(system: AtomSystem) -> None:
         if nation not in system.index:
             continue
         total = system.values[system.index[nation]]
-        for parts in by_level.values():
+        for level, parts in by_level.items():
+            # the nation's cell for units without such a group, where a table shows it
+            outside = (counted_set, outcome, period, NATION, NATION,
+                       tuple(sorted((*conditions, (level, MISSING)))))  # fmt: skip
+            if outside in system.index:
+                parts = [*parts, outside]
             if sum(system.values[system.index[p]] for p in parts) == total:
                 system.equation(nation, parts)

@@ -103,7 +103,8 @@ def compute(study: StudyInput, threshold: int | None) -> Results:
         for name, cells in counted.items()
     }
     if threshold is not None:
-        national, scopes = suppress_national(study, national, threshold)
+        units = {name: cells.filter(pl.col("niva") == "kommun") for name, cells in counted.items()}
+        national, scopes = suppress_national(study, national, threshold, units)
         views = {name: forced(rows, national[name], study.tables_by_name[name])
                  for name, rows in views.items()}  # fmt: skip
         views, unit_scopes = suppress_units(study, views, threshold)

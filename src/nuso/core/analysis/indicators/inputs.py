@@ -3,7 +3,9 @@ the categories, labels and names that the tables and their guidance are told in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -19,6 +21,13 @@ class StudyInput:
     names: dict[tuple[str, str], str]  # (level, code) -> name
     multi_valued: frozenset[str]
     titles: dict[str, str] = field(default_factory=dict)  # dimension -> heading
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A value derived from this input, made once (the input never changes)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def tables_by_name(self) -> dict[str, TableDefinition]:
