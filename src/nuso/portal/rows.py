@@ -4,7 +4,7 @@ SPSS with variable and value labels. Spreadsheet formulas are neutralised."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from nuso.intake.record_frames import FILE, SHEET, UNIT, waiting_for_review
 from nuso.studies.models import Study
 
 ROW_FORMATS = ("xlsx", "csv", "sav")
+CSV_SLICE = 10_000  # rows sent at a time
 PLACE = {"kommunkod": "Kommun- eller stadsdelskod", "fil": "Fil", "flik": "Flik", "rad": "Rad"}
 
 
@@ -65,6 +66,18 @@ def write_rows(
         header = [labels.get(c, c) for c in frame.columns]
         spreadsheet.write_sheet(neutralised(frame), header, path, "Rader", progress)
     return frame.height
+
+
+def csv_parts(parts: Iterable[pl.DataFrame], study: Study) -> Iterator[bytes]:
+    """The CSV of `write_rows` (with its byte-order mark), a slice of rows at a time, from
+    the records in parts (`Scope.row_parts`): for a download sent as it is read."""
+    header = True
+    for records in parts:
+        frame = neutralised(row_frame(records, study)[0])
+        for start in range(0, max(frame.height, 1 if header else 0), CSV_SLICE):
+            text = frame.slice(start, CSV_SLICE).write_csv(include_header=header)
+            yield ("\ufeff" + text if header else text).encode("utf-8")
+            header = False
 
 
 def _write_sav(frame: pl.DataFrame, labels: dict[str, str], study: Study, path: Path) -> None:
