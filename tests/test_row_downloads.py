@@ -134,9 +134,9 @@ def test_prepared_files_are_removed_after_a_while(rows, settings) -> None:
     long_ago = time.time() - settings.NUSO_PREPARED_DOWNLOADS_KEEP - 1
     for path in prepared.folder().iterdir():
         os.utime(path, (long_ago, long_ago))
-    analyst.get(f"{NATIONAL}.sav")  # any new download clears what has expired
-    assert not (prepared.folder() / f"{key}.xlsx").exists()
     assert analyst.get(page_address + "fil").status_code == 404
+    assert not (prepared.folder() / f"{key}.xlsx").exists()
+    assert not (prepared.folder() / f"{key}.json").exists()
 
 
 def test_a_download_whose_writer_died_can_be_asked_for_again(rows) -> None:

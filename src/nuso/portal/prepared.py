@@ -153,6 +153,7 @@ def _in_background(work: Callable[[], None]) -> None:
 def owned(scope: Scope, key: str) -> Prepared:
     """The user's own download, while their scope allows its rows; a 404 otherwise (also
     for another user's: its existence is not confirmed)."""
+    remove_expired()
     prepared = read(key) if key.isalnum() else None
     if prepared is None or prepared.user != scope.user.pk:
         raise Http404("Nedladdningen finns inte.")
@@ -201,7 +202,8 @@ def _save(prepared: Prepared) -> None:
 
 def remove_expired() -> None:
     """Every download and file untouched for `NUSO_PREPARED_DOWNLOADS_KEEP` seconds (a
-    ready one since it was written), and what a writer killed mid-way left behind."""
+    ready one since it was written), and what a writer killed mid-way left behind. Called
+    whenever a download is asked for or looked at: a listing of a small folder."""
     keep = int(settings.NUSO_PREPARED_DOWNLOADS_KEEP)
     now = time.time()
     for path in folder().iterdir():
