@@ -53,6 +53,7 @@ def parameter_values(study: Study, unit: Unit) -> dict[str, list[str]]:
         "code": [unit.code, without_data.code],
         "table": tables,
         "pk": [str(ImportBatch.objects.filter(study=study).order_by("pk").first().pk)],
+        "key": ["0123456789abcdef"],  # a prepared download that is not there
     }
 
 

@@ -163,6 +163,13 @@ else:
 # a background thread (nuso.analysis.service.portal_tables); the tests compute them at once.
 NUSO_TABLES_IN_BACKGROUND = True
 
+# A row download in Excel or SPSS of more rows than this is prepared in the background, with a
+# page that offers the file when it is ready (nuso.portal.prepared): written within a request
+# it would hold a web worker (the nation's 440 000 referral rows take seconds). 20 000 rows of
+# Excel are written in about half a second. Prepared files are kept an hour.
+NUSO_ROWS_AT_ONCE = 20_000
+NUSO_PREPARED_DOWNLOADS_KEEP = 60 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60  # an hour without activity logs the user out
 SESSION_SAVE_EVERY_REQUEST = False  # ... counted from the last request, to the minute:

@@ -354,3 +354,34 @@ def test_the_dashboard_leads_with_a_summary_then_sections_with_contents(
     accessible(page)
     assert watched.problems == []
     context.close()
+
+
+def test_a_large_download_is_prepared_and_then_offered(site, browser, settings, monkeypatch):
+    """Issue 17, item 8: the unit's Excel rows (more than NUSO_ROWS_AT_ONCE) give a page that
+    says the file is being prepared; it shows the link by itself once the file is written."""
+    from nuso.portal import prepared
+
+    base, unit, device = site
+    settings.NUSO_ROWS_AT_ONCE = 100
+    held: list = []
+    monkeypatch.setattr(prepared, "_in_background", held.append)
+    context = browser.new_context(accept_downloads=True)
+    watched = Watched(context.new_page())
+    page = watched.page
+    log_in(page, base, device)
+    page.get_by_role("link", name="egna rader (Excel)").click()
+    page.wait_for_url("**/portal/nedladdning/**")
+    notice = page.locator("#forbereds")
+    assert "Filen förbereds …" in notice.inner_text()
+    assert notice.locator("[data-uppdateras]").is_visible()  # the script runs: no reload asked
+    accessible(page)
+    held.pop()()  # the background work, done while the page waits
+    page.get_by_text("Filen är klar.").wait_for(timeout=10_000)  # reloaded by itself
+    accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Hämta nuso-aktualiseringar-")).click()
+    assert download.value.suggested_filename == f"nuso-aktualiseringar-{unit.code}-rader.xlsx"
+    saved = Path(download.value.path())
+    assert saved.read_bytes().startswith(b"PK")  # a workbook (a zip)
+    assert watched.problems == []
+    context.close()

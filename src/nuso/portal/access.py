@@ -6,12 +6,13 @@ handed out to municipal users. A test checks that portal views import no models 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from nuso.accounts.models import User
@@ -152,9 +153,36 @@ class Scope:
     def row_download(self, study: Study, unit: Unit | None, format_: str) -> pl.DataFrame:
         """The records of a row download in this format (SPSS for analysts only): as
         `records`."""
+        self._may_download(format_)
+        return self.records(study, unit)
+
+    def row_count(self, study: Study, unit: Unit | None, format_: str) -> int:
+        """How many rows that download holds, checked as `row_download` checks it, from the
+        deliveries (without reading the records)."""
+        self._may_download(format_)
+        return self._row_batches(study, unit).aggregate(rows=Sum("rows_imported"))["rows"] or 0
+
+    def row_parts(self, study: Study, unit: Unit | None, format_: str) -> Iterator[pl.DataFrame]:
+        """The records of `row_download` a unit at a time, in the order of the units' codes
+        (for a download sent as it is read). Checked here, read as the parts are asked for."""
+        self._may_download(format_)
+        batches = self._row_batches(study, unit)
+        parts = (blocks.VALUE, blocks.METHOD)
+        units = list(Unit.objects.filter(pk__in=batches.values("unit")).order_by("code"))
+        if len(units) < 2 or batches.filter(unit__isnull=True).exists():  # all at once
+            return iter([record_frame(study, unit, parts=parts)])
+        return (record_frame(study, each, parts=parts) for each in units)
+
+    def _may_download(self, format_: str) -> None:
         if format_ not in ROW_FORMATS or (format_ == "sav" and not self.is_analyst):
             raise PermissionDenied("Formatet är inte tillåtet för din roll.")
-        return self.records(study, unit)
+
+    def _row_batches(self, study: Study, unit: Unit | None) -> QuerySet[ImportBatch]:
+        """The deliveries of a row download: the unit's in the scope, or (analysts) all."""
+        if unit is None and not self.is_analyst:
+            raise PermissionDenied("Radnivådata för alla enheter är för analytiker.")
+        batches = _current_batches().filter(study=study)
+        return batches if unit is None else batches.filter(unit=self.unit(unit.code))
 
     def records(self, study: Study, unit: Unit | None) -> pl.DataFrame:
         """Row-level records, with their values and how each was decided: of one unit in

@@ -4,15 +4,16 @@ SPSS with variable and value labels. Spreadsheet formulas are neutralised."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd  # type: ignore[import-untyped]  # pyreadstat writes pandas frames
 import polars as pl
 import pyreadstat
-import xlsxwriter
 
 from nuso.analysis.data import dimension_labels
+from nuso.core import spreadsheet
 from nuso.core.harmonise.dictionary import dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.intake.export import neutralised
@@ -20,6 +21,7 @@ from nuso.intake.record_frames import FILE, SHEET, UNIT, waiting_for_review
 from nuso.studies.models import Study
 
 ROW_FORMATS = ("xlsx", "csv", "sav")
+CSV_SLICE = 10_000  # rows sent at a time
 PLACE = {"kommunkod": "Kommun- eller stadsdelskod", "fil": "Fil", "flik": "Flik", "rad": "Rad"}
 
 
@@ -46,15 +48,36 @@ def joined(values: pl.Expr, kind: pl.DataType) -> pl.Expr:
     return values.list.join("|") if isinstance(kind, pl.List) else values
 
 
-def write_rows(records: pl.DataFrame, study: Study, path: Path, format_: str) -> int:
+def write_rows(
+    records: pl.DataFrame,
+    study: Study,
+    path: Path,
+    format_: str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """The rows written to `path` in the format; returns how many. `progress` is told the
+    rows written so far (Excel only: the others are written at once)."""
     frame, labels = row_frame(records, study)
     if format_ == "csv":
         neutralised(frame).write_csv(path, include_bom=True)
     elif format_ == "sav":
         _write_sav(frame, labels, study, path)
     else:
-        _write_xlsx(frame, labels, path)
+        header = [labels.get(c, c) for c in frame.columns]
+        spreadsheet.write_sheet(neutralised(frame), header, path, "Rader", progress)
     return frame.height
+
+
+def csv_parts(parts: Iterable[pl.DataFrame], study: Study) -> Iterator[bytes]:
+    """The CSV of `write_rows` (with its byte-order mark), a slice of rows at a time, from
+    the records in parts (`Scope.row_parts`): for a download sent as it is read."""
+    header = True
+    for records in parts:
+        frame = neutralised(row_frame(records, study)[0])
+        for start in range(0, max(frame.height, 1 if header else 0), CSV_SLICE):
+            text = frame.slice(start, CSV_SLICE).write_csv(include_header=header)
+            yield ("\ufeff" + text if header else text).encode("utf-8")
+            header = False
 
 
 def _write_sav(frame: pl.DataFrame, labels: dict[str, str], study: Study, path: Path) -> None:
@@ -84,19 +107,3 @@ def _pandas_column(values: list[Any], text: bool) -> Any:
     if text:
         return pd.Series(values, dtype=object)
     return pd.Series(values, dtype=None if values else "float64")
-
-
-def _write_xlsx(frame: pl.DataFrame, labels: dict[str, str], path: Path) -> None:
-    options = {"constant_memory": True, "strings_to_formulas": False,
-               "strings_to_urls": False, "strings_to_numbers": False}  # fmt: skip
-    workbook = xlsxwriter.Workbook(str(path), options)
-    sheet = workbook.add_worksheet("Rader")
-    sheet.write_row(
-        0, 0, [labels.get(c, c) for c in frame.columns], workbook.add_format({"bold": True})
-    )
-    sheet.freeze_panes(1, 0)
-    for r, row in enumerate(neutralised(frame).iter_rows(), start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.write(r, c, value)
-    workbook.close()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from nuso.portal import views, workspace
+from nuso.portal import downloads, views, workspace
 
 app_name = "portal"
 urlpatterns = [
@@ -19,9 +19,12 @@ urlpatterns = [
     ),
     re_path(
         r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
-        views.download_rows,
+        downloads.download_rows,
         name="download_rows",
     ),
+    path("nedladdning/<slug:key>/", downloads.prepared_page, name="prepared"),
+    path("nedladdning/<slug:key>/status.json", downloads.prepared_status, name="prepared_status"),
+    path("nedladdning/<slug:key>/fil", downloads.prepared_file, name="prepared_file"),
     path("riket/<slug:study>/", views.national, name="national"),
     path("tabeller/<slug:study>/version.json", views.tables_version, name="tables_version"),
     path("arbetsyta/las-in/", workspace.upload, name="upload"),
@@ -33,7 +36,7 @@ urlpatterns = [
     path("riket/<slug:study>/tratt.svg", views.national_chart, name="national_chart"),
     re_path(
         r"^riket/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
-        views.download_all_rows,
+        downloads.download_all_rows,
         name="download_all_rows",
     ),
 ]

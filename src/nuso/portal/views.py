@@ -1,5 +1,5 @@
 """Portal views: thin. Data only through `Scope`; every row-level view or download, and
-every unit dashboard, is written to the audit log."""
+every unit dashboard, is written to the audit log. Row downloads: nuso.portal.downloads."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from nuso.portal.dashboard import (
     trend_chart,
 )
 from nuso.portal.national import Measure, Ranking, chosen_measure, measures, ranking
-from nuso.portal.rows import write_rows
 from nuso.portal.verification import login_required, verified
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -209,27 +208,12 @@ def download_tables(request: HttpRequest, code: str, study: str, format_: str) -
     the_study = scope.study(study)
     tables = scope.unit_tables(the_study, code)
     unit, results, rows = tables.unit, tables.results, tables.rows
-    path = _temporary(format_)
+    path = temporary_path(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     write_tables(rows, results.source, path, format_, min_count)
     log(Actor.of_user(request.user), "portal.download_tables", unit=unit,  # type: ignore[arg-type]
         study=the_study.slug, format=format_)  # fmt: skip
-    return _file(path, f"nuso-{the_study.slug}-{unit.code}-tabeller.{format_}")
-
-
-@require_GET
-@login_required
-@verified
-def download_rows(request: HttpRequest, code: str, study: str, format_: str) -> FileResponse:
-    """Row-level data of one unit in the scope (SPSS for analysts)."""
-    scope = Scope.of(request.user)
-    unit, the_study = scope.unit(code), scope.study(study)
-    records = scope.row_download(the_study, unit, format_)
-    path = _temporary(format_)
-    count = write_rows(records, the_study, path, format_)
-    log(Actor.of_user(request.user), "portal.download_rows", unit=unit,  # type: ignore[arg-type]
-        study=the_study.slug, format=format_, rows=count)  # fmt: skip
-    return _file(path, f"nuso-{the_study.slug}-{unit.code}-rader.{format_}")
+    return file_response(path, f"nuso-{the_study.slug}-{unit.code}-tabeller.{format_}")
 
 
 @dataclass(frozen=True)
@@ -283,20 +267,6 @@ def national_chart(request: HttpRequest, study: str) -> HttpResponse:
     return _svg(view.ranking.funnel_spec(words), words)
 
 
-@require_GET
-@login_required
-@verified
-def download_all_rows(request: HttpRequest, study: str, format_: str) -> FileResponse:
-    scope = Scope.of(request.user)
-    the_study = scope.study(study)
-    records = scope.row_download(the_study, None, format_)
-    path = _temporary(format_)
-    count = write_rows(records, the_study, path, format_)
-    log(Actor.of_user(request.user), "portal.download_rows", study=the_study.slug,  # type: ignore[arg-type]
-        format=format_, rows=count, units="alla")  # fmt: skip
-    return _file(path, f"nuso-{the_study.slug}-alla-rader.{format_}")
-
-
 def _freshness(stale: bool, version: DataVersion) -> dict[str, Any]:
     """For the notice of a page showing earlier figures (portal/_stale.html): whether it does,
     when its data is from, and the tag that `tables_version` is compared with."""
@@ -323,13 +293,13 @@ def _selection_label(results: Results, selection: Selection | None) -> str:
     return f"{title}: {value}"
 
 
-def _temporary(format_: str) -> Path:
+def temporary_path(format_: str) -> Path:
     handle = tempfile.NamedTemporaryFile(suffix=f".{format_}", delete=False)  # noqa: SIM115
     handle.close()
     return Path(handle.name)
 
 
-def _file(path: Path, name: str) -> FileResponse:
+def file_response(path: Path, name: str) -> FileResponse:
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     path.unlink()  # the open handle keeps the data until the response is sent
     return response
