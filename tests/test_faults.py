@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock
@@ -116,3 +117,33 @@ def test_two_imports_of_one_unit_at_once_one_wins_and_the_other_is_told(nuso, tm
     said = " ".join(told[0].split())  # as one line, whatever width the console folded at
     assert current.file_name in said
     assert f"nuso batches restore {other.pk}" in said
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "words"),
+    [
+        (OperationalError("server closed the connection unexpectedly"), 503, "otillgänglig"),
+        (ValueError("a bug"), 500, "Något gick fel"),
+    ],
+)
+def test_a_database_that_does_not_answer_gives_a_clear_page_not_a_crash(
+    client, db, monkeypatch, failure, status, words
+) -> None:
+    """While PostgreSQL restarts, a request gets a Swedish 503 with Retry-After (the next
+    one reconnects); any other unhandled error a Swedish 500. Neither page asks the database
+    anything (it does not answer)."""
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    client.raise_request_exception = False
+    with monkeypatch.context() as patch:  # undone before the test database is torn down
+        patch.setattr(CursorWrapper, "execute", fail)
+        response = client.get("/")
+    assert response.status_code == status
+    page = response.content.decode()
+    assert words in page
+    assert 'lang="sv"' in page
+    assert "Traceback" not in page
+    assert "Server Error" not in page
+    assert (response.get("Retry-After") == "10") == (status == 503)

@@ -11,6 +11,8 @@ admin.site.__class__ = AdminSiteOTPRequired
 admin.site.site_header = "NUSO – administration"
 admin.site.site_title = "NUSO"
 
+handler500 = "nuso.web.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),

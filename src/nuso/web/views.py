@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -29,3 +31,28 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means unhealthy; the reason goes to the log
         return JsonResponse({"status": "fel", "database": "svarar inte"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+UNAVAILABLE = (
+    "Tjänsten är tillfälligt otillgänglig",
+    "Databasen svarar inte just nu. Försök igen om en stund: inget av det du har sparat är "
+    "förlorat.",
+)
+FAILED = (
+    "Något gick fel",
+    "Sidan kunde inte visas på grund av ett fel hos oss. Felet är loggat. Försök igen, och "
+    "hör av dig till NUSO om det inte går över.",
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The page for an unhandled error: 503 with Retry-After while the database does not
+    answer (a restart, a failover: the next request reconnects, CONN_HEALTH_CHECKS), else
+    500. Rendered without the database or the user (the base template asks for both)."""
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    title, message = UNAVAILABLE if unavailable else FAILED
+    response = render(request, "web/error.html", {"title": title, "message": message},
+                      status=503 if unavailable else 500)  # fmt: skip
+    if unavailable:
+        response["Retry-After"] = "10"
+    return response
