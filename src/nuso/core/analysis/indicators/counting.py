@@ -29,8 +29,11 @@ def count_table(
     if table.kind == "distribution":
         unit_cells = _distribution(frame, prepared, table, categories)
     else:
+        # a step on a variable the table is broken down by says nothing (everyone with an
+        # identified vulnerability has one): "Behov och insats per identifierad utsatthet"
+        outcomes = [o for o in table.outcomes if o.variable not in table.dimensions]
         unit_cells = pl.concat(
-            [_share(prepared, table, outcome, categories) for outcome in table.outcomes]
+            [_share(prepared, table, outcome, categories) for outcome in outcomes]
         )
     return _all_levels(unit_cells, frame, table)
 

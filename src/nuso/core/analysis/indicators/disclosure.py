@@ -347,17 +347,11 @@ def _whole(antal: pl.Expr, total: pl.Expr, table: TableDefinition, share: bool) 
     nothing about anyone)."""
     whole = (antal == total) & (total > 0)
     if share:
-        return whole & ~pl.col("mangd").is_in(sorted(structural(table)))
+        return whole
     attributes = [d for d in table.dimensions if d != table.within]
     for dimension in attributes:
         whole = whole & (pl.col(dimension).cast(pl.String) != MISSING)
     return whole
-
-
-def structural(table: TableDefinition) -> set[str]:
-    """The outcomes on a variable the table's cells are defined by: their shares are 0 or
-    100 % by definition, which says nothing about anyone."""
-    return {outcome.key for outcome in table.outcomes if outcome.variable in table.dimensions}
 
 
 def _flagged_atoms(rows: pl.DataFrame, places: np.ndarray) -> list[int]:
@@ -406,7 +400,6 @@ def _atoms(
         rows = cells.select("niva", "enhet", "period", *dimensions, "mangd",
                             "antal", "total").iter_rows()  # fmt: skip
         attributes = [d for d in dimensions if d != within]
-        tautologies = structural(study.tables_by_name[name])
         found = []
         for niva, enhet, period, *rest in rows:
             *values, mangd, antal, total = rest
@@ -427,7 +420,7 @@ def _atoms(
                                  total - antal)  # fmt: skip
                 shares.add((known, yes, no))
                 found.append((yes, known, no))
-                if whole and mangd not in tautologies:
+                if whole:
                     system.whole.update((yes, no))
         positions[name] = np.array(found, dtype=np.int64).reshape(-1, 3)
     for known, yes, no in sorted(shares):
