@@ -528,3 +528,16 @@ def test_compared_with_the_nation_the_tables_show_it_once_and_say_it_is_whole(
         assert row.count(">Riket<") == 1, row
     grouped = client.get(f"/portal/enhet/{units[0].code}/aktualiseringar/").content.decode()
     assert f"Kommungruppen utan {units[0].name}" in grouped  # the group is without the unit
+
+
+def test_without_differences_the_summary_names_each_reference_once(portal, client) -> None:
+    """Compared with the nation, the summary without differences said 'mot riket eller
+    riket' (found in the new-user walk); compared with the group it names both."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/?urval=kon:uppgift_saknas"
+    nation = client.get(f"{base}&jamfor=riket").content.decode()
+    assert "Inga statistiskt säkerställda skillnader mot riket" in nation
+    assert "riket eller riket" not in nation
+    group = client.get(f"{base}&jamfor=kommungrupp").content.decode()
+    assert "Inga statistiskt säkerställda skillnader mot kommungruppen eller riket" in group
