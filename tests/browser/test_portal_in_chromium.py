@@ -385,3 +385,22 @@ def test_a_large_download_is_prepared_and_then_offered(site, browser, settings, 
     assert saved.read_bytes().startswith(b"PK")  # a workbook (a zip)
     assert watched.problems == []
     context.close()
+
+
+def test_the_language_switch_keeps_the_filters_chosen_in_place(site, browser) -> None:
+    """After filtering in place, 'In English' showed the page as it was first loaded (its
+    `next` kept the old address; found in the new-user walk): it keeps the choices."""
+    base, _, device = site
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, base, device)
+    page.select_option("#jamfor", "riket")
+    page.wait_for_url(lambda url: "jamfor=riket" in url)
+    page.wait_for_selector("#resultat:not([aria-busy])")
+    page.get_by_role("button", name="In English").click()
+    page.wait_for_load_state()
+    assert "jamfor=riket" in page.url
+    assert page.input_value("#jamfor") == "riket"
+    page.get_by_role("button", name="På svenska").click()  # the next test is in Swedish
+    page.wait_for_load_state()
+    context.close()

@@ -34,6 +34,10 @@
         if (request !== latest) { return; }  // superseded while it was read
         results.innerHTML = html;
         window.history.replaceState(null, "", url);
+        // the language switch returns to this address, not the one the page was loaded with
+        document.querySelectorAll("form.language-form input[name='next']").forEach(
+          function (next) { next.value = url; }
+        );
       })
       .catch(function (error) {
         if (request !== latest || (error && error.name === "AbortError")) { return; }
