@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -109,9 +110,10 @@ def _import(
 @login_required
 @verified
 def imports(request: HttpRequest) -> HttpResponse:
-    """The latest imports, each with its report."""
-    batches = _analyst(request).batches()[:RECENT_IMPORTS]
-    return render(request, "portal/imports.html", {"batches": batches})
+    """The imports, newest first, each with its report, RECENT_IMPORTS to a page."""
+    pages = Paginator(_analyst(request).batches(), RECENT_IMPORTS)
+    page = pages.get_page(request.GET.get("sida"))
+    return render(request, "portal/imports.html", {"batches": page, "page": page})
 
 
 @require_http_methods(["GET"])
