@@ -81,6 +81,44 @@ def status_of(url: str, cookie: str) -> int:
         return int(error.code)
 
 
+def users_with_think_time(url: str, cookie: str, users: int, seconds: int) -> None:
+    """Users who read what they asked for: each asks, waits for the page, reads it for 5-15 s
+    (uniform), asks again. Prints p50/p95/p99 of the waits and the errors."""
+    import random
+    import threading
+
+    waits: list[float] = []
+    errors: list[int] = []
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def user(number: int) -> None:
+        rng = random.Random(number)  # noqa: S311 (think times, not secrets)
+        time.sleep(rng.uniform(0, 10))  # users arrive over the first ten seconds
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            status = status_of(url, cookie)
+            with lock:
+                waits.append(time.perf_counter() - start)
+                if status != 200:
+                    errors.append(status)
+            time.sleep(rng.uniform(5, 15))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ordered = sorted(waits)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    print(f"{users} users reading 5-15 s between pages for {seconds} s: {len(waits)} requests "
+          f"({len(waits) / seconds:.1f}/s); p50 {at(0.5):.0f} ms, p95 {at(0.95):.0f} ms "
+          f"(target <= 300 ms), p99 {at(0.99):.0f} ms; errors {len(errors)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=600)
@@ -90,6 +128,12 @@ def main() -> None:
         help="restart the PostgreSQL server (pg_ctlcluster) while the load runs, then check "
         "that requests recover without restarting the workers",
     )  # fmt: skip
+    parser.add_argument(
+        "--users", type=int, default=0,
+        help="instead of ab: this many simulated users, each asking the page, then reading "
+        "it for a random 5-15 s, for --seconds",
+    )  # fmt: skip
+    parser.add_argument("--seconds", type=int, default=90)
     options = parser.parse_args()
     if shutil.which("ab") is None:
         sys.exit("ab is missing: apt-get install apache2-utils")
@@ -122,6 +166,9 @@ def main() -> None:
             subprocess.run(warm, capture_output=True, check=True)  # noqa: S603
             load = ["ab", "-n", str(options.requests), "-c", str(options.concurrency), "-C",
                     cookie, url]  # fmt: skip
+            if options.users:
+                users_with_think_time(url, cookie, options.users, options.seconds)
+                return
             if options.restart_postgres:
                 load[1:1] = ["-l", "-r"]  # error pages differ in length; go on after errors
                 workers = worker_pids(server.pid)
