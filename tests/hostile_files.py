@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name
+
 HEADER = ["Kön", "Ålder", "Aktualiseringstyp", "Orsak", "Åtgärd"]
 ROWS = [
     ["F", "15", "Anmälan", "Skolproblem", "Utredning inleds"],
@@ -68,19 +70,10 @@ def inline_row(number: int, cells: list[str], *, references: bool = True) -> byt
     """A row of text cells as Excel writes them, with each cell's reference or without."""
     written = []
     for index, text in enumerate(cells):
-        place = f' r="{column_letters(index)}{number}"' if references else ""
+        place = f' r="{xl_col_to_name(index)}{number}"' if references else ""
         written.append(f'<c{place} t="inlineStr"><is><t>{text}</t></is></c>')
     start = f'<row r="{number}">' if references else "<row>"
     return (start + "".join(written) + "</row>").encode()
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def workbook(path: Path, sheet_xml: bytes) -> Path:

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from scipy import linalg, stats
+from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
@@ -22,6 +22,8 @@ from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise.table_definitions import parse_tables
 from nuso.core.intake.blocks import value_types
+
+from .synth.attack import fixed_by_sums
 
 THRESHOLD = 5
 REASONS = ("vald", "missbruk", "skola", "heder")
@@ -361,24 +363,8 @@ def equations(found: dict[Any, tuple[int, bool]]) -> list[tuple[Any, list[Any]]]
 
 
 def recoverable(found: dict[Any, tuple[int, bool]]) -> list[Any]:
-    """Hidden counts that the published ones and the sums determine exactly: those whose
-    coordinate is zero in every solution of the homogeneous system (null space)."""
-    unknown = [key for key, (_, shown) in found.items() if not shown]
-    column = {key: i for i, key in enumerate(unknown)}
-    rows = []
-    for margin, parts in equations(found):
-        row = np.zeros(len(unknown))
-        for key, sign in ((margin, -1.0), *((p, 1.0) for p in parts)):
-            if key in column:
-                row[column[key]] += sign
-        if row.any():
-            rows.append(row)
-    if not unknown:
-        return []
-    if not rows:
-        return []
-    null = linalg.null_space(np.array(rows))
-    return [key for key, i in column.items() if np.allclose(null[i], 0, atol=1e-9)]
+    """Hidden counts that the published ones and the sums determine exactly."""
+    return fixed_by_sums(found, equations(found))
 
 
 def with_truth(view: dict[str, pl.DataFrame], plain: Results) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import polars as pl
+from xlsxwriter.utility import xl_col_to_name
 
 MAX_ROWS = 1_048_576
 MAX_TEXT = 32_767  # characters in one cell
@@ -53,7 +54,7 @@ def write_sheet(
     texts = _texts(frame, header)
     table = pl.Series(texts, dtype=pl.String)
     kind = pl.Enum(table)
-    letters = [_letters(index) for index in range(frame.width)]
+    letters = [xl_col_to_name(index) for index in range(frame.width)]
     position = {text: index for index, text in enumerate(texts)}
     heading = "".join(f'<c r="{letter}1" s="1" t="s"><v>{position[label]}</v></c>'
                       for letter, label in zip(letters, header, strict=True))  # fmt: skip
@@ -116,16 +117,6 @@ def _cell(name: str, kind: pl.DataType, letter: str, number: pl.Expr, texts: pl.
     return cell.fill_null("")
 
 
-def _letters(index: int) -> str:
-    """A column's letters: 0 is A, 26 is AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _escaped(text: str) -> str:
     """A text as shared-string XML holds it: cut to a cell's limit, control characters (and
     a literal _xHHHH_, which Excel would read as one) escaped as Excel does."""
@@ -141,7 +132,7 @@ def _shared_strings(texts: list[str]) -> str:
 
 
 def _sheet_start(width: int, height: int) -> str:
-    last = f"{_letters(max(width, 1) - 1)}{height + 1}"
+    last = f"{xl_col_to_name(max(width, 1) - 1)}{height + 1}"
     pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')  # fmt: skip
     return (

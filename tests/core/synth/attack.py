@@ -188,11 +188,20 @@ def _interval(
 
 def determined(knowledge: Knowledge) -> list[Key]:
     """Hidden counts that the sums alone fix (without using that counts are never
-    negative): their coordinate is zero in every solution of the homogeneous system."""
-    unknown = [key for key, (_, known) in knowledge.counts.items() if not known]
+    negative)."""
+    return fixed_by_sums(knowledge.counts, knowledge.equations)
+
+
+def fixed_by_sums(
+    counts: dict[Key, tuple[int, bool]], equations: list[tuple[Key, list[Key]]]
+) -> list[Key]:
+    """The unknown counts (`counts`: key -> (value, known)) that the equations (margin =
+    sum of parts) determine exactly: those whose coordinate is zero in every solution of the
+    homogeneous system (its null space). With no equation on them, none is."""
+    unknown = [key for key, (_, known) in counts.items() if not known]
     column = {key: i for i, key in enumerate(unknown)}
     rows = []
-    for margin, parts in knowledge.equations:
+    for margin, parts in equations:
         row = np.zeros(len(unknown))
         for key, sign in ((margin, -1.0), *((p, 1.0) for p in parts)):
             if key in column:
@@ -200,6 +209,6 @@ def determined(knowledge: Knowledge) -> list[Key]:
         if row.any():
             rows.append(row)
     if not rows:
-        return unknown
+        return []
     null = linalg.null_space(np.array(rows))
     return [key for key, i in column.items() if np.allclose(null[i], 0, atol=1e-9)]

@@ -10,14 +10,14 @@ count hidden in one table is hidden in all. Published sums tie atoms together in
 - the categories of a single-valued variable (with "uppgift saknas") add up to the margin;
 - the units add up to their size band, municipality group, county and the nation.
 
-Primary suppression hides counts from 1 to threshold − 1. Secondary suppression then makes
-every equation hold either no hidden atom or at least two: an equation with exactly one would
-give it away by subtraction. It adds the smallest positive detail cell of that equation
-(margins and higher levels last), and repeats until no equation has a single hidden atom.
-This is the classic singleton rule of cell suppression, applied across every table, level and
-the filtered views (the categories of a dimension are the filters) at once. It prevents exact
-recovery through single sums; it does not bound what an attacker can infer from combining
-many equations, which the disclosure tests check with a linear-algebra audit.
+Primary suppression hides counts from 1 to threshold − 1 and counts that are the whole of
+their total. Secondary suppression then makes every equation hold either no hidden atom or at
+least two, whose hidden parts under a published margin add up to at least the threshold (the
+singleton rule of cell suppression, with a sum), across every table, level and filtered view
+at once. An audit (`bounds`) then bounds every hidden count as an attacker would, over all the
+equations with counts whole and never negative, and hides more where a count is still bounded
+to fewer values than a suppressed count has. docs/statistics.md says what is checked, and
+decision 0015 why.
 
 The engine publishes the national tables (every level above the unit) as one publication and
 each unit's view (the unit and the rest of its group and size band) as one more each: the
@@ -95,15 +95,15 @@ def suppress(
     state = _Hiding(system, hidden, threshold)
     state.settle(range(len(system.equations)))
     for _ in range(MAX_ROUNDS):
-        narrow = state.narrow()
-        if not narrow:
-            break
-        for atom in narrow:
+        before = sum(hidden)
+        for atom in state.narrow():
             number = state.tightest(atom)
             chosen = None if number is None else state.partner(number)
-            if chosen is not None and not hidden[chosen]:
+            if chosen is not None:
                 state.settle(state.hide(chosen))
-    return Suppression(hidden, primary, state.secondary, len(hidden))
+        if sum(hidden) == before:  # nothing narrow left, or nothing more to hide for it
+            break
+    return Suppression(hidden, primary, sum(hidden) - primary, len(hidden))
 
 
 class _Hiding:
@@ -111,7 +111,6 @@ class _Hiding:
 
     def __init__(self, system: AtomSystem, hidden: list[bool], threshold: int) -> None:
         self.system, self.hidden, self.threshold = system, hidden, threshold
-        self.secondary = 0
         self.members: list[list[int]] = [[] for _ in system.values]
         self.unknowns = [0] * len(system.equations)
         self.hidden_sum = [0] * len(system.equations)
@@ -151,7 +150,6 @@ class _Hiding:
     def hide(self, atom: int) -> list[int]:
         """Hides the atom; returns the equations that may now be short."""
         self.hidden[atom] = True
-        self.secondary += 1
         for number in self.members[atom]:
             self._count(number, atom)
         return self.members[atom]
@@ -228,7 +226,7 @@ def suppress_national(
     for name, rows in national.items():
         if units is not None and name in units:
             table = study.tables_by_name[name]
-            flagged = exposed_rests(rows, units[name], study.frame, table, threshold)
+            flagged = exposed_rests(rows, units[name], unit_levels(study), table, threshold)
             exposed += _flagged_atoms(flagged, positions[name])
     result = suppress(system, threshold, exposed)
     hidden = np.array(result.hidden, dtype=bool)
@@ -293,7 +291,7 @@ def forced(views: pl.DataFrame, national: pl.DataFrame, table: TableDefinition) 
 def exposed_rests(
     rows: pl.DataFrame,
     units: pl.DataFrame,
-    frame: pl.DataFrame,
+    levels: pl.DataFrame,
     table: TableDefinition,
     threshold: int,
 ) -> pl.DataFrame:
@@ -301,14 +299,10 @@ def exposed_rests(
     of their units, leave a small or a whole count for the rest of the level. A unit's users
     know their own counts from their own rows, so for them a published level cell *is* the
     rest of the level: it must be hidden wherever that rest would be (columns
-    `rest_antal`, `rest_total`, `rest_nej`: which atom of the row to hide)."""
+    `rest_antal`, `rest_total`, `rest_nej`: which atom of the row to hide). `levels` is
+    `unit_levels` of the study."""
     keys = ["period", *table.dimension_columns, "mangd"]
-    attributes = frame.select(
-        "enhet",
-        *(pl.col(level).alias(f"_{level}") for level in GROUP_LEVELS),
-        pl.lit(NATION).alias(f"_{NATION}"),
-    ).unique("enhet")
-    own = units.filter(pl.col("niva") == "kommun").join(attributes, on="enhet", how="inner")
+    own = units.filter(pl.col("niva") == "kommun").join(levels, on="enhet", how="inner")
     share = table.kind != "distribution"
     parts = []
     for level in (*GROUP_LEVELS, NATION):
@@ -319,7 +313,7 @@ def exposed_rests(
         joined = rows.filter(pl.col("niva") == level).join(mine, on=["enhet", *keys])
         rest_antal = pl.col("antal") - pl.col("u_antal")
         rest_total = pl.col("total") - pl.col("u_total")
-        whole = _whole(rest_antal, rest_total, table, share)
+        whole = _whole(rest_antal, rest_total, table)
         no = _small(rest_total - rest_antal, threshold) | whole if share else pl.lit(False)
         parts.append(
             joined.group_by("niva", "enhet", *keys).agg(
@@ -328,12 +322,21 @@ def exposed_rests(
                 no.any().alias("rest_nej"),
             )
         )
-    found = pl.concat(parts) if parts else None
     names = ["rest_antal", "rest_total", "rest_nej"]
-    if found is None or found.height == 0:
-        return rows.with_columns(pl.lit(False).alias(name) for name in names)
-    return rows.join(found, on=["niva", "enhet", *keys], how="left").with_columns(
+    return rows.join(pl.concat(parts), on=["niva", "enhet", *keys], how="left").with_columns(
         pl.col(names).fill_null(False)
+    )
+
+
+def unit_levels(study: StudyInput) -> pl.DataFrame:
+    """Each unit with the county, group, size band and nation it counts in (`_lan`, …)."""
+    return study.memo(  # type: ignore[no-any-return]
+        "unit_levels",
+        lambda: study.frame.select(
+            "enhet",
+            *(pl.col(level).alias(f"_{level}") for level in GROUP_LEVELS),
+            pl.lit(NATION).alias(f"_{NATION}"),
+        ).unique("enhet"),
     )
 
 
@@ -341,12 +344,12 @@ def _small(count: pl.Expr, threshold: int) -> pl.Expr:
     return (count > 0) & (count < threshold)
 
 
-def _whole(antal: pl.Expr, total: pl.Expr, table: TableDefinition, share: bool) -> pl.Expr:
+def _whole(antal: pl.Expr, total: pl.Expr, table: TableDefinition) -> pl.Expr:
     """Everyone counted has the attribute: a share of 100 %, or a distribution's category
     holding the whole total (except the category of records without a value, which says
     nothing about anyone)."""
     whole = (antal == total) & (total > 0)
-    if share:
+    if table.kind != "distribution":
         return whole
     attributes = [d for d in table.dimensions if d != table.within]
     for dimension in attributes:
@@ -395,15 +398,14 @@ def _atoms(
     positions: dict[str, np.ndarray] = {}
     shares: set[tuple[int, int, int]] = set()
     for name, cells in tables.items():
-        dimensions = study.tables_by_name[name].dimensions
-        within = study.tables_by_name[name].within
+        table = study.tables_by_name[name]
+        dimensions, within = table.dimensions, table.within
+        whole_cell = _whole(pl.col("antal"), pl.col("total"), table).alias("_hel")
         rows = cells.select("niva", "enhet", "period", *dimensions, "mangd",
-                            "antal", "total").iter_rows()  # fmt: skip
-        attributes = [d for d in dimensions if d != within]
+                            "antal", "total", whole_cell).iter_rows()  # fmt: skip
         found = []
         for niva, enhet, period, *rest in rows:
-            *values, mangd, antal, total = rest
-            whole = 0 < total == antal
+            *values, mangd, antal, total, whole = rest
             conditions = tuple(sorted(zip(dimensions, values, strict=True)))
             if mangd == COUNT:
                 count = system.atom(_key(COUNT, "", period, niva, enhet, conditions), antal)
@@ -411,7 +413,7 @@ def _atoms(
                 kept = tuple(c for c in conditions if c[0] == within)
                 margin = system.atom(_key(COUNT, "", period, niva, enhet, kept), total)
                 found.append((count, margin, -1))
-                if whole and all(dict(conditions)[a] != MISSING for a in attributes):
+                if whole:
                     system.whole.add(count)
             else:
                 yes = system.atom(_key("ja", mangd, period, niva, enhet, conditions), antal)
