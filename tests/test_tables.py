@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from nuso.audit.models import AuditEntry
+from nuso.core import whole_files
 
 from .conftest import import_synthetic_referrals
 
@@ -261,8 +262,8 @@ def test_the_store_keeps_only_the_current_tables_and_those_being_replaced(
 
     # a writer dies between writing and renaming (killed by the web server's timeout, say)
     with monkeypatch.context() as dying:
-        dying.setattr(store.os, "replace", lambda *args: (_ for _ in ()).throw(OSError("död")))
-        dying.setattr(store.os, "unlink", lambda *args: None)
+        dying.setattr(whole_files.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("död")))
+        dying.setattr(whole_files.os, "unlink", lambda *args: None)
         store.shared(shown, ("v2",), results(2))
     assert list(store.folder().glob("*.tmp"))  # what it left
 

@@ -24,10 +24,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import pickle  # our own files, in the owner-only data directory
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
@@ -38,6 +36,7 @@ from typing import Any
 from django.conf import settings
 
 from nuso.core.analysis.indicators.engine import Results
+from nuso.core.whole_files import written_whole
 
 FOLDER = "tabeller"
 logger = logging.getLogger(__name__)
@@ -104,15 +103,8 @@ def write(path: Path, results: Results) -> None:
     """Atomically: a reader sees the whole file or none."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # `nuso init` may have emptied it
     # Named after the file: a temporary file of a writer that was killed is found by its study.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(without_memo(results), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with written_whole(path) as temporary, temporary.open("wb") as handle:
+        pickle.dump(without_memo(results), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def without_memo(results: Results) -> Results:

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from django.http import Http404
 
 from nuso.analysis import store
 from nuso.analysis.service import data_version
+from nuso.core.whole_files import written_whole
 from nuso.portal.access import Scope
 from nuso.portal.rows import write_rows
 from nuso.studies.models import Study
@@ -118,24 +118,18 @@ def request(scope: Scope, study: Study, unit: Unit | None, format_: str, rows: i
 def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None) -> None:
     """Writes the file (in a thread of its own), telling its JSON how far it got."""
     target = folder() / f"{prepared.key}.{prepared.format}"
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.",
-                                             suffix=".tmp")  # fmt: skip
-    os.close(descriptor)
 
     def progress(written: int) -> None:
         _save(replace(prepared, written=written, moved=time.time()))
 
     try:
         records = scope.row_download(study, unit, prepared.format)
-        rows = write_rows(records, study, Path(temporary), prepared.format, progress)
-        os.replace(temporary, target)
+        with written_whole(target) as temporary:
+            rows = write_rows(records, study, temporary, prepared.format, progress)
         _save(replace(prepared, rows=rows, written=rows, state=READY, moved=time.time()))
     except Exception:
         logger.exception("Nedladdningen %s kunde inte förberedas.", prepared.key)
         _save(replace(prepared, state=FAILED, moved=time.time()))
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
 
 
 def _in_background(work: Callable[[], None]) -> None:
@@ -193,11 +187,8 @@ def _create(prepared: Prepared, replacing: bool) -> None:
 def _save(prepared: Prepared) -> None:
     """Atomically: a reader sees the whole file or the one before."""
     path = folder() / f"{prepared.key}.json"
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.",
-                                             suffix=".tmp")  # fmt: skip
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+    with written_whole(path) as temporary, temporary.open("w", encoding="utf-8") as handle:
         json.dump(asdict(prepared), handle)
-    os.replace(temporary, path)
 
 
 def remove_expired() -> None:

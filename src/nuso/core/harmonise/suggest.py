@@ -18,9 +18,7 @@ import io
 import itertools
 import json
 import logging
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +29,7 @@ import numpy.typing as npt
 
 from nuso.core.harmonise.codebook import Variable
 from nuso.core.harmonise.normalise import normalise
+from nuso.core.whole_files import written_whole
 
 MAX_RULE_PHRASES = 12
 # The model's settings; with FORMAT in every stored model's key, a change to them (or to the
@@ -294,11 +293,5 @@ class ModelStore:
         """Written whole or not at all: another process may read the file at any moment."""
         assert self.folder is not None
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, self.path(key))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with written_whole(self.path(key)) as temporary:
+            temporary.write_bytes(data)
