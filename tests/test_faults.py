@@ -12,11 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
 
+from nuso.audit.services import Actor
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock
+from nuso.intake.services import import_paths
+from nuso.studies.models import Study
+from nuso.units.models import Unit
 
 from .records import stored_records
 
@@ -101,12 +106,8 @@ def test_two_imports_of_one_unit_at_once_one_wins_and_the_other_is_told(nuso, tm
     nuso("init")
     environment = command_environment(tmp_path / "data")
     commands = []
-    for name in ("Karlstad 2023 a.csv", "Karlstad 2023 b.csv"):
-        path = tmp_path / name
-        rows = [
-            f"{'FP'[i % 2]};Anmälan;Skolproblem;Utredning inleds;{name}{i}" for i in range(20000)
-        ]
-        path.write_text("\n".join(["Kön;Typ;Orsak;Åtgärd;Anteckning", *rows]) + "\n", "utf-8")
+    for name in ("a", "b"):
+        path = write_karlstad(tmp_path, name, rows=20000)
         commands.append([sys.executable, "-m", "nuso", "import", str(path), *IMPORT])
     connection.close()
     running = [subprocess.Popen(c, env=environment, stdout=subprocess.PIPE,
@@ -120,6 +121,55 @@ def test_two_imports_of_one_unit_at_once_one_wins_and_the_other_is_told(nuso, tm
     said = " ".join(told[0].split())  # as one line, whatever width the console folded at
     assert current.file_name in said
     assert f"nuso batches restore {other.pk}" in said
+
+
+def test_a_delivery_stored_after_the_command_started_was_stored_beside_it(nuso, tmp_path) -> None:
+    """The other run may store its delivery before this one has even set Django up (seen
+    under load): what counts is when the user started the command, not when it was ready."""
+    nuso("init")
+    started = timezone.now()
+    other, this = (write_karlstad(tmp_path, name, rows=6) for name in ("a", "b"))
+    assert nuso("import", str(other), *IMPORT).exit_code == 0  # stored before `this` is ready
+    outcome, = import_paths([this], study_slug="aktualiseringar", period="2023",
+                            actor=Actor.command_line(), started=started)  # fmt: skip
+    assert "medan den här inläsningen pågick" in outcome.message
+    replaced = ImportBatch.objects.get(status="replaced")
+    assert f"nuso batches restore {replaced.pk}" in outcome.message
+
+
+def test_a_command_started_is_its_process_launch_for_the_first_command_only() -> None:
+    """A shell's `nuso import` counts from the launch of its process, before Django was set
+    up; a later command in the same process (as in the tests) from its own call."""
+    script = (
+        "import time; from nuso.cli import main as cli; launched = cli._LAUNCHES[0]; "
+        "time.sleep(0.3); cli.main(['--version']); first = cli.command_started(); "
+        "time.sleep(0.3); cli.main(['--version']); later = cli.command_started(); "
+        "print(first == launched, (later - launched).total_seconds() >= 0.6)"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.stdout.split()[-2:] == ["True", "True"], ran
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_current_delivery_per_unit_and_period(nuso) -> None:
+    """Of two first deliveries stored at once neither found a current one to lock; the
+    unit's row is locked now, and the database refuses a second current delivery besides."""
+    nuso("init")
+    study, unit = Study.objects.get(slug="aktualiseringar"), Unit.objects.get(code="1780")
+    fields = {"study": study, "unit": unit, "period": "2023", "actor": "cli:test",
+              "status": ImportBatch.Status.IMPORTED}  # fmt: skip
+    ImportBatch.objects.create(file_name="a.csv", content_hash="a" * 64, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportBatch.objects.create(file_name="b.csv", content_hash="b" * 64, **fields)
+    fields["period"] = "2024"  # another period has its own current delivery
+    ImportBatch.objects.create(file_name="b.csv", content_hash="b" * 64, **fields)
+
+
+def write_karlstad(folder: Path, name: str, rows: int) -> Path:
+    path = folder / f"Karlstad 2023 {name}.csv"
+    lines = [f"{'FP'[i % 2]};Anmälan;Skolproblem;Utredning inleds;{name}{i}" for i in range(rows)]
+    path.write_text("\n".join(["Kön;Typ;Orsak;Åtgärd;Anteckning", *lines]) + "\n", "utf-8")
+    return path
 
 
 @pytest.mark.parametrize(

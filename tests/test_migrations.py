@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
@@ -129,5 +130,25 @@ def test_codebook_versions_made_before_learn_which_came_from_the_file(nuso) -> N
         # The dictionaries stored are the package's: the next init changes none of them.
         assert "Ändrad datadefinition" not in nuso("init").out
         assert all(study.shipped_digest for study in Study.objects.all())
+    finally:
+        migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_current_deliveries_left_by_a_race_become_one(nuso) -> None:
+    """Before the constraint, two first deliveries stored at once could both be current; the
+    migration keeps the one stored last and marks the other replaced by it (restorable)."""
+    nuso("init")
+    study, unit = Study.objects.get(slug="aktualiseringar"), Unit.objects.get(code="1780")
+    try:
+        old = migrate([("intake", "0006_column_mappings")]).get_model("intake", "ImportBatch")
+        first, last = (
+            old.objects.create(study_id=study.pk, unit_id=unit.pk, period="2023", file_name=name,
+                               content_hash=name * 64, actor="cli:test", status="imported")
+            for name in "ab"
+        )  # fmt: skip
+        migrate(latest())
+        assert ImportBatch.objects.get(status="imported").pk == last.pk
+        assert ImportBatch.objects.get(pk=first.pk).replaced_by_id == last.pk
     finally:
         migrate(latest())

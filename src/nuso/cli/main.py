@@ -7,15 +7,22 @@ directory, keys and database are created on first use, so any command works on a
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+import datetime as dt
 
-from django.core.management import find_commands, load_command_class
+# When the process was launched, taken before anything slow is imported: two commands
+# started together can be far apart by the time each has set Django up (see command_started).
+_LAUNCHES = [dt.datetime.now(dt.UTC)]
+_STARTED: dict[str, dt.datetime] = {}
 
-from nuso import __version__, config
-from nuso.cli import swedish_argparse
+import os  # noqa: E402 - after the launch time, on purpose
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from django.core.management import find_commands, load_command_class  # noqa: E402
+
+from nuso import __version__, config  # noqa: E402
+from nuso.cli import swedish_argparse  # noqa: E402
 
 COMMANDS_DIR = Path(__file__).parent / "management"
 HELP_FLAGS = frozenset({"-h", "--help"})
@@ -76,7 +83,16 @@ def start_django_for_help() -> None:
     django.setup()
 
 
+def command_started() -> dt.datetime:
+    """When the user started the running command: a delivery another run stores after this
+    moment was stored while this command ran (`nuso import` tells so). For the first command
+    of a process (a shell's `nuso import …`) it is the process's launch; for later ones (tests
+    run many in one process) the moment `main` was called."""
+    return _STARTED.get("command") or dt.datetime.now(dt.UTC)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _STARTED["command"] = _LAUNCHES.pop() if _LAUNCHES else dt.datetime.now(dt.UTC)
     args = list(sys.argv[1:] if argv is None else argv)
     swedish_argparse.install()
     if not args or args[0] in HELP_FLAGS | {"help"}:

@@ -47,6 +47,14 @@ class ImportBatch(models.Model):
         verbose_name_plural = "inläsningar"
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["study", "unit", "period", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "unit", "period"],
+                condition=models.Q(status="imported"),
+                name="one_current_delivery",
+                violation_error_message="Enheten har redan en gällande leverans för perioden.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

@@ -14,6 +14,7 @@ from nuso.audit.services import Actor, log
 from nuso.intake.models import ImportBatch
 from nuso.intake.reharmonise import reharmonise_blocks
 from nuso.intake.review import refresh_review_queue
+from nuso.intake.services import current_batch
 from nuso.studies.codebooks import latest_version
 from nuso.studies.models import Study
 
@@ -42,10 +43,8 @@ def restore_batch(batch_id: int, actor: Actor) -> Restored:
                 f"Leverans {batch_id} ({batch.file_name}) är {batch.get_status_display().lower()}, "
                 "inte ersatt: bara en ersatt leverans kan återställas."
             )
-        current = found.filter(
-            study=batch.study, unit=batch.unit, period=batch.period,
-            status=ImportBatch.Status.IMPORTED,
-        ).first()  # fmt: skip
+        assert batch.unit is not None  # only a stored delivery is replaced, and it has a unit
+        current = current_batch(batch.study, batch.unit, batch.period)
         if current is not None:
             current.status, current.replaced_by = ImportBatch.Status.REPLACED, batch
             current.save(update_fields=["status", "replaced_by"])

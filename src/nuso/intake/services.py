@@ -148,6 +148,7 @@ def import_paths(
     columns: Mapping[str, str] | None = None,
     confirmed_replace: bool = False,
     very_hidden_sheets: bool = False,
+    started: dt.datetime | None = None,
 ) -> list[FileOutcome]:
     """Import each file on its own, in order. `workers` processes interpret the files while
     this one stores them (default: the NUSO_IMPORT_WORKERS setting for a large import, none
@@ -155,10 +156,14 @@ def import_paths(
     imported are then read again with them, and the choices are remembered for the units.
     A delivery that would replace a unit's data with far fewer rows is held back unless
     `confirmed_replace` (see `held_back`). `very_hidden_sheets` reads the sheets Excel cannot
-    show too, also of files already imported."""
+    show too, also of files already imported. `started` is when the user started the
+    import (default: now); a delivery of the same unit that another run stored since then
+    was stored while this one ran, and the user is told that this one replaced it."""
     reading = ReadOptions(settings.NUSO_IMPORT_LIMITS, very_hidden_sheets)
     context = import_context(study_slug, period, actor, unit_hint, dry_run, columns, reading)
-    context = replace(context, confirmed_replace=confirmed_replace)
+    context = replace(
+        context, confirmed_replace=confirmed_replace, started=started or context.started
+    )
     read = [read_delivery(path, context) for path in files_in(paths)]
     if not columns and not very_hidden_sheets:  # a file read otherwise is no repetition
         context.imported.update(imported_before(context.study, read))
@@ -389,10 +394,13 @@ def store(
     unit, report = context.unit(part.unit.code), part.report
     counts = report.rows
     assert counts is not None  # an interpreted file's report counts its rows
-    previous = current_batch(context, unit)
+    previous = current_batch(context.study, unit, context.period)
     why = held_back(previous, counts.imported, context)
     if why is not None:
         raise HeldBackError(why)
+    if previous is not None:  # first: one current delivery at a time (the table's constraint)
+        previous.status = ImportBatch.Status.REPLACED
+        previous.save(update_fields=["status"])
     batch = ImportBatch.objects.create(
         study=context.study,
         unit=unit,
@@ -411,8 +419,8 @@ def store(
     )
     store_blocks(batch, part)
     if previous is not None:
-        previous.status, previous.replaced_by = ImportBatch.Status.REPLACED, batch
-        previous.save(update_fields=["status", "replaced_by"])
+        previous.replaced_by = batch
+        previous.save(update_fields=["replaced_by"])
     log(
         context.actor,
         "import.file",
@@ -425,12 +433,15 @@ def store(
     return batch, previous
 
 
-def current_batch(context: ImportContext, unit: Unit) -> ImportBatch | None:
-    """The unit's current delivery for the study and period, locked until the new one is
-    stored: of two deliveries at once, the second waits and then replaces the first."""
+def current_batch(study: Study, unit: Unit, period: str) -> ImportBatch | None:
+    """The unit's current delivery for the study and period, with the unit locked until the
+    transaction ends: of two deliveries at once, the second waits and then replaces the first.
+    The unit's row is what is locked because it always exists; the current delivery may not
+    yet, and locking no row let two first deliveries both become current."""
+    Unit.objects.select_for_update().get(pk=unit.pk)
     found = ImportBatch.objects.select_for_update(of=("self",)).select_related("unit")
     return found.filter(
-        study=context.study, unit=unit, period=context.period, status=ImportBatch.Status.IMPORTED
+        study=study, unit=unit, period=period, status=ImportBatch.Status.IMPORTED
     ).first()
 
 

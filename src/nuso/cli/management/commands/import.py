@@ -59,6 +59,7 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor
+        from nuso.cli.main import command_started
         from nuso.core.intake.import_workers import files_in
         from nuso.intake.services import ImportRefusedError, import_paths
 
@@ -82,6 +83,7 @@ class Command(NusoCommand):
                     confirmed_replace=options["ersatt"],
                     progress=lambda outcome: progress.advance(task),
                     very_hidden_sheets=options["very_hidden"],
+                    started=command_started(),
                 )
             except ImportRefusedError as error:
                 raise CommandError(str(error)) from error
