@@ -1,0 +1,185 @@
+"""Results decks (`nuso report`): every number in a unit's deck is one the engine published
+for that unit, no suppressed figure is anywhere in the file, the words follow the tests, and
+the deck opens and renders in LibreOffice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import numpy as np
+import polars as pl
+import pytest
+from pptx import Presentation
+
+from nuso.analysis.service import study_tables
+from nuso.studies.models import Study
+
+from .conftest import import_synthetic_referrals
+
+NUMBER = re.compile(r"(\d+,\d)\u00a0%")  # as the deck writes percent: a no-break space
+COUNT = re.compile(r"(\d+) av (\d+)(?!\))")  # not "(1 av 2)", a part of a chart
+C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+
+
+@pytest.fixture
+def deck(nuso, tmp_path):
+    """The deck of the unit with the most records in a small synthetic set: its path, code
+    and the tables its users see (`for_unit`) and the unsuppressed ones."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=10, rows=4000)
+    study = Study.objects.get(slug="aktualiseringar")
+    shown = study_tables(study)
+    code = shown.source.frame["enhet"].value_counts(sort=True)["enhet"][0]
+    result = nuso("report", "--study", "aktualiseringar", "--kommun", code,
+                  "--output", str(tmp_path / "ut"))  # fmt: skip
+    assert result.exit_code == 0, result.err
+    (path,) = (tmp_path / "ut").glob("*.pptx")
+    seen = pl.concat(list(shown.for_unit(code).values()), how="diagonal_relaxed")
+    hidden = pl.concat(list(study_tables(study, unsuppressed=True).tables.values()),
+                       how="diagonal_relaxed")  # fmt: skip
+    return path, code, seen, hidden
+
+
+def chart_values(path: Path, parts: tuple[str, ...] = ("val", "plus", "minus")) -> list[float]:
+    """Every value in the deck's charts: bars and points (`val`), and their error bars (not
+    the category labels, which may be numbers: ages, periods)."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("ppt/charts/chart") and name.endswith(".xml"):
+                root = ElementTree.fromstring(archive.read(name))
+                for part in parts:
+                    found += [float(v.text or "") for v in root.iterfind(f".//c:{part}//c:v", C)]
+    return found
+
+
+def near(values: list[float], known: list[float]) -> list[bool]:
+    """Whether each value is one of `known` (to the six decimals a chart keeps)."""
+    ordered = np.sort(np.asarray(known, dtype=float))
+    at = np.clip(np.searchsorted(ordered, values), 1, len(ordered) - 1)
+    gap = np.minimum(abs(ordered[at] - values), abs(ordered[at - 1] - values))
+    return list(gap < 2e-6)
+
+
+def all_text(path: Path) -> list[str]:
+    """Every paragraph of the deck: slides, tables and notes."""
+    lines = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                lines += [p.text for p in shape.text_frame.paragraphs]
+        lines += slide.notes_slide.notes_text_frame.text.split("\n")
+    return lines
+
+
+def test_every_number_in_a_units_deck_is_one_the_engine_published_for_it(deck) -> None:
+    path, code, seen, _ = deck
+    shares = seen.filter(pl.col("andel").is_not_null())
+    published = shares["andel"].to_list()
+    intervals = [*(shares["andel"] - shares["ki_lag"]), *(shares["ki_hog"] - shares["andel"])]
+    charts = chart_values(path)
+    assert len(charts) > 100  # the charts hold the figures
+    assert sum(near(charts, published)) > 50
+    assert all(near(charts, [*published, *intervals]))
+    pairs = set(zip(seen["antal"].to_list(), seen["total"].to_list(), strict=True))
+    counts = [(int(a), int(b)) for line in all_text(path) for a, b in COUNT.findall(line)]
+    assert len(counts) > 50
+    assert all(pair in pairs for pair in counts)
+    written = {round(float(n.replace(",", ".")), 1) for line in all_text(path)
+               for n in NUMBER.findall(line)}  # fmt: skip
+    percents = {round(v * 100, 1) for v in published} | {
+        round(v * 100, 1) for v in (*shares["ki_lag"].to_list(), *shares["ki_hog"].to_list())
+    }
+    assert len(written) > 20
+    assert written <= percents
+
+
+def test_no_suppressed_figure_is_anywhere_in_the_deck(deck) -> None:
+    path, code, seen, hidden = deck
+    keys = ["tabell", "niva", "enhet", "period", "jamforelse", "steg", "orsaker", "kon",
+            "alder", "aldersgrupp", "aktualiseringstyp", "atgard", "atgardsgrupp"]  # fmt: skip
+    keys = [k for k in keys if k in seen.columns and k in hidden.columns]
+    suppressed = seen.filter(pl.col("undertryckt")).select(keys)
+    assert suppressed.height > 0  # the set has small cells, so the test can fail
+    truth = hidden.join(suppressed, on=keys, how="semi", nulls_equal=True)
+    assert truth.height == suppressed.height
+    shown = seen.filter(~pl.col("undertryckt"))
+    shown_pairs = set(zip(shown["antal"].to_list(), shown["total"].to_list(), strict=True))
+    hidden_pairs = set(zip(truth["antal"].to_list(), truth["total"].to_list(), strict=True))
+    counts = {(int(a), int(b)) for line in all_text(path) for a, b in COUNT.findall(line)}
+    assert not counts & (hidden_pairs - shown_pairs)
+    true_shares = truth["andel"].drop_nulls().to_list()
+    also_shown = near(true_shares, shown["andel"].drop_nulls().to_list())
+    hidden_shares = [v for v, seen_too in zip(true_shares, also_shown, strict=True) if not seen_too]
+    assert hidden_shares
+    assert not any(near(chart_values(path, ("val",)), hidden_shares))
+    # and no interval drawn around a figure that is not shown
+    with zipfile.ZipFile(path) as archive:
+        for name in (n for n in archive.namelist() if n.startswith("ppt/charts/chart")):
+            for series in ElementTree.fromstring(archive.read(name)).iterfind(".//c:ser", C):
+                drawn = {p.get("idx") for p in series.iterfind("c:val//c:pt", C)}
+                around = {p.get("idx") for p in series.iterfind("c:errBars//c:pt", C)}
+                assert around <= drawn
+    assert any("undertryckt" in line for line in all_text(path))  # said, not drawn as zero
+
+
+def test_higher_or_lower_only_where_the_engine_found_a_significant_difference(deck) -> None:
+    path, code, seen, _ = deck
+    compared = seen.filter(pl.col("jamforelse") == code)
+    lines = all_text(path)
+    claims = [line for line in lines if " högre än " in line or " lägre än " in line]
+    assert claims  # the set has significant differences, so the rule is exercised
+    assert all(line.endswith("skillnaden är statistiskt säkerställd.") for line in claims)
+    significant = compared.filter(pl.col("signifikant"))
+    said = {round(v * 100, 1) for v in significant["andel"].drop_nulls()}
+    for line in claims:  # the reference's share is that of a significant comparison
+        reference = re.findall(r"\((\d+,\d)\u00a0%\)", line)[-1]
+        assert float(reference.replace(",", ".")) in said, line
+    steady = [line for line in lines if "ingen statistiskt säkerställd skillnad" in line]
+    assert steady
+    assert not any(" högre än " in line or " lägre än " in line for line in steady)
+
+
+def test_the_deck_opens_and_every_slide_renders_in_libreoffice(deck, tmp_path) -> None:
+    path, code, *_ = deck
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    assert office, "LibreOffice (soffice) is a test dependency: .ci/run installs it"
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}"
+    subprocess.run([office, profile, "--headless", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    pdf = tmp_path / f"{path.stem}.pdf"
+    slides = len(Presentation(str(path)).slides)
+    subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "bild")], check=True)
+    pages = sorted(tmp_path.glob("bild-*.png"))
+    assert len(pages) == slides > 10
+    from PIL import Image
+
+    for page in pages:  # every page has something drawn on it, not a blank slide
+        extrema = Image.open(page).convert("L").getextrema()
+        assert extrema[0] < 128, page.name
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    for words in ("Aktualiseringar", "Det här sticker ut", "Om metoden", "95 %"):
+        assert words in text
+
+
+def test_every_unit_with_data_gets_a_deck_and_they_are_zipped(nuso, tmp_path) -> None:
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=4, rows=1200)
+    result = nuso("report", "--study", "aktualiseringar", "--alla", "--output", str(tmp_path / "ut"))
+    assert result.exit_code == 0, result.err
+    decks = sorted((tmp_path / "ut").glob("*.pptx"))
+    assert len(decks) == 4
+    with zipfile.ZipFile(tmp_path / "ut" / "aktualiseringar_alla_rapporter.zip") as archive:
+        assert sorted(archive.namelist()) == [d.name for d in decks]
+
+
+def test_a_unit_without_data_is_told_in_swedish(nuso, tmp_path) -> None:
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=2, rows=400)
+    result = nuso("report", "--study", "aktualiseringar", "--kommun", "2584",
+                  "--output", str(tmp_path / "ut"))  # fmt: skip
+    assert result.exit_code != 0
+    assert "Kiruna har inga uppgifter i Aktualiseringar" in result.err
+    assert not list((tmp_path / "ut").glob("*.pptx"))
