@@ -77,7 +77,7 @@ def all_text(path: Path) -> list[str]:
 
 
 def test_every_number_in_a_units_deck_is_one_the_engine_published_for_it(deck) -> None:
-    path, code, seen, _ = deck
+    path, _, seen, _ = deck
     shares = seen.filter(pl.col("andel").is_not_null())
     published = shares["andel"].to_list()
     intervals = [*(shares["andel"] - shares["ki_lag"]), *(shares["ki_hog"] - shares["andel"])]
@@ -99,7 +99,7 @@ def test_every_number_in_a_units_deck_is_one_the_engine_published_for_it(deck) -
 
 
 def test_no_suppressed_figure_is_anywhere_in_the_deck(deck) -> None:
-    path, code, seen, hidden = deck
+    path, _, seen, hidden = deck
     keys = ["tabell", "niva", "enhet", "period", "jamforelse", "steg", "orsaker", "kon",
             "alder", "aldersgrupp", "aktualiseringstyp", "atgard", "atgardsgrupp"]  # fmt: skip
     keys = [k for k in keys if k in seen.columns and k in hidden.columns]
@@ -145,12 +145,12 @@ def test_higher_or_lower_only_where_the_engine_found_a_significant_difference(de
 
 
 def test_the_deck_opens_and_every_slide_renders_in_libreoffice(deck, tmp_path) -> None:
-    path, code, *_ = deck
+    path, *_ = deck
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office, "LibreOffice (soffice) is a test dependency: .ci/run installs it"
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}"
-    subprocess.run([office, profile, "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)  # fmt: skip
+    command = [office, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    subprocess.run([*command, str(path)], check=True, capture_output=True, timeout=300)
     pdf = tmp_path / f"{path.stem}.pdf"
     slides = len(Presentation(str(path)).slides)
     subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "bild")], check=True)
@@ -168,7 +168,8 @@ def test_the_deck_opens_and_every_slide_renders_in_libreoffice(deck, tmp_path) -
 
 def test_every_unit_with_data_gets_a_deck_and_they_are_zipped(nuso, tmp_path) -> None:
     import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=4, rows=1200)
-    result = nuso("report", "--study", "aktualiseringar", "--alla", "--output", str(tmp_path / "ut"))
+    output = str(tmp_path / "ut")
+    result = nuso("report", "--study", "aktualiseringar", "--alla", "--output", output)
     assert result.exit_code == 0, result.err
     decks = sorted((tmp_path / "ut").glob("*.pptx"))
     assert len(decks) == 4

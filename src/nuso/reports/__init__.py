@@ -1,0 +1,1 @@
+"""Results decks: a unit's figures back to it as PowerPoint (`nuso report`)."""
