@@ -197,3 +197,27 @@ def test_words_inside_other_words_or_persons_do_not_mislead_the_rules(
     raw: str, not_code: str
 ) -> None:
     assert HARMONISER.decide("orsak", raw).code != not_code
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "code"),
+    [
+        # a witness (vittne) of violence is the witnessing, not violence against the child
+        ("orsak", "Våld i familjen, barnet vittne", "bevittnat_vald"),
+        ("orsak", "Barnet vittne till misshandel av mamma", "bevittnat_vald"),
+        ("orsak", "Fysiskt våld mot barnet", "vald_mot_barn"),
+        # vh, the case notes' abbreviation of vårdnadshavare, names the parent
+        ("orsak", "Missbruk vh", "foralder_missbruk"),
+        ("orsak", "Psykisk ohälsa hos vh", "foralder_psykisk_ohalsa"),
+        # violence against others is the child's own
+        ("orsak", "Våld mot andra", "barnets_vald"),
+        ("orsak", "Våld mot kamrat", "barnets_vald"),
+        # påförs (påf.) an ongoing case is that, not an investigation begun or refused
+        ("atgard", "Påf. pågående utredning", "pafors_pagaende_utredning"),
+        ("atgard", "påf. pg. utr.", "pafors_pagaende_utredning"),
+        ("atgard", "Utredning inleds ej", "utredning_inleds_ej"),
+        ("atgard", "Utr. inleds", "utredning_inleds"),
+    ],
+)
+def test_who_and_what_a_wording_names_decides_its_code(variable: str, raw: str, code: str) -> None:
+    assert HARMONISER.decide(variable, raw).code == code

@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,10 +31,12 @@ CONTENT_SHARE = 0.9
 RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
 MAX_DISTINCT_SHARE = 0.5  # a column of categories repeats its values
 DATE_SPAN_YEARS = 2  # referral dates of a period span a year or two, birth dates many
-TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal totalt", "sum")
+TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal", "sum")  # "Antal rader: 142"
+TOTAL_INITIALS = frozenset(word[0] for word in TOTAL_WORDS)
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
 MARKS = frozenset({"x", "1", "ja", "j", "*", "✓", "✔", "yes"})  # a ticked box in a list
+UNMARKS = frozenset({"nej", "n", "0", "no", "-"})  # a box left empty, written out
 MAX_AGE = 17
 MIN_DISTINCT_AGES = 3
 
@@ -68,6 +70,9 @@ class Table:
     columns: list[Column]
     data_rows: list[int] = field(default_factory=list)  # 1-based row numbers
     skipped: dict[int, str] = field(default_factory=dict)  # row -> reason
+    # A data row's continuation rows (more reasons on rows of their own): their cells are
+    # read as part of it (`continues`).
+    continued: dict[int, list[int]] = field(default_factory=dict)
 
     def columns_for(self, target: str) -> list[Column]:
         return [column for column in self.columns if column.target == target]
@@ -183,15 +188,28 @@ def locate_table(
     if not any(column.target in variables for column in columns):
         return None
     table = Table(sheet.name, header_index + 1, columns)
+    continuing = {c.index for c in columns if c.target in hints.multi}
     for offset, row in enumerate(body):
         number = header_index + 2 + offset
         if not any(row):
             table.skipped[number] = "tom rad"
         elif is_total_row(row):
             table.skipped[number] = "summeringsrad"
+        elif table.data_rows and continues(row, continuing):
+            head = table.data_rows[-1]
+            table.continued.setdefault(head, []).append(number)
+            table.skipped[number] = f"fortsättning på rad {head}"
         else:
             table.data_rows.append(number)
     return table
+
+
+def continues(row: list[Cell], continuing: set[int]) -> bool:
+    """A row that carries only more values of a multi-valued variable (a further reason on
+    a row of its own, every other cell empty, as report generators that write one row per
+    reason do): it belongs to the data row above."""
+    filled = [at for at, cell in enumerate(row) if cell]
+    return bool(continuing) and bool(filled) and all(at in continuing for at in filled)
 
 
 def find_header_by_content(
@@ -224,13 +242,15 @@ def data_tables(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Ta
 
 
 def is_total_row(row: list[Cell]) -> bool:
-    if len(row) - row.count(None) > 3:  # counted first: a data row is never folded
-        return False
+    """A row of totals: a total word first, then a few cells or only counts ("Summa", 280,
+    23, 11, … under each column of a wide export)."""
     filled = [cell for cell in row if cell]
-    if not filled:
+    if not filled or filled[0][:1].lower() not in TOTAL_INITIALS:  # most rows end here
         return False
     first = fold(filled[0])
-    return any(first.startswith(word) for word in TOTAL_WORDS)
+    if not any(first.startswith(word) for word in TOTAL_WORDS):
+        return False
+    return len(filled) <= 3 or all(cell.replace(" ", "").isdigit() for cell in filled[1:])
 
 
 @dataclass(frozen=True)
@@ -401,11 +421,17 @@ def guess_age(sample: list[str], hints: ContentHints) -> str:
     return fitting[0] if len(fitting) == 1 else ""
 
 
+def is_tick_column(values: Sequence[Cell]) -> bool:
+    """Boxes ticked in some rows: marks (X, Ja, 1), and else empty cells or the word for
+    an empty box (Nej, 0) as exports that write every box out have."""
+    folded = {fold(value) for value in values if value}
+    return bool(folded & MARKS) and folded <= MARKS | UNMARKS
+
+
 def ticked_variable(header: str, values: list[Cell], hints: ContentHints) -> str:
     """The multi-valued variable a column of ticked boxes belongs to, when its header is
     one of that variable's values ("Missbruk förälder" with X in some rows)."""
-    sample = content_sample(values)
-    if not sample or not all(fold(value) in MARKS for value in sample):
+    if not is_tick_column(content_sample(values)):
         return ""
     found = [
         name

@@ -80,12 +80,27 @@ class MaskedCells(NamedTuple):
 
 def table_cells(sheet: RawSheet, table: Table, numbers: list[int]) -> list[Sequence[Cell]]:
     """The cells of each column of the table in the given rows (a short row's missing cells
-    are empty)."""
+    are empty); a row's continuation rows joined to it, a value a line."""
     lines = [sheet.rows[number - 1] for number in numbers]
+    if table.continued:
+        lines = [continued(sheet, table, n, line) for n, line in zip(numbers, lines, strict=True)]
     return [
         [line[column.index] if column.index < len(line) else None for line in lines]
         for column in table.columns
     ]
+
+
+def continued(sheet: RawSheet, table: Table, number: int, line: list[Cell]) -> list[Cell]:
+    more = [sheet.rows[row - 1] for row in table.continued.get(number, ())]
+    if not more:
+        return line
+    width = max(len(line), *(len(row) for row in more))
+    cells = [*line, *([None] * (width - len(line)))]
+    for row in more:
+        for at, cell in enumerate(row):
+            if cell:
+                cells[at] = f"{cells[at]}\n{cell}" if cells[at] else cell
+    return cells
 
 
 class TargetCells:

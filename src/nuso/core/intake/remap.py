@@ -19,9 +19,8 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from nuso.core.harmonise.dictionary import StudyDictionary
-from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
-from nuso.core.intake.layout import MARKS, Column, Table, by_hand
+from nuso.core.intake.layout import Column, Table, by_hand, is_tick_column
 from nuso.core.intake.reading import Cell, RawSheet
 from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.report import ColumnRead, ValueRead
@@ -123,8 +122,7 @@ def stored_table(
 def ticked(target: str, values: Sequence[Cell], dictionary: StudyDictionary) -> bool:
     """A multi-valued variable's column of ticked boxes (its header is the value)."""
     multi = {v.name for v in dictionary.variables if v.type == "categories"}
-    given = [value for value in values if value]
-    return target in multi and bool(given) and all(fold(value) in MARKS for value in given)
+    return target in multi and is_tick_column(values)
 
 
 def reread(
