@@ -208,8 +208,8 @@ def continues(row: list[Cell], continuing: set[int]) -> bool:
     """A row that carries only more values of a multi-valued variable (a further reason on
     a row of its own, every other cell empty, as report generators that write one row per
     reason do): it belongs to the data row above."""
-    filled = [at for at, cell in enumerate(row) if cell]
-    return bool(continuing) and bool(filled) and all(at in continuing for at in filled)
+    # all() stops at a data row's first filled cell; an empty row never comes here
+    return bool(continuing) and all(not cell or at in continuing for at, cell in enumerate(row))
 
 
 def find_header_by_content(
@@ -244,12 +244,12 @@ def data_tables(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Ta
 def is_total_row(row: list[Cell]) -> bool:
     """A row of totals: a total word first, then a few cells or only counts ("Summa", 280,
     23, 11, … under each column of a wide export)."""
+    first = next((cell for cell in row if cell), None)
+    if first is None or first[:1].lower() not in TOTAL_INITIALS:  # most rows end here
+        return False
+    if not any(fold(first).startswith(word) for word in TOTAL_WORDS):
+        return False
     filled = [cell for cell in row if cell]
-    if not filled or filled[0][:1].lower() not in TOTAL_INITIALS:  # most rows end here
-        return False
-    first = fold(filled[0])
-    if not any(first.startswith(word) for word in TOTAL_WORDS):
-        return False
     return len(filled) <= 3 or all(cell.replace(" ", "").isdigit() for cell in filled[1:])
 
 
