@@ -15,6 +15,7 @@ from nuso.audit.services import Actor
 from nuso.core.harmonise.cascade import Harmoniser
 from nuso.core.intake import blocks
 from nuso.core.intake.report import FileStatus, ImportReport
+from nuso.core.outputs.registry import ROWS, formats, writers
 from nuso.core.synth.referral_exports import write_referral_exports
 from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
 from nuso.intake.review import refresh_review_queue
@@ -219,7 +220,7 @@ def test_undecided_values_wait_in_the_review_queue(initialised, tmp_path) -> Non
     assert sum(r.pending_review for r in stored_records()) == 2
 
 
-@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+@pytest.mark.parametrize("format_", [w.format for w in writers(ROWS) if w.neutralises])
 def test_export_neutralises_formulas(initialised, tmp_path, format_) -> None:
     """Every text a spreadsheet would run (= + - @ and a tab first) gets an apostrophe."""
     path = tmp_path / "Karlstad 2023.csv"
@@ -243,7 +244,7 @@ def test_export_of_a_synthetic_set_matches_its_facit(initialised, tmp_path) -> N
     facit_path = result.facit.rename(tmp_path / "facit.csv")
     outcome = initialised("import", str(tmp_path / "filer"), *IMPORT)
     assert outcome.exit_code == 0, outcome.out
-    for format_ in ("csv", "xlsx", "parquet"):
+    for format_ in formats(ROWS):
         initialised(
             "export",
             "--study",

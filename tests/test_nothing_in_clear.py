@@ -26,7 +26,9 @@ from django.test import Client
 
 from nuso.accounts.models import User
 from nuso.core.intake import blocks
+from nuso.core.outputs.registry import ROWS, TABLES, formats
 from nuso.intake.models import ImportBatch, RecordBlock
+from nuso.portal.access import ANALYSTS_ONLY
 from nuso.units.models import Unit
 
 from .conftest import log_in_with_code, make_user
@@ -88,10 +90,10 @@ def imported(nuso: Any, corpus: Path, numbers: Numbers) -> dict[str, str]:
 
 def exported(nuso: Any, folder: Path) -> dict[str, str]:
     folder.mkdir()
-    for format_ in ("csv", "xlsx", "parquet"):
+    for format_ in formats(ROWS):
         output = str(folder / f"rader.{format_}")
         assert nuso("export", *STUDY, "--format", format_, "--output", output).exit_code == 0
-    for format_ in ("csv", "xlsx", "json"):
+    for format_ in formats(TABLES):
         for unit in ((), ("--kommun", "1780")):
             output = str(folder / f"tabeller{''.join(unit)}.{format_}")
             tables = nuso("tables", *STUDY, *unit, "--format", format_, "--output", output)
@@ -119,14 +121,14 @@ def portal(numbers: Numbers) -> dict[str, str]:
     ]
     for code in ("1780", "1761"):  # Karlstad, Hammarö
         unit = f"/portal/enhet/{code}/aktualiseringar"
-        paths += [f"{unit}/", *(f"{unit}/rader.{f}" for f in ("csv", "xlsx", "sav"))]
-        paths += [f"{unit}/tabeller.{f}" for f in ("csv", "xlsx")]
-    paths += [f"/portal/riket/aktualiseringar/rader.{f}" for f in ("csv", "xlsx", "sav")]
+        paths += [f"{unit}/", *(f"{unit}/rader.{f}" for f in formats(ROWS))]
+        paths += [f"{unit}/tabeller.{f}" for f in formats(TABLES)]
+    paths += [f"/portal/riket/aktualiseringar/rader.{f}" for f in formats(ROWS)]
     for path in paths:
         pages[f"analyst {path}"] = analyst.get(path)
     own = "/portal/enhet/1780/aktualiseringar"
-    for path in (f"{own}/", f"{own}/rader.csv", f"{own}/rader.xlsx", f"{own}/tabeller.csv",
-                 f"{own}/tabeller.xlsx"):  # fmt: skip
+    own_rows = [f"{own}/rader.{f}" for f in formats(ROWS) if f not in ANALYSTS_ONLY]
+    for path in (f"{own}/", *own_rows, *(f"{own}/tabeller.{f}" for f in formats(TABLES))):
         pages[f"municipal {path}"] = municipal.get(path)
     assert all(page.status_code in (200, 302) for page in pages.values()), {
         place: page.status_code for place, page in pages.items()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from nuso.accounts.models import User
 from nuso.audit.models import AuditEntry
+from nuso.core.outputs.registry import ROWS, TABLES, file_name, formats, writer
 from nuso.studies import retraining
 from nuso.units.models import Unit
 
@@ -565,3 +566,23 @@ def test_every_import_report_is_reachable_from_the_list(portal, client, monkeypa
         address = "/portal/arbetsyta/inlasningar/" + older.group(1)
     assert ImportBatch.objects.count() > 2
     assert reached == set(ImportBatch.objects.values_list("pk", flat=True))
+
+
+def test_the_download_links_are_the_registrys_formats_the_user_may_have(portal, client) -> None:
+    """A link for each format of tables and of rows in the output registry, each answering
+    with its file and media type; SPSS only for analysts."""
+    units, municipal, analyst = portal
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    for user, denied in ((municipal, {"sav"}), (analyst, set())):
+        signed_in = log_in(Client(), user)
+        page = signed_in.get(base).content.decode()
+        for kind, address in ((TABLES, "tabeller"), (ROWS, "rader")):
+            offered = set(re.findall(rf'href="{base}{address}\.(\w+)"', page))
+            assert offered == set(formats(kind)) - denied, (user.role, kind)
+            for format_ in offered:
+                response = signed_in.get(f"{base}{address}.{format_}")
+                assert response.status_code == 200, format_
+                assert response["Content-Type"] == writer(format_).media_type
+                name = file_name("aktualiseringar", units[0].code, kind, format_)
+                assert f'filename="{name}"' in response["Content-Disposition"]
+    assert Client().get(f"{base}rader.docx").status_code == 404  # not a registered format

@@ -7,7 +7,6 @@ download format, a unit with data and one without, an import)."""
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -16,8 +15,10 @@ from django.urls import URLPattern, reverse
 
 from nuso.accounts.models import User
 from nuso.core.harmonise.dictionary import dictionary_from_stored
+from nuso.core.outputs.registry import formats
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.intake.models import ImportBatch
+from nuso.portal.converters import FormatConverter
 from nuso.portal.urls import app_name, urlpatterns
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -58,9 +59,11 @@ def parameter_values(study: Study, unit: Unit) -> dict[str, list[str]]:
 
 
 def choices(pattern: URLPattern, name: str, values: dict[str, list[str]]) -> list[str]:
-    """A regular expression's alternatives ("xlsx|csv|sav"), else the values given."""
-    found = re.search(rf"\(\?P<{name}>([\w|]+)\)", str(pattern.pattern))
-    return found.group(1).split("|") if found else values[name]
+    """Every format of a download's kind (from the output registry), else the values given."""
+    converter = pattern.pattern.converters.get(name)
+    if isinstance(converter, FormatConverter):
+        return list(formats(converter.kind))
+    return values[name]
 
 
 def addresses(study: Study, unit: Unit) -> Iterator[str]:

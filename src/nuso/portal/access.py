@@ -19,11 +19,16 @@ from nuso.accounts.models import User
 from nuso.analysis.service import DataVersion, PortalTables, portal_tables, ready_version
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.intake import blocks
+from nuso.core.outputs.registry import ROWS, Writer, writers
+from nuso.core.outputs.rows import RowSet
+from nuso.intake.export import row_set
 from nuso.intake.models import ImportBatch, ReviewItem
 from nuso.intake.record_frames import record_frame
-from nuso.portal.rows import ROW_FORMATS
 from nuso.studies.models import Study
 from nuso.units.models import Unit
+
+ROW_PARTS = (blocks.VALUE, blocks.METHOD)  # what rows show of the records: no raw values
+ANALYSTS_ONLY = {"sav"}  # row formats for analysts' statistics programs only
 
 
 def _current_batches() -> QuerySet[ImportBatch]:
@@ -150,11 +155,11 @@ class Scope:
         """A value in the queue, or None when it is decided already (by another reviewer)."""
         return self.review_queue().filter(pk=int(pk) if pk.isdigit() else 0).first()
 
-    def row_download(self, study: Study, unit: Unit | None, format_: str) -> pl.DataFrame:
-        """The records of a row download in this format (SPSS for analysts only): as
-        `records`."""
+    def row_download(self, study: Study, unit: Unit | None, format_: str) -> RowSet:
+        """The rows of a row download in this format (SPSS for analysts only), of the
+        records as `records` gives them."""
         self._may_download(format_)
-        return self.records(study, unit)
+        return row_set(self.records(study, unit), study)
 
     def row_count(self, study: Study, unit: Unit | None, format_: str) -> int:
         """How many rows that download holds, checked as `row_download` checks it, from the
@@ -163,18 +168,25 @@ class Scope:
         return self._row_batches(study, unit).aggregate(rows=Sum("rows_imported"))["rows"] or 0
 
     def row_parts(self, study: Study, unit: Unit | None, format_: str) -> Iterator[pl.DataFrame]:
-        """The records of `row_download` a unit at a time, in the order of the units' codes
+        """The rows of `row_download` a unit at a time, in the order of the units' codes
         (for a download sent as it is read). Checked here, read as the parts are asked for."""
         self._may_download(format_)
         batches = self._row_batches(study, unit)
-        parts = (blocks.VALUE, blocks.METHOD)
         units = list(Unit.objects.filter(pk__in=batches.values("unit")).order_by("code"))
         if len(units) < 2 or batches.filter(unit__isnull=True).exists():  # all at once
-            return iter([record_frame(study, unit, parts=parts)])
-        return (record_frame(study, each, parts=parts) for each in units)
+            return iter([self._rows_of(study, unit)])
+        return (self._rows_of(study, each) for each in units)
+
+    def _rows_of(self, study: Study, unit: Unit | None) -> pl.DataFrame:
+        return row_set(record_frame(study, unit, parts=ROW_PARTS), study).frame
+
+    def row_writers(self) -> tuple[Writer, ...]:
+        """The formats of row downloads this user may have."""
+        return tuple(each for each in writers(ROWS)
+                     if self.is_analyst or each.format not in ANALYSTS_ONLY)  # fmt: skip
 
     def _may_download(self, format_: str) -> None:
-        if format_ not in ROW_FORMATS or (format_ == "sav" and not self.is_analyst):
+        if format_ not in {each.format for each in self.row_writers()}:
             raise PermissionDenied("Formatet är inte tillåtet för din roll.")
 
     def _row_batches(self, study: Study, unit: Unit | None) -> QuerySet[ImportBatch]:
@@ -187,9 +199,8 @@ class Scope:
     def records(self, study: Study, unit: Unit | None) -> pl.DataFrame:
         """Row-level records, with their values and how each was decided: of one unit in
         the scope, or (analysts) of every unit."""
-        parts = (blocks.VALUE, blocks.METHOD)
         if unit is None:
             if not self.is_analyst:
                 raise PermissionDenied("Radnivådata för alla enheter är för analytiker.")
-            return record_frame(study, parts=parts)
-        return record_frame(study, self.unit(unit.code), parts=parts)
+            return record_frame(study, parts=ROW_PARTS)
+        return record_frame(study, self.unit(unit.code), parts=ROW_PARTS)

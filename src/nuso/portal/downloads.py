@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nuso.audit.services import Actor, log
+from nuso.core.outputs.registry import EVERY_UNIT, ROWS, file_name, write_rows, writer
+from nuso.core.outputs.rows import csv_chunks
 from nuso.portal import prepared
 from nuso.portal.access import Scope
-from nuso.portal.rows import csv_parts, write_rows
 from nuso.portal.templatetags.portal import antal
 from nuso.portal.verification import login_required, verified
 from nuso.portal.views import file_response, temporary_path
@@ -56,20 +57,20 @@ def _rows(
     request: HttpRequest, scope: Scope, study: Study, unit: Unit | None, format_: str
 ) -> HttpResponseBase:
     rows = scope.row_count(study, unit, format_)
-    name = f"nuso-{study.slug}-{unit.code if unit else 'alla'}-rader.{format_}"
-    if format_ == "csv":
+    name = file_name(study.slug, unit.code if unit else EVERY_UNIT, ROWS, format_)
+    if format_ == "csv":  # sent as it is read
         _audit(request, study, unit, format_, rows)
-        response = StreamingHttpResponse(csv_parts(scope.row_parts(study, unit, format_), study),
-                                         content_type="text/csv; charset=utf-8")  # fmt: skip
+        response = StreamingHttpResponse(csv_chunks(scope.row_parts(study, unit, format_)),
+                                         content_type=writer(format_).media_type)  # fmt: skip
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     if rows > int(settings.NUSO_ROWS_AT_ONCE):
         asked = prepared.request(scope, study, unit, format_, rows)
         return redirect("portal:prepared", key=asked.key)
     path = temporary_path(format_)
-    rows = write_rows(scope.row_download(study, unit, format_), study, path, format_)
+    rows = write_rows(format_, scope.row_download(study, unit, format_), path)
     _audit(request, study, unit, format_, rows)
-    return file_response(path, name)
+    return file_response(path, name, format_)
 
 
 def _audit(
@@ -127,4 +128,5 @@ def prepared_file(request: HttpRequest, key: str) -> FileResponse:
     path = prepared.file_of(asked)
     unit = scope.unit(asked.unit) if asked.unit else None
     _audit(request, scope.study(asked.study), unit, asked.format, asked.rows, forberedd=True)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=asked.name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=asked.name,
+                        content_type=writer(asked.format).media_type)  # fmt: skip

@@ -37,9 +37,9 @@ from django.http import Http404
 
 from nuso.analysis import store
 from nuso.analysis.service import data_version
+from nuso.core.outputs.registry import EVERY_UNIT, ROWS, file_name, write_rows
 from nuso.core.whole_files import written_whole
 from nuso.portal.access import Scope
-from nuso.portal.rows import write_rows
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -69,7 +69,7 @@ class Prepared:
     @property
     def name(self) -> str:
         """The file name the user gets."""
-        return f"nuso-{self.study}-{self.unit or 'alla'}-rader.{self.format}"
+        return file_name(self.study, self.unit or EVERY_UNIT, ROWS, self.format)
 
     @property
     def failed(self) -> bool:
@@ -123,9 +123,9 @@ def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None) 
         _save(replace(prepared, written=written, moved=time.time()))
 
     try:
-        records = scope.row_download(study, unit, prepared.format)
+        rows_asked = scope.row_download(study, unit, prepared.format)
         with written_whole(target) as temporary:
-            rows = write_rows(records, study, temporary, prepared.format, progress)
+            rows = write_rows(prepared.format, rows_asked, temporary, progress)
         _save(replace(prepared, rows=rows, written=rows, state=READY, moved=time.time()))
     except Exception:
         logger.exception("Nedladdningen %s kunde inte förberedas.", prepared.key)

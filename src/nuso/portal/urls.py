@@ -1,6 +1,10 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from nuso.portal import downloads, views, workspace
+from nuso.portal.converters import RowFormat, TableFormat
+
+register_converter(RowFormat, "row_format")
+register_converter(TableFormat, "table_format")
 
 app_name = "portal"
 urlpatterns = [
@@ -12,13 +16,13 @@ urlpatterns = [
         views.key_figure_chart,
         name="key_figure_chart",
     ),
-    re_path(
-        r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/tabeller\.(?P<format_>xlsx|csv)$",
+    path(
+        "enhet/<str:code>/<slug:study>/tabeller.<table_format:format_>",
         views.download_tables,
         name="download_tables",
     ),
-    re_path(
-        r"^enhet/(?P<code>[\w-]+)/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
+    path(
+        "enhet/<str:code>/<slug:study>/rader.<row_format:format_>",
         downloads.download_rows,
         name="download_rows",
     ),
@@ -34,8 +38,8 @@ urlpatterns = [
     path("arbetsyta/inlasningar/<int:pk>/kolumn/", workspace.map_column, name="map_column"),
     path("arbetsyta/inlasningar/<int:pk>/aterstall/", workspace.restore, name="restore"),
     path("riket/<slug:study>/tratt.svg", views.national_chart, name="national_chart"),
-    re_path(
-        r"^riket/(?P<study>[\w-]+)/rader\.(?P<format_>xlsx|csv|sav)$",
+    path(
+        "riket/<slug:study>/rader.<row_format:format_>",
         downloads.download_all_rows,
         name="download_all_rows",
     ),

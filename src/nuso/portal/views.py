@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from nuso.analysis.output import write_tables
 from nuso.analysis.service import DataVersion
 from nuso.audit.services import Actor, log
 from nuso.core.analysis.charts import ChartWords
 from nuso.core.analysis.indicators.engine import Results
+from nuso.core.outputs.registry import TABLES, file_name, write_tables, writer
+from nuso.core.outputs.tables import TableSet
 from nuso.portal import language
 from nuso.portal.access import Scope
 from nuso.portal.dashboard import (
@@ -210,10 +211,10 @@ def download_tables(request: HttpRequest, code: str, study: str, format_: str) -
     unit, results, rows = tables.unit, tables.results, tables.rows
     path = temporary_path(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
-    write_tables(rows, results.source, path, format_, min_count)
+    write_tables(format_, TableSet(rows, results.source, min_count), path)
     log(Actor.of_user(request.user), "portal.download_tables", unit=unit,  # type: ignore[arg-type]
         study=the_study.slug, format=format_)  # fmt: skip
-    return file_response(path, f"nuso-{the_study.slug}-{unit.code}-tabeller.{format_}")
+    return file_response(path, file_name(the_study.slug, unit.code, TABLES, format_), format_)
 
 
 @dataclass(frozen=True)
@@ -294,12 +295,16 @@ def _selection_label(results: Results, selection: Selection | None) -> str:
 
 
 def temporary_path(format_: str) -> Path:
-    handle = tempfile.NamedTemporaryFile(suffix=f".{format_}", delete=False)  # noqa: SIM115
+    suffix = "." + writer(format_).suffix
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115
     handle.close()
     return Path(handle.name)
 
 
-def file_response(path: Path, name: str) -> FileResponse:
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+def file_response(path: Path, name: str, format_: str) -> FileResponse:
+    """The written file as a download, with its format's media type; the file goes once
+    it is open."""
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name,
+                            content_type=writer(format_).media_type)  # fmt: skip
     path.unlink()  # the open handle keeps the data until the response is sent
     return response

@@ -10,9 +10,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from nuso.core.analysis.indicators.guidance import percent
+from nuso.core.outputs.registry import TABLES, Writer, writers
 from nuso.portal import language
 
 register = template.Library()
+
+
+@register.simple_tag
+def table_writers() -> tuple[Writer, ...]:
+    """The formats tables are downloaded in, from the output registry."""
+    return writers(TABLES)
 
 
 @register.filter

@@ -7,18 +7,19 @@ from django.core.management.base import CommandError, CommandParser
 
 from nuso.cli.base import NusoCommand
 from nuso.cli.status import number
+from nuso.core.outputs.registry import ROWS, formats
 
 
 class Command(NusoCommand):
-    help = "Exporterar harmoniserade poster: en rad per källrad, med koder och råvärden."
+    help = (
+        "Exporterar en delstudies harmoniserade poster: en rad per källrad, med koder och råvärden."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--study", required=True, metavar="DELSTUDIE", help="T.ex. aktualiseringar."
         )
-        parser.add_argument(
-            "--format", choices=["csv", "xlsx", "parquet"], default="csv", help="Filformat."
-        )
+        parser.add_argument("--format", choices=formats(ROWS), default="csv", help="Filformat.")
         parser.add_argument(
             "--output", required=True, type=Path, metavar="FIL", help="Filen att skriva."
         )
@@ -26,7 +27,8 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor, log
-        from nuso.intake.export import export_frame, write_export
+        from nuso.core.outputs.registry import write_rows
+        from nuso.intake.export import export_rows
         from nuso.studies.models import Study
         from nuso.units.services import find_unit
 
@@ -40,8 +42,7 @@ class Command(NusoCommand):
                 unit = find_unit(options["kommun"])
             except LookupError as error:
                 raise CommandError(str(error)) from error
-        rows = export_frame(study, unit)
-        write_export(rows, options["output"], options["format"])
+        rows = write_rows(options["format"], export_rows(study, unit), options["output"])
         log(Actor.command_line(), "export.rows", unit=unit, study=study.slug,
-            rows=rows.height, file=str(options["output"]))  # fmt: skip
-        self.console().print(f"{number(rows.height)} rader skrivna till {options['output']}.")
+            rows=rows, file=str(options["output"]))  # fmt: skip
+        self.console().print(f"{number(rows)} rader skrivna till {options['output']}.")

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from nuso.cli.base import NusoCommand
 from nuso.cli.status import number
+from nuso.core.outputs.registry import TABLES, formats
 
 
 class Command(NusoCommand):
@@ -25,7 +26,7 @@ class Command(NusoCommand):
         )
         parser.add_argument("--period", metavar="PERIOD", help="Bara denna period.")
         parser.add_argument(
-            "--format", choices=["csv", "xlsx", "json"], help="Filformat (annars från filnamnet)."
+            "--format", choices=formats(TABLES), help="Filformat (annars från filnamnet)."
         )
         parser.add_argument(
             "--output", required=True, type=Path, metavar="FIL", help="Filen att skriva."
@@ -39,9 +40,10 @@ class Command(NusoCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
-        from nuso.analysis.output import FORMATS, write_tables
         from nuso.analysis.service import study_tables
         from nuso.audit.services import Actor, log
+        from nuso.core.outputs.registry import write_tables
+        from nuso.core.outputs.tables import TableSet
         from nuso.studies.models import Study
         from nuso.units.services import find_unit
 
@@ -51,8 +53,9 @@ class Command(NusoCommand):
             raise CommandError(f"Okänd delstudie {options['study']!r}; finns: {known}.")
         output: Path = options["output"]
         format_ = options["format"] or output.suffix.lower().lstrip(".")
-        if format_ not in FORMATS:
-            raise CommandError(f"Ange --format {'|'.join(FORMATS)} (filnamnet säger inte vilket).")
+        if format_ not in formats(TABLES):
+            known = "|".join(formats(TABLES))
+            raise CommandError(f"Ange --format {known} (filnamnet säger inte vilket).")
         try:
             unit = find_unit(options["kommun"]) if options["kommun"] else None
         except LookupError as error:
@@ -71,7 +74,7 @@ class Command(NusoCommand):
                 + "; läs in data med nuso import först."
             )
         min_count = None if options["unsuppressed"] else int(settings.NUSO_MIN_CELL_COUNT)
-        rows = write_tables(tables, results.source, output, format_, min_count)
+        rows = write_tables(format_, TableSet(tables, results.source, min_count), output)
         log(Actor.command_line(), "tables.write", unit=unit, study=study.slug,
             unsuppressed=options["unsuppressed"], rows=rows, file=str(output))  # fmt: skip
         self._report(results, tables, output, rows)

@@ -1,10 +1,8 @@
-"""Writing tables: tidy long-format CSV and JSON for machines, and an Excel workbook for people
-(one sheet per table, Swedish headings and labels, frozen header rows, suppressed cells shown
-as "..")."""
+"""Tables as an Excel workbook for people: one sheet per table, Swedish headings and labels,
+frozen header rows, suppressed cells written as ".."."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,13 +11,11 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from nuso.core.analysis.indicators.engine import RESULT_COLUMNS
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
-from nuso.intake.export import neutralise, neutralised
+from nuso.core.outputs.formulas import neutralise
+from nuso.core.outputs.tables import FIGURES, SUPPRESSED_MARK, TableSet, dimensions
 
-FORMATS = ("csv", "xlsx", "json")
-SUPPRESSED_MARK = ".."
 LEVEL_LABELS = {
     "kommun": "Kommun/stadsdel", "kommungrupp": "Kommungrupp", "storleksgrupp": "Kommunstorlek",
     "lan": "Län", "riket": "Riket",
@@ -31,64 +27,12 @@ HEADINGS = {
     "p_varde": "p-värde (justerat)", "signifikant": "Statistiskt säkerställd",
     "undertryckt": "Undertryckt", "vagledning": "Vägledning", "oddskvot": "Oddskvot",
 }  # fmt: skip
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
+           "strings_to_urls": False, "strings_to_numbers": False}  # text stays text  # fmt: skip
 
 
-def long_frame(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """Every table in one frame: the dimension columns of all tables side by side."""
-    frames = [rows for rows in tables.values() if rows.height]
-    if not frames:
-        return pl.DataFrame(schema=["tabell", "niva", "enhet", "period", *RESULT_COLUMNS])
-    combined = pl.concat(frames, how="diagonal_relaxed")
-    first = ["tabell", "niva", "enhet", "period"]
-    dimensions = [c for c in combined.columns if c not in (*first, *RESULT_COLUMNS)]
-    return combined.select(*first, *dimensions, *RESULT_COLUMNS)
-
-
-def write_tables(
-    tables: Mapping[str, pl.DataFrame], study: StudyInput, path: Path, format_: str,
-    min_count: int | None,
-) -> int:  # fmt: skip
-    """Writes the tables; returns the number of rows written."""
-    definitions = study.tables_by_name
-    if format_ == "csv":
-        frame = long_frame(tables)
-        neutralised(frame).write_csv(path, include_bom=True)
-        return frame.height
-    if format_ == "json":
-        return _write_json(tables, definitions, path, min_count)
-    return _write_xlsx(tables, study, path, min_count)
-
-
-def _write_json(
-    tables: Mapping[str, pl.DataFrame], definitions: Mapping[str, TableDefinition],
-    path: Path, min_count: int | None,
-) -> int:  # fmt: skip
-    document = {
-        "undertryckning": {"minsta_antal": min_count} if min_count else None,
-        "tabeller": [
-            {
-                "namn": name, "titel": definitions[name].title,
-                "dimensioner": list(_dimensions(rows)), "rader": rows.to_dicts(),
-            }
-            for name, rows in tables.items()
-        ],
-    }  # fmt: skip
-    path.write_text(json.dumps(document, ensure_ascii=False, default=str), encoding="utf-8")
-    return sum(rows.height for rows in tables.values())
-
-
-def _dimensions(rows: pl.DataFrame) -> list[str]:
-    return [
-        c for c in rows.columns if c not in ("tabell", "niva", "enhet", "period", *RESULT_COLUMNS)
-    ]
-
-
-def _write_xlsx(
-    tables: Mapping[str, pl.DataFrame], study: StudyInput, path: Path, min_count: int | None
-) -> int:
-    options = {"constant_memory": True, "strings_to_formulas": False,
-               "strings_to_urls": False, "strings_to_numbers": False}  # fmt: skip
-    workbook = xlsxwriter.Workbook(str(path), options)
+def write_xlsx(tables: TableSet, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path), OPTIONS)
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
         "heading": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True}),
@@ -97,39 +41,41 @@ def _write_xlsx(
         "ratio": workbook.add_format({"num_format": "0.00"}),
         "count": workbook.add_format({"num_format": "# ##0"}),
     }
-    written = 0
-    for name, rows in tables.items():
-        written += _sheet(workbook, formats, study.tables_by_name[name], rows, study, min_count)
+    for name, rows in tables.tables.items():
+        _sheet(workbook, formats, tables.study.tables_by_name[name], rows, tables)
     workbook.close()
-    return written
 
 
 def _sheet(
     workbook: Any, formats: dict[str, Any], definition: TableDefinition, rows: pl.DataFrame,
-    study: StudyInput, min_count: int | None,
-) -> int:  # fmt: skip
+    tables: TableSet,
+) -> None:  # fmt: skip
+    study = tables.study
     sheet = workbook.add_worksheet(definition.name[:31])
-    dimensions = _dimensions(rows)
-    columns = ["niva", "enhet", "namn", "period", *dimensions, *_result_columns(definition)]
-    note = (
-        f"  ({SUPPRESSED_MARK} = undertryckt: färre än {min_count} eller skyddar ett sådant värde)"
-        if min_count else "  (ej undertryckt: endast för analytiker)"
-    )  # fmt: skip
-    sheet.write(0, 0, definition.title + note, formats["title"])
+    columns = ["niva", "enhet", "namn", "period", *dimensions(rows), *_result_columns(definition)]
+    sheet.write(0, 0, definition.title + _note(tables.min_count), formats["title"])
     headings = [HEADINGS.get(c) or study.titles.get(c, c) for c in columns]
     sheet.write_row(1, 0, headings, formats["heading"])
     sheet.freeze_panes(2, 0)
     sheet.set_column(0, len(columns) - 1, 14)
-    sheet.set_column(columns.index("vagledning") if "vagledning" in columns else 0,
-                     columns.index("vagledning") if "vagledning" in columns else 0, 80)  # fmt: skip
+    guidance = columns.index("vagledning") if "vagledning" in columns else 0
+    sheet.set_column(guidance, guidance, 80)
+    labels = _labels(study, definition)
     for r, row in enumerate(rows.iter_rows(named=True), start=2):
         row["namn"] = study.names.get((row["niva"], row["enhet"]), row["enhet"])
         if row.get("jamforelse"):
             code = row["jamforelse"]
             row["jamforelse"] = f"{study.names.get(('kommun', code), code)} ({code})"
         for c, column in enumerate(columns):
-            _cell(sheet, r, c, column, row, _labels(study, definition), formats)
-    return rows.height
+            _cell(sheet, r, c, column, row, labels, formats)
+
+
+def _note(min_count: int | None) -> str:
+    if min_count is None:
+        return "  (ej undertryckt: endast för analytiker)"
+    return (
+        f"  ({SUPPRESSED_MARK} = undertryckt: färre än {min_count} eller skyddar ett sådant värde)"
+    )
 
 
 def _labels(study: StudyInput, definition: TableDefinition) -> Mapping[str, Mapping[str, str]]:
@@ -151,7 +97,7 @@ def _cell(
     labels: Mapping[str, Mapping[str, str]], formats: dict[str, Any],
 ) -> None:  # fmt: skip
     value = row.get(column)
-    if column in ("antal", "total", "andel", "ki_lag", "ki_hog") and value is None:
+    if column in FIGURES and value is None:
         if row.get("undertryckt"):
             sheet.write_string(r, c, SUPPRESSED_MARK)
         return
