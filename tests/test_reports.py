@@ -16,10 +16,14 @@ import polars as pl
 import pytest
 from pptx import Presentation
 
+from nuso.accounts.models import User
 from nuso.analysis.service import study_tables
 from nuso.studies.models import Study
+from nuso.units.models import Unit
 
-from .conftest import import_synthetic_referrals
+from .conftest import import_synthetic_referrals, log_in_with_code, make_user
+
+PASSWORD = "ett långt lösenord 42"
 
 NUMBER = re.compile(r"(\d+,\d)\u00a0%")  # as the deck writes percent: a no-break space
 COUNT = re.compile(r"(\d+) av (\d+)(?!\))")  # not "(1 av 2)", a part of a chart
@@ -184,3 +188,50 @@ def test_a_unit_without_data_is_told_in_swedish(nuso, tmp_path) -> None:
     assert result.exit_code != 0
     assert "Kiruna har inga uppgifter i Aktualiseringar" in result.err
     assert not list((tmp_path / "ut").glob("*.pptx"))
+
+
+def titles(path: Path) -> list[str]:
+    return [s.shapes.title.text for s in Presentation(str(path)).slides if s.shapes.title]
+
+
+def test_nuso_tables_writes_a_units_deck_and_the_national_deck(nuso, tmp_path) -> None:
+    """PowerPoint is a format of the output registry: a unit's tables give its deck, the
+    national tables the national deck, which names no unit (they have no unit rows)."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=6, rows=2400)
+    study = Study.objects.get(slug="aktualiseringar")
+    code = study_tables(study).source.frame["enhet"].value_counts(sort=True)["enhet"][0]
+    unit = Unit.objects.get(code=code)
+    common = ("tables", "--study", "aktualiseringar", "--format", "pptx", "--output")
+    assert nuso(*common, str(tmp_path / "enhet.pptx"), "--kommun", code).exit_code == 0
+    assert titles(tmp_path / "enhet.pptx")[0] == f"Aktualiseringar: {unit.name}"
+    assert nuso(*common, str(tmp_path / "riket.pptx")).exit_code == 0
+    national = titles(tmp_path / "riket.pptx")
+    assert national[0] == "Aktualiseringar: riket"
+    assert "Åldersgrupp" in national
+    assert national[-1] == "Om metoden"
+    names = set(Unit.objects.filter(batches__study=study).values_list("name", flat=True))
+    assert not any(name in line for line in all_text(tmp_path / "riket.pptx") for name in names)
+    # analysts' unsuppressed tables: the units' spread, each unit a point with its figures
+    assert nuso(*common, str(tmp_path / "alla.pptx"), "--unsuppressed").exit_code == 0
+    spread = [t for t in titles(tmp_path / "alla.pptx") if t.endswith("spridning mellan enheter")]
+    assert spread
+    assert all(any(name in line for line in all_text(tmp_path / "alla.pptx")) for name in names)
+
+
+def test_a_municipal_user_downloads_the_units_deck_from_the_portal(nuso, tmp_path, client) -> None:
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=9, units=3, rows=1500)
+    unit, other = Unit.objects.filter(batches__blocks__isnull=False).distinct().order_by("code")[:2]
+    user = make_user("kommunen", User.Role.MUNICIPAL, [unit])
+    log_in_with_code(client, user, PASSWORD)
+    page = client.get(f"/portal/enhet/{unit.code}/aktualiseringar/").content.decode()
+    assert "tabeller.pptx" in page
+    assert "PowerPoint" in page
+    response = client.get(f"/portal/enhet/{unit.code}/aktualiseringar/tabeller.pptx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
+    path = tmp_path / "nedladdad.pptx"
+    path.write_bytes(b"".join(response.streaming_content))
+    assert titles(path)[0] == f"Aktualiseringar: {unit.name}"
+    assert (
+        client.get(f"/portal/enhet/{other.code}/aktualiseringar/tabeller.pptx").status_code == 404
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from nuso.analysis import store
 from nuso.analysis.data import study_input
@@ -43,6 +44,14 @@ class DataVersion:
         study's definitions that the tables include (what a page says its figures are from)."""
         times = [t for t in (self.finished, self.codebook_created, self.definitions) if t]
         return max(times) if times else None
+
+    @property
+    def described(self) -> str:
+        """The data in words, for a file's title page: 'data till och med 2026-12-02 14:03
+        (version 1a2b3c4d)'."""
+        as_of = self.as_of
+        when = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") if as_of else "okänt datum"
+        return f"data till och med {when} (version {self.tag[:8]})"
 
     @property
     def tag(self) -> str:

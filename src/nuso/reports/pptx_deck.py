@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
@@ -29,10 +29,11 @@ SHOWN_GAPS = 6  # suppressed cells named under a chart before "och N till"
 PERCENT = "0.0%"
 TITLE_BOX = (Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.85))
 BODY_BOX = (Inches(0.5), Inches(1.4), Inches(12.3), Inches(5.6))
-# The unit dark, its comparison group lighter, the nation grey: told apart in grey print too.
+# The unit dark, its comparison group lighter, the nation grey: told apart in grey print too;
+# further series (the national deck's size bands) in colours of their own.
 COLOURS = tuple(
     RGBColor.from_string(code)  # type: ignore[no-untyped-call]
-    for code in ("1F4E79", "8FAADC", "A6A6A6")
+    for code in ("1F4E79", "8FAADC", "A6A6A6", "F4B183", "A9D18E")
 )
 
 
@@ -96,7 +97,32 @@ def _slide(presentation: PresentationType, content: Slide) -> None:
     _notes(slide, content.notes)
 
 
+def _spread_chart(slide: PptxSlide, chart: Chart) -> Any:
+    """Units as points: records along the axis, the share up (a funnel plot's points)."""
+    data = XyChartData()  # type: ignore[no-untyped-call]
+    series = data.add_series(chart.series[0].name, number_format=PERCENT)  # type: ignore[no-untyped-call]
+    for cell in chart.series[0].cells:
+        if (value := _value(cell)) is not None and cell is not None and cell.total is not None:
+            series.add_data_point(cell.total, value)
+    kind = XL_CHART_TYPE.XY_SCATTER
+    return slide.shapes.add_chart(
+        kind,
+        Inches(0.4),
+        Inches(1.6),
+        Inches(8.5),
+        Inches(5.35),
+        data,  # type: ignore[arg-type]
+    )
+
+
 def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
+    if chart.kind == "spread":
+        points = _spread_chart(slide, chart)
+        _describe(points, title)
+        points.chart.has_legend = False
+        points.chart.value_axis.tick_labels.number_format = "0%"
+        points.chart.value_axis.tick_labels.number_format_is_linked = False
+        return
     data = CategoryChartData(number_format=PERCENT)  # type: ignore[no-untyped-call]
     data.categories = chart.categories
     for series in chart.series:
@@ -113,9 +139,7 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
         Inches(5.35),
         data,  # type: ignore[arg-type]
     )
-    frame._element.nvGraphicFramePr.cNvPr.set(
-        "descr", f"Diagram: {title}. Alla siffror finns i bildens anteckningar."
-    )
+    _describe(frame, title)
     made = frame.chart
     made.has_legend = True
     made.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -138,6 +162,13 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
             plotted.format.fill.solid()
             plotted.format.fill.fore_color.rgb = colour
         _error_bars(plotted._element, series.cells)
+
+
+def _describe(frame: Any, title: str) -> None:
+    """The chart's alt text (python-pptx has no API for it)."""
+    frame._element.nvGraphicFramePr.cNvPr.set(
+        "descr", f"Diagram: {title}. Alla siffror finns i bildens anteckningar."
+    )
 
 
 def _value(cell: Cell | None) -> float | None:

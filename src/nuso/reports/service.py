@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
-from django.utils import timezone
 
 from nuso.analysis.service import DataVersion, data_version, study_tables
 from nuso.core.analysis.indicators.engine import Results
+from nuso.core.outputs.tables import TableSet, hidden
 from nuso.core.whole_files import written_whole
 from nuso.intake.models import ImportBatch
+from nuso.reports.content import Deck
 from nuso.reports.pptx_deck import write_deck
-from nuso.reports.unit_deck import UnitDeckInput, unit_deck
+from nuso.reports.tables_deck import unit_input
+from nuso.reports.unit_deck import unit_deck
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -36,41 +39,42 @@ class DeckRequest:
     comparison: str = "kommungrupp"
 
 
-def version_text(version: DataVersion) -> str:
-    as_of = version.as_of
-    when = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") if as_of else "okänt datum"
-    return f"data till och med {when} (version {version.tag[:8]})"
+def unit_tables(request: DeckRequest, results: Results, version: DataVersion) -> TableSet:
+    """What the unit's users may see of the study (as the portal shows it), suppressed
+    figures emptied, with the words the deck's title slide needs."""
+    rows = results.for_unit(request.unit.code)
+    min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
+    return hidden(TableSet(rows, results.source, min_count, title=request.study.name,
+                           version=version.described))  # fmt: skip
 
 
-def unit_deck_input(request: DeckRequest, results: Results, version: DataVersion) -> UnitDeckInput:
-    periods = _unit_periods(results, request.unit.code)
+def unit_deck_for(request: DeckRequest) -> Deck:
+    tables = unit_tables(request, study_tables(request.study), data_version(request.study))
+    periods = _unit_periods(tables, request.unit.code)
     if not periods:
         raise ReportError(f"{request.unit.name} har inga uppgifter i {request.study.name}.")
-    period = request.period or periods[-1]
-    if period not in periods:
+    if request.period and request.period not in periods:
         raise ReportError(
-            f"{request.unit.name} har inga uppgifter för {period} i {request.study.name}; "
-            f"perioder med uppgifter: {', '.join(periods)}."
+            f"{request.unit.name} har inga uppgifter för {request.period} i "
+            f"{request.study.name}; perioder med uppgifter: {', '.join(periods)}."
         )
-    group = {"kommungrupp": request.unit.municipality_group,
-             "storleksgrupp": request.unit.size_band}.get(request.comparison, "")  # fmt: skip
-    return UnitDeckInput(
-        results=results, study_name=request.study.name, study_slug=request.study.slug,
-        unit_code=request.unit.code, unit_name=request.unit.name, period=period,
-        comparison=request.comparison, comparison_code=group or "",
-        data_version=version_text(version), min_count=int(settings.NUSO_MIN_CELL_COUNT),
-    )  # fmt: skip
+    given = unit_input(tables, request.unit.code, request.period, request.comparison)
+    return replace(
+        unit_deck(given), file_stem=f"{request.study.slug}_{request.unit.code}_{given.period}"
+    )
 
 
-def _unit_periods(results: Results, code: str) -> list[str]:
-    frame = results.source.frame
-    return sorted(frame.filter(frame["enhet"] == code)["period"].unique().to_list())
+def _unit_periods(tables: TableSet, code: str) -> list[str]:
+    found: set[str] = set()
+    for rows in tables.tables.values():
+        found.update(rows.filter((pl.col("niva") == "kommun") & (pl.col("enhet") == code))
+                     ["period"].unique().to_list())  # fmt: skip
+    return sorted(found)
 
 
 def write_unit_deck(request: DeckRequest, folder: Path) -> Path:
     """The unit's deck in `folder`; its path."""
-    results = study_tables(request.study)
-    deck = unit_deck(unit_deck_input(request, results, data_version(request.study)))
+    deck = unit_deck_for(request)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{deck.file_stem}.pptx"
     with written_whole(path) as temporary:

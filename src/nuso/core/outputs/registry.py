@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nuso.core.outputs.formulas import neutralised
@@ -101,7 +101,6 @@ def write_tables(format_: str, tables: TableSet, path: Path) -> int:
         raise ValueError(f"Formatet {format_!r} skriver inte tabeller.")
     tables = hidden(tables)
     if chosen.neutralises:
-        tables = TableSet({name: neutralised(rows) for name, rows in tables.tables.items()},
-                          tables.study, tables.min_count)  # fmt: skip
+        tables = replace(tables, tables={n: neutralised(rows) for n, rows in tables.tables.items()})
     chosen.tables(tables, path)
     return tables.rows()

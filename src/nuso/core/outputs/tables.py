@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +33,8 @@ class TableSet:
     tables: Mapping[str, pl.DataFrame]
     study: StudyInput
     min_count: int | None
+    title: str = ""  # the study's name, for writers that title their file (decks)
+    version: str = ""  # the data the tables are of, in words ("data till och med …")
 
     def rows(self) -> int:
         return sum(rows.height for rows in self.tables.values())
@@ -40,8 +42,7 @@ class TableSet:
 
 def hidden(tables: TableSet) -> TableSet:
     """The tables with every figure of a row marked suppressed emptied."""
-    return TableSet({name: _hidden(rows) for name, rows in tables.tables.items()},
-                    tables.study, tables.min_count)  # fmt: skip
+    return replace(tables, tables={name: _hidden(rows) for name, rows in tables.tables.items()})
 
 
 def _hidden(rows: pl.DataFrame) -> pl.DataFrame:

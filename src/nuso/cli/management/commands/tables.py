@@ -40,7 +40,7 @@ class Command(NusoCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
-        from nuso.analysis.service import study_tables
+        from nuso.analysis.service import data_version, study_tables
         from nuso.audit.services import Actor, log
         from nuso.core.outputs.registry import write_tables
         from nuso.core.outputs.tables import TableSet
@@ -74,7 +74,9 @@ class Command(NusoCommand):
                 + "; läs in data med nuso import först."
             )
         min_count = None if options["unsuppressed"] else int(settings.NUSO_MIN_CELL_COUNT)
-        rows = write_tables(format_, TableSet(tables, results.source, min_count), output)
+        described = data_version(study).described
+        made = TableSet(tables, results.source, min_count, title=study.name, version=described)
+        rows = write_tables(format_, made, output)
         log(Actor.command_line(), "tables.write", unit=unit, study=study.slug,
             unsuppressed=options["unsuppressed"], rows=rows, file=str(output))  # fmt: skip
         self._report(results, tables, output, rows)

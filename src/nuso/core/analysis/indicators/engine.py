@@ -81,7 +81,7 @@ class Results:
         mine = (
             ((pl.col("niva") == "kommun") & (pl.col("enhet") == code))
             | (pl.col("jamforelse") == code)
-            | ((pl.col("niva") == "lan") & (pl.col("enhet") == county))
+            | ((pl.col("niva") == "lan") & (pl.col("enhet") == (county or "")))  # none: no county
         )
         return {
             name: rows.filter(mine | (pl.col("tabell") == name) & (pl.col("niva") == NATION)

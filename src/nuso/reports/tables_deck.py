@@ -1,0 +1,188 @@
+"""PowerPoint as a format of the output registry: the tables a reader may have, written as a
+deck. A unit's tables (its own rows, its comparisons, the nation) give the unit's deck; tables
+of no single unit give the national deck: the national figures, the spread by municipality
+size, the units' spread as a funnel plot (units whose figures are suppressed are left out and
+not named), and the method. Disclosure control is the tables' own: the registry empties every
+suppressed row before a writer sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.engine import Results
+from nuso.core.harmonise.table_definitions import TableDefinition
+from nuso.core.outputs.registry import Writer, register
+from nuso.core.outputs.tables import TableSet
+from nuso.portal.dashboard import Cell
+from nuso.reports.content import Chart, Deck, Series, Slide
+from nuso.reports.method import method_slide
+from nuso.reports.pptx_deck import write_deck
+from nuso.reports.unit_deck import MAX_BARS, UnitDeckInput, unit_deck
+
+UNIT = "kommun"
+BAND = "storleksgrupp"
+
+
+def write_pptx(tables: TableSet, path: Path) -> None:
+    write_deck(deck_of(tables), path)
+
+
+def deck_of(tables: TableSet, period: str | None = None, comparison: str = "kommungrupp") -> Deck:
+    """The unit's deck when the tables are one unit's, else the national deck."""
+    units = _units(tables)
+    if len(units) == 1:
+        return unit_deck(unit_input(tables, units[0], period, comparison))
+    return national_deck(tables, period)
+
+
+def as_results(tables: TableSet) -> Results:
+    return Results(dict(tables.tables), tables.study.tables_by_name, None, tables.study)
+
+
+def unit_input(
+    tables: TableSet, code: str, period: str | None, comparison: str = "kommungrupp"
+) -> UnitDeckInput:
+    periods = _periods(tables, UNIT, code)
+    reference = _levels(tables, comparison, code)
+    return UnitDeckInput(
+        results=as_results(tables), study_name=tables.title or "Resultat", study_slug="",
+        unit_code=code, unit_name=tables.study.names.get((UNIT, code), code),
+        period=period if period in periods else periods[-1], comparison=comparison,
+        comparison_code=reference[0] if reference else "", data_version=tables.version,
+        min_count=tables.min_count,
+    )  # fmt: skip
+
+
+def national_deck(tables: TableSet, period: str | None = None) -> Deck:
+    periods = _periods(tables, NATION, None)
+    chosen = period if period in periods else (periods[-1] if periods else "")
+    study = tables.title or "Resultat"
+    deck = Deck(
+        file_stem="riket", title=f"{study}: riket",
+        subtitle=f"Nationella resultat {chosen}, och spridningen mellan kommuner",
+        facts=(f"Period: {chosen}", *([f"Underlag: {tables.version}"] if tables.version else ())),
+    )  # fmt: skip
+    results = as_results(tables)
+    for definition in results.definitions.values():
+        if definition.name not in tables.tables or not _shown(definition):
+            continue
+        rows = tables.tables[definition.name].filter(pl.col("period") == chosen)
+        deck.slides += _national_slides(tables, definition, rows, chosen)
+    deck.slides.append(method_slide(tables.min_count))
+    return deck
+
+
+def _national_slides(
+    tables: TableSet, definition: TableDefinition, rows: pl.DataFrame, period: str
+) -> list[Slide]:
+    """The table for the nation and each size band, and for a key figure the units' spread."""
+    plain = rows.filter(pl.col("jamforelse").is_null())
+    columns = definition.dimension_columns
+    nation = plain.filter(pl.col("niva") == NATION)
+    keys = [tuple(str(r[c]) for c in columns) for r in nation.iter_rows(named=True)]
+    keys = [key for key in keys if "uppgift_saknas" not in key and "samtliga" not in key]
+    if not keys:
+        return []
+    order = tables.study.categories.get(BAND, ())
+    present = set(plain.filter(pl.col("niva") == BAND)["enhet"].to_list())
+    levels = [(NATION, "", "Riket")] + [
+        (BAND, band, tables.study.names.get((BAND, band), band))
+        for band in order
+        if band in present
+    ]
+    parts = [keys[at : at + MAX_BARS] for at in range(0, len(keys), MAX_BARS)]
+    subtitle = f"Riket och kommuner efter storlek, {period}"
+    slides = []
+    for number, part in enumerate(parts, start=1):
+        series = tuple(_series(_at(plain, level, code), columns, part, name)
+                       for level, code, name in levels)  # fmt: skip
+        labels = tuple(_label(tables, columns, key) or definition.title for key in part)
+        chart = Chart("bars", labels, series)
+        title = definition.title + (f" ({number} av {len(parts)})" if len(parts) > 1 else "")
+        slides.append(Slide(title, subtitle, chart, notes=tuple(chart.figures())))
+    if definition.key_figure and not definition.dimensions:
+        slides.append(_spread(tables, definition, rows, period))
+    return slides
+
+
+def _spread(
+    tables: TableSet, definition: TableDefinition, rows: pl.DataFrame, period: str
+) -> Slide:
+    """Each unit's share against its number of records (a funnel plot's points), as a chart
+    of the units that may be shown; a unit whose figure is suppressed is neither drawn nor
+    named."""
+    units = rows.filter(
+        (pl.col("niva") == UNIT) & pl.col("jamforelse").is_null() & pl.col("andel").is_not_null()
+    )
+    first_step = definition.outcomes[0].name if "steg" in units.columns else None
+    if first_step is not None:
+        units = units.filter(pl.col("steg") == first_step)
+    units = units.sort("total")
+    names = [tables.study.names.get((UNIT, code), code) for code in units["enhet"]]
+    cells = [Cell.of(row) for row in units.iter_rows(named=True)]
+    chart = Chart("spread", tuple(names), (Series(definition.title, tuple(cells)),))
+    return Slide(
+        f"{definition.title}: spridning mellan enheter",
+        f"Varje punkt är en enhet: andel mot antal poster, {period}",
+        chart, points=(f"{len(names)} enheter visas; enheter med undertryckta tal visas inte.",),
+        notes=tuple(chart.figures()),
+    )  # fmt: skip
+
+
+def _at(rows: pl.DataFrame, level: str, code: str) -> pl.DataFrame:
+    """The rows of a level (the nation), or of one group of it (a size band)."""
+    chosen = rows.filter(pl.col("niva") == level)
+    return chosen if level == NATION else chosen.filter(pl.col("enhet") == code)
+
+
+def _series(
+    rows: pl.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]], name: str
+) -> Series:
+    by_key = {tuple(str(r[c]) for c in columns): r for r in rows.iter_rows(named=True)}
+    return Series(name, tuple(Cell.of(by_key.get(key)) if key in by_key else None for key in keys))
+
+
+def _label(tables: TableSet, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    labels = tables.study.labels
+    steps = {}
+    for definition in tables.study.tables:
+        steps.update({o.name: o.label for o in definition.outcomes})
+    return " – ".join(
+        {**labels, "steg": steps}.get(c, {}).get(v, v) for c, v in zip(columns, key, strict=True)
+    )
+
+
+def _shown(definition: TableDefinition) -> bool:
+    return definition.compare and definition.kind != "logistic" and not definition.view_of
+
+
+def _units(tables: TableSet) -> list[str]:
+    found: set[str] = set()
+    for rows in tables.tables.values():
+        found.update(rows.filter(pl.col("niva") == UNIT)["enhet"].unique().to_list())
+    return sorted(found)
+
+
+def _periods(tables: TableSet, level: str, code: str | None) -> list[str]:
+    found: set[str] = set()
+    for rows in tables.tables.values():
+        mine = rows.filter(pl.col("niva") == level)
+        if code is not None:
+            mine = mine.filter(pl.col("enhet") == code)
+        found.update(mine["period"].unique().to_list())
+    return sorted(found)
+
+
+def _levels(tables: TableSet, level: str, compared: str) -> list[str]:
+    for rows in tables.tables.values():
+        found = rows.filter((pl.col("niva") == level) & (pl.col("jamforelse") == compared))
+        if found.height:
+            return found["enhet"].unique().to_list()
+    return []
+
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+register(Writer("pptx", "pptx", PPTX, "PowerPoint", tables=write_pptx))
