@@ -156,7 +156,8 @@ def _label(tables: TableSet, columns: tuple[str, ...], key: tuple[str, ...]) -> 
 
 
 def _shown(definition: TableDefinition) -> bool:
-    return definition.compare and definition.kind != "logistic" and not definition.view_of
+    """The study's tables, not their filtered views (the portal's filters) or models."""
+    return definition.kind != "logistic" and not definition.view_of
 
 
 def _units(tables: TableSet) -> list[str]:
