@@ -128,6 +128,20 @@ def test_the_workbook_shows_suppressed_cells_as_two_dots(tmp_path) -> None:
     assert f"{SUPPRESSED_MARK} = undertryckt: färre än 5" in sheet[0][0]
 
 
+def test_the_workbook_has_shares_as_numbers_and_a_sheet_on_the_method(tmp_path) -> None:
+    path = tmp_path / "tabeller.xlsx"
+    write_tables("xlsx", suppressed_tables(), path)
+    workbook = CalamineWorkbook.from_path(str(path))
+    assert workbook.sheet_names[-1] == "Om metoden"
+    method = " ".join(str(c) for row in workbook.get_sheet_by_name("Om metoden").to_python()
+                      for c in row)  # fmt: skip
+    assert "95 % konfidensintervall" in method
+    assert "Antal under 5 visas inte" in method
+    sheet = workbook.get_sheet_by_name("kon").to_python()
+    boys = sheet[2]
+    assert boys[sheet[1].index("Andel")] == 0.24  # a number (shown in percent format)
+
+
 def test_machine_formats_leave_suppressed_cells_empty(tmp_path) -> None:
     write_tables("json", suppressed_tables(), tmp_path / "t.json")
     girls = json.loads((tmp_path / "t.json").read_text("utf-8"))["tabeller"][0]["rader"][1]

@@ -1,5 +1,6 @@
 """Tables as an Excel workbook for people: one sheet per table, Swedish headings and labels,
-frozen header rows, suppressed cells written as ".."."""
+frozen header rows, shares as numbers in percent format, suppressed cells written as "..",
+and a last sheet on the method."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import xlsxwriter
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.core.outputs.formulas import neutralise
+from nuso.core.outputs.method import method_text
 from nuso.core.outputs.tables import FIGURES, SUPPRESSED_MARK, TableSet, dimensions
 
 LEVEL_LABELS = {
@@ -27,6 +29,7 @@ HEADINGS = {
     "p_varde": "p-värde (justerat)", "signifikant": "Statistiskt säkerställd",
     "undertryckt": "Undertryckt", "vagledning": "Vägledning", "oddskvot": "Oddskvot",
 }  # fmt: skip
+METHOD_SHEET = "Om metoden"
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
            "strings_to_urls": False, "strings_to_numbers": False}  # text stays text  # fmt: skip
 
@@ -40,10 +43,21 @@ def write_xlsx(tables: TableSet, path: Path) -> None:
         "p": workbook.add_format({"num_format": "0.000"}),
         "ratio": workbook.add_format({"num_format": "0.00"}),
         "count": workbook.add_format({"num_format": "# ##0"}),
+        "wrapped": workbook.add_format({"text_wrap": True, "valign": "top"}),
     }
     for name, rows in tables.tables.items():
         _sheet(workbook, formats, tables.study.tables_by_name[name], rows, tables)
+    _method_sheet(workbook, formats, tables.min_count)
     workbook.close()
+
+
+def _method_sheet(workbook: Any, formats: dict[str, Any], min_count: int | None) -> None:
+    """The last sheet: what the intervals, tests and suppression mean (as the decks say)."""
+    sheet = workbook.add_worksheet(METHOD_SHEET)
+    sheet.set_column(0, 0, 110, formats["wrapped"])
+    sheet.write(0, 0, "Om metoden", formats["title"])
+    for row, text in enumerate(method_text(min_count), start=2):
+        sheet.write(row, 0, text, formats["wrapped"])
 
 
 def _sheet(
