@@ -5,6 +5,7 @@ the deck opens and renders in LibreOffice."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 import shutil
 import subprocess
 import zipfile
@@ -176,7 +177,10 @@ def test_every_unit_with_data_gets_a_deck_and_they_are_zipped(nuso, tmp_path) ->
     result = nuso("report", "--study", "aktualiseringar", "--alla", "--output", output)
     assert result.exit_code == 0, result.err
     decks = sorted((tmp_path / "ut").glob("*.pptx"))
-    assert len(decks) == 4
+    units = Unit.objects.filter(batches__blocks__isnull=False).distinct()
+    counties = {unit.county.code for unit in units}
+    assert len(decks) == 4 + len(counties) + 1  # each unit, each county, the nation
+    assert (tmp_path / "ut" / "aktualiseringar_riket.pptx") in decks
     with zipfile.ZipFile(tmp_path / "ut" / "aktualiseringar_alla_rapporter.zip") as archive:
         assert sorted(archive.namelist()) == [d.name for d in decks]
 
@@ -235,3 +239,29 @@ def test_a_municipal_user_downloads_the_units_deck_from_the_portal(nuso, tmp_pat
     assert (
         client.get(f"/portal/enhet/{other.code}/aktualiseringar/tabeller.pptx").status_code == 404
     )
+
+
+def test_a_countys_deck_names_only_units_whose_figures_are_shown(nuso, tmp_path) -> None:
+    """The county against the nation, and its units' spread: a unit whose key figure is
+    suppressed is neither drawn nor named."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=12, rows=3000)
+    study = Study.objects.get(slug="aktualiseringar")
+    shown = study_tables(study)
+    county = Counter(shown.counties.values()).most_common(1)[0][0]
+    output = tmp_path / "ut"
+    assert nuso("report", "--study", "aktualiseringar", "--lan", county,
+                "--output", str(output)).exit_code == 0  # fmt: skip
+    path = output / f"aktualiseringar_{county}.pptx"
+    assert titles(path)[0].startswith("Aktualiseringar: ")
+    key = shown.tables["utredning"].filter(
+        pl.col("niva") == "kommun", pl.col("jamforelse").is_null()
+    )
+    units = [u for u, c in shown.counties.items() if c == county]
+    mine = key.filter(pl.col("enhet").is_in(units))
+    names = shown.source.names
+    said = " ".join(all_text(path))
+    for row in mine.iter_rows(named=True):
+        name = names[("kommun", row["enhet"])]
+        assert (name in said) == (row["andel"] is not None), name
+    others = set(shown.counties) - set(units)
+    assert not any(names[("kommun", code)] in said for code in others)

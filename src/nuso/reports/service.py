@@ -19,10 +19,10 @@ from nuso.core.whole_files import written_whole
 from nuso.intake.models import ImportBatch
 from nuso.reports.content import Deck
 from nuso.reports.pptx_deck import write_deck
-from nuso.reports.tables_deck import unit_input
+from nuso.reports.tables_deck import national_deck, unit_input
 from nuso.reports.unit_deck import unit_deck
 from nuso.studies.models import Study
-from nuso.units.models import Unit
+from nuso.units.models import County, Unit
 
 
 class ReportError(Exception):
@@ -31,17 +31,46 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class DeckRequest:
-    """Which deck: a unit's (`unit`), and for which period (None: the latest with data)."""
+    """Which deck: a unit's, a county's, or (neither) the nation's, and for which period
+    (None: the latest with data)."""
 
     study: Study
-    unit: Unit
+    unit: Unit | None = None
+    county: County | None = None
     period: str | None = None
     comparison: str = "kommungrupp"
+
+
+def deck_for(request: DeckRequest) -> Deck:
+    if request.unit is not None:
+        return unit_deck_for(request)
+    results, version = study_tables(request.study), data_version(request.study)
+    min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
+    code = request.county.code if request.county else ""
+    rows = _county_rows(results, code) if code else results.national()
+    tables = hidden(TableSet(rows, results.source, min_count, title=request.study.name,
+                             version=version.described))  # fmt: skip
+    deck = national_deck(tables, request.period, county=code)
+    return replace(deck, file_stem=f"{request.study.slug}_{code or 'riket'}")
+
+
+def _county_rows(results: Results, county: str) -> dict[str, pl.DataFrame]:
+    """A county's deck's rows: the county, the nation and the county's units (each unit's
+    own figures, suppressed as its users see them; no unit's comparisons)."""
+    units = [unit for unit, its in results.counties.items() if its == county]
+    level, plain = pl.col("niva"), pl.col("jamforelse").is_null()
+    chosen = plain & (
+        ((level == "lan") & (pl.col("enhet") == county))
+        | (level == "riket")
+        | ((level == "kommun") & pl.col("enhet").is_in(units))
+    )
+    return {name: rows.filter(chosen) for name, rows in results.tables.items()}
 
 
 def unit_tables(request: DeckRequest, results: Results, version: DataVersion) -> TableSet:
     """What the unit's users may see of the study (as the portal shows it), suppressed
     figures emptied, with the words the deck's title slide needs."""
+    assert request.unit is not None
     rows = results.for_unit(request.unit.code)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     return hidden(TableSet(rows, results.source, min_count, title=request.study.name,
@@ -49,6 +78,7 @@ def unit_tables(request: DeckRequest, results: Results, version: DataVersion) ->
 
 
 def unit_deck_for(request: DeckRequest) -> Deck:
+    assert request.unit is not None
     tables = unit_tables(request, study_tables(request.study), data_version(request.study))
     periods = _unit_periods(tables, request.unit.code)
     if not periods:
@@ -72,9 +102,9 @@ def _unit_periods(tables: TableSet, code: str) -> list[str]:
     return sorted(found)
 
 
-def write_unit_deck(request: DeckRequest, folder: Path) -> Path:
-    """The unit's deck in `folder`; its path."""
-    deck = unit_deck_for(request)
+def write_deck_file(request: DeckRequest, folder: Path) -> Path:
+    """The deck in `folder`; its path."""
+    deck = deck_for(request)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{deck.file_stem}.pptx"
     with written_whole(path) as temporary:
@@ -87,12 +117,23 @@ def units_with_data(study: Study) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=current.values("unit")).order_by("code"))
 
 
+def every_deck(study: Study, period: str | None, comparison: str) -> list[DeckRequest]:
+    """Each unit's deck, each county's with data, and the nation's."""
+    units = units_with_data(study)
+    counties = County.objects.filter(pk__in={u.county_id for u in units}).order_by("code")
+    return [
+        *(DeckRequest(study, unit=u, period=period, comparison=comparison) for u in units),
+        *(DeckRequest(study, county=c, period=period) for c in counties),
+        DeckRequest(study, period=period),
+    ]
+
+
 def write_decks(
     requests: Iterable[DeckRequest], folder: Path, progress: Callable[[Path], None] | None = None
 ) -> list[Path]:
     written = []
     for request in requests:
-        written.append(write_unit_deck(request, folder))
+        written.append(write_deck_file(request, folder))
         if progress is not None:
             progress(written[-1])
     return written

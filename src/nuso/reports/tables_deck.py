@@ -24,6 +24,7 @@ from nuso.reports.unit_deck import MAX_BARS, UnitDeckInput, unit_deck
 
 UNIT = "kommun"
 BAND = "storleksgrupp"
+COUNTY = "lan"
 
 
 def write_pptx(tables: TableSet, path: Path) -> None:
@@ -56,13 +57,19 @@ def unit_input(
     )  # fmt: skip
 
 
-def national_deck(tables: TableSet, period: str | None = None) -> Deck:
-    periods = _periods(tables, NATION, None)
+def national_deck(tables: TableSet, period: str | None = None, county: str = "") -> Deck:
+    """The nation's deck: its figures, those of each size band and the units' spread; or,
+    with `county`, the county's deck: the county against the nation and its units' spread
+    (tables holding the county's units and no other)."""
+    periods = _periods(tables, COUNTY, county) if county else _periods(tables, NATION, None)
     chosen = period if period in periods else (periods[-1] if periods else "")
     study = tables.title or "Resultat"
+    place = tables.study.names.get((COUNTY, county), county) if county else "riket"
+    spread = "dess kommuner" if county else "kommuner"
     deck = Deck(
-        file_stem="riket", title=f"{study}: riket",
-        subtitle=f"Nationella resultat {chosen}, och spridningen mellan kommuner",
+        file_stem=county or "riket", title=f"{study}: {place}",
+        subtitle=f"Resultat {chosen}" + (" jämfört med riket" if county else "")
+        + f", och spridningen mellan {spread}",
         facts=(f"Period: {chosen}", *([f"Underlag: {tables.version}"] if tables.version else ())),
     )  # fmt: skip
     results = as_results(tables)
@@ -70,15 +77,16 @@ def national_deck(tables: TableSet, period: str | None = None) -> Deck:
         if definition.name not in tables.tables or not _shown(definition):
             continue
         rows = tables.tables[definition.name].filter(pl.col("period") == chosen)
-        deck.slides += _national_slides(tables, definition, rows, chosen)
+        deck.slides += _place_slides(tables, definition, rows, chosen, county)
     deck.slides.append(method_slide(tables.min_count))
     return deck
 
 
-def _national_slides(
-    tables: TableSet, definition: TableDefinition, rows: pl.DataFrame, period: str
+def _place_slides(
+    tables: TableSet, definition: TableDefinition, rows: pl.DataFrame, period: str, county: str
 ) -> list[Slide]:
-    """The table for the nation and each size band, and for a key figure the units' spread."""
+    """The table for the county and the nation, or the nation and each size band; for a key
+    figure, the units' spread."""
     plain = rows.filter(pl.col("jamforelse").is_null())
     columns = definition.dimension_columns
     nation = plain.filter(pl.col("niva") == NATION)
@@ -86,15 +94,10 @@ def _national_slides(
     keys = [key for key in keys if "uppgift_saknas" not in key and "samtliga" not in key]
     if not keys:
         return []
-    order = tables.study.categories.get(BAND, ())
-    present = set(plain.filter(pl.col("niva") == BAND)["enhet"].to_list())
-    levels = [(NATION, "", "Riket")] + [
-        (BAND, band, tables.study.names.get((BAND, band), band))
-        for band in order
-        if band in present
-    ]
+    levels = _compared_levels(tables, plain, county)
     parts = [keys[at : at + MAX_BARS] for at in range(0, len(keys), MAX_BARS)]
-    subtitle = f"Riket och kommuner efter storlek, {period}"
+    subtitle = f"{levels[0][2]} och riket, {period}" if county else (
+        f"Riket och kommuner efter storlek, {period}")  # fmt: skip
     slides = []
     for number, part in enumerate(parts, start=1):
         series = tuple(_series(_at(plain, level, code), columns, part, name)
@@ -106,6 +109,22 @@ def _national_slides(
     if definition.key_figure and not definition.dimensions:
         slides.append(_spread(tables, definition, rows, period))
     return slides
+
+
+def _compared_levels(
+    tables: TableSet, plain: pl.DataFrame, county: str
+) -> list[tuple[str, str, str]]:
+    """The series of a place's charts: (level, code, name)."""
+    if county:
+        return [(COUNTY, county, tables.study.names.get((COUNTY, county), county)),
+                (NATION, "", "Riket")]  # fmt: skip
+    order = tables.study.categories.get(BAND, ())
+    present = set(plain.filter(pl.col("niva") == BAND)["enhet"].to_list())
+    return [(NATION, "", "Riket")] + [
+        (BAND, band, tables.study.names.get((BAND, band), band))
+        for band in order
+        if band in present
+    ]
 
 
 def _spread(

@@ -21,9 +21,12 @@ class Command(NusoCommand):
         )
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--kommun", metavar="KOD", help="En kommuns eller stadsdels rapport.")
+        which.add_argument("--lan", metavar="KOD", help="Ett läns rapport (länets enheter).")
+        which.add_argument("--riket", action="store_true", help="Rikets rapport.")
         which.add_argument(
-            "--alla", action="store_true", help="En rapport för varje enhet med uppgifter."
-        )
+            "--alla", action="store_true",
+            help="En rapport för varje enhet och län med uppgifter, och rikets, i en zip.",
+        )  # fmt: skip
         parser.add_argument("--period", metavar="PERIOD", help="Standard: den senaste.")
         parser.add_argument(
             "--jamfor", choices=["kommungrupp", "storleksgrupp", "riket"],
@@ -35,27 +38,14 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor, log
-        from nuso.reports.service import (
-            DeckRequest,
-            ReportError,
-            units_with_data,
-            write_decks,
-            zipped,
-        )
+        from nuso.reports.service import ReportError, write_decks, zipped
         from nuso.studies.models import Study
-        from nuso.units.services import find_unit
 
         study = Study.objects.filter(slug=options["study"]).first()
         if study is None:
             known = ", ".join(Study.objects.values_list("slug", flat=True))
             raise CommandError(f"Okänd delstudie {options['study']!r}; kända: {known}.")
-        try:
-            units = [find_unit(options["kommun"])] if options["kommun"] else units_with_data(study)
-        except LookupError as error:
-            raise CommandError(str(error)) from error
-        requests = [
-            DeckRequest(study, unit, options["period"], options["jamfor"]) for unit in units
-        ]
+        requests = self.requests(study, options)
         folder, console = options["output"], self.console()
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Skriver rapporter", total=len(requests))
@@ -69,3 +59,24 @@ class Command(NusoCommand):
             console.print(f"Skrev {path}", markup=False, highlight=False)
         log(Actor.command_line(), "report.decks", study=study.slug, decks=len(requests),
             folder=str(folder))  # fmt: skip
+
+    def requests(self, study: Any, options: dict[str, Any]) -> list[Any]:
+        from nuso.reports.service import DeckRequest, every_deck
+        from nuso.units.models import County
+        from nuso.units.services import find_unit
+
+        period, comparison = options["period"], options["jamfor"]
+        if options["alla"]:
+            return every_deck(study, period, comparison)
+        if options["riket"]:
+            return [DeckRequest(study, period=period)]
+        if options["lan"]:
+            county = County.objects.filter(code=options["lan"].zfill(2)).first()
+            if county is None:
+                raise CommandError(f"Okänt län {options['lan']!r}; ange länskoden, t.ex. 17.")
+            return [DeckRequest(study, county=county, period=period)]
+        try:
+            unit = find_unit(options["kommun"])
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        return [DeckRequest(study, unit=unit, period=period, comparison=comparison)]
