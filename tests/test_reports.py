@@ -5,10 +5,10 @@ the deck opens and renders in LibreOffice."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
