@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import time
+import zipfile
 
 import polars as pl
 import pytest
@@ -186,3 +187,34 @@ def test_csv_is_sent_as_it_is_read_a_unit_at_a_time(rows, monkeypatch) -> None:
     assert "'" + FORMULA in set(frame["fil"])  # neutralised
     entry = AuditEntry.objects.filter(action="portal.download_rows").latest("id")
     assert entry.details["rows"] == 1204
+
+
+def test_every_deck_is_prepared_in_the_background_for_analysts_only(rows) -> None:
+    """The national page's link: each unit's, county's and the nation's deck, written in
+    the background with the decks counted as they are done, then one zip."""
+    units, held = rows
+    analyst = user("analytikern", User.Role.ANALYST, [])
+    national = analyst.get("/portal/riket/aktualiseringar/").content.decode()
+    assert "/portal/riket/aktualiseringar/rapporter.zip" in national
+    response = analyst.get("/portal/riket/aktualiseringar/rapporter.zip")
+    assert response.status_code == 302
+    page_address = response["Location"]
+    counties = {unit.county.code for unit in units}
+    decks = len(units) + len(counties) + 1
+    page = analyst.get(page_address).content.decode()
+    assert f"{decks} resultatrapporter (PowerPoint) i en zip-fil" in page
+    assert '<progress id="framsteg"' in page
+    (work,) = held
+    work()  # the background writing, run here
+    status = analyst.get(page_address + "status.json").json()
+    assert (status["state"], status["written"], status["rows"]) == ("klar", decks, decks)
+    response = analyst.get(page_address + "fil")
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = archive.namelist()
+    assert len(names) == decks
+    assert "aktualiseringar_riket.pptx" in names
+    assert AuditEntry.objects.filter(action="portal.download_decks").count() == 1
+    municipal = user("kommunen", User.Role.MUNICIPAL, units[:1])
+    assert municipal.get("/portal/riket/aktualiseringar/rapporter.zip").status_code in (403, 404)
+    assert municipal.get(page_address).status_code == 404  # another user's download

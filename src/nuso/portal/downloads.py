@@ -53,6 +53,17 @@ def download_all_rows(request: HttpRequest, study: str, format_: str) -> HttpRes
     return _rows(request, scope, scope.study(study), None, format_)
 
 
+@require_GET
+@login_required
+@verified
+def download_all_decks(request: HttpRequest, study: str) -> HttpResponseBase:
+    """Every unit's, county's and the nation's results deck, zipped and prepared in the
+    background: analysts only."""
+    scope = Scope.of(request.user)
+    asked = prepared.request_decks(scope, scope.study(study))
+    return redirect("portal:prepared", key=asked.key)
+
+
 def _rows(
     request: HttpRequest, scope: Scope, study: Study, unit: Unit | None, format_: str
 ) -> HttpResponseBase:
@@ -91,7 +102,9 @@ def prepared_page(request: HttpRequest, key: str) -> HttpResponse:
     scope = Scope.of(request.user)
     asked = prepared.owned(scope, key)
     the_study = scope.study(asked.study)
-    if asked.unit is None:
+    if asked.kind == prepared.DECKS:
+        again = reverse("portal:download_all_decks", args=[asked.study])
+    elif asked.unit is None:
         again = reverse("portal:download_all_rows", args=[asked.study, asked.format])
     else:
         again = reverse("portal:download_rows", args=[asked.unit, asked.study, asked.format])
@@ -99,6 +112,7 @@ def prepared_page(request: HttpRequest, key: str) -> HttpResponse:
         "scope": scope, "asked": asked, "study": the_study, "again": again,
         "unit": scope.unit(asked.unit) if asked.unit else None,
         "ready": asked.state == prepared.READY, "failed": asked.failed,
+        "decks": asked.kind == prepared.DECKS,
         "keep_minutes": int(settings.NUSO_PREPARED_DOWNLOADS_KEEP) // 60,
     }  # fmt: skip
     return render(request, "portal/prepared.html", context)
@@ -111,9 +125,11 @@ def prepared_status(request: HttpRequest, key: str) -> JsonResponse:
     """For the page's script: how far the download got."""
     asked = prepared.owned(Scope.of(request.user), key)
     state = prepared.FAILED if asked.failed else asked.state
-    text = _("%(written)s av %(rows)s rader skrivna.") % {
-        "written": antal(asked.written), "rows": antal(asked.rows)
-    }  # fmt: skip
+    counts = {"written": antal(asked.written), "rows": antal(asked.rows)}
+    if asked.kind == prepared.DECKS:
+        text = _("%(written)s av %(rows)s rapporter skrivna.") % counts
+    else:
+        text = _("%(written)s av %(rows)s rader skrivna.") % counts
     answer = {"state": state, "written": asked.written, "rows": asked.rows, "text": text}
     return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
@@ -126,6 +142,11 @@ def prepared_file(request: HttpRequest, key: str) -> FileResponse:
     scope = Scope.of(request.user)
     asked = prepared.owned(scope, key)
     path = prepared.file_of(asked)
+    if asked.kind == prepared.DECKS:
+        log(Actor.of_user(request.user), "portal.download_decks", study=asked.study,  # type: ignore[arg-type]
+            decks=asked.rows)  # fmt: skip
+        return FileResponse(path.open("rb"), as_attachment=True, filename=asked.name,
+                            content_type="application/zip")  # fmt: skip
     unit = scope.unit(asked.unit) if asked.unit else None
     _audit(request, scope.study(asked.study), unit, asked.format, asked.rows, forberedd=True)
     return FileResponse(path.open("rb"), as_attachment=True, filename=asked.name,

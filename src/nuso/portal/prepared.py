@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +42,7 @@ from nuso.analysis.service import data_version
 from nuso.core.outputs.registry import EVERY_UNIT, ROWS, file_name, write_rows
 from nuso.core.whole_files import written_whole
 from nuso.portal.access import Scope
+from nuso.reports.service import DeckRequest, every_deck, write_decks, zipped
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
@@ -47,6 +50,7 @@ FOLDER = "nedladdningar"
 logger = logging.getLogger(__name__)
 STALLED = 600  # seconds without progress: the writer is gone
 PREPARING, READY, FAILED = "forbereds", "klar", "misslyckades"
+DECKS = "rapporter"  # every results deck of a study, zipped (analysts)
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,13 @@ class Prepared:
     moved: float  # when it last made progress
     host: str
     pid: int
+    kind: str = ROWS  # ROWS, or DECKS: `rows` and `written` then count decks
 
     @property
     def name(self) -> str:
         """The file name the user gets."""
+        if self.kind == DECKS:
+            return f"nuso-{self.study}-{EVERY_UNIT}-{DECKS}.zip"
         return file_name(self.study, self.unit or EVERY_UNIT, ROWS, self.format)
 
     @property
@@ -113,6 +120,47 @@ def request(scope: Scope, study: Study, unit: Unit | None, format_: str, rows: i
         return read(key) or prepared
     _in_background(lambda: _prepare(prepared, scope, study, unit))
     return prepared
+
+
+def request_decks(scope: Scope, study: Study) -> Prepared:
+    """Every unit's, county's and the nation's deck of the study, zipped: prepared in the
+    background as a row download is (analysts only: the county and national decks are)."""
+    if not scope.is_analyst:
+        raise Http404("Rapporterna är för analytiker.")
+    remove_expired()
+    version = data_version(study).tag
+    key = store.digest((scope.user.pk, study.slug, DECKS, version))
+    existing = read(key)
+    if existing is not None and not existing.failed:
+        return existing
+    decks = every_deck(study, None, "kommungrupp")
+    now = time.time()
+    prepared = Prepared(key, scope.user.pk, study.slug, None, "zip", len(decks), 0, PREPARING,
+                        now, now, socket.gethostname(), os.getpid(), DECKS)  # fmt: skip
+    try:
+        _create(prepared, replacing=existing is not None)
+    except FileExistsError:
+        return read(key) or prepared
+    _in_background(lambda: _prepare_decks(prepared, decks))
+    return prepared
+
+
+def _prepare_decks(prepared: Prepared, decks: list[DeckRequest]) -> None:
+    """Writes each deck into a folder of its own, then the zip, telling how many are done."""
+    target = folder() / f"{prepared.key}.zip"
+    done = []
+
+    def progress(path: Path) -> None:
+        done.append(path)
+        _save(replace(prepared, written=len(done), moved=time.time()))
+
+    try:
+        with tempfile.TemporaryDirectory(dir=folder()) as work:
+            zipped(write_decks(decks, Path(work), progress), target)
+        _save(replace(prepared, written=len(done), state=READY, moved=time.time()))
+    except Exception:
+        logger.exception("Rapporterna %s kunde inte förberedas.", prepared.key)
+        _save(replace(prepared, state=FAILED, moved=time.time()))
 
 
 def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None) -> None:
@@ -200,4 +248,7 @@ def remove_expired() -> None:
     for path in folder().iterdir():
         with suppress(FileNotFoundError):
             if now - path.stat().st_mtime > keep:  # a JSON being written moves as it goes
-                path.unlink()
+                if path.is_dir():  # decks being written by a writer that was killed
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()

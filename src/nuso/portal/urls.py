@@ -26,6 +26,9 @@ urlpatterns = [
         downloads.download_rows,
         name="download_rows",
     ),
+    path(
+        "riket/<slug:study>/rapporter.zip", downloads.download_all_decks, name="download_all_decks"
+    ),
     path("nedladdning/<slug:key>/", downloads.prepared_page, name="prepared"),
     path("nedladdning/<slug:key>/status.json", downloads.prepared_status, name="prepared_status"),
     path("nedladdning/<slug:key>/fil", downloads.prepared_file, name="prepared_file"),
