@@ -17,6 +17,7 @@ SURVEY = ("--study", "avslutade_utredningar", "--period", "2023-10-01--2024-03-3
 
 @pytest.fixture
 def survey(nuso, tmp_path):
+    nuso("init")  # the studies: a test before may have emptied the database (transaction=True)
     written = write_investigation_survey(tmp_path / "enkat", rows_wanted=300)
     outcome = nuso("import", str(written.survey), *SURVEY)
     assert outcome.exit_code == 0, outcome.out

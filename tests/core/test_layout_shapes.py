@@ -39,6 +39,7 @@ def reasons(rows: list[list[str | None]]) -> tuple[list[int], list[list[str]]]:
 def test_a_total_word_and_counts_under_every_column_is_a_totals_row() -> None:
     assert is_total_row(["Summa", "280", None, "23", "11", "31", "26", "29", "33", "15", "9"])
     assert is_total_row(["Antal rader: 142", None, None])
+    assert is_total_row([" Totalt", "12"])  # as written, a space first
     assert not is_total_row(["Summa", "Flicka", "12", "Anmälan", "Skolproblem"])  # a record
     assert not is_total_row(["Sundsvall", "Pojke", "12", "Anmälan", "Skolproblem"])
 
@@ -93,3 +94,25 @@ def test_a_column_of_only_nej_or_of_other_words_is_no_box() -> None:
     assert table is not None
     assert {c.header: c.target for c in table.columns}["Missbruk förälder"] == ""
     assert {c.header: c.target for c in table.columns}["Våld mot barnet"] == ""
+
+
+def test_a_reason_alone_after_a_blank_or_totals_row_continues_nothing() -> None:
+    rows = [
+        HEADER,
+        ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
+        [None, None, None, None, None],
+        [None, None, None, "Förälders missbruk", None],
+        ["Summa", "2", None, None, None],
+        [None, None, None, "Hedersrelaterat våld", None],
+    ]
+    data_rows, found = reasons(rows)
+    assert data_rows == [2, 4, 6]
+    assert found == [["skolproblem"], ["foralder_missbruk"], ["hedersrelaterat"]]
+
+
+def test_a_row_of_only_ticked_boxes_is_a_record_of_its_own() -> None:
+    header = ["Kön", "Ålder", "Typ", "Missbruk förälder", "Skolproblem"]
+    rows = [header, ["Flicka", "12", "Anmälan", "X", None], [None, None, None, None, "X"]]
+    data_rows, found = reasons(rows)
+    assert data_rows == [2, 3]
+    assert found == [["foralder_missbruk"], ["skolproblem"]]

@@ -315,7 +315,9 @@ def store_parts(
 ) -> list[str]:  # fmt: skip
     """Each unit's part stored, or held back (why, for each one held)."""
     held: list[str] = []
-    for part in parts:
+    # Units in one order for every run: two files holding the same units in opposite orders,
+    # stored at once, would otherwise each hold one unit's lock and wait for the other's.
+    for part in sorted(parts, key=lambda each: each.unit.code):
         try:
             batch, replaced = store(name, data_hash, part, context)
         except HeldBackError as error:  # its savepoint rolled back: audited outside it

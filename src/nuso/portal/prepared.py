@@ -150,13 +150,13 @@ def _prepare_decks(prepared: Prepared, decks: list[DeckRequest]) -> None:
     target = folder() / f"{prepared.key}.zip"
     done = []
 
-    def progress(path: Path) -> None:
+    def progress(path: Path | None) -> None:
         done.append(path)
         _save(replace(prepared, written=len(done), moved=time.time()))
 
     try:
         with tempfile.TemporaryDirectory(dir=folder()) as work:
-            zipped(write_decks(decks, Path(work), progress), target)
+            zipped(write_decks(decks, Path(work), progress).paths, target)
         _save(replace(prepared, written=len(done), state=READY, moved=time.time()))
     except Exception:
         logger.exception("Rapporterna %s kunde inte förberedas.", prepared.key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -48,6 +48,13 @@ def deck_for(request: DeckRequest) -> Deck:
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     code = request.county.code if request.county else ""
     rows = _county_rows(results, code) if code else results.national()
+    place = request.county.name if request.county else "Riket"
+    level = "lan" if code else "riket"
+    at_level = [frame.filter(pl.col("niva") == level)["period"] for frame in rows.values()]
+    periods = sorted({period for column in at_level for period in column.unique()})
+    if not periods or (request.period and request.period not in periods):
+        asked = f" för {request.period}" if request.period else ""
+        raise ReportError(f"{place} har inga uppgifter{asked} i {request.study.name}.")
     tables = hidden(TableSet(rows, results.source, min_count, title=request.study.name,
                              version=version.described))  # fmt: skip
     deck = national_deck(tables, request.period, county=code)
@@ -128,14 +135,31 @@ def every_deck(study: Study, period: str | None, comparison: str) -> list[DeckRe
     ]
 
 
+@dataclass
+class Written:
+    """What a run of decks wrote, and what it could not (a unit without data in the period
+    asked for, say), with why: one deck that cannot be made never stops the others."""
+
+    paths: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
 def write_decks(
-    requests: Iterable[DeckRequest], folder: Path, progress: Callable[[Path], None] | None = None
-) -> list[Path]:
-    written = []
+    requests: Iterable[DeckRequest],
+    folder: Path,
+    progress: Callable[[Path | None], None] | None = None,
+) -> Written:
+    """Each deck in `folder`; `progress` is told each one done (None for one skipped)."""
+    written = Written()
     for request in requests:
-        written.append(write_deck_file(request, folder))
+        path = None
+        try:
+            path = write_deck_file(request, folder)
+            written.paths.append(path)
+        except ReportError as error:
+            written.skipped.append(str(error))
         if progress is not None:
-            progress(written[-1])
+            progress(path)
     return written
 
 

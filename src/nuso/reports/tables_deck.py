@@ -25,6 +25,7 @@ from nuso.reports.unit_deck import MAX_BARS, UnitDeckInput, unit_deck
 UNIT = "kommun"
 BAND = "storleksgrupp"
 COUNTY = "lan"
+UNSUPPRESSED = "Ej röjandeskyddad: endast för NUSO:s analytiker."
 
 
 def write_pptx(tables: TableSet, path: Path) -> None:
@@ -70,7 +71,8 @@ def national_deck(tables: TableSet, period: str | None = None, county: str = "")
         file_stem=county or "riket", title=f"{study}: {place}",
         subtitle=f"Resultat {chosen}" + (" jämfört med riket" if county else "")
         + f", och spridningen mellan {spread}",
-        facts=(f"Period: {chosen}", *([f"Underlag: {tables.version}"] if tables.version else ())),
+        facts=(f"Period: {chosen}", *([f"Underlag: {tables.version}"] if tables.version else ()),
+               *(() if tables.min_count else (UNSUPPRESSED,))),
     )  # fmt: skip
     results = as_results(tables)
     for definition in results.definitions.values():
@@ -107,7 +109,7 @@ def _place_slides(
         title = definition.title + (f" ({number} av {len(parts)})" if len(parts) > 1 else "")
         slides.append(Slide(title, subtitle, chart, notes=tuple(chart.figures())))
     if definition.key_figure and not definition.dimensions:
-        slides.append(_spread(tables, definition, rows, period))
+        slides += _spread(tables, definition, rows, period)
     return slides
 
 
@@ -129,26 +131,29 @@ def _compared_levels(
 
 def _spread(
     tables: TableSet, definition: TableDefinition, rows: pl.DataFrame, period: str
-) -> Slide:
-    """Each unit's share against its number of records (a funnel plot's points), as a chart
-    of the units that may be shown; a unit whose figure is suppressed is neither drawn nor
-    named."""
-    units = rows.filter(
-        (pl.col("niva") == UNIT) & pl.col("jamforelse").is_null() & pl.col("andel").is_not_null()
-    )
+) -> list[Slide]:
+    """Each unit's share against its number of records (a funnel plot's points), when the
+    tables hold the units' own figures: unsuppressed (analysts'), or a county's units none of
+    which is suppressed. One suppressed unit beside the others and the county's total would
+    be the total less the others (differencing), so then no unit is shown."""
+    units = rows.filter((pl.col("niva") == UNIT) & pl.col("jamforelse").is_null())
     first_step = definition.outcomes[0].name if "steg" in units.columns else None
     if first_step is not None:
         units = units.filter(pl.col("steg") == first_step)
+    if units.is_empty():
+        return []  # the national tables: no unit's rows in them
+    title = f"{definition.title}: spridning mellan enheter"
+    if units["andel"].is_null().any():
+        text = (f"Enheternas spridning visas inte för {period}: någon enhet har för få poster, "
+                "och dess tal skulle gå att räkna fram ur summan och de andras.")  # fmt: skip
+        return [Slide(title, points=(text,), notes=(text,))]
     units = units.sort("total")
     names = [tables.study.names.get((UNIT, code), code) for code in units["enhet"]]
     cells = [Cell.of(row) for row in units.iter_rows(named=True)]
     chart = Chart("spread", tuple(names), (Series(definition.title, tuple(cells)),))
-    return Slide(
-        f"{definition.title}: spridning mellan enheter",
-        f"Varje punkt är en enhet: andel mot antal poster, {period}",
-        chart, points=(f"{len(names)} enheter visas; enheter med undertryckta tal visas inte.",),
-        notes=tuple(chart.figures()),
-    )  # fmt: skip
+    subtitle = f"Varje punkt är en enhet: andel mot antal poster, {period}"
+    point = f"{len(names)} enheter; varje enhets tal finns i anteckningarna."
+    return [Slide(title, subtitle, chart, points=(point,), notes=tuple(chart.figures()))]
 
 
 def _at(rows: pl.DataFrame, level: str, code: str) -> pl.DataFrame:

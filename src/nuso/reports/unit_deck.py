@@ -61,7 +61,7 @@ def unit_deck(given: UnitDeckInput) -> Deck:
     deck = Deck(
         file_stem=f"{given.study_slug}_{code}_{given.period}",
         title=f"{given.study_name}: {given.unit_name}",
-        subtitle=f"Resultat för {given.period} jämfört med {reference} och riket",
+        subtitle=f"Resultat för {given.period} jämfört med {_and_nation(reference)}",
         facts=(f"Period: {given.period}", f"Underlag: {given.data_version}"),
     )
     deck.slides += key_figure_slides(given, rows)
@@ -76,9 +76,17 @@ def unit_deck(given: UnitDeckInput) -> Deck:
     return deck
 
 
+def _and_nation(reference: str) -> str:
+    """'kommungruppen Större stad (utom Karlstad) och riket'; 'riket' once."""
+    return reference if reference == "riket" else f"{reference} och riket"
+
+
 def _reference_name(given: UnitDeckInput) -> str:
-    """'kommungruppen Större stad (utom Karlstad)', 'riket'."""
+    """'kommungruppen Större stad (utom Karlstad)', 'riket'; a unit without a group (none
+    recorded) is compared with 'jämförelsegruppen'."""
     level = given.comparison
+    if level != "riket" and not given.comparison_code:
+        return f"jämförelsegruppen (utom {given.unit_name})"
     phrase = reference_phrase(given.results.source, level, given.comparison_code, given.unit_name)
     return phrase.removeprefix("i ")
 
@@ -158,8 +166,9 @@ def standing_out(
     engine's sentences, a few per slide; one slide saying so when there are none."""
     found = findings(compared, with_nation) if compared is not with_nation else findings(compared)
     if not found:
-        text = (f"Ingen skillnad mellan {unit_name} och {reference} eller riket är statistiskt "
-                "säkerställd i den här perioden.")  # fmt: skip
+        others = reference if reference == "riket" else f"{reference} eller riket"
+        text = (f"Ingen skillnad mellan {unit_name} och {others} är statistiskt säkerställd i "
+                "den här perioden.")  # fmt: skip
         return [Slide("Det här sticker ut", points=(text,), notes=(text,))]
     shown = found[: FINDINGS_PER_SLIDE * FINDINGS_SLIDES]
     slides = []

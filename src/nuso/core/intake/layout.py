@@ -188,19 +188,21 @@ def locate_table(
     if not any(column.target in variables for column in columns):
         return None
     table = Table(sheet.name, header_index + 1, columns)
-    continuing = {c.index for c in columns if c.target in hints.multi}
+    # Boxes are ticked on the record's own row: a row of only ticks is a record of its own.
+    continuing = {c.index for c in columns if c.target in hints.multi and not c.marks}
+    head = None  # the data row the next row may continue: the one just above, if any
     for offset, row in enumerate(body):
         number = header_index + 2 + offset
         if not any(row):
-            table.skipped[number] = "tom rad"
+            table.skipped[number], head = "tom rad", None
         elif is_total_row(row):
-            table.skipped[number] = "summeringsrad"
-        elif table.data_rows and continues(row, continuing):
-            head = table.data_rows[-1]
+            table.skipped[number], head = "summeringsrad", None
+        elif head is not None and continues(row, continuing):
             table.continued.setdefault(head, []).append(number)
             table.skipped[number] = f"fortsättning på rad {head}"
         else:
             table.data_rows.append(number)
+            head = number
     return table
 
 
@@ -245,7 +247,7 @@ def is_total_row(row: list[Cell]) -> bool:
     """A row of totals: a total word first, then a few cells or only counts ("Summa", 280,
     23, 11, … under each column of a wide export)."""
     first = next((cell for cell in row if cell), None)
-    if first is None or first[:1].lower() not in TOTAL_INITIALS:  # most rows end here
+    if first is None or first.lstrip()[:1].lower() not in TOTAL_INITIALS:  # most rows end here
         return False
     if not any(fold(first).startswith(word) for word in TOTAL_WORDS):
         return False

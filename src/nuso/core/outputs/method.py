@@ -4,6 +4,8 @@ workbook say the same (the full account is docs/statistics.md)."""
 
 from __future__ import annotations
 
+from nuso.core.analysis.indicators.guidance import MIN_COMPARABLE
+
 
 def method_text(min_count: int | None) -> tuple[str, ...]:
     protection = (
@@ -24,6 +26,6 @@ def method_text(min_count: int | None) -> tuple[str, ...]:
         "räcker för att visa den.",
         "Jämförelsegruppen (kommungruppen enligt SKR 2023, eller kommunerna av samma storlek) "
         "räknas utan den egna enheten; riket prövas mot resten av landet. Celler med färre "
-        "än 10 poster prövas inte.",
+        f"än {MIN_COMPARABLE} poster prövas inte.",
         protection,
     )

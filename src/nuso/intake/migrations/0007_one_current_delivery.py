@@ -12,7 +12,7 @@ def keep_the_latest_current(apps, schema_editor):
     batch_model = apps.get_model("intake", "ImportBatch")
     current = batch_model.objects.filter(status="imported").order_by("-started_at", "-pk")
     kept: dict[tuple[int, int | None, str], object] = {}
-    for batch in current:
+    for batch in current.exclude(unit_id=None):  # no unit: the constraint does not apply
         key = (batch.study_id, batch.unit_id, batch.period)
         if key not in kept:
             kept[key] = batch

@@ -38,7 +38,7 @@ class Command(NusoCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from nuso.audit.services import Actor, log
-        from nuso.reports.service import ReportError, write_decks, zipped
+        from nuso.reports.service import write_decks, zipped
         from nuso.studies.models import Study
 
         study = Study.objects.filter(slug=options["study"]).first()
@@ -49,14 +49,16 @@ class Command(NusoCommand):
         folder, console = options["output"], self.console()
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Skriver rapporter", total=len(requests))
-            try:
-                paths = write_decks(requests, folder, lambda path: progress.advance(task))
-            except ReportError as error:
-                raise CommandError(str(error)) from error
+            written = write_decks(requests, folder, lambda path: progress.advance(task))
+        paths = written.paths
+        if not paths:
+            raise CommandError(" ".join(written.skipped) or "Ingen rapport att skriva.")
         if options["alla"]:
             paths.append(zipped(paths, folder / f"{study.slug}_alla_rapporter.zip"))
         for path in paths:
             console.print(f"Skrev {path}", markup=False, highlight=False)
+        for why in written.skipped:
+            console.print(f"Ingen rapport: {why}", markup=False, highlight=False)
         log(Actor.command_line(), "report.decks", study=study.slug, decks=len(requests),
             folder=str(folder))  # fmt: skip
 
