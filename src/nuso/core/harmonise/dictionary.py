@@ -13,6 +13,15 @@ import yaml
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary_shape import shape_problems
+from nuso.core.harmonise.form_spec import (
+    AnswerCheck,
+    FormSpec,
+    Question,
+    checks_problems,
+    question,
+    shown_if_problems,
+    study_form,
+)
 from nuso.core.harmonise.table_definitions import Factor, Outcome, TableDefinition, parse_tables
 
 VARIABLE_TYPES = frozenset({"category", "categories", "integer", "date", "boolean", "text"})
@@ -31,6 +40,7 @@ class StudyVariable:
     max: int | None = None
     unit: str | None = None
     aliases: tuple[str, ...] = ()  # column headers that mean this variable
+    form: Question = field(default_factory=Question)  # how a web form asks it
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class StudyDictionary:
     derived: tuple[DerivedVariable, ...] = ()
     source_columns: tuple[SourceColumn, ...] = ()
     tables: tuple[TableDefinition, ...] = ()
+    form: FormSpec = field(default_factory=FormSpec)  # the web form's sections, occasions, checks
 
     def variable(self, name: str) -> StudyVariable:
         return next(variable for variable in self.variables if variable.name == name)
@@ -79,7 +90,11 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
     if shape:
         raise InputError(shape)
     problems: list[Problem] = []
-    variables = tuple(_variable(spec, codebook, source, problems) for spec in data["variables"])
+    form = study_form(data.get("form"), source, problems)
+    variables = tuple(
+        _variable(spec, codebook, form, source, problems) for spec in data["variables"]
+    )
+    problems += _form_problems(variables, form, codebook, source)
     derived = tuple(
         _derived(spec, variables, codebook, source, problems) for spec in data.get("derived", [])
     )
@@ -108,7 +123,22 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
             for spec in data.get("source_columns", [])
         ),
         tables=tables,
+        form=form,
     )
+
+
+def _form_problems(
+    variables: tuple[StudyVariable, ...], form: FormSpec, codebook: Codebook, source: str
+) -> list[Problem]:
+    """The form's references: conditions on other variables' answers, checks' variables."""
+    by_name = {variable.name: variable for variable in variables}
+    codes = {
+        name: tuple(c.code for c in variable.codes) for name, variable in codebook.variables.items()
+    }
+    found = checks_problems(form, by_name, source)
+    for variable in variables:
+        found += shown_if_problems(variable.name, variable.form, by_name, source, codes)
+    return found
 
 
 def _tables(
@@ -127,8 +157,10 @@ def _tables(
 
 
 def _variable(
-    spec: dict[str, Any], codebook: Codebook, source: str, problems: list[Problem]
-) -> StudyVariable:
+    spec: dict[str, Any], codebook: Codebook, form: FormSpec, source: str,
+    problems: list[Problem],
+) -> StudyVariable:  # fmt: skip
+    name = str(spec.get("name", ""))
     variable = StudyVariable(
         name=str(spec.get("name", "")),
         label=str(spec.get("label", spec.get("name", ""))),
@@ -140,6 +172,7 @@ def _variable(
         max=spec.get("max"),
         unit=spec.get("unit"),
         aliases=tuple(str(alias) for alias in spec.get("aliases", ())),
+        form=question(spec.get("form"), name, form, source, problems),
     )
     key = f"variables.{variable.name}"
     if variable.type not in VARIABLE_TYPES:
@@ -202,7 +235,13 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
         description=data["description"],
         source=data["source"],
         variables=tuple(
-            StudyVariable(**{**v, "aliases": tuple(v.get("aliases", ()))})
+            StudyVariable(
+                **{
+                    **v,
+                    "aliases": tuple(v.get("aliases", ())),
+                    "form": _stored_question(v.get("form")),
+                }
+            )
             for v in data["variables"]
         ),
         derived=tuple(DerivedVariable(**d) for d in data.get("derived", ())),
@@ -211,7 +250,24 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
             for c in data.get("source_columns", ())
         ),
         tables=tuple(_stored_table(t) for t in data.get("tables", ())),
+        form=_stored_form(data.get("form")),
     )
+
+
+def _stored_question(data: dict[str, Any] | None) -> Question:
+    """A variable's form as stored; a dictionary stored before forms existed has none."""
+    if not data:
+        return Question()
+    shown = tuple((str(v), tuple(a)) for v, a in data.get("shown_if", ()))
+    return Question(**{**data, "shown_if": shown, "occasions": tuple(data.get("occasions", ()))})
+
+
+def _stored_form(data: dict[str, Any] | None) -> FormSpec:
+    if not data:
+        return FormSpec()
+    checks = tuple(AnswerCheck(c["kind"], tuple(c["variables"]), c["message"])
+                   for c in data.get("checks", ()))  # fmt: skip
+    return FormSpec(tuple(data.get("sections", ())), tuple(data.get("occasions", ())), checks)
 
 
 def _stored_table(data: dict[str, Any]) -> TableDefinition:
