@@ -49,11 +49,14 @@ def both_studies(nuso, tmp_path):
 def parameter_values(study: Study, unit: Unit) -> dict[str, list[str]]:
     without_data = Unit.objects.filter(active=True).exclude(batches__study=study).first()
     tables = [t.name for t in dictionary_from_stored(study.dictionary).tables]
+    # a study without deliveries (the follow-up, collected by forms) has no import of its own
+    ours = ImportBatch.objects.filter(study=study).order_by("pk").first()
+    batch = ours or ImportBatch.objects.order_by("pk").first()
     return {
         "study": [study.slug],
         "code": [unit.code, without_data.code],
         "table": tables,
-        "pk": [str(ImportBatch.objects.filter(study=study).order_by("pk").first().pk)],
+        "pk": [str(batch.pk)],
         "key": ["0123456789abcdef"],  # a prepared download that is not there
     }
 

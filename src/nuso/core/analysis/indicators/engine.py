@@ -175,7 +175,9 @@ def _table_rows(
         if table.kind == "distribution" and not set(table.dimensions) & study.multi_valued:
             parts += [distribution_tests(study, table, joined, level)
                       for level, joined in references.items()]  # fmt: skip
-    rows = pl.concat([_publishable(part) for part in parts if part.height], how="diagonal_relaxed")
+    # A study without records yet (one collected by forms) has every table empty, not none.
+    kept = [_publishable(part) for part in parts if part.height] or [_publishable(levels)]
+    rows = pl.concat(kept, how="diagonal_relaxed")
     rows = rows.with_columns(pl.lit(table.name).alias("tabell"), pl.lit(None, pl.Float64)
                              .alias("oddskvot")).select(
         "tabell", "niva", "enhet", "period", *table.dimension_columns, *RESULT_COLUMNS
