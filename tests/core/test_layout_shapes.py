@@ -10,9 +10,11 @@ from nuso.core.harmonise.cascade import Harmoniser
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake import blocks
+from nuso.core.intake.code_lists import code_lists, translated
 from nuso.core.intake.layout import is_total_row, locate_table
 from nuso.core.intake.reading import RawSheet
 from nuso.core.intake.records import RowInterpreter
+from nuso.core.intake.unit_names import UnitIndex, UnitRef
 
 CODEBOOK = shipped_codebook()
 REFERRALS = {d.slug: d for d in shipped_dictionaries(CODEBOOK)}["aktualiseringar"]
@@ -116,3 +118,82 @@ def test_a_row_of_only_ticked_boxes_is_a_record_of_its_own() -> None:
     data_rows, found = reasons(rows)
     assert data_rows == [2, 3]
     assert found == [["foralder_missbruk"], ["skolproblem"]]
+
+
+def test_a_workbooks_code_list_reads_coded_columns_as_their_labels() -> None:
+    data = RawSheet("Aktualiseringar", [
+        ["Löpnr", "Kön", "Ålder", "Akt.typ", "Ors.1", "Ors.2", "Åtg."],
+        ["1", "2", "12", "1", "28", None, "4"],
+        ["2", "1", "15", "2", "11", "23", "1"],
+        ["3", "9", "9", "1", "23", None, "1"],
+    ])  # fmt: skip
+    legend = RawSheet("Kodlista", [
+        ["Kodlista"], [None],
+        ["Kön"], ["Kod", "Benämning"], ["1", "Pojke"], ["2", "Flicka"], ["9", "Okänt"], [None],
+        ["Akt.typ (aktualiseringstyp)"], ["Kod", "Benämning"], ["1", "Anmälan"], ["2", "Ansökan"],
+        [None], ["Orsak (Ors.1–Ors.3)"], ["Kod", "Benämning"], ["11", "Våld mot barnet"],
+        ["23", "Skolfrånvaro"], ["28", "Missbruk förälder"], [None],
+        ["Åtg. (åtgärd)"], ["Kod", "Benämning"], ["1", "Utredning inleds"],
+        ["4", "Utredning inleds ej"],
+    ])  # fmt: skip
+    (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
+    assert [row[1:] for row in sheet.rows[1:]] == [
+        ["Flicka", "12", "Anmälan", "Missbruk förälder", None, "Utredning inleds ej"],
+        ["Pojke", "15", "Ansökan", "Våld mot barnet", "Skolfrånvaro", "Utredning inleds"],
+        ["Okänt", "9", "Anmälan", "Skolfrånvaro", None, "Utredning inleds"],
+    ]  # the ages (no list names them) stay numbers
+    assert {note.column for note in notes} == {"Kön", "Akt.typ", "Ors.1", "Ors.2", "Åtg."}
+    assert "Kodlista" in notes[0].message
+
+
+def test_a_column_whose_values_are_not_the_lists_codes_is_left_as_written() -> None:
+    data = RawSheet("Data", [["Kön", "Ålder"], ["F", "12"], ["P", "3"]])
+    legend = RawSheet("Koder", [["Kön"], ["Kod", "Benämning"], ["1", "Pojke"], ["2", "Flicka"]])
+    (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
+    assert sheet.rows == data.rows
+    assert notes == []
+
+
+def test_a_printed_reports_page_breaks_and_section_headings_are_no_records() -> None:
+    rows = [
+        HEADER,
+        ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
+        ["Sida 1 av 2"],
+        HEADER,  # the header again on the next page
+        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds"],
+        [None, None, None, None, None],
+        ["Juli–december", None, None, None, None],
+        ["Pojke", "15", "Ansökan", "Skolfrånvaro", "Utredning inleds ej"],
+    ]
+    data_rows, found = reasons(rows)
+    assert data_rows == [2, 5, 8]
+    assert found == [["skolproblem"], ["brister_i_omsorg"], ["skolproblem"]]
+
+
+def test_a_wrapped_header_over_ticked_boxes_is_one_value() -> None:
+    header = ["Kön", "Ålder", "Typ", "Missbruk\nförälder", "Omsorgs-\nbrist"]
+    rows = [header, ["Flicka", "12", "Anmälan", "X", None], ["Pojke", "3", "Anmälan", "Nej", "X"]]
+    _, found = reasons(rows)
+    assert found == [["foralder_missbruk"], ["brister_i_omsorg"]]
+
+
+def test_a_free_text_reason_column_is_found_by_its_values_listed_with_plus() -> None:
+    header = ["Datum", "Kön", "Ålder", "Vad gäller det"]
+    values = ["Skolfrånvaro + Pappa dricker", "Mamma slår barnet", "Skolfrånvaro",
+              "Våld mellan föräldrarna + Skolfrånvaro", "Pappa dricker", "Mamma slår barnet",
+              "Oro för barnet", "Skolfrånvaro + Mamma slår barnet"]  # fmt: skip
+    rows = [header, *[["2023-03-01", "F", "12", value] for value in values]]
+    sheet = RawSheet("Blad1", rows)
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    assert {c.header: c.target for c in table.columns}["Vad gäller det"] == "orsaker"
+    _, found = reasons(rows)
+    assert found[0] == ["foralder_missbruk", "skolproblem"]
+
+
+def test_a_district_administration_named_in_the_genitive_is_its_district() -> None:
+    stockholm = [UnitRef("0180-08", "Södermalm", "0180"), UnitRef("0180-13", "Skärholmen", "0180")]
+    index = UnitIndex([UnitRef("0180", "Stockholm"), *stockholm, UnitRef("1490", "Borås")])
+    assert index.resolve("Södermalms sdf", "kolumnen").code == "0180-08"
+    assert index.resolve("Skärholmens stadsdelsförvaltning", "kolumnen").code == "0180-13"
+    assert index.resolve("Borås Stad", "kolumnen").code == "1490"  # its own s kept

@@ -41,7 +41,7 @@ NEGATIONS = frozenset(
     {"ej", "inte", "ingen", "inget", "inga", "icke", "utan", "aldrig", "nej", "ingenting"}
 )
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
-WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/]\s+)")  # "a / b" splits, "a/b" does not
+WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/+]\s+)")  # "a / b", "a + b" split; "a/b" not
 
 
 # What each method of a decision means, for the import reports (the codes are stored).

@@ -23,6 +23,7 @@ from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
 from nuso.core.intake.boundary import Masker
+from nuso.core.intake.code_lists import code_lists, translated
 from nuso.core.intake.layout import (
     Column,
     Recogniser,
@@ -196,6 +197,8 @@ class FileInterpreter:
     def interpret(self, path: Path, data: bytes) -> Interpreted:
         plan = self.plan
         raw = self.masker.raw_file(read_file(path, data, plan.reading))
+        sheets, decoded = translated(raw.sheets, code_lists(raw.sheets))
+        raw = replace(raw, sheets=sheets)
         tables = self.tables(raw.sheets, plan.columns.given)
         by_unit, unit_source = units_of_rows(path, tables, plan)
         if len(by_unit) == 1:  # one unit's delivery: its own remembered choices apply
@@ -204,7 +207,7 @@ class FileInterpreter:
                 tables = self.tables(raw.sheets, chosen)
                 by_unit, unit_source = units_of_rows(path, tables, plan)
         offered = plan.columns.offered(headers_key(tables), by_unit)
-        notes = file_notes(raw, tables)
+        notes = (*file_notes(raw, tables), *decoded)
         parts = []
         for unit, rows_of_table in by_unit.items():
             interpreter = self.interpreter(unit.code)

@@ -29,7 +29,8 @@ MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
 RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
-MAX_DISTINCT_SHARE = 0.5  # a column of categories repeats its values
+MAX_DISTINCT_SHARE = 0.5  # a column of categories repeats its values (each value of a cell)
+VALUE_PARTS = re.compile(r"\s*(?:[;|\n]|,|\s\+\s)\s*")  # how a cell lists several values
 DATE_SPAN_YEARS = 2  # referral dates of a period span a year or two, birth dates many
 TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal", "sum")  # "Antal rader: 142"
 TOTAL_INITIALS = frozenset(word[0] for word in TOTAL_WORDS)
@@ -195,6 +196,10 @@ def locate_table(
         number = header_index + 2 + offset
         if not any(row):
             table.skipped[number], head = "tom rad", None
+        elif offset and not any(body[offset - 1]) and is_section_heading(row, continuing):
+            table.skipped[number], head = "mellanrubrik", None  # "Juli–december" after a gap
+        elif row == header or is_page_footer(row):  # a printed report's page break
+            table.skipped[number], head = "rubrik eller sidfot igen", None
         elif is_total_row(row):
             table.skipped[number], head = "summeringsrad", None
         elif head is not None and continues(row, continuing):
@@ -204,6 +209,13 @@ def locate_table(
             table.data_rows.append(number)
             head = number
     return table
+
+
+def is_section_heading(row: list[Cell], continuing: set[int]) -> bool:
+    """One cell alone after an empty row, not a value of a multi-valued variable (that is a
+    record of its own): a heading within the table ("Juli–december")."""
+    filled = [at for at, cell in enumerate(row) if cell]
+    return len(filled) == 1 and filled[0] not in continuing
 
 
 def continues(row: list[Cell], continuing: set[int]) -> bool:
@@ -241,6 +253,15 @@ def data_tables(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Ta
     mapped = [len({c.target for c in table.columns if c.target}) for _, table in tables]
     most = max(mapped, default=0)
     return [pair for pair, count in zip(tables, mapped, strict=True) if 2 * count >= most]
+
+
+PAGE_FOOTER = re.compile(r"^\s*(sida|page)\s+\d+(\s*(av|of|/)\s*\d+|\s*\(\d+\))?\s*$", re.I)
+
+
+def is_page_footer(row: list[Cell]) -> bool:
+    """ "Sida 3 av 7", "Sida 3 (7)", alone on its row: a printed report's page footer."""
+    filled = [cell for cell in row if cell]
+    return len(filled) == 1 and PAGE_FOOTER.match(filled[0]) is not None
 
 
 def is_total_row(row: list[Cell]) -> bool:
@@ -314,7 +335,7 @@ def map_columns(
             columns.append(by_hand(index, name, chosen[index] or ""))
             continue
         match = named[index]
-        written = text or name
+        written = unwrapped(text) or name
         marked = "" if match.rule == "namn" else ticked_variable(written, content[index], hints)
         if marked:  # ticked boxes under a value: the header's words are the value's
             rule = "kryss under en rubrik som är ett värde"
@@ -430,6 +451,13 @@ def is_tick_column(values: Sequence[Cell]) -> bool:
     return bool(folded & MARKS) and folded <= MARKS | UNMARKS
 
 
+def unwrapped(header: Cell) -> str:
+    """A header as one line: a word broken with a hyphen at a line's end joined again
+    ("Omsorgs-\nbrist"), other line breaks spaces ("Våld mot\nbarnet"); a value's own line
+    breaks separate values, a header's only wrap it."""
+    return " ".join(re.sub(r"-[ \t]*\n\s*", "", header or "").split())
+
+
 def ticked_variable(header: str, values: list[Cell], hints: ContentHints) -> str:
     """The multi-valued variable a column of ticked boxes belongs to, when its header is
     one of that variable's values ("Missbruk förälder" with X in some rows)."""
@@ -447,7 +475,8 @@ def guess_codebook_variable(sample: list[str], hints: ContentHints, taken: set[s
     """The one codebook variable whose codes the column's values spell. A column of mostly
     distinct values (identifiers, free text) holds no categories and is not tried."""
     counts = Counter(sample)
-    if len(counts) > MAX_DISTINCT_SHARE * len(sample):
+    parts = [part for value in sample for part in VALUE_PARTS.split(value) if part]
+    if len(set(parts)) > MAX_DISTINCT_SHARE * len(parts):  # several values a cell combine
         return ""
     recognised = [
         name

@@ -29,7 +29,7 @@ from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, Stu
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
 from nuso.core.intake.dates import parse_age, parse_date_cell, parse_year
-from nuso.core.intake.layout import MARKS, Table
+from nuso.core.intake.layout import MARKS, Table, unwrapped
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.personal_numbers import age_on
@@ -136,8 +136,10 @@ class TargetCells:
 
 
 def ticked(header: str, values: Sequence[Cell]) -> list[Cell]:
-    """A column of ticked boxes as values: the header where a box is ticked, else none."""
-    return [header if value and fold(value) in MARKS else None for value in values]
+    """A column of ticked boxes as values: the header (as one line) where a box is ticked,
+    else none."""
+    value_of = unwrapped(header)
+    return [value_of if value and fold(value) in MARKS else None for value in values]
 
 
 def cell_series(table: Table, safe: list[Sequence[Cell]]) -> list[pl.Series]:

@@ -58,7 +58,10 @@ class UnitIndex:
 
     def matches(self, text: str) -> list[UnitRef]:
         folded = words(text)
-        hits = {unit.code: unit for name, unit in self.names if name in folded}
+        # "Södermalms sdf", "Skärholmens stadsdelsförvaltning": a name in the genitive too.
+        bare = " " + " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w
+                              for w in folded.split()) + " "  # fmt: skip
+        hits = {unit.code: unit for name, unit in self.names if name in folded or name in bare}
         if not hits:
             # Codes only when no name is given: 2023 is Malung-Sälen's code and also a year.
             for code in re.findall(r"(?<!\d)(\d{4}(?:-\d{2})?)(?!\d)", text):

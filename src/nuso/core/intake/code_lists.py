@@ -1,0 +1,125 @@
+"""A workbook's own code list: case systems that export their values as numbers ("Kön" 1/2,
+"Akt.typ" 1–4, "Ors.1" 11–32) often add a sheet that says what each number means, a heading
+naming the column and then rows of code and label under "Kod | Benämning". The numbers are
+read as those labels, which the harmoniser then decides like any other spelling; a column is
+translated only where its header is the heading's and its values are the list's codes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from nuso.core.errors import Problem
+from nuso.core.harmonise.normalise import fold
+from nuso.core.intake.layout import HEADER_SEARCH_ROWS, header_key, unwrapped
+from nuso.core.intake.reading import Cell, RawSheet
+
+CODE_HEADINGS = frozenset({"kod", "koder", "code", "varde", "id", "nr"})
+LABEL_HEADINGS = frozenset({"benamning", "betydelse", "text", "klartext", "label", "beskrivning",
+                            "varde", "namn"})  # fmt: skip
+CODES_SHARE = 0.8  # of a column's values that must be the list's codes
+
+
+@dataclass(frozen=True)
+class CodeList:
+    sheet: str
+    heading: str
+    codes: dict[str, str]
+
+
+def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
+    """Every list of the workbook: a "Kod | Benämning" row with a heading above it and code
+    and label rows below, down to the first row that is not one."""
+    found = []
+    for sheet in sheets:
+        rows = sheet.rows
+        for at, row in enumerate(rows):
+            if _is_list_header(row) and (heading := _heading(rows, at)):
+                codes = dict(_entries(rows[at + 1 :]))
+                if codes:
+                    found.append(CodeList(sheet.name, heading, codes))
+    return found
+
+
+def translated(
+    sheets: list[RawSheet], lists: list[CodeList]
+) -> tuple[list[RawSheet], list[Problem]]:
+    """The sheets with coded columns read as their labels, and a note for each column read so."""
+    if not lists:
+        return sheets, []
+    listed = {code_list.sheet for code_list in lists}
+    result, notes = [], []
+    for sheet in sheets:
+        if sheet.name in listed:
+            result.append(sheet)
+            continue
+        rows, done = _translate(sheet, lists)
+        result.append(replace(sheet, rows=rows) if done else sheet)
+        notes += [_note(sheet.name, header, code_list) for header, code_list in done]
+    return result, notes
+
+
+def _translate(
+    sheet: RawSheet, lists: list[CodeList]
+) -> tuple[list[list[Cell]], list[tuple[str, CodeList]]]:
+    rows = [list(row) for row in sheet.rows]
+    done = []
+    for at, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for index, header in enumerate(row):
+            code_list = _list_for(header, lists) if header else None
+            if code_list is None:
+                continue
+            cells = [r[index] if index < len(r) else None for r in rows[at + 1 :]]
+            given = [cell.strip() for cell in cells if cell and cell.strip()]
+            if not given or sum(v in code_list.codes for v in given) < CODES_SHARE * len(given):
+                continue
+            for below in rows[at + 1 :]:
+                cell = below[index] if index < len(below) else None
+                if cell and cell.strip() in code_list.codes:
+                    below[index] = code_list.codes[cell.strip()]
+            done.append((str(header), code_list))
+    return rows, done
+
+
+def _list_for(header: str, lists: list[CodeList]) -> CodeList | None:
+    """The list whose heading names the column: "Kön" for Kön, "Akt.typ (aktualiseringstyp)"
+    for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2 (a numbered column by its name)."""
+    key = header_key(unwrapped(header))
+    bare = re.sub(r"\s*\d+$", "", key)
+    names = {name for name in (key, bare) if name}
+    found = [each for each in lists if any(_names(name, each.heading) for name in names)]
+    return found[0] if len(found) == 1 else None
+
+
+def _names(name: str, heading: str) -> bool:
+    return f" {name} " in f" {header_key(heading)} "
+
+
+def _is_list_header(row: list[Cell]) -> bool:
+    filled = [fold(cell) for cell in row if cell]
+    return len(filled) == 2 and filled[0] in CODE_HEADINGS and filled[1] in LABEL_HEADINGS
+
+
+def _heading(rows: list[list[Cell]], at: int) -> str:
+    for above in reversed(rows[max(0, at - 2) : at]):
+        filled = [cell for cell in above if cell]
+        if len(filled) == 1:
+            return str(filled[0])
+    return ""
+
+
+def _entries(rows: list[list[Cell]]) -> list[tuple[str, str]]:
+    entries = []
+    for row in rows:
+        filled = [cell.strip() for cell in row if cell and cell.strip()]
+        if len(filled) != 2:
+            break
+        entries.append((filled[0], filled[1]))
+    return entries
+
+
+def _note(sheet: str, header: str, code_list: CodeList) -> Problem:
+    message = (f"Kolumnen {unwrapped(header)!r} har koder; de lästes som benämningarna i fliken "
+               f"{code_list.sheet!r} ({code_list.heading}).")  # fmt: skip
+    return Problem("code-list", message, sheet=sheet or None, column=unwrapped(header))
