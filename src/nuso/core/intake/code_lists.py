@@ -97,6 +97,8 @@ def _names(name: str, heading: str) -> bool:
 
 
 def _is_list_header(row: list[Cell]) -> bool:
+    if len(row) - row.count(None) != 2:  # counted first: every row of a file comes here
+        return False
     filled = [fold(cell) for cell in row if cell]
     return len(filled) == 2 and filled[0] in CODE_HEADINGS and filled[1] in LABEL_HEADINGS
 

@@ -259,7 +259,9 @@ PAGE_FOOTER = re.compile(r"^\s*(sida|page)\s+\d+(\s*(av|of|/)\s*\d+|\s*\(\d+\))?
 
 
 def is_page_footer(row: list[Cell]) -> bool:
-    """ "Sida 3 av 7", "Sida 3 (7)", alone on its row: a printed report's page footer."""
+    """A page footer alone on its row ("Sida 3 av 7", "Sida 3 (7)") in a printed report."""
+    if len(row) - row.count(None) > 1:  # counted first: every data row comes here
+        return False
     filled = [cell for cell in row if cell]
     return len(filled) == 1 and PAGE_FOOTER.match(filled[0]) is not None
 
