@@ -95,3 +95,17 @@ def test_only_the_scope_reaches_records_in_the_portal() -> None:
                     offenders.append(path.name)
     assert offenders == []
     assert (folder / "views.py").exists()
+
+
+def test_what_every_command_loads_imports_no_analysis_engine() -> None:
+    """The output registry and the decks' registration are loaded at every start of a `nuso`
+    command and web worker; the engine they would bring (statsmodels, python-pptx: over a
+    second) slowed the national import by half. They are imported where used."""
+    probe = (
+        "import sys, nuso.core.outputs, nuso.reports.registration; "
+        "heavy = sorted(m for m in ('statsmodels', 'pptx', 'nuso.core.analysis.indicators.engine') "
+        "if m in sys.modules); print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                               check=False, timeout=60)  # fmt: skip
+    assert completed.returncode == 0, completed.stdout + completed.stderr

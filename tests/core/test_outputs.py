@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from nuso.core.analysis.indicators.engine import RESULT_COLUMNS
+from nuso.core.analysis.indicators.frame import RESULT_COLUMNS
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.core.outputs import registry

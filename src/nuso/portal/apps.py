@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from nuso.portal import signals  # noqa: F401  (registers the login audit)
-        from nuso.reports import tables_deck  # noqa: F401  (registers PowerPoint as a format)
+        from nuso.reports import registration  # noqa: F401  (registers PowerPoint as a format)

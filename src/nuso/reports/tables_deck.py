@@ -14,7 +14,6 @@ import polars as pl
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.harmonise.table_definitions import TableDefinition
-from nuso.core.outputs.registry import Writer, register
 from nuso.core.outputs.tables import TableSet
 from nuso.portal.dashboard import Cell
 from nuso.reports.content import Chart, Deck, Series, Slide
@@ -207,7 +206,3 @@ def _levels(tables: TableSet, level: str, compared: str) -> list[str]:
         if found.height:
             return found["enhet"].unique().to_list()
     return []
-
-
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-register(Writer("pptx", "pptx", PPTX, "PowerPoint", tables=write_pptx))

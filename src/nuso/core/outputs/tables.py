@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nuso.core.analysis.indicators.engine import RESULT_COLUMNS
+from nuso.core.analysis.indicators.frame import RESULT_COLUMNS
 from nuso.core.analysis.indicators.inputs import StudyInput
 
 SUPPRESSED_MARK = ".."

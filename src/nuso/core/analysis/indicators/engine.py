@@ -34,14 +34,12 @@ from nuso.core.analysis.indicators.disclosure import (
     suppress_national,
     suppress_units,
 )
+from nuso.core.analysis.indicators.frame import RESULT_COLUMNS
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.analysis.indicators.ordering import in_reading_order
 from nuso.core.analysis.indicators.regression_table import logistic_table
 from nuso.core.analysis.statistics import wilson_interval
 from nuso.core.harmonise.table_definitions import TableDefinition
-
-RESULT_COLUMNS = ("antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "p_varde",
-                  "signifikant", "undertryckt", "vagledning", "oddskvot")  # fmt: skip
 
 
 @dataclass

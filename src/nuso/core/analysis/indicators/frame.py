@@ -10,6 +10,9 @@ from nuso.core.intake.blocks import VALUE_TYPES
 
 MISSING = "uppgift_saknas"  # the category of a record without a value (so cells add up)
 UNIT_COLUMNS = ("enhet", "namn", "lan", "kommungrupp", "storleksgrupp")
+# A published table row's figures, after its keys (tabell, niva, enhet, period, dimensions).
+RESULT_COLUMNS = ("antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "p_varde",
+                  "signifikant", "undertryckt", "vagledning", "oddskvot")  # fmt: skip
 
 
 def variable_types(dictionary: StudyDictionary) -> dict[str, str]:
