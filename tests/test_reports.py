@@ -216,8 +216,15 @@ def test_nuso_tables_writes_a_units_deck_and_the_national_deck(nuso, tmp_path) -
     assert not any(name in line for line in all_text(tmp_path / "riket.pptx") for name in names)
     # analysts' unsuppressed tables: the units' spread, each unit a point with its figures
     assert nuso(*common, str(tmp_path / "alla.pptx"), "--unsuppressed").exit_code == 0
-    spread = [t for t in titles(tmp_path / "alla.pptx") if t.endswith("spridning mellan enheter")]
+    deck = Presentation(str(tmp_path / "alla.pptx"))
+    spread = [s for s in deck.slides if s.shapes.title.text.endswith("spridning mellan enheter")]
     assert spread
+    (chart,) = [shape.chart for shape in spread[0].shapes if shape.has_chart]
+    assert [s.name for s in chart.plots[0].series][1:] == [
+        "Övre 95 %-gräns",
+        "Riket",
+        "Nedre 95 %-gräns",
+    ]  # the units' points and the funnel's lines
     assert all(any(name in line for line in all_text(tmp_path / "alla.pptx")) for name in names)
 
 
@@ -285,3 +292,17 @@ def test_a_deck_that_cannot_be_made_never_stops_the_others(nuso, tmp_path) -> No
                      "aktualiseringar_riket.pptx"]  # fmt: skip
     assert result.out.count("Ingen rapport:") >= 3  # the other units, and their counties
     assert "inga uppgifter för 2024" in result.out
+
+
+def test_the_funnels_limits_narrow_with_the_number_of_records() -> None:
+    from nuso.reports.tables_deck import funnel_limits
+
+    upper, nation, lower = funnel_limits(0.5, 10_000)
+    sizes = [cell.total for cell in nation.cells]
+    assert sizes == sorted(sizes)
+    assert sizes[-1] == 10_000
+    assert {cell.share for cell in nation.cells} == {0.5}
+    widths = [u.share - lo.share for u, lo in zip(upper.cells, lower.cells, strict=True)]
+    assert widths == sorted(widths, reverse=True)  # wider for small units
+    assert abs(widths[-1] - 2 * 1.96 * (0.25 / 10_000) ** 0.5) < 1e-12
+    assert all(0 <= c.share <= 1 for c in (*upper.cells, *lower.cells))

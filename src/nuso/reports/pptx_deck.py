@@ -11,7 +11,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
@@ -100,11 +100,12 @@ def _slide(presentation: PresentationType, content: Slide) -> None:
 def _spread_chart(slide: PptxSlide, chart: Chart) -> Any:
     """Units as points: records along the axis, the share up (a funnel plot's points)."""
     data = XyChartData()  # type: ignore[no-untyped-call]
-    series = data.add_series(chart.series[0].name, number_format=PERCENT)  # type: ignore[no-untyped-call]
-    for cell in chart.series[0].cells:
-        if (value := _value(cell)) is not None and cell is not None and cell.total is not None:
-            series.add_data_point(cell.total, value)
-    kind = XL_CHART_TYPE.XY_SCATTER
+    for each in chart.series:
+        series = data.add_series(each.name, number_format=PERCENT)  # type: ignore[no-untyped-call]
+        for cell in each.cells:
+            if (value := _value(cell)) is not None and cell is not None and cell.total is not None:
+                series.add_data_point(cell.total, value)
+    kind = XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS  # the limits as lines; the units below
     return slide.shapes.add_chart(
         kind,
         Inches(0.4),
@@ -119,7 +120,21 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
     if chart.kind == "spread":
         points = _spread_chart(slide, chart)
         _describe(points, title)
-        points.chart.has_legend = False
+        units, *lines = points.chart.plots[0].series
+        units.format.line.fill.background()  # the units as points, not joined
+        units.marker.style = XL_MARKER_STYLE.CIRCLE
+        units.marker.format.fill.solid()
+        units.marker.format.fill.fore_color.rgb = COLOURS[0]
+        for line in lines:  # the limits grey, the nation's share (the middle line) darker
+            line.format.line.color.rgb = COLOURS[2]
+            line.smooth = True
+        if len(lines) == 3:
+            lines[1].format.line.color.rgb = COLOURS[1]
+        points.chart.has_legend = bool(lines)
+        if lines:
+            points.chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            points.chart.legend.include_in_layout = False
+            points.chart.legend.font.size = Pt(11)
         points.chart.value_axis.tick_labels.number_format = "0%"
         points.chart.value_axis.tick_labels.number_format_is_linked = False
         return

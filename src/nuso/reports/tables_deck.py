@@ -7,12 +7,14 @@ suppressed row before a writer sees it."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import polars as pl
 
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
+from nuso.core.analysis.indicators.guidance import percent
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.core.outputs.tables import TableSet
 from nuso.portal.dashboard import Cell
@@ -149,10 +151,42 @@ def _spread(
     units = units.sort("total")
     names = [tables.study.names.get((UNIT, code), code) for code in units["enhet"]]
     cells = [Cell.of(row) for row in units.iter_rows(named=True)]
-    chart = Chart("spread", tuple(names), (Series(definition.title, tuple(cells)),))
+    points = Series(definition.title, tuple(cells))
+    nation = rows.filter((pl.col("niva") == NATION) & pl.col("jamforelse").is_null())
+    if first_step is not None:
+        nation = nation.filter(pl.col("steg") == first_step)
+    share = nation["andel"][0] if nation.height else None
+    largest = max(cell.total or 0 for cell in cells)
+    limits = funnel_limits(share, largest) if share is not None else ()
+    notes = Chart("spread", tuple(names), (points,)).figures()
+    chart = Chart("spread", tuple(names), (points, *limits))
     subtitle = f"Varje punkt är en enhet: andel mot antal poster, {period}"
-    point = f"{len(names)} enheter; varje enhets tal finns i anteckningarna."
-    return [Slide(title, subtitle, chart, points=(point,), notes=tuple(chart.figures()))]
+    said = [f"{len(names)} enheter; varje enhets tal finns i anteckningarna."]
+    if share is not None:
+        said.append(
+            f"Linjerna: riket ({percent(share, 1)}) och gränserna inom vilka 95 % av "
+            "enheterna av varje storlek skulle ligga om de inte skilde sig från riket."
+        )
+    return [Slide(title, subtitle, chart, points=tuple(said), notes=tuple(notes))]
+
+
+def funnel_limits(share: float, largest: int, steps: int = 40) -> tuple[Series, ...]:
+    """A funnel plot's lines: the nation's share, and share ± 1.96 standard errors for each
+    number of records up to the largest unit's (binomial, normal approximation, kept within
+    0–100 %)."""
+    sizes = sorted({max(1, round(largest * (at / steps) ** 2)) for at in range(1, steps + 1)})
+    spread = [1.96 * math.sqrt(share * (1 - share) / n) for n in sizes]
+
+    def line(values: list[float]) -> tuple[Cell, ...]:
+        return tuple(
+            Cell(v, None, None, None, n, False) for v, n in zip(values, sizes, strict=True)
+        )
+
+    return (
+        Series("Övre 95 %-gräns", line([min(1.0, share + s) for s in spread])),
+        Series("Riket", line([share] * len(sizes))),
+        Series("Nedre 95 %-gräns", line([max(0.0, share - s) for s in spread])),
+    )
 
 
 def _at(rows: pl.DataFrame, level: str, code: str) -> pl.DataFrame:
