@@ -217,6 +217,10 @@ def test_words_inside_other_words_or_persons_do_not_mislead_the_rules(
         ("atgard", "påf. pg. utr.", "pafors_pagaende_utredning"),
         ("atgard", "Utredning inleds ej", "utredning_inleds_ej"),
         ("atgard", "Utr. inleds", "utredning_inleds"),
+        # signs of neglect, and a quarrel at home
+        ("orsak", "Kommer smutsig och hungrig till förskolan", "brister_i_omsorg"),
+        ("orsak", "Lämnas ensam på kvällarna", "brister_i_omsorg"),
+        ("orsak", "Bråk hemma", "familjekonflikt"),
     ],
 )
 def test_who_and_what_a_wording_names_decides_its_code(variable: str, raw: str, code: str) -> None:

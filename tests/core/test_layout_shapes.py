@@ -197,3 +197,15 @@ def test_a_district_administration_named_in_the_genitive_is_its_district() -> No
     assert index.resolve("Södermalms sdf", "kolumnen").code == "0180-08"
     assert index.resolve("Skärholmens stadsdelsförvaltning", "kolumnen").code == "0180-13"
     assert index.resolve("Borås Stad", "kolumnen").code == "1490"  # its own s kept
+
+
+def test_numbered_reason_columns_are_one_variable_however_few_values_the_last_has() -> None:
+    header = ["Kön", "Ålder", "Typ", "Ors.1", "Ors.2", "Ors.3"]
+    three = ["P", "9", "Anmälan", "Skolfrånvaro", "Förälders missbruk", "Hedersrelaterat våld"]
+    rows = [header, *[["F", "12", "Anmälan", "Skolfrånvaro", None, None]] * 8, three]
+    sheet = RawSheet("Export", rows)
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    assert [c.target for c in table.columns][3:] == ["orsaker", "orsaker", "orsaker"]
+    _, found = reasons(rows)
+    assert found[-1] == ["foralder_missbruk", "hedersrelaterat", "skolproblem"]

@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from nuso.core.harmonise.dictionary import StudyDictionary
@@ -350,7 +350,31 @@ def map_columns(
         if column.target and column.target not in hints.multi:
             taken.add(column.target)
         columns.append(column)
-    return resolve_duplicate_roles(columns, set(hints.multi))
+    return resolve_duplicate_roles(numbered_siblings(columns, hints.multi), set(hints.multi))
+
+
+def numbered_siblings(columns: list[Column], multi: frozenset[str]) -> list[Column]:
+    """Numbered columns of one multi-valued variable ("Ors.1", "Ors.2", "Ors.3"): one read as
+    the variable makes its unread siblings of the same name that variable too (a third
+    reason column is mostly empty, too little to be read by its content)."""
+    stems: dict[str, str] = {}
+    for column in columns:
+        stem = _numbered_stem(column.header)
+        if stem and column.target in multi and not column.marks:
+            stems.setdefault(stem, column.target)
+    return [
+        replace(column, target=stems[stem], how="namn", rule=f"numrerad som {stem!r}")
+        if not column.target and column.how != "hand" and (stem := _numbered_stem(column.header))
+        and stem in stems
+        else column
+        for column in columns
+    ]  # fmt: skip
+
+
+def _numbered_stem(header: str) -> str:
+    key = header_key(unwrapped(header))
+    found = re.fullmatch(r"(.*\D)\s*\d{1,2}", key)
+    return found.group(1).strip() if found else ""
 
 
 def by_hand(index: int, name: str, target: str) -> Column:
