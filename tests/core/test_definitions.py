@@ -34,7 +34,7 @@ def test_age_groups_cover_0_to_17_once() -> None:
 
 def test_shipped_studies_refer_to_the_codebook() -> None:
     studies = {d.slug: d for d in shipped_dictionaries(shipped_codebook())}
-    assert set(studies) == {"aktualiseringar", "avslutade_utredningar"}
+    assert set(studies) == {"aktualiseringar", "avslutade_utredningar", "insatsuppfoljning"}
     referrals = studies["aktualiseringar"]
     assert referrals.variable("orsaker").codebook == "orsak"
     assert referrals.variable("orsaker").type == "categories"
