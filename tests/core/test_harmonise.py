@@ -221,6 +221,7 @@ def test_words_inside_other_words_or_persons_do_not_mislead_the_rules(
         ("orsak", "Kommer smutsig och hungrig till förskolan", "brister_i_omsorg"),
         ("orsak", "Lämnas ensam på kvällarna", "brister_i_omsorg"),
         ("orsak", "Bråk hemma", "familjekonflikt"),
+        ("orsak", "Rymmer hemifrån", "beteendeproblem"),
     ],
 )
 def test_who_and_what_a_wording_names_decides_its_code(variable: str, raw: str, code: str) -> None:
