@@ -19,7 +19,7 @@ from nuso.core.whole_files import written_whole
 from nuso.intake.models import ImportBatch
 from nuso.reports.content import Deck
 from nuso.reports.pptx_deck import write_deck
-from nuso.reports.tables_deck import national_deck, unit_input
+from nuso.reports.tables_deck import national_deck, periods_of, unit_input
 from nuso.reports.unit_deck import unit_deck
 from nuso.studies.models import Study
 from nuso.units.models import County, Unit
@@ -50,8 +50,7 @@ def deck_for(request: DeckRequest) -> Deck:
     rows = _county_rows(results, code) if code else results.national()
     place = request.county.name if request.county else "Riket"
     level = "lan" if code else "riket"
-    at_level = [frame.filter(pl.col("niva") == level)["period"] for frame in rows.values()]
-    periods = sorted({period for column in at_level for period in column.unique()})
+    periods = periods_of(rows, level, code or None)
     if not periods or (request.period and request.period not in periods):
         asked = f" för {request.period}" if request.period else ""
         raise ReportError(f"{place} har inga uppgifter{asked} i {request.study.name}.")
@@ -87,7 +86,7 @@ def unit_tables(request: DeckRequest, results: Results, version: DataVersion) ->
 def unit_deck_for(request: DeckRequest) -> Deck:
     assert request.unit is not None
     tables = unit_tables(request, study_tables(request.study), data_version(request.study))
-    periods = _unit_periods(tables, request.unit.code)
+    periods = periods_of(tables.tables, "kommun", request.unit.code)
     if not periods:
         raise ReportError(f"{request.unit.name} har inga uppgifter i {request.study.name}.")
     if request.period and request.period not in periods:
@@ -99,14 +98,6 @@ def unit_deck_for(request: DeckRequest) -> Deck:
     return replace(
         unit_deck(given), file_stem=f"{request.study.slug}_{request.unit.code}_{given.period}"
     )
-
-
-def _unit_periods(tables: TableSet, code: str) -> list[str]:
-    found: set[str] = set()
-    for rows in tables.tables.values():
-        found.update(rows.filter((pl.col("niva") == "kommun") & (pl.col("enhet") == code))
-                     ["period"].unique().to_list())  # fmt: skip
-    return sorted(found)
 
 
 def write_deck_file(request: DeckRequest, folder: Path) -> Path:

@@ -8,6 +8,7 @@ suppressed row before a writer sees it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -225,8 +226,13 @@ def _units(tables: TableSet) -> list[str]:
 
 
 def _periods(tables: TableSet, level: str, code: str | None) -> list[str]:
+    return periods_of(tables.tables, level, code)
+
+
+def periods_of(tables: Mapping[str, pl.DataFrame], level: str, code: str | None) -> list[str]:
+    """The periods the tables have rows of at a level (of one unit or group of it)."""
     found: set[str] = set()
-    for rows in tables.tables.values():
+    for rows in tables.values():
         mine = rows.filter(pl.col("niva") == level)
         if code is not None:
             mine = mine.filter(pl.col("enhet") == code)

@@ -7,12 +7,11 @@ translated only where its header is the heading's and its values are the list's 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from nuso.core.errors import Problem
 from nuso.core.harmonise.normalise import fold
-from nuso.core.intake.layout import HEADER_SEARCH_ROWS, header_key, unwrapped
+from nuso.core.intake.layout import HEADER_SEARCH_ROWS, header_key, numbered_stem, unwrapped
 from nuso.core.intake.reading import Cell, RawSheet
 
 CODE_HEADINGS = frozenset({"kod", "koder", "code", "varde", "id", "nr"})
@@ -85,9 +84,7 @@ def _translate(
 def _list_for(header: str, lists: list[CodeList]) -> CodeList | None:
     """The list whose heading names the column: "Kön" for Kön, "Akt.typ (aktualiseringstyp)"
     for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2 (a numbered column by its name)."""
-    key = header_key(unwrapped(header))
-    bare = re.sub(r"\s*\d+$", "", key)
-    names = {name for name in (key, bare) if name}
+    names = {name for name in (header_key(unwrapped(header)), numbered_stem(header)) if name}
     found = [each for each in lists if any(_names(name, each.heading) for name in names)]
     return found[0] if len(found) == 1 else None
 

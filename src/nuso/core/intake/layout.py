@@ -359,22 +359,23 @@ def numbered_siblings(columns: list[Column], multi: frozenset[str]) -> list[Colu
     reason column is mostly empty, too little to be read by its content)."""
     stems: dict[str, str] = {}
     for column in columns:
-        stem = _numbered_stem(column.header)
+        stem = numbered_stem(column.header)
         if stem and column.target in multi and not column.marks:
             stems.setdefault(stem, column.target)
     return [
         replace(column, target=stems[stem], how="namn", rule=f"numrerad som {stem!r}")
-        if not column.target and column.how != "hand" and (stem := _numbered_stem(column.header))
+        if not column.target and column.how != "hand" and (stem := numbered_stem(column.header))
         and stem in stems
         else column
         for column in columns
     ]  # fmt: skip
 
 
-def _numbered_stem(header: str) -> str:
-    key = header_key(unwrapped(header))
-    found = re.fullmatch(r"(.*\D)\s*\d{1,2}", key)
-    return found.group(1).strip() if found else ""
+def numbered_stem(header: str) -> str:
+    """The name of a numbered column ("ors" of "Ors.2", "orsak" of "Orsak_3"); "" for a
+    column without a number."""
+    found = NUMBERED.match(header_key(unwrapped(header)))
+    return found[1].strip() if found and found[1].strip() else ""
 
 
 def by_hand(index: int, name: str, target: str) -> Column:
