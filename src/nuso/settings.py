@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "nuso.units",
     "nuso.studies",
     "nuso.intake",
+    "nuso.collection",
     "nuso.audit",
     "nuso.portal",
     "nuso.cli",

@@ -4,10 +4,13 @@ from django.db import models
 
 class User(AbstractUser):
     """A NUSO user with one role. Municipal users belong to one or more units and see row-level
-    data of those only; analysts see every unit; administrators also manage users and units."""
+    data of those only; social workers register cases for their units and see their own
+    drafts and registrations only; analysts see every unit; administrators also manage users,
+    units and the API's keys."""
 
     class Role(models.TextChoices):
         MUNICIPAL = "kommun", "Kommunanvändare"
+        SOCIAL_WORKER = "handlaggare", "Handläggare"
         ANALYST = "analytiker", "Analytiker"
         ADMINISTRATOR = "administrator", "Administratör"
 
@@ -17,7 +20,10 @@ class User(AbstractUser):
         verbose_name="enheter",
         blank=True,
         related_name="users",
-        help_text="Kommuner eller stadsdelar vars data användaren får se (kommunanvändare).",
+        help_text=(
+            "Kommuner eller stadsdelar vars data användaren får se (kommunanvändare) eller "
+            "registrerar för (handläggare)."
+        ),
     )
 
     class Meta:
@@ -27,3 +33,7 @@ class User(AbstractUser):
     @property
     def sees_all_units(self) -> bool:
         return self.role in (self.Role.ANALYST, self.Role.ADMINISTRATOR)
+
+    @property
+    def is_social_worker(self) -> bool:
+        return self.role == self.Role.SOCIAL_WORKER

@@ -1,0 +1,397 @@
+"""What social workers, managers and analysts do with registrations: open and close a study's
+collection period; start a registration, save its draft as it is typed, type the child's
+identity number once, link a follow-up or closing to the decision it follows, submit, correct
+until the period closes, and discard a draft. Every change is audited (with the variables
+changed, never the answers); the identity number is pseudonymised on arrival and kept nowhere.
+
+Access is checked here, not in the views: a social worker reaches only their own drafts and
+registrations of their own units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from nuso.accounts.models import User
+from nuso.audit.services import Actor, log
+from nuso.collection.delivery import write_delivery
+from nuso.collection.models import CollectionPeriod, Registration
+from nuso.collection.records import RecordMaker
+from nuso.core.collection.answers import Checked, check_answers, is_empty
+from nuso.core.collection.identity import IdentityError, read_identity
+from nuso.core.collection.questions import (
+    OCCASION_VARIABLE,
+    Field,
+    asked_at,
+    fields,
+    occasion_labels,
+    occasions,
+)
+from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
+from nuso.core.intake import blocks
+from nuso.core.intake.pseudonyms import pseudonymise
+from nuso.intake.services import ImportRefusedError, period_middle
+from nuso.studies.codebooks import codebook_of, latest_version
+from nuso.studies.models import Study
+from nuso.units.models import Unit
+
+BORN = "_fodd"  # a draft's birth date from the identity number: for the age check, then dropped
+
+
+def dictionary_of(study: Study) -> StudyDictionary:
+    return dictionary_from_stored(study.dictionary)
+
+
+def questions(study: Study, occasion: str) -> tuple[Field, ...]:
+    return fields(dictionary_of(study), occasion, codebook_of(latest_version()))
+
+
+def form_studies() -> QuerySet[Study]:
+    """The studies collected by form: those whose source is a survey."""
+    return Study.objects.filter(dictionary__source="survey").order_by("number")
+
+
+# Collection periods ---------------------------------------------------------------------
+
+
+def open_period(study: Study, name: str, actor: Actor) -> CollectionPeriod:
+    """A new open period (a year, 2026, or a span, 2026-01-01--2026-06-30)."""
+    if actor.user is not None and not actor.user.sees_all_units:
+        raise PermissionDenied("Insamlingsperioder öppnas av analytiker.")
+    try:
+        period_middle(name)
+    except ImportRefusedError as error:
+        raise ValidationError(str(error.problems[0].message)) from None
+    if CollectionPeriod.objects.filter(study=study, name=name).exists():
+        raise ValidationError(f"Perioden {name} finns redan för {study.name}.")
+    period = CollectionPeriod.objects.create(study=study, name=name)
+    log(actor, "collection.period_opened", target=period, study=study.slug, period=name)
+    return period
+
+
+def close_period(period: CollectionPeriod, actor: Actor) -> None:
+    """Registrations of a closed period are final; its drafts can no longer be submitted."""
+    if actor.user is not None and not actor.user.sees_all_units:
+        raise PermissionDenied("Insamlingsperioder stängs av analytiker.")
+    period.closed_at = timezone.now()
+    period.save(update_fields=["closed_at"])
+    log(actor, "collection.period_closed", target=period, period=period.name)
+
+
+def current_period(study: Study) -> CollectionPeriod | None:
+    return CollectionPeriod.objects.filter(study=study, closed_at__isnull=True).first()
+
+
+# Whose registrations ------------------------------------------------------------------
+
+
+def registering_units(user: User) -> QuerySet[Unit]:
+    """The units a user registers for: a social worker's own (analysts register for none)."""
+    if not user.is_social_worker:
+        return Unit.objects.none()
+    return Unit.objects.filter(users=user, active=True).order_by("name")
+
+
+def own_registration(user: User, pk: int) -> Registration:
+    """A social worker's own registration, else 404 (another's is not confirmed to exist)."""
+    found = Registration.objects.select_related("study", "unit", "period", "decision")
+    registration = found.filter(pk=pk, author=user, unit__in=registering_units(user)).first()
+    if registration is None:
+        raise Http404("Registreringen finns inte eller är inte din.")
+    return registration
+
+
+def drafts_of(user: User) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(author=user, status=Registration.Status.DRAFT)
+        .select_related("study", "unit")
+        .order_by("-updated_at")
+    )
+
+
+def submitted_by(user: User) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(author=user, status=Registration.Status.SUBMITTED)
+        .select_related("study", "unit", "period")
+        .order_by("-submitted_at")
+    )
+
+
+# Drafts ---------------------------------------------------------------------------------
+
+
+def start(user: User, study: Study, unit_code: str, occasion: str) -> Registration:
+    """A new draft: of the user's own unit, in the study's open period, at one of its
+    occasions."""
+    unit = registering_units(user).filter(code=unit_code).first()
+    if unit is None:
+        raise PermissionDenied("Du registrerar inte för den enheten.")
+    period = current_period(study)
+    if period is None:
+        raise ValidationError(f"Ingen insamlingsperiod är öppen för {study.name}.")
+    if occasion not in occasions(dictionary_of(study)):
+        raise ValidationError("Okänt tillfälle.")
+    registration = Registration.objects.create(
+        study=study, unit=unit, period=period, occasion=occasion, author=user
+    )
+    log(Actor.of_user(user), "registration.started", target=registration, unit=unit,
+        study=study.slug, occasion=occasion)  # fmt: skip
+    return registration
+
+
+@dataclass
+class Saved:
+    errors: dict[str, str] = field(default_factory=dict)
+    identity_error: str = ""
+    at: dt.datetime | None = None
+
+
+def save_draft(
+    registration: Registration, user: User, posted: Mapping[str, Any], identity: str = ""
+) -> Saved:
+    """Everything typed, kept as typed (identity numbers in it masked), whatever its state:
+    a draft holds what is not yet right too. The identity number, when given, becomes the
+    pseudonym here and goes no further. Returns what is wrong so far (shown beside the
+    answers; not a refusal)."""
+    _may_change(registration, user)
+    saved = Saved()
+    key = settings.NUSO_PSEUDONYM_KEY
+    answers = {**registration.answers}
+    asked = questions(registration.study, registration.occasion)
+    for question in asked:
+        if question.name in posted:
+            answers[question.name] = _masked(posted[question.name], key)
+    if identity.strip():
+        try:
+            found = read_identity(identity, key)
+        except IdentityError as error:
+            saved.identity_error = str(error)
+        else:
+            _identify(registration, answers, found.pseudonym, found.birth_date, found.sex)
+    registration.answers = answers
+    registration.save(update_fields=["answers", "pseudonym", "decision", "updated_at"])
+    saved.errors = _check(registration, complete=False).errors
+    saved.at = registration.updated_at
+    return saved
+
+
+def _identify(
+    registration: Registration, answers: dict[str, Any], pseudonym: str, born: dt.date, sex: str
+) -> None:
+    """The child of the registration: its pseudonym, and what the number tells (sex, birth
+    date) where the form asks it and nothing is answered yet."""
+    if registration.pseudonym != pseudonym:
+        registration.decision = None  # another child: an earlier link no longer holds
+    registration.pseudonym = pseudonym
+    answers[BORN] = born.isoformat()
+    names = {question.name for question in questions(registration.study, registration.occasion)}
+    if "kon" in names and is_empty(answers.get("kon")):
+        answers["kon"] = sex
+
+
+def _masked(value: Any, key: str) -> Any:
+    if isinstance(value, list | tuple):
+        return [pseudonymise(str(v), key)[0] for v in value]
+    return pseudonymise(str(value), key)[0] if value is not None else None
+
+
+def discard(registration: Registration, user: User) -> None:
+    if registration.status != Registration.Status.DRAFT:
+        raise PermissionDenied("Bara utkast kan kastas; en inskickad registrering rättas.")
+    _may_change(registration, user)
+    log(Actor.of_user(user), "registration.discarded", target=registration,
+        unit=registration.unit, study=registration.study.slug)  # fmt: skip
+    registration.delete()
+
+
+def _may_change(registration: Registration, user: User) -> None:
+    own_registration(user, registration.pk)
+    if not registration.period.is_open:
+        raise PermissionDenied(
+            f"Insamlingsperioden {registration.period.name} är stängd: registreringen kan "
+            "inte längre ändras."
+        )
+
+
+# Following one intervention over time --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A decision registration a follow-up may belong to, as the worker sees it (no number)."""
+
+    pk: int
+    described: str
+
+
+def first_occasion(study: Study) -> str:
+    return occasions(dictionary_of(study))[0]
+
+
+def candidates(registration: Registration) -> list[Candidate]:
+    """The submitted decision registrations of the same child, study and unit that this
+    follow-up or closing may follow: newest first, each shown by its date, intervention and
+    occasion."""
+    study = registration.study
+    first = first_occasion(study)
+    if registration.occasion in ("", first) or not registration.pseudonym:
+        return []
+    found = Registration.objects.filter(
+        study=study, unit=registration.unit, pseudonym=registration.pseudonym,
+        occasion=first, status=Registration.Status.SUBMITTED,
+    ).order_by("-submitted_at")  # fmt: skip
+    asked = {q.name: q for q in questions(study, first)}
+    labels = dict(_occasion_labels(study))
+    return [Candidate(r.pk, _described(r, asked, labels)) for r in found]
+
+
+def _occasion_labels(study: Study) -> Mapping[str, str]:
+    return occasion_labels(dictionary_of(study))
+
+
+def _described(
+    registration: Registration, asked: Mapping[str, Field], labels: Mapping[str, str]
+) -> str:
+    """'Registrerad vid beslut, beslutsdatum 2026-03-02, insatstyp Kontaktfamilj': the
+    answers of the decision that tell one intervention from another."""
+    parts = [labels.get(registration.occasion, registration.occasion)]
+    for name, value in registration.answers.items():
+        question = asked.get(name)
+        if question is None or question.type not in ("date", "category") or name.startswith("_"):
+            continue
+        shown = dict(question.choices).get(str(value), str(value))
+        parts.append(f"{question.label.rstrip('?')}: {shown}")
+    return " · ".join(parts)
+
+
+def link(registration: Registration, user: User, decision_pk: int | None) -> None:
+    """The decision this follow-up or closing follows (None: registered without one, which
+    is allowed and flagged). The facts asked only at the decision are copied from it: the
+    worker does not type them again, and the records of all occasions carry them."""
+    _may_change(registration, user)
+    if decision_pk is None:
+        registration.decision = None
+        registration.without_decision = True
+    else:
+        allowed = {c.pk for c in candidates(registration)}
+        if decision_pk not in allowed:
+            raise Http404("Registreringen vid beslut finns inte för barnet.")
+        decision = Registration.objects.get(pk=decision_pk)
+        registration.decision, registration.without_decision = decision, False
+        registration.answers = {**registration.answers, **copied_facts(registration, decision)}
+    registration.save(update_fields=["decision", "without_decision", "answers", "updated_at"])
+    log(Actor.of_user(user), "registration.linked", target=registration,
+        unit=registration.unit, decision=decision_pk)  # fmt: skip
+
+
+def copied_facts(registration: Registration, decision: Registration) -> dict[str, Any]:
+    """The decision's answers to the questions not asked at this occasion."""
+    dictionary = dictionary_of(registration.study)
+    kept = {
+        v.name
+        for v in dictionary.variables
+        if not asked_at(v, registration.occasion) and asked_at(v, decision.occasion)
+    }
+    return {name: value for name, value in decision.answers.items() if name in kept}
+
+
+# Submission -----------------------------------------------------------------------------
+
+
+def check(registration: Registration) -> Checked:
+    return _check(registration, complete=True)
+
+
+def _check(registration: Registration, complete: bool) -> Checked:
+    study = registration.study
+    dictionary = dictionary_of(study)
+    born = registration.answers.get(BORN)
+    return check_answers(
+        questions(study, registration.occasion),
+        registration.answers,
+        complete=complete,
+        checks=dictionary.form.checks,
+        birth_date=dt.date.fromisoformat(born) if born else None,
+        pseudonym_key=settings.NUSO_PSEUDONYM_KEY,
+        known=_carried(registration),
+    )
+
+
+@dataclass
+class Submitted:
+    errors: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # registration-level: identity, link
+
+    @property
+    def done(self) -> bool:
+        return not self.errors and not self.missing
+
+
+def submit(registration: Registration, user: User) -> Submitted:
+    """The registration submitted (or corrected, when it was already): checked complete,
+    made into its record, and the unit's delivery of the period written anew."""
+    _may_change(registration, user)
+    checked = check(registration)
+    outcome = Submitted(errors=checked.errors, missing=missing(registration))
+    if not outcome.done:
+        return outcome
+    correcting = registration.status == Registration.Status.SUBMITTED
+    before = dict(registration.record)
+    answers = {**_carried(registration), **checked.answers}
+    maker = RecordMaker(registration.study, registration.period.name)
+    record = maker.records(registration.unit.code, [_with_occasion(registration, answers)])[0]
+    with transaction.atomic():
+        registration.answers = answers
+        registration.record = record
+        registration.status = Registration.Status.SUBMITTED
+        registration.submitted_at = registration.submitted_at or timezone.now()
+        registration.save()
+        write_delivery(registration.study, registration.unit, registration.period,
+                       Actor.of_user(user))  # fmt: skip
+    changed = changed_values(before, record)
+    log(Actor.of_user(user), "registration.corrected" if correcting else "registration.submitted",
+        target=registration, unit=registration.unit, study=registration.study.slug,
+        occasion=registration.occasion, changed=changed if correcting else None)  # fmt: skip
+    return outcome
+
+
+def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The variables whose values a correction changed (names only: the audit keeps no
+    answer)."""
+    names = {k for k in set(before) | set(after) if k.startswith(blocks.VALUE)}
+    return sorted(k.removeprefix(blocks.VALUE) for k in names if before.get(k) != after.get(k))
+
+
+def missing(registration: Registration) -> list[str]:
+    found = []
+    if not registration.pseudonym:
+        found.append("Ange barnets personnummer eller samordningsnummer.")
+    first = first_occasion(registration.study)
+    needs_link = registration.occasion not in ("", first)
+    if needs_link and registration.decision is None and not registration.without_decision:
+        found.append(
+            "Välj den registrering vid beslut som detta gäller, eller ange att den saknas."
+        )
+    return found
+
+
+def _carried(registration: Registration) -> dict[str, Any]:
+    """The answers not asked at this occasion that it keeps: the facts copied from its
+    decision (the birth date from the identity number is no answer, and is dropped)."""
+    asked = {q.name for q in questions(registration.study, registration.occasion)}
+    return {k: v for k, v in registration.answers.items() if k not in asked and k != BORN}
+
+
+def _with_occasion(registration: Registration, answers: Mapping[str, Any]) -> dict[str, Any]:
+    if registration.occasion:
+        return {**answers, OCCASION_VARIABLE: registration.occasion}
+    return dict(answers)

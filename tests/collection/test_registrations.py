@@ -1,0 +1,196 @@
+"""A registration from draft to record: saved as typed, the child pseudonymised, a follow-up
+linked to its decision with the decision's facts, submitted into the unit's delivery that the
+analysis reads, corrected, and kept from other units' social workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from nuso.collection import services
+from nuso.collection.models import Registration
+from nuso.intake.models import ImportBatch
+from nuso.intake.record_frames import record_frame
+from tests.collection.conftest import identity_number
+
+CHILD = identity_number(dt.date(2015, 4, 9), 237)  # a boy (odd serial)
+DECISION = {
+    "beslutsdatum": "2026-03-02", "alder": "10", "ursprung": "svenskfodd",
+    "ensamkommande": "nej", "utsatthet_hemmet": ["fysiskt_vald", "familjekonflikt"],
+    "riskbedomning": "hog", "insatstyp": "kontaktfamilj", "samtal_med_barnet": ["enskilt"],
+    "sip": "ja", "skolsituation": "nar_kunskapskraven",
+}  # fmt: skip
+
+
+def decided(follow_up, answers=DECISION):
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    services.save_draft(draft, worker, answers, identity=CHILD)
+    outcome = services.submit(draft, worker)
+    assert outcome.done, (outcome.errors, outcome.missing)
+    return draft
+
+
+@pytest.mark.django_db
+def test_a_draft_keeps_what_was_typed_and_never_the_identity_number(follow_up) -> None:
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    saved = services.save_draft(draft, worker, {"alder": "25", "riskbedomning": "hog"}, CHILD)
+    draft.refresh_from_db()
+    assert draft.answers["alder"] == "25"  # kept as typed, though out of range
+    assert "mellan 0 och 17" in saved.errors["alder"]
+    assert draft.answers["kon"] == "pojke"  # from the number, not typed
+    assert draft.pseudonym
+    assert len(draft.pseudonym) == 16
+    stored = json.dumps(list(Registration.objects.values()), default=str)
+    digits = CHILD.replace("-", "")
+    assert digits not in stored
+    assert digits[2:] not in stored
+
+
+@pytest.mark.django_db
+def test_an_identity_number_typed_into_a_text_answer_is_masked(follow_up) -> None:
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    services.save_draft(draft, worker, {"riskbedomning": f"hog {CHILD}"})
+    draft.refresh_from_db()
+    assert CHILD not in json.dumps(draft.answers)
+    assert "[pnr:" in draft.answers["riskbedomning"]
+
+
+@pytest.mark.django_db
+def test_a_submitted_decision_becomes_a_record_of_the_units_delivery(follow_up) -> None:
+    registration = decided(follow_up)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.SUBMITTED
+    assert "_fodd" not in registration.answers
+    batch = ImportBatch.objects.get(study=follow_up["study"], status="imported")
+    assert (batch.unit.code, batch.period, batch.rows_imported) == ("1780", "2026", 1)
+    frame = record_frame(follow_up["study"])
+    row = frame.row(0, named=True)
+    assert row["value:tillfalle"] == "beslut"
+    assert row["value:insatstyp"] == "kontaktfamilj"
+    assert row["value:alder"] == 10
+    assert row["value:aldersgrupp"] == "9-11"
+    assert sorted(row["value:utsatthet_hemmet"]) == ["familjekonflikt", "fysiskt_vald"]
+    assert row["value:sip"] is True
+    assert row["value:kon"] == "pojke"
+    assert row["pseudonym"] == registration.pseudonym
+
+
+@pytest.mark.django_db
+def test_submission_asks_for_what_is_missing(follow_up) -> None:
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    services.save_draft(draft, worker, {"riskbedomning": "hog"})
+    outcome = services.submit(draft, worker)
+    assert not outcome.done
+    assert outcome.errors["insatstyp"] == "Frågan behöver ett svar."
+    assert any("personnummer" in m for m in outcome.missing)
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_age_that_disagrees_with_the_identity_number_is_refused(follow_up) -> None:
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    services.save_draft(draft, worker, {**DECISION, "alder": "12"}, identity=CHILD)
+    outcome = services.submit(draft, worker)
+    assert "Åldern stämmer inte" in outcome.errors["alder"]
+
+
+@pytest.mark.django_db
+def test_a_closing_links_to_its_decision_and_carries_its_facts(follow_up) -> None:
+    decision = decided(follow_up)
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    services.save_draft(closing, worker, {"avslutsdatum": "2026-09-30", "riskbedomning":
+                        "nagot_forhojd", "maluppfyllelse": "delvis"}, identity=CHILD)  # fmt: skip
+    closing.refresh_from_db()
+    offered = services.candidates(closing)
+    assert [c.pk for c in offered] == [decision.pk]
+    assert "Kontaktfamilj" in offered[0].described
+    assert "2026-03-02" in offered[0].described
+    assert CHILD[:8] not in offered[0].described
+    services.link(closing, worker, decision.pk)
+    outcome = services.submit(closing, worker)
+    assert outcome.done, (outcome.errors, outcome.missing)
+    frame = record_frame(follow_up["study"]).sort("row")
+    assert frame["value:tillfalle"].to_list() == ["beslut", "avslut"]
+    assert frame["value:insatstyp"].to_list() == ["kontaktfamilj", "kontaktfamilj"]
+    assert frame["value:beslutsdatum"].to_list() == ["2026-03-02", "2026-03-02"]
+    assert frame["value:riskbedomning"].to_list() == ["hog", "nagot_forhojd"]
+    assert frame["pseudonym"].n_unique() == 1
+
+
+@pytest.mark.django_db
+def test_a_closing_date_before_the_decision_is_refused(follow_up) -> None:
+    decision = decided(follow_up)
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    services.save_draft(closing, worker, {"avslutsdatum": "2026-01-30"}, identity=CHILD)
+    closing.refresh_from_db()
+    services.link(closing, worker, decision.pk)
+    outcome = services.submit(closing, worker)
+    assert outcome.errors["avslutsdatum"] == "Avslutet kan inte vara före beslutet."
+
+
+@pytest.mark.django_db
+def test_a_closing_without_its_decision_is_allowed_and_flagged(follow_up) -> None:
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    answers = {"avslutsdatum": "2026-09-30", "riskbedomning": "hog"}
+    services.save_draft(closing, worker, answers, identity=CHILD)
+    closing.refresh_from_db()
+    assert services.candidates(closing) == []
+    assert not services.submit(closing, worker).done  # asked: link, or say there is none
+    services.link(closing, worker, None)
+    assert services.submit(closing, worker).done
+    closing.refresh_from_db()
+    assert closing.without_decision
+
+
+@pytest.mark.django_db
+def test_a_correction_rewrites_the_delivery_and_is_audited(follow_up) -> None:
+    from nuso.audit.models import AuditEntry
+
+    registration = decided(follow_up)
+    worker = follow_up["worker"]
+    services.save_draft(registration, worker, {"riskbedomning": "mycket_hog"})
+    registration.refresh_from_db()
+    assert services.submit(registration, worker).done
+    assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["mycket_hog"]
+    assert ImportBatch.objects.filter(status="imported").count() == 1
+    entry = AuditEntry.objects.filter(action="registration.corrected").get()
+    assert entry.details["changed"] == ["riskbedomning"]
+
+
+@pytest.mark.django_db
+def test_a_closed_period_ends_corrections(follow_up) -> None:
+    from nuso.audit.services import Actor
+
+    registration = decided(follow_up)
+    services.close_period(follow_up["period"], Actor.command_line())
+    registration.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.save_draft(registration, follow_up["worker"], {"riskbedomning": "hog"})
+
+
+@pytest.mark.django_db
+def test_another_units_worker_can_neither_see_link_nor_register_for_the_unit(follow_up) -> None:
+    decision = decided(follow_up)
+    other = follow_up["other"]
+    with pytest.raises(Http404):
+        services.own_registration(other, decision.pk)
+    with pytest.raises(PermissionDenied):
+        services.start(other, follow_up["study"], "1780", "beslut")
+    closing = services.start(other, follow_up["study"], "1281", "avslut")
+    services.save_draft(closing, other, {}, identity=CHILD)  # the same child, in Lund
+    closing.refresh_from_db()
+    assert services.candidates(closing) == []
+    with pytest.raises(Http404):
+        services.link(closing, other, decision.pk)
