@@ -20,5 +20,6 @@ urlpatterns = [
     path("konto/logga-ut/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("nuso.portal.urls")),
+    path("registrera/", include("nuso.collection.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -60,6 +60,20 @@ def form_studies() -> QuerySet[Study]:
     return Study.objects.filter(dictionary__source="survey").order_by("number")
 
 
+def occasion_choices(study: Study) -> list[tuple[str, str]]:
+    """The study's occasions as (code, label), for choosing what to register."""
+    return list(occasion_labels(dictionary_of(study)).items())
+
+
+def period_counts() -> dict[int, dict[str, int]]:
+    """For each period, its registrations by status."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = Registration.objects.values_list("period_id", "status").annotate(n=Count("pk"))
+    for period, status, n in rows:
+        counts.setdefault(period, {})[status] = n
+    return counts
+
+
 # Collection periods ---------------------------------------------------------------------
 
 
@@ -85,6 +99,10 @@ def close_period(period: CollectionPeriod, actor: Actor) -> None:
     period.closed_at = timezone.now()
     period.save(update_fields=["closed_at"])
     log(actor, "collection.period_closed", target=period, period=period.name)
+
+
+def periods_of(study: Study) -> QuerySet[CollectionPeriod]:
+    return CollectionPeriod.objects.filter(study=study)
 
 
 def current_period(study: Study) -> CollectionPeriod | None:
@@ -371,13 +389,17 @@ def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     return sorted(k.removeprefix(blocks.VALUE) for k in names if before.get(k) != after.get(k))
 
 
+def needs_link(registration: Registration) -> bool:
+    """Whether the registration follows a decision (a follow-up or a closing)."""
+    return registration.occasion not in ("", first_occasion(registration.study))
+
+
 def missing(registration: Registration) -> list[str]:
     found = []
     if not registration.pseudonym:
         found.append("Ange barnets personnummer eller samordningsnummer.")
-    first = first_occasion(registration.study)
-    needs_link = registration.occasion not in ("", first)
-    if needs_link and registration.decision is None and not registration.without_decision:
+    unlinked = registration.decision is None and not registration.without_decision
+    if needs_link(registration) and unlinked:
         found.append(
             "Välj den registrering vid beslut som detta gäller, eller ange att den saknas."
         )

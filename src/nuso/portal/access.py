@@ -62,6 +62,8 @@ class Scope:
     def of(cls, user: Any) -> Scope:
         if not (user.is_authenticated and user.is_verified()):
             raise PermissionDenied("Logga in med tvåstegsverifiering.")
+        if user.is_social_worker:  # registers cases; sees no tables or rows of the unit
+            raise PermissionDenied("Handläggare registrerar ärenden under Registrera.")
         return cls(user)
 
     @property

@@ -48,7 +48,10 @@ from nuso.units.models import Unit
 @verified
 def start(request: HttpRequest) -> HttpResponse:
     """The user's units: those with data first, each linking to its studies with data; the
-    others by name only (an analyst's scope has some 300 units, most without a delivery)."""
+    others by name only (an analyst's scope has some 300 units, most without a delivery).
+    A social worker registers, and starts there."""
+    if getattr(request.user, "is_social_worker", False):
+        return redirect("collection:start")
     scope = Scope.of(request.user)
     units = list(scope.units().order_by("code"))
     studies = scope.studies_by_unit()
