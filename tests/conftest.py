@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from nuso.cli.main import main
 from nuso.config import SETTINGS
+from nuso.core.intake.personal_numbers import PersonalNumber
 
 # Property tests check what holds, not how fast: no deadline per example, which on a busy
 # machine (CI beside other work) failed examples that took 330 ms instead of 200.
@@ -120,3 +122,25 @@ def import_synthetic_referrals(nuso: Any, folder: Path, seed: int, units: int, r
     outcome = nuso("import", str(result.files[0].parent), "--study", "aktualiseringar",
                    "--period", "2023")  # fmt: skip
     assert outcome.exit_code == 0, outcome.out
+
+
+def identity_number(born: dt.date, serial: int) -> str:
+    """A made-up, valid personnummer (the check digit computed): no real person's."""
+    return PersonalNumber(born, serial).formatted("long")
+
+
+@pytest.fixture
+def follow_up(nuso: Any) -> dict[str, Any]:
+    from nuso.audit.services import Actor
+    from nuso.collection.services import open_period
+    from nuso.studies.models import Study
+    from nuso.units.models import Unit
+
+    assert nuso("init").exit_code == 0
+    study = Study.objects.get(slug="insatsuppfoljning")
+    period = open_period(study, "2026", Actor.command_line())
+    karlstad, lund = Unit.objects.get(code="1780"), Unit.objects.get(code="1281")
+    worker = make_user("handlaggare_karlstad", "handlaggare", [karlstad])
+    other = make_user("handlaggare_lund", "handlaggare", [lund])
+    return {"study": study, "period": period, "unit": karlstad, "worker": worker,
+            "other": other, "other_unit": lund}  # fmt: skip

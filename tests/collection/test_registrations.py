@@ -15,7 +15,7 @@ from nuso.collection import services
 from nuso.collection.models import Registration
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import record_frame
-from tests.collection.conftest import identity_number
+from tests.conftest import identity_number
 
 CHILD = identity_number(dt.date(2015, 4, 9), 237)  # a boy (odd serial)
 DECISION = {

@@ -171,6 +171,7 @@ class Saved:
     errors: dict[str, str] = field(default_factory=dict)
     identity_error: str = ""
     at: dt.datetime | None = None
+    filled: dict[str, Any] = field(default_factory=dict)  # answered from the identity number
 
 
 def save_draft(
@@ -194,7 +195,9 @@ def save_draft(
         except IdentityError as error:
             saved.identity_error = str(error)
         else:
-            _identify(registration, answers, found.pseudonym, found.birth_date, found.sex)
+            saved.filled = _identify(
+                registration, answers, found.pseudonym, found.birth_date, found.sex
+            )
     registration.answers = answers
     registration.save(update_fields=["answers", "pseudonym", "decision", "updated_at"])
     saved.errors = _check(registration, complete=False).errors
@@ -204,9 +207,9 @@ def save_draft(
 
 def _identify(
     registration: Registration, answers: dict[str, Any], pseudonym: str, born: dt.date, sex: str
-) -> None:
+) -> dict[str, Any]:
     """The child of the registration: its pseudonym, and what the number tells (sex, birth
-    date) where the form asks it and nothing is answered yet."""
+    date) where the form asks it and nothing is answered yet; returns the answers filled."""
     if registration.pseudonym != pseudonym:
         registration.decision = None  # another child: an earlier link no longer holds
     registration.pseudonym = pseudonym
@@ -214,6 +217,8 @@ def _identify(
     names = {question.name for question in questions(registration.study, registration.occasion)}
     if "kon" in names and is_empty(answers.get("kon")):
         answers["kon"] = sex
+        return {"kon": sex}
+    return {}
 
 
 def _masked(value: Any, key: str) -> Any:
@@ -279,12 +284,14 @@ def _occasion_labels(study: Study) -> Mapping[str, str]:
 def _described(
     registration: Registration, asked: Mapping[str, Field], labels: Mapping[str, str]
 ) -> str:
-    """'Registrerad vid beslut, beslutsdatum 2026-03-02, insatstyp Kontaktfamilj': the
-    answers of the decision that tell one intervention from another."""
+    """'Vid beslut · När beslutades insatsen: 2026-03-02 · Vilken insats …: Kontaktfamilj':
+    the answers that tell one case from another (the study's `case`, else its dates)."""
+    case = dictionary_of(registration.study).form.case
+    names = case or [name for name, q in asked.items() if q.type == "date"]
     parts = [labels.get(registration.occasion, registration.occasion)]
-    for name, value in registration.answers.items():
-        question = asked.get(name)
-        if question is None or question.type not in ("date", "category") or name.startswith("_"):
+    for name in names:
+        question, value = asked.get(name), registration.answers.get(name)
+        if question is None or value in (None, "", []):
             continue
         shown = dict(question.choices).get(str(value), str(value))
         parts.append(f"{question.label.rstrip('?')}: {shown}")

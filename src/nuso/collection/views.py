@@ -124,7 +124,9 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
         "sparad": at,
         "fel": saved.errors,
         "personnummer_fel": saved.identity_error,
-        "ladda_om": registration.pseudonym != before,  # the child changed: links, facts
+        "ifyllt": saved.filled,  # answered from the number: the page ticks them too
+        # The child changed: the decisions to link to are the new child's.
+        "ladda_om": registration.pseudonym != before and services.needs_link(registration),
     })  # fmt: skip
 
 

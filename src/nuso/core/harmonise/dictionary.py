@@ -267,7 +267,10 @@ def _stored_form(data: dict[str, Any] | None) -> FormSpec:
         return FormSpec()
     checks = tuple(AnswerCheck(c["kind"], tuple(c["variables"]), c["message"])
                    for c in data.get("checks", ()))  # fmt: skip
-    return FormSpec(tuple(data.get("sections", ())), tuple(data.get("occasions", ())), checks)
+    return FormSpec(
+        tuple(data.get("sections", ())), tuple(data.get("occasions", ())), checks,
+        case=tuple(data.get("case", ())), follow_up_days=int(data.get("follow_up_days", 0)),
+    )  # fmt: skip
 
 
 def _stored_table(data: dict[str, Any]) -> TableDefinition:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from nuso.core.errors import Problem
 
 QUESTION_KEYS = frozenset({"question", "help", "section", "unknown", "shown_if", "occasions"})
-STUDY_KEYS = frozenset({"sections", "occasions", "checks"})
+STUDY_KEYS = frozenset({"sections", "occasions", "checks", "case", "follow_up_days"})
 CHECKS = {"after": 2, "age_of_identity": 1}  # kind -> how many variables it names
 BOOLEAN_ANSWERS = {"ja": "ja", "nej": "nej", "true": "ja", "false": "nej"}
 
@@ -58,6 +58,12 @@ class FormSpec:
     sections: tuple[str, ...] = ()
     occasions: tuple[str, ...] = ()
     checks: tuple[AnswerCheck, ...] = ()
+    # The answers, given at the first occasion, that tell one case of a child from another
+    # (the decision's date and the intervention): what a follow-up is linked by and shown as.
+    case: tuple[str, ...] = ()
+    # Days after the first occasion within which the next is due (0: none is): a decision
+    # not followed up by then is overdue on the manager's overview.
+    follow_up_days: int = 0
 
 
 def study_form(spec: Any, source: str, problems: list[Problem]) -> FormSpec:
@@ -71,10 +77,17 @@ def study_form(spec: Any, source: str, problems: list[Problem]) -> FormSpec:
     problems += _unknown_keys(spec, STUDY_KEYS, "form", source)
     checks = tuple(_check(each, at, source, problems)
                    for at, each in enumerate(spec.get("checks") or ()))  # fmt: skip
+    days = spec.get("follow_up_days") or 0
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        message = "follow_up_days ska vara ett antal dagar (ett heltal, 0 eller mer)."
+        problems.append(_problem("bad-form", message, source, "form.follow_up_days", days))
+        days = 0
     return FormSpec(
         sections=tuple(str(s) for s in spec.get("sections") or ()),
         occasions=tuple(str(o) for o in spec.get("occasions") or ()),
         checks=tuple(check for check in checks if check is not None),
+        case=tuple(str(name) for name in spec.get("case") or ()),
+        follow_up_days=days,
     )
 
 
@@ -137,6 +150,10 @@ def checks_problems(
     form: FormSpec, variables: Mapping[str, Asked], source: str
 ) -> list[Problem]:  # fmt: skip
     found = []
+    for name in form.case:
+        if name not in variables:
+            message = "Ärendets variabel finns inte i delstudien."
+            found.append(_problem("unknown-variable", message, source, "form.case", name))
     for at, check in enumerate(form.checks):
         for name in check.variables:
             key = f"form.checks.{at}.{check.kind}"

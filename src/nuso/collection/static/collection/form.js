@@ -7,8 +7,11 @@
   const form = document.getElementById("registrering");
   if (!form || !form.dataset.autosave) return;
   const status = document.getElementById("sparat");
+  const identity = document.getElementById("personnummer");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  let timer = null, unsaved = false, saving = false, again = false;
+  const GIVEN = "Ett nummer är angivet. Det sparas aldrig i klartext och visas därför inte. " +
+    "Skriv ett nytt nummer bara om det var fel barn.";
+  let timer = null, changes = 0, savedChanges = 0, saving = false, reloading = false;
 
   function answers(name) {
     return Array.from(form.querySelectorAll(`[name="${name}"]`))
@@ -29,8 +32,7 @@
 
   function showErrors(errors) {
     form.querySelectorAll("[data-question]").forEach((question) => {
-      const name = question.dataset.question;
-      const text = errors[name] || "";
+      const text = errors[question.dataset.question] || "";
       const box = question.querySelector(".error");
       if (box) { box.textContent = text; box.hidden = !text; }
       question.classList.toggle("invalid", Boolean(text));
@@ -40,39 +42,52 @@
     });
   }
 
+  function identityAnswered(saved, sentIdentity) {
+    if (saved.personnummer_fel) {
+      status.textContent += ` Personnumret: ${saved.personnummer_fel}`;
+      return;
+    }
+    if (!sentIdentity) return;
+    Object.entries(saved.ifyllt || {}).forEach(([name, value]) => {
+      const box = form.querySelector(`[name="${name}"][value="${value}"]`);
+      if (box && !answers(name).length) box.checked = true;
+    });
+    if (identity.value === sentIdentity) identity.value = ""; // kept only as the pseudonym
+    document.getElementById("personnummer-hjalp").textContent = GIVEN;
+    if (saved.ladda_om) reloading = true; // the child's decisions to link to
+  }
+
   async function save() {
-    if (saving) { again = true; return; }
+    if (saving) return;
     saving = true;
+    const sent = changes;
     const body = new FormData(form);
     body.delete("atgard");
+    const sentIdentity = identity.value;
     try {
       const response = await fetch(form.dataset.autosave, {
         method: "POST", body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
       });
       if (!response.ok) throw new Error(String(response.status));
       const saved = await response.json();
-      unsaved = false;
+      savedChanges = sent;
       status.textContent = `Utkastet sparades ${saved.sparad}.`;
       showErrors(saved.fel || {});
-      const identity = document.getElementById("personnummer");
-      if (saved.personnummer_fel) {
-        status.textContent += ` Personnumret: ${saved.personnummer_fel}`;
-      } else if (saved.ladda_om) {
-        identity.value = ""; // never kept on the page once it is the pseudonym
-        window.location.reload(); // the child's decisions to link to, and its facts
-      }
+      identityAnswered(saved, sentIdentity);
     } catch (error) {
-      status.textContent = "Inte sparat än: ingen kontakt med NUSO. Det du skriver finns kvar på sidan och sparas när kontakten är tillbaka.";
+      status.textContent = "Inte sparat än: ingen kontakt med NUSO. Det du skriver finns " +
+        "kvar på sidan och sparas när kontakten är tillbaka.";
       window.setTimeout(save, 5000);
     } finally {
       saving = false;
-      if (again) { again = false; save(); }
+      if (changes !== savedChanges) save(); // typed while this was on its way
+      else if (reloading) window.location.reload();
     }
   }
 
   function changed(event) {
-    if (event.target.name === "personnummer" && event.type === "input") return; // on change only
-    unsaved = true;
+    if (event.target === identity && event.type === "input") return; // when left, not per digit
+    changes += 1;
     applyConditions();
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 800);
@@ -80,9 +95,9 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", () => { unsaved = false; });
+  form.addEventListener("submit", () => { savedChanges = changes; });
   window.addEventListener("beforeunload", (event) => {
-    if (unsaved) { save(); event.preventDefault(); }
+    if (changes !== savedChanges) { save(); event.preventDefault(); }
   });
   applyConditions();
 })();
