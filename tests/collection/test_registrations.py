@@ -194,3 +194,42 @@ def test_another_units_worker_can_neither_see_link_nor_register_for_the_unit(fol
     assert services.candidates(closing) == []
     with pytest.raises(Http404):
         services.link(closing, other, decision.pk)
+
+
+@pytest.mark.django_db
+def test_a_manager_sees_counts_by_occasion_and_the_overdue_follow_ups(follow_up) -> None:
+    from nuso.collection.overview import unit_overview
+
+    decision = decided(follow_up)
+    study, unit = follow_up["study"], follow_up["unit"]
+    services.start(follow_up["worker"], study, "1780", "uppfoljning")  # a draft under way
+    due = dt.date(2026, 3, 2) + dt.timedelta(days=183)
+    assert unit_overview(study, unit, today=due).overdue == ()
+    late = unit_overview(study, unit, today=due + dt.timedelta(days=1))
+    assert [(o.label, o.submitted, o.drafts) for o in late.occasions] == [
+        ("Vid beslut", 1, 0), ("Vid uppföljning", 0, 1), ("Vid avslut", 0, 0)]  # fmt: skip
+    assert [o.days for o in late.overdue] == [184]
+    assert "Kontaktfamilj" in late.overdue[0].described
+    worker = follow_up["worker"]
+    review = services.start(worker, study, "1780", "uppfoljning")
+    answers = {"uppfoljningsdatum": "2026-06-01", "riskbedomning": "hog"}
+    services.save_draft(review, worker, answers, identity=CHILD)
+    review.refresh_from_db()
+    services.link(review, worker, decision.pk)
+    assert services.submit(review, worker).done
+    assert unit_overview(study, unit, today=due + dt.timedelta(days=1)).overdue == ()
+
+
+@pytest.mark.django_db
+def test_the_overview_is_the_units_own(follow_up) -> None:
+    from django.test import Client
+
+    from tests.conftest import log_in_with_code, make_user
+
+    decided(follow_up)
+    manager = make_user("chef_lund", "kommun", [follow_up["other_unit"]])
+    client = log_in_with_code(Client(), manager, "ett långt lösenord 42")
+    assert client.get("/portal/enhet/1780/insatsuppfoljning/registreringar/").status_code == 404
+    own = client.get("/portal/enhet/1281/insatsuppfoljning/registreringar/")
+    assert own.status_code == 200
+    assert "Inget beslut väntar" in own.content.decode()

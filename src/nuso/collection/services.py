@@ -277,6 +277,13 @@ def candidates(registration: Registration) -> list[Candidate]:
     return [Candidate(r.pk, _described(r, asked, labels)) for r in found]
 
 
+def candidates_described(registration: Registration) -> str:
+    """A registration as a list of candidates shows it: its occasion and case."""
+    study = registration.study
+    asked = {q.name: q for q in questions(study, registration.occasion)}
+    return _described(registration, asked, _occasion_labels(study))
+
+
 def _occasion_labels(study: Study) -> Mapping[str, str]:
     return occasion_labels(dictionary_of(study))
 

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from nuso.accounts.models import User
 from nuso.analysis.service import DataVersion, PortalTables, portal_tables, ready_version
+from nuso.collection.overview import UnitOverview, unit_overview
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.intake import blocks
 from nuso.core.outputs.registry import ROWS, Writer, writers
@@ -144,6 +145,14 @@ class Scope:
         if national and not self.is_analyst:
             raise PermissionDenied("Den nationella vyn med alla enheter är för analytiker.")
         return ready_version(study, unsuppressed=national)
+
+    def registration_overview(self, study: Study, code: str) -> UnitOverview:
+        """A unit's registrations in a study collected by form: counts by occasion and what
+        is overdue for follow-up (the unit's managers, and analysts)."""
+        unit = self.unit(code)
+        if study.dictionary.get("source") != "survey":
+            raise Http404("Delstudien samlas inte in med formulär.")
+        return unit_overview(study, unit)
 
     def review_queue(self) -> QuerySet[ReviewItem]:
         """The raw values waiting for review, most frequent first: analysts only (they are

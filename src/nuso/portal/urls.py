@@ -10,6 +10,11 @@ app_name = "portal"
 urlpatterns = [
     path("", views.start, name="start"),
     path("enhet/<str:code>/<slug:study>/", views.dashboard, name="dashboard"),
+    path(
+        "enhet/<str:code>/<slug:study>/registreringar/",
+        views.registrations,
+        name="registrations",
+    ),
     path("enhet/<str:code>/<slug:study>/diagram/<slug:table>.svg", views.chart, name="chart"),
     path(
         "enhet/<str:code>/<slug:study>/nyckeltal.svg",

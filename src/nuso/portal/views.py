@@ -312,3 +312,17 @@ def file_response(path: Path, name: str, format_: str) -> FileResponse:
                             content_type=writer(format_).media_type)  # fmt: skip
     path.unlink()  # the open handle keeps the data until the response is sent
     return response
+
+
+@require_GET
+@login_required
+@verified
+def registrations(request: HttpRequest, code: str, study: str) -> HttpResponse:
+    """The unit's registrations: how many at each occasion, and the follow-ups overdue."""
+    scope = Scope.of(request.user)
+    the_study = scope.study(study)
+    overview = scope.registration_overview(the_study, code)
+    unit = scope.unit(code)
+    log(Actor.of_user(request.user), "portal.registrations", unit=unit, study=the_study.slug)  # type: ignore[arg-type]
+    context = {"unit": unit, "study": the_study, "overview": overview}
+    return render(request, "portal/registrations.html", context)
