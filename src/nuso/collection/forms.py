@@ -16,7 +16,6 @@ from django.http import QueryDict
 from nuso.collection import services
 from nuso.collection.models import Registration
 from nuso.core.collection.questions import Field, Section, occasion_labels, sections
-from nuso.studies.codebooks import codebook_of, latest_version
 
 ASKED = "_fragor"  # a hidden input per question: a box left unticked is an answer too
 
@@ -61,10 +60,8 @@ class FormPage:
         self.registration = registration
         study = registration.study
         self.dictionary = services.dictionary_of(study)
-        self.sections: tuple[Section, ...] = sections(
-            self.dictionary, registration.occasion, codebook_of(latest_version())
-        )
-        self.fields = tuple(f for s in self.sections for f in s.fields)
+        self.fields = services.questions(study, registration.occasion)
+        self.sections: tuple[Section, ...] = sections(self.dictionary, self.fields)
         self.occasion_label = occasion_labels(self.dictionary).get(registration.occasion, "")
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -41,18 +42,35 @@ from nuso.core.intake import blocks
 from nuso.core.intake.pseudonyms import pseudonymise
 from nuso.intake.services import ImportRefusedError, period_middle
 from nuso.studies.codebooks import codebook_of, latest_version
-from nuso.studies.models import Study
+from nuso.studies.models import CodebookVersion, Study
 from nuso.units.models import Unit
 
 BORN = "_fodd"  # a draft's birth date from the identity number: for the age check, then dropped
 
 
 def dictionary_of(study: Study) -> StudyDictionary:
+    return _dictionary(study.pk, study.updated_at, study)
+
+
+@lru_cache(maxsize=32)
+def _dictionary(pk: int, updated: dt.datetime, study: Study) -> StudyDictionary:
+    """A study's dictionary, read once per change of its definitions (every page and save
+    asks for it)."""
     return dictionary_from_stored(study.dictionary)
 
 
 def questions(study: Study, occasion: str) -> tuple[Field, ...]:
-    return fields(dictionary_of(study), occasion, codebook_of(latest_version()))
+    """The questions asked at the occasion, once per change of the study or the codebook."""
+    version = latest_version()
+    return _questions(study.pk, study.updated_at, version.pk, occasion, study, version)
+
+
+@lru_cache(maxsize=64)
+def _questions(
+    pk: int, updated: dt.datetime, version_pk: int, occasion: str, study: Study,
+    version: CodebookVersion,
+) -> tuple[Field, ...]:  # fmt: skip
+    return fields(dictionary_of(study), occasion, codebook_of(version))
 
 
 def form_studies() -> QuerySet[Study]:

@@ -70,10 +70,9 @@ def fields(dictionary: StudyDictionary, occasion: str, codebook: Codebook) -> tu
     )
 
 
-def sections(dictionary: StudyDictionary, occasion: str, codebook: Codebook) -> tuple[Section, ...]:
-    """The questions grouped by section, in the study's order of sections; a section with no
-    question at this occasion is left out."""
-    asked = fields(dictionary, occasion, codebook)
+def sections(dictionary: StudyDictionary, asked: tuple[Field, ...]) -> tuple[Section, ...]:
+    """The questions (of one occasion) grouped by section, in the study's order of sections;
+    a section with no question is left out."""
     order = list(dictionary.form.sections) or [DEFAULT_SECTION]
     order += sorted({f.section for f in asked} - set(order))
     grouped = (Section(title, tuple(f for f in asked if f.section == title)) for title in order)
