@@ -13,8 +13,10 @@ import pytest
 from nuso.core.errors import InputError
 from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import (
+    StudyDictionary,
     dictionary_from_stored,
     parse_dictionary,
+    shipped_dictionaries,
 )
 
 FILE = "uppfoljning.yaml"
@@ -216,3 +218,24 @@ def test_a_problem_tells_the_file_the_key_and_the_value_in_swedish() -> None:
         "uppfoljning.yaml, kolumn 'derived.riskforandring.order', värde 'mellan': "
         "Koden finns inte i variabeln."
     )
+
+
+def test_the_follow_up_study_declares_its_cases_and_results_over_time() -> None:
+    studies: dict[str, StudyDictionary] = {
+        d.slug: d for d in shipped_dictionaries(shipped_codebook())
+    }
+    follow_up = studies["insatsuppfoljning"]
+    assert follow_up.case is not None
+    assert follow_up.case.occasion == "tillfalle"
+    change = next(c for c in follow_up.computed if c.name == "riskforandring")
+    assert "ej_kant" in follow_up.variable("riskbedomning").categories
+    assert "ej_kant" not in change.order  # no level of risk
+    tables = {t.name: t for t in follow_up.tables}
+    for name in ("riskforandring", "riskforandring_per_risk_vid_beslut",
+                 "maluppfyllelse_per_insatstyp", "tid_till_avslut"):  # fmt: skip
+        assert tables[name].where == (("tillfalle", "avslut"),), name
+        assert tables[name].compare, name
+        assert tables[name].sentence, name
+    assert tables["tid_till_uppfoljning"].where == (("tillfalle", "uppfoljning"),)
+    assert tables["enskilt_samtal_per_kon"].dimensions == ("tillfalle", "kon")
+    assert tables["enskilt_samtal_per_ursprung"].dimensions == ("tillfalle", "ursprung")
