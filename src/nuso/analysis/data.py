@@ -7,6 +7,7 @@ import polars as pl
 
 from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
 from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.core.analysis.indicators.labels import dimension_labels as labels_of
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.core.units import SIZE_BANDS, SKR_GROUPS
@@ -16,13 +17,16 @@ from nuso.studies.models import Study
 from nuso.units.models import Unit
 
 MISSING_LABEL = "Uppgift saknas"
-BOOLEAN_LABELS = {"ja": "Ja", "nej": "Nej"}
 
 
 def study_input(study: Study, period: str | None = None) -> StudyInput:
     dictionary = dictionary_from_stored(study.dictionary)
     units = unit_table()
-    frame = analysis_frame(_records(study, period), dictionary, units)
+    # a case's records may be of several periods: read them all, then keep the period's
+    across = any(variable.across_case for variable in dictionary.computed)
+    frame = analysis_frame(_records(study, None if across else period), dictionary, units)
+    if period is not None:
+        frame = frame.filter(pl.col("period") == period)
     labels = dimension_labels(dictionary)
     return StudyInput(
         tables=dictionary.tables,
@@ -33,18 +37,20 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         multi_valued=frozenset(v.name for v in dictionary.variables if v.type == "categories"),
         titles={v.name: v.label for v in dictionary.variables}
         | {d.name: d.label for d in dictionary.derived}
+        | {c.name: c.label for c in dictionary.computed}
         | {"storleksgrupp": "Kommunstorlek", "kommungrupp": "Kommungrupp", "steg": "Steg"},
     )
 
 
 def _records(study: Study, period: str | None) -> pl.DataFrame:
-    """The unit code, period and values of the study's current records."""
+    """The unit code, period, pseudonym and values of the study's current records."""
     records = record_frame(study, period=period)
     values = {name: name.removeprefix(blocks.VALUE) for name in records.columns
               if name.startswith(blocks.VALUE)}  # fmt: skip
     return records.select(
-        pl.col(UNIT).alias("enhet"), PERIOD, *(pl.col(c).alias(v) for c, v in values.items())
-    )
+        pl.col(UNIT).alias("enhet"), PERIOD, blocks.PSEUDONYM,
+        *(pl.col(c).alias(v) for c, v in values.items()),
+    )  # fmt: skip
 
 
 def unit_table() -> pl.DataFrame:
@@ -61,29 +67,7 @@ def unit_table() -> pl.DataFrame:
 
 def dimension_labels(dictionary: StudyDictionary) -> dict[str, dict[str, str]]:
     """Codes and labels of everything a table can be broken down by, in codebook order."""
-    codebook = codebook_of(latest_version())
-    labels: dict[str, dict[str, str]] = {
-        "storleksgrupp": {band.code: band.label for band in SIZE_BANDS},
-        "kommungrupp": {code: f"{code} {name}" for code, name in SKR_GROUPS.items()},
-    }
-    for variable in dictionary.variables:
-        if variable.codebook:
-            codes = codebook.variables[variable.codebook].codes
-            labels[variable.name] = {code.code: code.label for code in codes}
-        elif variable.categories:
-            labels[variable.name] = dict(variable.categories)
-        elif variable.type == "boolean":
-            labels[variable.name] = dict(BOOLEAN_LABELS)
-        elif variable.type == "integer" and variable.min is not None and variable.max is not None:
-            unit = f" {variable.unit}" if variable.unit else ""
-            labels[variable.name] = {
-                str(n): f"{n}{unit}" for n in range(variable.min, variable.max + 1)
-            }
-    for derived in dictionary.derived:
-        if derived.codebook:
-            codes = codebook.variables[derived.codebook].codes
-            labels[derived.name] = {code.code: code.label for code in codes}
-    return labels
+    return labels_of(dictionary, codebook_of(latest_version()))
 
 
 def level_names(units: pl.DataFrame) -> dict[tuple[str, str], str]:

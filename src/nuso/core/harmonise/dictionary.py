@@ -4,6 +4,7 @@ validation and analysis follow. Studies are data; adding one needs no Python cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
@@ -12,6 +13,16 @@ import yaml
 
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
+from nuso.core.harmonise.computed_variables import (
+    CaseSpec,
+    ComputedVariable,
+    StudyFacts,
+    is_computed,
+    parse_case,
+    parse_computed,
+    stored_case,
+    stored_computed,
+)
 from nuso.core.harmonise.dictionary_shape import shape_problems
 from nuso.core.harmonise.form_spec import (
     AnswerCheck,
@@ -74,6 +85,9 @@ class StudyDictionary:
     source_columns: tuple[SourceColumn, ...] = ()
     tables: tuple[TableDefinition, ...] = ()
     form: FormSpec = field(default_factory=FormSpec)  # the web form's sections, occasions, checks
+    # derived variables computed with the tables (nuso.core.harmonise.computed_variables)
+    computed: tuple[ComputedVariable, ...] = ()
+    case: CaseSpec | None = None  # what makes records one case, followed over time
 
     def variable(self, name: str) -> StudyVariable:
         return next(variable for variable in self.variables if variable.name == name)
@@ -95,15 +109,23 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         _variable(spec, codebook, form, source, problems) for spec in data["variables"]
     )
     problems += _form_problems(variables, form, codebook, source)
+    entries = data.get("derived", [])
     derived = tuple(
-        _derived(spec, variables, codebook, source, problems) for spec in data.get("derived", [])
+        _derived(spec, variables, codebook, source, problems)
+        for spec in entries
+        if not is_computed(spec)
     )
-    names = [variable.name for variable in variables] + [item.name for item in derived]
+    facts = _facts(data, variables, codebook, source)
+    facts.case = parse_case(data.get("case"), facts)
+    computed = tuple(parse_computed(spec, facts) for spec in entries if is_computed(spec))
+    problems += facts.problems
+    names = [v.name for v in variables] + [d.name for d in derived] + [c.name for c in computed]
     for name in sorted({name for name in names if names.count(name) > 1}):
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
-    tables = _tables(data.get("tables"), variables, derived, source, problems)
+    codes = dict(facts.codes) | _derived_codes(derived, computed, facts.codes, codebook)
+    tables = _tables(data.get("tables"), variables, (*derived, *computed), codes, source, problems)
     if problems:
         raise InputError(problems)
     return StudyDictionary(
@@ -124,7 +146,42 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         ),
         tables=tables,
         form=form,
+        computed=computed,
+        case=facts.case,
     )
+
+
+def _facts(
+    data: dict[str, Any], variables: tuple[StudyVariable, ...], codebook: Codebook, source: str
+) -> StudyFacts:
+    """What computed variables and the case are checked against: each variable's type, the
+    codes of those with codes, the source columns' roles."""
+    codes: dict[str, tuple[str, ...]] = {}
+    for variable in variables:
+        if variable.categories:
+            codes[variable.name] = tuple(variable.categories)
+        elif variable.codebook in codebook.variables:
+            entries = codebook.variables[variable.codebook].codes
+            codes[variable.name] = tuple(entry.code for entry in entries)
+        elif variable.type == "boolean":
+            codes[variable.name] = ("ja", "nej")
+    roles = frozenset(str(c.get("role")) for c in data.get("source_columns", []))
+    return StudyFacts(source, {v.name: v.type for v in variables}, codes, roles)
+
+
+def _derived_codes(
+    derived: tuple[DerivedVariable, ...], computed: tuple[ComputedVariable, ...],
+    codes: Mapping[str, tuple[str, ...]], codebook: Codebook,
+) -> dict[str, tuple[str, ...]]:  # fmt: skip
+    found = {
+        item.name: tuple(code.code for code in codebook.variables[item.codebook].codes)
+        for item in derived
+        if item.codebook in codebook.variables
+    }
+    for item in computed:
+        source = codes.get(item.sources[0], ()) if item.sources else ()
+        found[item.name] = tuple(item.labels(dict.fromkeys(source, "")))
+    return found
 
 
 def _form_problems(
@@ -144,13 +201,14 @@ def _form_problems(
 def _tables(
     specs: Any,
     variables: tuple[StudyVariable, ...],
-    derived: tuple[DerivedVariable, ...],
+    derived: tuple[DerivedVariable | ComputedVariable, ...],
+    codes: dict[str, tuple[str, ...]],
     source: str,
     problems: list[Problem],
 ) -> tuple[TableDefinition, ...]:
     types = {v.name: v.type for v in variables} | {d.name: "category" for d in derived}
     try:
-        return parse_tables(specs, types, source)
+        return parse_tables(specs, types, source, codes)
     except InputError as error:
         problems.extend(error.problems)
         return ()
@@ -251,6 +309,8 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
         ),
         tables=tuple(_stored_table(t) for t in data.get("tables", ())),
         form=_stored_form(data.get("form")),
+        computed=tuple(stored_computed(c) for c in data.get("computed", ())),
+        case=stored_case(data.get("case")),
     )
 
 
@@ -278,6 +338,7 @@ def _stored_table(data: dict[str, Any]) -> TableDefinition:
         **{
             **data,
             "dimensions": tuple(data.get("dimensions", ())),
+            "where": tuple((str(v), str(code)) for v, code in data.get("where", ())),
             "outcomes": tuple(
                 Outcome(**{**o, "values": tuple(o["values"])}) for o in data.get("outcomes", ())
             ),

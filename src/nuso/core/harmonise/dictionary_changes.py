@@ -54,8 +54,8 @@ def compare_dictionaries(old: StudyDictionary, new: StudyDictionary) -> list[Dic
     changes += _named(before, after, "variables", lambda v: f"typ {v.type}")
     for name in (n for n in after if n in before):
         changes += _variable_changes(before[name], after[name])
-    for key, was, now in (("derived", old.derived, new.derived),
-                          ("tables", old.tables, new.tables)):  # fmt: skip
+    derived: tuple[Any, Any] = ((*old.derived, *old.computed), (*new.derived, *new.computed))
+    for key, was, now in (("derived", *derived), ("tables", old.tables, new.tables)):
         named_before = {item.name: item for item in was}
         named_after = {item.name: item for item in now}
         changes += _named(named_before, named_after, key, lambda item: "")
@@ -66,6 +66,8 @@ def compare_dictionaries(old: StudyDictionary, new: StudyDictionary) -> list[Dic
         ]
     if old.source_columns != new.source_columns:
         changes.append(DictionaryChange("source_columns", "ändrade"))
+    if old.case != new.case:
+        changes.append(DictionaryChange("case", f"{old.case!r} → {new.case!r}"))
     return changes
 
 

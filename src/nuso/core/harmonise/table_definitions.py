@@ -9,10 +9,17 @@ Kinds:
 - `funnel`: several outcomes (`steps`) by the same variables; each step is a share of all
   records with the step known, and the step's name is the table's `steg` column.
 - `logistic`: odds ratios of an outcome on several factors, nationally.
+
+Any kind may count only some records: `where: {variable: value}` keeps the records whose
+single-valued variable has that value (`where: {tillfalle: avslut}`: closings only). One value
+per variable, so that a filtered count is the same count as the cell of a table broken down
+by the variable, and disclosure control knows it as one (nuso.core.analysis.indicators.
+disclosure).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +67,7 @@ class TableDefinition:
     key_figure: str = ""  # a label when the table's national figure is a key figure
     within: str | None = None  # shares within each value of this dimension (a filter)
     view_of: str | None = None  # this table is `view_of` filtered by `within`
+    where: tuple[tuple[str, str], ...] = ()  # (variable, value): only the records with these
 
     @property
     def dimension_columns(self) -> tuple[str, ...]:
@@ -70,18 +78,22 @@ class TableDefinition:
 class _Checker:
     source: str
     variables: dict[str, str]  # name -> type
+    codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its codes
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, table: str, message: str, value: Any = None) -> None:
-        self.problems.append(
-            Problem("bad-table", message, self.source, column=f"tables.{table}", value=value)
-        )
+    def problem(self, table: str, message: str, value: Any = None, key: str = "") -> None:
+        column = f"tables.{table}.{key}" if key else f"tables.{table}"
+        self.problems.append(Problem("bad-table", message, self.source, column=column, value=value))
 
 
-def parse_tables(specs: Any, variables: dict[str, str], source: str) -> tuple[TableDefinition, ...]:
+def parse_tables(
+    specs: Any, variables: dict[str, str], source: str,
+    codes: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[TableDefinition, ...]:  # fmt: skip
     """Table definitions checked against the study's variables (name -> type, derived
-    variables included); InputError lists every problem."""
-    checker = _Checker(source, {**variables, **dict.fromkeys(UNIT_ATTRIBUTES, "category")})
+    variables included) and, where given, their codes; InputError lists every problem."""
+    units = dict.fromkeys(UNIT_ATTRIBUTES, "category")
+    checker = _Checker(source, {**variables, **units}, codes or {})
     tables = tuple(_table(spec, checker) for spec in specs or ())
     names = [table.name for table in tables]
     for table in tables:
@@ -119,7 +131,43 @@ def _table(spec: dict[str, Any], checker: _Checker) -> TableDefinition:
         key_figure=str(spec.get("key_figure", "")),
         within=_within(spec, name, dimensions, checker),
         view_of=None if spec.get("view_of") is None else str(spec["view_of"]),
+        where=_where(spec, name, dimensions, checker),
     )
+
+
+def _where(
+    spec: dict[str, Any], table: str, dimensions: tuple[str, ...], checker: _Checker
+) -> tuple[tuple[str, str], ...]:
+    """`where: {variable: value}`: one value of a single-valued variable of the study that
+    is none of the table's dimensions (a list of one value is read as the value)."""
+    where = spec.get("where")
+    if where is None:
+        return ()
+    if not isinstance(where, dict) or not where:
+        checker.problem(
+            table, "where ska vara variabler med ett värde: {variabel: värde}.", key="where"
+        )
+        return ()
+    found = []
+    for variable, wanted in where.items():
+        value = wanted[0] if isinstance(wanted, list) and len(wanted) == 1 else wanted
+        kind = checker.variables.get(str(variable))
+        if kind is None or kind == "categories" or variable in UNIT_ATTRIBUTES:
+            message = "where gäller en envärd variabel i delstudien."
+            checker.problem(table, message, variable, "where")
+        elif variable in dimensions:
+            message = "where kan inte gälla en av tabellens dimensioner."
+            checker.problem(table, message, variable, "where")
+        elif isinstance(value, (list, dict)) or value is None:
+            message = ("where tar ett värde per variabel (flera värden vore en summa som "
+                       "röjandekontrollen inte känner).")  # fmt: skip
+            checker.problem(table, message, f"{variable}: {wanted}", "where")
+        elif str(variable) in checker.codes and _value_text(value) not in checker.codes[variable]:
+            message = "where anger en kod som variabeln inte har."
+            checker.problem(table, message, f"{variable}: {value}", "where")
+        else:
+            found.append((str(variable), _value_text(value)))
+    return tuple(sorted(found))
 
 
 def _within(

@@ -9,10 +9,10 @@ from nuso.cli.base import DefinitionFileCommand, existing_file, file_arguments
 from nuso.cli.status import number
 
 ADD = (
-    "Läser en datadefinition (slug, number, name, variables, derived, source_columns, tables; "
-    "se src/nuso/core/data/studies/) och kontrollerar den mot kodboken i bruk. Varje fel "
-    "anger nyckeln det gäller. Delstudiens filer kan sedan läsas in med nuso import --study "
-    "KORTNAMN, utan kodändring."
+    "Läser en datadefinition (slug, number, name, variables, derived, source_columns, case, "
+    "tables; se src/nuso/core/data/studies/) och kontrollerar den mot kodboken i bruk. Varje "
+    "fel anger nyckeln det gäller. Delstudiens filer kan sedan läsas in med nuso import "
+    "--study KORTNAMN, utan kodändring."
 )
 UPDATE = (
     "Läser en ändrad datadefinition för en befintlig delstudie och visar skillnaden mot den "

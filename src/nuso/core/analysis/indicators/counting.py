@@ -24,18 +24,27 @@ def count_table(
     multi_valued: frozenset[str],
 ) -> pl.DataFrame:  # fmt: skip
     """The table's cells at every level: columns niva, enhet, period, [steg], dimensions,
-    antal, total, and `mangd` (which counted set `antal` is; see disclosure)."""
-    prepared = _with_dimensions(frame, table.dimensions, multi_valued, categories)
+    antal, total, and `mangd` (which counted set `antal` is; see disclosure). A table with
+    `where` counts only its records, in the grid of every unit and period with records."""
+    counted = filtered(frame, table)
+    prepared = _with_dimensions(counted, table.dimensions, multi_valued, categories)
     if table.kind == "distribution":
-        unit_cells = _distribution(frame, prepared, table, categories)
+        unit_cells = _distribution(frame, counted, prepared, table, categories)
     else:
         # a step on a variable the table is broken down by says nothing (everyone with an
         # identified vulnerability has one): "Behov och insats per identifierad utsatthet"
         outcomes = [o for o in table.outcomes if o.variable not in table.dimensions]
         unit_cells = pl.concat(
-            [_share(prepared, table, outcome, categories) for outcome in outcomes]
+            [_share(frame, prepared, table, outcome, categories) for outcome in outcomes]
         )
     return _all_levels(unit_cells, frame, table)
+
+
+def filtered(frame: pl.DataFrame, table: TableDefinition) -> pl.DataFrame:
+    """The records a table counts: those with each `where` value."""
+    if not table.where:
+        return frame
+    return frame.filter(*(pl.col(variable) == value for variable, value in table.where))
 
 
 def _with_dimensions(
@@ -82,14 +91,14 @@ def _grid(
 
 
 def _distribution(
-    frame: pl.DataFrame, prepared: pl.DataFrame, table: TableDefinition,
-    categories: Mapping[str, Sequence[str]],
+    frame: pl.DataFrame, counted: pl.DataFrame, prepared: pl.DataFrame,
+    table: TableDefinition, categories: Mapping[str, Sequence[str]],
 ) -> pl.DataFrame:  # fmt: skip
     keys = ["enhet", "period", *table.dimensions]
     counts = prepared.group_by(keys).len("antal")
     within = [table.within] if table.within else []
     totals = (
-        _with_dimensions(frame, within, frozenset(), categories)
+        _with_dimensions(counted, within, frozenset(), categories)
         .group_by("enhet", "period", *within)
         .len("total")
     )
@@ -102,7 +111,7 @@ def _distribution(
 
 
 def _share(
-    prepared: pl.DataFrame, table: TableDefinition, outcome: Outcome,
+    frame: pl.DataFrame, prepared: pl.DataFrame, table: TableDefinition, outcome: Outcome,
     categories: Mapping[str, Sequence[str]],
 ) -> pl.DataFrame:  # fmt: skip
     keys = ["enhet", "period", *table.dimensions]
@@ -117,7 +126,7 @@ def _share(
         (hit & known).sum().alias("antal"), known.sum().alias("total")
     )
     cells = (
-        _grid(prepared, table.dimensions, categories)
+        _grid(frame, table.dimensions, categories)
         .join(counts, on=keys, how="left")
         .with_columns(pl.col("antal", "total").fill_null(0), pl.lit(outcome.key).alias("mangd"))
     )

@@ -27,7 +27,7 @@ atoms and equations of each, and which rows' counts end up hidden, are built her
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,7 @@ class AtomSystem:
     index: dict[Key, int] = field(default_factory=dict)
     equations: list[tuple[int, list[int]]] = field(default_factory=list)  # (margin, parts)
     whole: set[int] = field(default_factory=set)  # atoms that are all of their total
+    rests: dict[int, Key] = field(default_factory=dict)  # unshown atoms (_dimension_equations)
 
     def atom(self, key: Key, value: int) -> int:
         position = self.index.get(key)
@@ -228,6 +229,8 @@ def suppress_national(
             table = study.tables_by_name[name]
             flagged = exposed_rests(rows, units[name], unit_levels(study), table, threshold)
             exposed += _flagged_atoms(flagged, positions[name])
+    if units is not None and system.rests:
+        exposed += exposed_rest_atoms(study, system, units, threshold)
     result = suppress(system, threshold, exposed)
     hidden = np.array(result.hidden, dtype=bool)
     return {n: flags(rows, (positions[n], hidden)) for n, rows in national.items()}, [result]
@@ -328,6 +331,35 @@ def exposed_rests(
     )
 
 
+def exposed_rest_atoms(
+    study: StudyInput, system: AtomSystem, units: dict[str, pl.DataFrame], threshold: int
+) -> list[int]:
+    """The rests no table shows (`_dimension_equations`) that, less the rest of one of
+    their units, leave a small count for the other units: as `exposed_rests` for the rows."""
+    own, _ = _atoms(study, {name: rows.filter(pl.col("niva") == "kommun")
+                            for name, rows in units.items()})  # fmt: skip
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for unit, *levels in unit_levels(study).iter_rows():
+        for level, code in zip((*GROUP_LEVELS, NATION), levels, strict=True):
+            members[(level, code)].append(unit)
+    found = []
+    for atom, (counted_set, outcome, period, niva, enhet, conditions) in system.rests.items():
+        for unit in members.get((niva, enhet), []):
+            # a nation's cell for one group is keyed as the group's (_key); the unit's has it
+            keys = [conditions, tuple(sorted((*conditions, (niva, enhet)), key=lambda c: c[0]))]
+            mine = next((own.values[own.index[k]] for k in
+                         ((counted_set, outcome, period, "kommun", unit, c) for c in keys)
+                         if k in own.index), 0)  # fmt: skip
+            if _is_small(system.values[atom] - mine, threshold):
+                found.append(atom)
+                break
+    return found
+
+
+def _is_small(count: int, threshold: int) -> bool:
+    return 0 < count < threshold
+
+
 def unit_levels(study: StudyInput) -> pl.DataFrame:
     """Each unit with the county, group, size band and nation it counts in (`_lan`, …)."""
     return study.memo(  # type: ignore[no-any-return]
@@ -406,11 +438,13 @@ def _atoms(
         found = []
         for niva, enhet, period, *rest in rows:
             *values, mangd, antal, total, whole = rest
-            conditions = tuple(sorted(zip(dimensions, values, strict=True)))
+            # a table's `where` is a condition of every count it shows: its closings are
+            # the cells of the closings in a table broken down by occasion
+            conditions = tuple(sorted((*zip(dimensions, values, strict=True), *table.where)))
             if mangd == COUNT:
                 count = system.atom(_key(COUNT, "", period, niva, enhet, conditions), antal)
                 # the total of a distribution within a filter is the filter's own count
-                kept = tuple(c for c in conditions if c[0] == within)
+                kept = tuple(c for c in conditions if c[0] == within or c in table.where)
                 margin = system.atom(_key(COUNT, "", period, niva, enhet, kept), total)
                 found.append((count, margin, -1))
                 if whole:
@@ -427,7 +461,7 @@ def _atoms(
         positions[name] = np.array(found, dtype=np.int64).reshape(-1, 3)
     for known, yes, no in sorted(shares):
         system.equations.append((known, [yes, no]))
-    _dimension_equations(system, study.multi_valued)
+    _dimension_equations(system, study.multi_valued, study.categories)
     _grouping_equations(system, groupings(study))
     return system, positions
 
@@ -492,8 +526,14 @@ def _grouping_equations(system: AtomSystem, found: Groupings) -> None:
                 system.equation(key, parts)
 
 
-def _dimension_equations(system: AtomSystem, multi_valued: frozenset[str]) -> None:
-    """The categories of a single-valued dimension add up to the margin without it."""
+def _dimension_equations(
+    system: AtomSystem, multi_valued: frozenset[str], categories: Mapping[str, Sequence[str]]
+) -> None:
+    """The categories of a single-valued dimension add up to the margin without it. Where
+    only some categories are published (a table with `where: {tillfalle: avslut}` beside one
+    of every occasion), the margin less them is the count of the others: a *rest* atom,
+    published by subtraction though no table shows it, so that it is protected like the
+    counts that are shown (all the records less the closings must not leave two)."""
     groups: dict[Key, list[Key]] = defaultdict(list)
     for key in system.index:
         counted_set, outcome, period, niva, enhet, conditions = key
@@ -502,8 +542,17 @@ def _dimension_equations(system: AtomSystem, multi_valued: frozenset[str]) -> No
                 continue  # the nation's groups are the groups' own cells (_key, _partition)
             margin = conditions[:position] + conditions[position + 1 :]
             groups[(counted_set, outcome, period, niva, enhet, margin, dimension)].append(key)
-    for (counted_set, outcome, period, niva, enhet, margin, _), parts in groups.items():
-        system.equation((counted_set, outcome, period, niva, enhet, margin), parts)
+    for (counted_set, outcome, period, niva, enhet, margin, dimension), parts in groups.items():
+        whole = (counted_set, outcome, period, niva, enhet, margin)
+        values = {value for part in parts for name, value in part[5] if name == dimension}
+        if values != {*categories.get(dimension, ()), MISSING} and whole in system.index:
+            shown = sum(system.values[system.index[part]] for part in parts)
+            others = (dimension, ("övriga", *sorted(values)))  # the categories not shown
+            rest = (*whole[:5], tuple(sorted((*margin, others), key=lambda c: c[0])))
+            atom = system.atom(rest, system.values[system.index[whole]] - shown)
+            system.rests[atom] = rest
+            parts = [*parts, rest]
+        system.equation(whole, parts)
 
 
 def _partition_equations(system: AtomSystem) -> None:

@@ -25,7 +25,7 @@ from nuso.core.analysis.indicators.comparisons import (
     distribution_tests,
     with_reference,
 )
-from nuso.core.analysis.indicators.counting import NATION, count_table
+from nuso.core.analysis.indicators.counting import NATION, count_table, filtered
 from nuso.core.analysis.indicators.disclosure import (
     Suppression,
     combined,
@@ -114,7 +114,7 @@ def compute(study: StudyInput, threshold: int | None) -> Results:
     tables: dict[str, pl.DataFrame] = {}
     for table in study.tables:
         if table.kind == "logistic":
-            tables[table.name] = logistic_table(study.frame, table)
+            tables[table.name] = logistic_table(filtered(study.frame, table), table)
         else:
             tables[table.name] = _table_rows(study, table, national[table.name], views[table.name])
     counties = dict(study.frame.select("enhet", "lan").unique("enhet").iter_rows())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from nuso.core.analysis.indicators.computed import PSEUDONYM, with_computed
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.intake.blocks import VALUE_TYPES
 
@@ -17,6 +18,10 @@ RESULT_COLUMNS = ("antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "
 
 def variable_types(dictionary: StudyDictionary) -> dict[str, str]:
     """Every analysable variable and its type; derived variables are single categories."""
+    return _stored_types(dictionary) | {c.name: "category" for c in dictionary.computed}
+
+
+def _stored_types(dictionary: StudyDictionary) -> dict[str, str]:
     types = {variable.name: variable.type for variable in dictionary.variables}
     return types | {derived.name: "category" for derived in dictionary.derived}
 
@@ -27,15 +32,22 @@ def analysis_frame(
     """Records (columns `enhet` and `period`, and each variable's values typed as stored,
     nuso.core.intake.blocks; a variable without a column is unknown) as a frame of text codes.
     Integers become their decimal text and booleans "ja"/"nej", so that every variable can
-    be a table dimension; unknown values are null."""
+    be a table dimension; unknown values are null. The variables computed with the tables
+    follow (`computed`); those read across a case need the records' `pseudonym` column, which
+    the frame does not keep."""
     columns = [
         _as_text(pl.col(name) if name in records.columns else pl.lit(None, VALUE_TYPES[kind]),
                  kind).alias(name)
-        for name, kind in variable_types(dictionary).items()
+        for name, kind in _stored_types(dictionary).items()
     ]  # fmt: skip
-    frame = records.select(
-        pl.col("enhet").cast(pl.String), pl.col("period").cast(pl.String), *columns
+    pseudonym = (pl.col(PSEUDONYM) if PSEUDONYM in records.columns else pl.lit(None)).cast(
+        pl.String
     )
+    frame = records.select(
+        pl.col("enhet").cast(pl.String), pl.col("period").cast(pl.String), *columns,
+        pseudonym.alias(PSEUDONYM),
+    )  # fmt: skip
+    frame = with_computed(frame, dictionary.computed, dictionary.case).drop(PSEUDONYM)
     attributes = unit_table.select(UNIT_COLUMNS).with_columns(pl.col("enhet").cast(pl.String))
     return frame.join(attributes, on="enhet", how="left")
 
