@@ -233,3 +233,23 @@ def test_the_overview_is_the_units_own(follow_up) -> None:
     own = client.get("/portal/enhet/1281/insatsuppfoljning/registreringar/")
     assert own.status_code == 200
     assert "Inget beslut väntar" in own.content.decode()
+
+
+@pytest.mark.django_db
+def test_registered_occasions_are_paired_in_the_results_over_time(follow_up) -> None:
+    import polars as pl
+
+    from nuso.analysis.data import study_input
+
+    decision = decided(follow_up)  # risk hog at the decision
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    answers = {"avslutsdatum": "2026-09-30", "riskbedomning": "nagot_forhojd"}
+    services.save_draft(closing, worker, answers, identity=CHILD)
+    closing.refresh_from_db()
+    services.link(closing, worker, decision.pk)
+    assert services.submit(closing, worker).done
+    frame = study_input(follow_up["study"], "2026").frame
+    closed = frame.filter(pl.col("tillfalle") == "avslut")
+    assert closed["riskforandring"].to_list() == ["lagre"]  # hög -> något förhöjd
+    assert closed["tid_till_avslut"].to_list() != [None]

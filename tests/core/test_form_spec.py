@@ -57,7 +57,7 @@ def test_a_full_form_is_read_and_survives_being_stored() -> None:
             "checks": [{"after": ["avslutsdatum", "beslutsdatum"],
                         "message": "Avslutet kan inte vara före beslutet."},
                        {"age_of_identity": "alder"}],
-            "case": ["beslutsdatum", "insatstyp"], "follow_up_days": 183}  # fmt: skip
+            "follow_up_days": 183}  # fmt: skip
     data = study(
         form,
         insats={"section": "Insatsen", "question": "Beviljades en insats?", "unknown": True},
@@ -70,7 +70,6 @@ def test_a_full_form_is_read_and_survives_being_stored() -> None:
     assert asked.occasions == ("beslut",)
     assert parsed.variable("insats").form.unknown
     assert [c.kind for c in parsed.form.checks] == ["after", "age_of_identity"]
-    assert parsed.form.case == ("beslutsdatum", "insatstyp")
     assert parsed.form.follow_up_days == 183
     assert dictionary_from_stored(parsed.as_data()) == parsed
 
@@ -97,7 +96,6 @@ def test_a_full_form_is_read_and_survives_being_stored() -> None:
         (study({"checks": [{"efter": ["avslutsdatum", "beslutsdatum"]}]}),
          ("bad-check", "form.checks.0", None)),
         (study({"sektioner": []}), ("unknown-key", "form.sektioner", None)),
-        (study({"case": ["beslutsdag"]}), ("unknown-variable", "form.case", "beslutsdag")),
         (study({"follow_up_days": "ett halvår"}),
          ("bad-form", "form.follow_up_days", "ett halvår")),
     ],

@@ -310,9 +310,12 @@ def _described(
     registration: Registration, asked: Mapping[str, Field], labels: Mapping[str, str]
 ) -> str:
     """'Vid beslut · När beslutades insatsen: 2026-03-02 · Vilken insats …: Kontaktfamilj':
-    the answers that tell one case from another (the study's `case`, else its dates)."""
-    case = dictionary_of(registration.study).form.case
-    names = case or [name for name, q in asked.items() if q.type == "date"]
+    the answers that tell one case from another (the study's `case`, dates first), else
+    its dates."""
+    case = dictionary_of(registration.study).case
+    key = case.key if case else ()
+    dates = [name for name, q in asked.items() if q.type == "date"]
+    names = sorted(key, key=lambda name: name not in dates) if key else dates
     parts = [labels.get(registration.occasion, registration.occasion)]
     for name in names:
         question, value = asked.get(name), registration.answers.get(name)

@@ -329,7 +329,7 @@ def _stored_form(data: dict[str, Any] | None) -> FormSpec:
                    for c in data.get("checks", ()))  # fmt: skip
     return FormSpec(
         tuple(data.get("sections", ())), tuple(data.get("occasions", ())), checks,
-        case=tuple(data.get("case", ())), follow_up_days=int(data.get("follow_up_days", 0)),
+        follow_up_days=int(data.get("follow_up_days", 0)),
     )  # fmt: skip
 
 

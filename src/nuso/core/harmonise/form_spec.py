@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from nuso.core.errors import Problem
 
 QUESTION_KEYS = frozenset({"question", "help", "section", "unknown", "shown_if", "occasions"})
-STUDY_KEYS = frozenset({"sections", "occasions", "checks", "case", "follow_up_days"})
+STUDY_KEYS = frozenset({"sections", "occasions", "checks", "follow_up_days"})
 CHECKS = {"after": 2, "age_of_identity": 1}  # kind -> how many variables it names
 BOOLEAN_ANSWERS = {"ja": "ja", "nej": "nej", "true": "ja", "false": "nej"}
 
@@ -58,9 +58,6 @@ class FormSpec:
     sections: tuple[str, ...] = ()
     occasions: tuple[str, ...] = ()
     checks: tuple[AnswerCheck, ...] = ()
-    # The answers, given at the first occasion, that tell one case of a child from another
-    # (the decision's date and the intervention): what a follow-up is linked by and shown as.
-    case: tuple[str, ...] = ()
     # Days after the first occasion within which the next is due (0: none is): a decision
     # not followed up by then is overdue on the manager's overview.
     follow_up_days: int = 0
@@ -86,7 +83,6 @@ def study_form(spec: Any, source: str, problems: list[Problem]) -> FormSpec:
         sections=tuple(str(s) for s in spec.get("sections") or ()),
         occasions=tuple(str(o) for o in spec.get("occasions") or ()),
         checks=tuple(check for check in checks if check is not None),
-        case=tuple(str(name) for name in spec.get("case") or ()),
         follow_up_days=days,
     )
 
@@ -150,10 +146,6 @@ def checks_problems(
     form: FormSpec, variables: Mapping[str, Asked], source: str
 ) -> list[Problem]:  # fmt: skip
     found = []
-    for name in form.case:
-        if name not in variables:
-            message = "Ärendets variabel finns inte i delstudien."
-            found.append(_problem("unknown-variable", message, source, "form.case", name))
     for at, check in enumerate(form.checks):
         for name in check.variables:
             key = f"form.checks.{at}.{check.kind}"
