@@ -253,3 +253,24 @@ def test_registered_occasions_are_paired_in_the_results_over_time(follow_up) -> 
     closed = frame.filter(pl.col("tillfalle") == "avslut")
     assert closed["riskforandring"].to_list() == ["lagre"]  # hög -> något förhöjd
     assert closed["tid_till_avslut"].to_list() != [None]
+
+
+@pytest.mark.django_db
+def test_the_same_child_has_one_pseudonym_across_a_file_and_a_form(follow_up, tmp_path) -> None:
+    """The chain NUSO follows: a referral imported from a municipality's file and the
+    intervention registered in a form are the same child's, by the keyed pseudonym alone."""
+    from nuso.audit.services import Actor
+    from nuso.intake.services import FileStatus, import_paths
+    from nuso.studies.models import Study
+
+    export = tmp_path / "Karlstad aktualiseringar 2026.csv"
+    export.write_text(
+        "Personnummer;Kön;Ålder;Aktualiseringstyp;Orsak;Åtgärd\n"
+        f"{CHILD};Pojke;10;Anmälan;Fysiskt våld;Utredning inleds\n", "utf-8"
+    )  # fmt: skip
+    outcome = import_paths([export], study_slug="aktualiseringar", period="2026",
+                           actor=Actor.command_line(), unit_hint="1780")  # fmt: skip
+    assert outcome[0].status == FileStatus.IMPORTED, outcome[0].message
+    registration = decided(follow_up)
+    referrals = record_frame(Study.objects.get(slug="aktualiseringar"))
+    assert referrals["pseudonym"].to_list() == [registration.pseudonym]
