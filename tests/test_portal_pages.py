@@ -19,6 +19,7 @@ from nuso.core.outputs.registry import formats
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.intake.models import ImportBatch
 from nuso.portal.converters import FormatConverter
+from nuso.collection import urls as collection_urls
 from nuso.portal.urls import app_name, urlpatterns
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -43,7 +44,8 @@ def both_studies(nuso, tmp_path):
     unit = with_data.order_by("code").first()
     municipal = make_user("kommunen", User.Role.MUNICIPAL, [unit])
     analyst = make_user("analytikern", User.Role.ANALYST, [])
-    return unit, municipal, analyst
+    worker = make_user("handlaggaren", User.Role.SOCIAL_WORKER, [unit])
+    return unit, municipal, analyst, worker
 
 
 def parameter_values(study: Study, unit: Unit) -> dict[str, list[str]]:
@@ -72,11 +74,22 @@ def choices(pattern: URLPattern, name: str, values: dict[str, list[str]]) -> lis
 def addresses(study: Study, unit: Unit) -> Iterator[str]:
     values = parameter_values(study, unit)
     for pattern in urlpatterns:
-        names = sorted(pattern.pattern.regex.groupindex)
-        options = [choices(pattern, name, values) for name in names]
-        for combination in itertools.product(*options):
-            kwargs = dict(zip(names, combination, strict=True))
-            yield reverse(f"{app_name}:{pattern.name}", kwargs=kwargs)
+        yield from filled(app_name, pattern, values)
+
+
+def collection_addresses(registrations: list[int]) -> Iterator[str]:
+    """The registration pages, for each registration given and one that is not there."""
+    values = {"pk": [*map(str, registrations), "999999"]}
+    for pattern in collection_urls.urlpatterns:
+        yield from filled(collection_urls.app_name, pattern, values)
+
+
+def filled(app: str, pattern: URLPattern, values: dict[str, list[str]]) -> Iterator[str]:
+    names = sorted(pattern.pattern.regex.groupindex)
+    options = [choices(pattern, name, values) for name in names]
+    for combination in itertools.product(*options):
+        kwargs = dict(zip(names, combination, strict=True))
+        yield reverse(f"{app}:{pattern.name}", kwargs=kwargs)
 
 
 def server_errors(client: Client, paths: list[str]) -> list[str]:
@@ -86,13 +99,23 @@ def server_errors(client: Client, paths: list[str]) -> list[str]:
 
 
 def test_no_portal_address_fails_for_any_role_or_study(both_studies) -> None:
-    unit, municipal, analyst = both_studies
+    from nuso.audit.services import Actor
+    from nuso.collection import services
+
+    unit, municipal, analyst, worker = both_studies
     studies = list(Study.objects.order_by("number"))
-    assert len(studies) >= 2
+    assert len(studies) >= 3
+    registrations = []
+    for study in services.form_studies():  # a draft of each form, and of each occasion
+        services.open_period(study, "2026", Actor.command_line())
+        for code, _ in services.occasion_choices(study):
+            registrations.append(services.start(worker, study, unit.code, code).pk)
     paths = sorted({path for study in studies for path in addresses(study, unit)})
+    paths += sorted(set(collection_addresses(registrations)))
     assert any("/riket/avslutade_utredningar/" in path for path in paths)
+    assert any("/registrera/" in path and "kasta" in path for path in paths)
     failures = []
-    for user in (None, municipal, analyst):
+    for user in (None, municipal, analyst, worker):
         client = Client()
         if user is not None:
             log_in_with_code(client, user, PASSWORD)
