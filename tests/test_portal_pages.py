@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from nuso.accounts.models import User
+from nuso.collection import urls as collection_urls
 from nuso.core.harmonise.dictionary import dictionary_from_stored
 from nuso.core.outputs.registry import formats
 from nuso.core.synth.investigations import write_investigation_survey
 from nuso.intake.models import ImportBatch
 from nuso.portal.converters import FormatConverter
-from nuso.collection import urls as collection_urls
 from nuso.portal.urls import app_name, urlpatterns
 from nuso.studies.models import Study
 from nuso.units.models import Unit
