@@ -40,7 +40,7 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def log_in(page: Page, base: str, user) -> None:
+def log_in(page: Page, base: str, user, landing: str = "registrera") -> None:
     device = TOTPDevice.objects.get(user=user)
     # A one-time code is accepted once: a second login in the same 30 seconds (this test's
     # "log in again") would need the next code. Forget the last one used, as the next
@@ -54,7 +54,7 @@ def log_in(page: Page, base: str, user) -> None:
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("input[name='token-otp_token']", f"{code:06d}")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/registrera/")
+    page.wait_for_url(f"**/{landing}/**")
 
 
 def saved(page: Page) -> None:
@@ -180,3 +180,29 @@ def test_the_form_works_by_keyboard_alone(follow_up, live_server, browser) -> No
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "alder"
     context.close()
+
+
+def test_every_other_collection_page_passes_axe(follow_up, live_server, browser) -> None:
+    """The pages around the form: a draft's discard page, the analysts' collection periods
+    and the manager's overview of the unit's registrations."""
+    from nuso.collection import services
+    from tests.conftest import make_user
+
+    worker, base = follow_up["worker"], live_server.url
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    manager = make_user("chefen", "kommun", [follow_up["unit"]])
+    analyst = make_user("analytikern", "analytiker", [])
+    visits = (
+        (worker, "registrera", f"/registrera/{draft.pk}/kasta/"),
+        (analyst, "portal", "/registrera/perioder/"),
+        (manager, "portal", "/portal/enhet/1780/insatsuppfoljning/registreringar/"),
+    )
+    for user, landing, path in visits:
+        context = browser.new_context(locale="sv-SE")
+        page = context.new_page()
+        log_in(page, base, user, landing)
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1, path
+        accessible(page)
+        shot(page, path.strip("/").replace("/", "-"))
+        context.close()
