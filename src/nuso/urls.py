@@ -21,4 +21,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("nuso.portal.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("nuso.api.urls")),
 ]
