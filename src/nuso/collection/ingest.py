@@ -8,12 +8,13 @@ content adds nothing, changed content corrects the registration while its period
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from nuso.audit.services import Actor, log
@@ -232,6 +233,14 @@ def registration_of(
     return prior
 
 
+def column_value(field: Any) -> Callable[[Registration], Any]:
+    """How COPY is given a field's value: JSON as its text, the rest as it is."""
+    name = field.attname
+    if isinstance(field, models.JSONField):
+        return lambda registration: json.dumps(getattr(registration, name), ensure_ascii=False)
+    return lambda registration: getattr(registration, name)
+
+
 def existing(token: ApiToken, study: Study, ids: Sequence[str]) -> dict[str, Registration]:
     """The registrations the token made earlier under these ids."""
     found: dict[str, Registration] = {}
@@ -254,7 +263,7 @@ def decisions(
         part = Registration.objects.filter(
             study=study, unit=unit, occasion=form.first, status=Registration.Status.SUBMITTED,
             pseudonym__in=children[start : start + CHUNK],
-        ).order_by("pk")  # fmt: skip
+        ).defer("record").order_by("pk")  # fmt: skip
         for registration in part:
             found.setdefault(registration.pseudonym, []).append(
                 Candidate(registration.answers, registration)
@@ -297,11 +306,9 @@ def store(study: Study, unit: Unit, made: Sequence[Made], actor: Actor) -> None:
     """The new registrations created (decisions first: a follow-up may point at one), the
     corrected ones saved and audited, and the unit's delivery written for each period."""
     new = [m.registration for m in made if m.before is None]
-    # Decisions first, in a call of their own: a follow-up may point at one of them, and
-    # bulk_create needs the primary keys of what it points at before it starts.
-    for first in (True, False):
-        part = [r for r in new if (r.decision is None and not r.without_decision) == first]
-        Registration.objects.bulk_create(part, batch_size=1000)
+    # Decisions first: a follow-up may point at one of them.
+    insert([r for r in new if r.decision is None and not r.without_decision])
+    insert([r for r in new if r.decision is not None or r.without_decision])
     corrected = [m for m in made if m.before is not None]
     if corrected:
         Registration.objects.bulk_update(
@@ -316,5 +323,43 @@ def store(study: Study, unit: Unit, made: Sequence[Made], actor: Actor) -> None:
             study=study.slug, occasion=one.registration.occasion,
             changed=changed_values(one.before, one.registration.record))  # fmt: skip
     periods = {m.registration.period_id: m.registration.period for m in made}
-    for period in periods.values():
-        write_delivery(study, unit, period, actor)
+    for pk, period in periods.items():
+        known = {
+            m.registration.pk: (m.registration.pseudonym, m.registration.record)
+            for m in made
+            if m.registration.period_id == pk
+        }
+        write_delivery(study, unit, period, actor, changed=list(known), known=known)
+
+
+def insert(registrations: Sequence[Registration]) -> None:
+    """New registrations stored, their ids set: with COPY on PostgreSQL, the ids drawn from
+    the table's sequence first. Django's bulk_create sends PostgreSQL its rows as arrays,
+    which psycopg quotes in Python: 10 000 records (3 kB of JSON each) took 7 s so."""
+    if not registrations:
+        return
+    if connection.vendor != "postgresql":
+        Registration.objects.bulk_create(registrations, batch_size=1000)
+        return
+    table = Registration._meta.db_table
+    fields = list(Registration._meta.concrete_fields)
+    now = timezone.now()
+    for registration in registrations:
+        registration.created_at = registration.updated_at = now
+    values = [column_value(f) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(registrations)],
+        )
+        for registration, (pk,) in zip(registrations, cursor.fetchall(), strict=True):
+            registration.pk = pk
+            if registration.decision is not None:
+                registration.decision_id = registration.decision.pk  # stored before
+        copying = f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(copying) as copy:
+            for registration in registrations:
+                copy.write_row([value(registration) for value in values])
+    for registration in registrations:
+        registration._state.adding, registration._state.db = False, connection.alias

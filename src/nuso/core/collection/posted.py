@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from nuso.core.collection.answers import Answer, check_answers, is_empty
@@ -261,6 +262,7 @@ def coded_answer(asked: Field, value: Any, harmonised: bool) -> tuple[Any, bool]
     return (code if code is not None else value), False
 
 
+@lru_cache(maxsize=1024)
 def choice_index(asked: Field) -> dict[str, str]:
     index: dict[str, str] = {}
     for code, label in asked.choices:
