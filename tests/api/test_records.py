@@ -170,3 +170,18 @@ def test_every_call_is_audited_without_values(api, follow_up) -> None:
     assert entry.unit.code == "1780"
     assert "hog" not in str(entry.details)
     assert CHILD[:8] not in str(entry.details)
+
+
+@pytest.mark.django_db
+def test_a_follow_up_sent_again_after_its_decision_is_linked(api, follow_up) -> None:
+    first = api.post(closing("a-1", insatstyp="kontaktfamilj")).json()["poster"][0]
+    assert first["beslut"] == "utan_beslut"
+    api.post(decision("b-1"))
+    again = api.post(closing("a-1", insatstyp="kontaktfamilj")).json()["poster"][0]
+    assert (again["status"], again["beslut"]) == ("oforandrad", "kopplad")
+    linked = Registration.objects.get(client_id="a-1")
+    assert linked.decision == Registration.objects.get(client_id="b-1")
+    assert not linked.without_decision
+    frame = record_frame(follow_up["study"]).sort("row")  # the closing first
+    assert frame["value:alder"].to_list() == [10, 10]  # the decision's, carried now
+    assert AuditEntry.objects.filter(action="registration.linked").count() == 1

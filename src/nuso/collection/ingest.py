@@ -114,6 +114,10 @@ class Made:
     row: dict[str, Any]
     before: dict[str, Any] | None = None  # a corrected registration's record before
 
+    @property
+    def relinked(self) -> bool:
+        return self.outcome.status == UNCHANGED
+
 
 def deliver(
     token: ApiToken, study: Study, unit: Unit, raws: Sequence[Any], pointers: Sequence[str],
@@ -177,6 +181,8 @@ def make(
         answers = {**item.facts, **item.answers}
         prior = stored.get(item.client_id)
         one = registration_of(prior, item, answers, unit, period, token, study, outcome)
+        if one is None and prior is not None and relinkable(prior, decision, outcome):
+            one = prior  # the same record, whose decision has come since: linked now
         if one is None:
             continue
         one.decision = decision.registration if decision else None
@@ -241,6 +247,17 @@ def column_value(field: Any) -> Callable[[Registration], Any]:
     if isinstance(field, models.JSONField):
         return lambda registration: json.dumps(getattr(registration, name), ensure_ascii=False)
     return lambda registration: getattr(registration, name)
+
+
+def relinkable(prior: Registration, decision: Candidate | None, outcome: Outcome) -> bool:
+    """A follow-up sent again unchanged, stored without its decision, which is found now."""
+    if outcome.status != UNCHANGED or not prior.without_decision or decision is None:
+        return False
+    if not prior.period.is_open:
+        return False
+    outcome.link, outcome.note = LINKED, ""
+    prior.updated_at = timezone.now()
+    return True
 
 
 def existing(token: ApiToken, study: Study, ids: Sequence[str]) -> dict[str, Registration]:
@@ -325,8 +342,9 @@ def store(study: Study, unit: Unit, made: Sequence[Made], actor: Actor) -> None:
         )  # fmt: skip
     for one in corrected:
         assert one.before is not None
-        log(actor, "registration.corrected", target=one.registration, unit=unit,
-            study=study.slug, occasion=one.registration.occasion,
+        log(actor, "registration.linked" if one.relinked else "registration.corrected",
+            target=one.registration, unit=unit, study=study.slug,
+            occasion=one.registration.occasion, decision=one.registration.decision_id,
             changed=changed_values(one.before, one.registration.record))  # fmt: skip
     periods = {m.registration.period_id: m.registration.period for m in made}
     for pk, period in periods.items():
