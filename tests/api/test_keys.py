@@ -48,7 +48,8 @@ def test_a_revoked_token_gets_401(api, follow_up) -> None:
     response = api.post(decision("b-1"))
     assert response.status_code == 401
     assert "återkallad" in response.json()["meddelande"]
-    assert AuditEntry.objects.filter(action="api.refused", details__status=401).exists()
+    assert api.post(decision("b-1")).status_code == 401
+    assert AuditEntry.objects.filter(action="api.refused", details__status=401).count() == 1
 
 
 @pytest.mark.django_db
