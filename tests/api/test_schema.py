@@ -95,3 +95,8 @@ def test_the_openapi_document_is_served_in_swedish(client, follow_up) -> None:
         fields = schemas[name]["properties"]
         assert all(field.get("description") for field in fields.values()), name
     assert document["components"]["securitySchemes"]["KeyAuth"]["scheme"] == "bearer"
+    answers = [a["description"] for o in paths.values() for op in o.values()
+               for a in op["responses"].values()]  # fmt: skip
+    assert not {"OK", "Not Found", "Unauthorized", "Forbidden"} & set(answers)  # ninja's English
+    assert "10 000 poster" in document["info"]["description"]
+    assert "Bearer" in document["components"]["securitySchemes"]["KeyAuth"]["description"]

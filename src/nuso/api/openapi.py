@@ -16,14 +16,15 @@ from nuso.core.collection.schema import record_schema
 from nuso.studies.codebooks import codebook_of, latest_version
 from nuso.studies.models import Study
 
+MOST = f"{MAX_RECORDS:,}".replace(",", " ")
 DESCRIPTION = (
     "Verksamhetssystem levererar registreringar till NUSO med detta API, post för post eller "
-    f"i omgångar om högst {MAX_RECORDS:,} poster. Varje integration har en egen nyckel som "
+    f"i omgångar om högst {MOST} poster. Varje integration har en egen nyckel som "
     "NUSO:s administratör skapar för vissa enheter och delstudier; den anges i rubriken "
     "`Authorization: Bearer NYCKEL`. Posterna kontrolleras, pseudonymiseras och harmoniseras "
     "precis som filer och webbformulär: personnumret ersätts med en nyckelkodad pseudonym och "
     "sparas aldrig. Se docs/api.md."
-).replace(",", " ")
+)
 
 DELIVER = (
     'Tar emot en post (ett objekt) eller flera (`{"poster": [...]}`) för enheten i '
@@ -160,6 +161,28 @@ class Delivered(Schema):
     poster: list[RecordOutcome] = Field(description="Varje post, i anropets ordning.")
 
 
+# ninja names each answer by its HTTP reason (in English): these say what it means here.
+ANSWERS = {
+    "200": "Svaret. För en leverans: anropet är behandlat, se varje post (några kan vara "
+    "avvisade).",
+    "400": "Anropet är inte giltig JSON, eller inte ett objekt med en post eller en lista "
+    "`poster`.",
+    "401": "Nyckeln saknas, är okänd eller återkallad.",
+    "403": "Nyckeln gäller inte delstudien eller enheten.",
+    "404": "Delstudien eller enheten finns inte.",
+    "409": "Delstudien har ingen öppen insamlingsperiod.",
+    "413": f"Fler än {MOST} poster, eller mer än 32 MB.",
+    "415": "Innehållet är inte JSON (Content-Type: application/json).",
+    "422": "Anropet är behandlat, och alla poster avvisades: se varje post.",
+    "429": "För många anrop med nyckeln den här minuten: vänta så många sekunder som "
+    "Retry-After anger.",
+}
+PARAMETERS = {
+    "studie": "Delstudiens kortnamn, t.ex. insatsuppfoljning.",
+    "enhet": "Enhetens kod: kommunkod, eller stadsdelens kod.",
+}
+
+
 class Api(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -168,6 +191,14 @@ class Api(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Post"], components["Leverans"] = RECORD, DELIVERY
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    answer["description"] = ANSWERS.get(str(status), answer["description"])
+                for parameter in operation.get("parameters", []):
+                    parameter.setdefault("description", PARAMETERS.get(parameter["name"], ""))
+        for scheme in schema["components"].get("securitySchemes", {}).values():
+            scheme["description"] = "API-nyckeln, i rubriken Authorization: Bearer NYCKEL."
         codebook = codebook_of(latest_version())
         for study in Study.objects.order_by("number"):
             made = record_schema(study_form(dictionary_of(study), codebook), study.slug, study.name)
