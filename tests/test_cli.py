@@ -17,7 +17,17 @@ from nuso.intake.models import ImportBatch
 from nuso.studies.models import CodebookEntry, CodebookVersion, Study
 from nuso.units.models import County, Unit
 
-EXPECTED_COMMANDS = {"codebook", "demo", "init", "reference", "serve", "study", "synth", "tables"}
+EXPECTED_COMMANDS = {
+    "apinyckel",
+    "codebook",
+    "demo",
+    "init",
+    "reference",
+    "serve",
+    "study",
+    "synth",
+    "tables",
+}
 
 
 def table_counts() -> dict[str, int]:

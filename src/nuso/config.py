@@ -121,6 +121,12 @@ SETTINGS: tuple[Setting, ...] = (
         "131072",
         "The most characters in one cell of a text file (.csv, .txt).",
     ),
+    Setting(
+        "NUSO_API_CALLS_PER_MINUTE",
+        "60",
+        "The most calls one API key may make in a minute (a batch of up to 10 000 records is "
+        "one call); more are answered 429 with Retry-After.",
+    ),
 )
 
 # The import's limits: each setting, the ReadLimits field it sets, and its smallest value.
@@ -147,6 +153,7 @@ class Config:
     https: bool
     import_workers: int
     import_limits: ReadLimits
+    api_calls_per_minute: int
 
     @property
     def embedded(self) -> bool:
@@ -341,6 +348,9 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         https=parse(env, "NUSO_HTTPS", parse_bool),
         import_workers=parse(env, "NUSO_IMPORT_WORKERS", parse_import_workers),
         import_limits=import_limits_of(env),
+        api_calls_per_minute=parse(
+            env, "NUSO_API_CALLS_PER_MINUTE", partial(parse_whole_number, smallest=1)
+        ),
     )
 
 

@@ -22,6 +22,7 @@ NUSO_PSEUDONYM_KEY = CONFIG.pseudonym_key
 NUSO_MIN_CELL_COUNT = CONFIG.min_cell_count
 NUSO_IMPORT_WORKERS = CONFIG.import_workers
 NUSO_IMPORT_LIMITS = CONFIG.import_limits
+NUSO_API_CALLS_PER_MINUTE = CONFIG.api_calls_per_minute
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = CONFIG.secret_key
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "nuso.studies",
     "nuso.intake",
     "nuso.collection",
+    "nuso.api",
     "nuso.audit",
     "nuso.portal",
     "nuso.cli",

@@ -22,4 +22,5 @@ urlpatterns = [
     path("portal/", include("nuso.portal.urls")),
     path("registrera/", include("nuso.collection.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("nuso.api.urls")),
 ]

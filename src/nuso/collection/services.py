@@ -409,7 +409,7 @@ def submit(registration: Registration, user: User) -> Submitted:
         registration.submitted_at = registration.submitted_at or timezone.now()
         registration.save()
         write_delivery(registration.study, registration.unit, registration.period,
-                       Actor.of_user(user))  # fmt: skip
+                       Actor.of_user(user), changed=[registration.pk])  # fmt: skip
     changed = changed_values(before, record)
     log(Actor.of_user(user), "registration.corrected" if correcting else "registration.submitted",
         target=registration, unit=registration.unit, study=registration.study.slug,

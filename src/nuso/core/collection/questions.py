@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary, StudyVariable
@@ -37,7 +38,7 @@ class Field:
     def allows_unknown(self) -> bool:
         return any(code == UNKNOWN for code, _ in self.choices) or self.type == "unknown"
 
-    @property
+    @cached_property  # read for every answer of every record the API takes
     def codes(self) -> tuple[str, ...]:
         return tuple(code for code, _ in self.choices)
 
