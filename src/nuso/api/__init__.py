@@ -1,1 +1,1 @@
-"""The API through which case systems deliver registrations (docs/api.md, decision 0019)."""
+"""The API through which case systems deliver registrations (docs/api.md, decision 0020)."""

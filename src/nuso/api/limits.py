@@ -1,5 +1,5 @@
 """Calls per key and minute, counted in the database: every web worker and process of a
-deployment shares the count (decision 0019). A fixed window of one minute."""
+deployment shares the count (decision 0020). A fixed window of one minute."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The API's rate limit: calls per key and minute, counted in the database so that every web
-worker and process sees the same count (decision 0019)."""
+worker and process sees the same count (decision 0020)."""
 
 from __future__ import annotations
 
