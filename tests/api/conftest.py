@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.collection.conftest import follow_up, identity_number  # noqa: F401  (fixture)
+from tests.conftest import identity_number
 
 CHILD = identity_number(dt.date(2015, 4, 9), 237)  # a boy: 10 at the decision below
 SISTER = identity_number(dt.date(2013, 6, 1), 242)  # a girl: 12 at it
@@ -36,7 +36,7 @@ def closing(client_id: str, child: str = CHILD, **answers: Any) -> dict[str, Any
 
 
 @pytest.fixture
-def key(follow_up) -> str:  # noqa: F811  (the fixture imported above)
+def key(follow_up) -> str:
     from nuso.audit.services import Actor
     from nuso.collection.tokens import create_token
 

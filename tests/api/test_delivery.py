@@ -11,7 +11,7 @@ from nuso.collection import delivery
 from nuso.intake.models import ImportBatch, RecordBlock, ReviewItem
 from nuso.intake.record_frames import record_frame
 from tests.api.conftest import decision
-from tests.collection.conftest import identity_number
+from tests.conftest import identity_number
 
 
 def children(count: int) -> list[str]:
