@@ -82,10 +82,63 @@ def studies_with_data() -> list[Study]:
     return [s for s in Study.objects.order_by("number") if imported.filter(batch__study=s).exists()]
 
 
+# --- follow-up registrations, delivered as a case system would ---------------------------
+
+FOLLOW_UP = "insatsuppfoljning"
+FOLLOW_UP_PERIOD = "2026"
+FOLLOW_UP_UNITS = 30  # the demo unit and the first others with referral data
+DEMO_INTEGRATION = "Demo: kommunernas verksamhetssystem"
+
+
+def has_registrations() -> bool:
+    from nuso.collection.models import Registration
+
+    return Registration.objects.filter(study__slug=FOLLOW_UP, status="submitted").exists()
+
+
+def demo_registrations(small: bool) -> int:
+    """Synthetic follow-up registrations of some units over the three occasions, delivered
+    through the API's own path with a key of their own (revoked afterwards: it was shown to
+    no one), in the study's open collection period (opened when none is). Returns how many."""
+    from nuso.collection.ingest import NEW, deliver
+    from nuso.collection.services import current_period, open_period
+    from nuso.collection.tokens import create_token, revoke_token
+    from nuso.core.synth.follow_ups import follow_up_records
+
+    actor = Actor.command_line()
+    study = Study.objects.get(slug=FOLLOW_UP)
+    if current_period(study) is None:
+        open_period(study, FOLLOW_UP_PERIOD, actor)
+    units = _follow_up_units(5 if small else FOLLOW_UP_UNITS)
+    made = create_token(DEMO_INTEGRATION, units, [study], actor)
+    delivered = 0
+    records = follow_up_records([unit.code for unit in units])
+    for unit in units:
+        raws = records[unit.code]
+        outcome = deliver(made.token, study, unit, raws, [f"/poster/{n}" for n in range(len(raws))],
+                          Actor(f"api:{made.token.prefix} {made.token.name}"))  # fmt: skip
+        delivered += outcome.count(NEW)
+    revoke_token(made.token, actor)
+    return delivered
+
+
+def _follow_up_units(count: int) -> list[Unit]:
+    first = _demo_unit()
+    with_data = Unit.objects.filter(
+        batches__status=ImportBatch.Status.IMPORTED, batches__study__slug="aktualiseringar"
+    ).distinct().order_by("code")  # fmt: skip
+    units = [first] if first else []
+    units += [unit for unit in with_data[: count + 1] if unit != first]
+    return units[:count]
+
+
 # --- demo accounts ---------------------------------------------------------------------------
 
 DEMO_USERS_FILE = "demo-users.json"
 DEMO_UNIT_PREFERENCE = ("1780", "1880", "0380")  # Karlstad, Örebro, Uppsala: whichever has data
+
+
+DEMO_ROLES = ("kommun", "handlaggare", "analytiker", "administrator")
 
 
 def demo_users(data_dir: Path) -> list[dict[str, object]]:
@@ -95,11 +148,13 @@ def demo_users(data_dir: Path) -> list[dict[str, object]]:
     path = data_dir / DEMO_USERS_FILE
     if path.exists():
         saved = json.loads(path.read_text(encoding="utf-8"))
-        if all(_still_valid(item) for item in saved):
+        roles = {item["role"] for item in saved}
+        if all(_still_valid(item) for item in saved) and roles >= set(DEMO_ROLES):
             return list(saved)
     unit = _demo_unit()
     accounts = [
         _account("kommun", User.Role.MUNICIPAL, [unit] if unit else []),
+        _account("handlaggare", User.Role.SOCIAL_WORKER, [unit] if unit else []),
         _account("analytiker", User.Role.ANALYST, []),
         _account("admin", User.Role.ADMINISTRATOR, []),
     ]
@@ -131,7 +186,7 @@ def _account(name: str, role: str, units: list[Unit]) -> dict[str, object]:
     password = secrets.token_urlsafe(12)
     user, _ = User.objects.get_or_create(username=f"demo-{name}")
     user.role = role
-    user.is_staff = role != User.Role.MUNICIPAL  # analysts work in the admin workspace
+    user.is_staff = role in (User.Role.ANALYST, User.Role.ADMINISTRATOR)  # the admin workspace
     user.is_superuser = role == User.Role.ADMINISTRATOR
     user.set_password(password)
     user.save()

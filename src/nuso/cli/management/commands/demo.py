@@ -34,7 +34,13 @@ class Command(NusoCommand):
         from nuso.analysis.key_figures import key_figures
         from nuso.bootstrap import initialise, status
         from nuso.cli.status import render_status
-        from nuso.demo import DEMO_STUDIES, has_data, studies_with_data
+        from nuso.demo import (
+            DEMO_STUDIES,
+            demo_registrations,
+            has_data,
+            has_registrations,
+            studies_with_data,
+        )
 
         initialise()
         console = self.console()
@@ -43,10 +49,16 @@ class Command(NusoCommand):
         for demo_study in DEMO_STUDIES:
             if not has_data(demo_study):
                 self._load(demo_study, settings.NUSO_DATA_DIR, small=options["liten"])
+        if not has_registrations():
+            with console.status("Levererar syntetiska uppföljningar av insatser via API:t …"):
+                count = demo_registrations(small=options["liten"])
+            console.print(f"Registrerade {count} uppföljningar av insatser via API:t.")
         render_status(console, status())
         for study in studies_with_data():
-            console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för riket")
-            for figure in key_figures(study):
+            figures = key_figures(study)
+            if figures:
+                console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för riket")
+            for figure in figures:
                 console.print(f"  {figure.describe()}")
         console.print("\nTabeller: nuso tables --study aktualiseringar --output tabeller.xlsx")
         self._accounts(settings.NUSO_DATA_DIR, options["port"])
