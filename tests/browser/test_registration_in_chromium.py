@@ -206,3 +206,30 @@ def test_every_other_collection_page_passes_axe(follow_up, live_server, browser)
         accessible(page)
         shot(page, path.strip("/").replace("/", "-"))
         context.close()
+
+
+def test_answers_typed_after_the_session_ended_are_saved_after_a_new_login(
+    follow_up, live_server, browser
+) -> None:
+    """The session ends (an hour idle, or a logout elsewhere) while the form is open: what is
+    typed then is kept on the page, the page says so, and it is saved once the worker has
+    logged in again in another tab."""
+    worker, base = follow_up["worker"], live_server.url
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    log_in(page, base, worker)
+    begin(page, "Vid beslut")
+    page.get_by_label("När beslutades insatsen?").fill("2026-03-02")
+    saved(page)
+    context.clear_cookies()  # the session is gone
+    page.get_by_label("Barnets ålder vid beslutet (år)").fill("9")
+    page.keyboard.press("Tab")
+    expect(page.locator("#sparat")).to_contain_text("du är utloggad")
+    other = context.new_page()
+    log_in(other, base, worker)
+    expect(page.locator("#sparat")).to_contain_text("Utkastet sparades", timeout=15_000)
+    draft = Registration.objects.get(author=worker)
+    assert draft.answers["alder"] == "9"
+    page.get_by_role("button", name="Spara utkast").click()  # the page's form: the new token
+    expect(page.locator("#sparat")).to_contain_text("Utkastet sparades")
+    context.close()

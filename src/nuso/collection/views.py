@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nuso.accounts.models import User
@@ -32,6 +33,7 @@ def _worker(request: HttpRequest) -> User:
 
 
 @require_GET
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def start(request: HttpRequest) -> HttpResponse:
@@ -50,6 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def new(request: HttpRequest) -> HttpResponse:
@@ -69,6 +72,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -106,6 +110,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def autosave(request: HttpRequest, pk: int) -> JsonResponse:
@@ -131,6 +136,7 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,6 +151,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def drafts(request: HttpRequest) -> HttpResponse:
@@ -154,6 +161,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # a child's answers are kept in no cache of the browser
 @login_required
 @verified
 def periods(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@
   if (!form || !form.dataset.autosave) return;
   const status = document.getElementById("sparat");
   const identity = document.getElementById("personnummer");
-  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  let csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value; // kept up to date
   const GIVEN = "Ett nummer är angivet. Det sparas aldrig i klartext och visas därför inte. " +
     "Skriv ett nytt nummer bara om det var fel barn.";
   let timer = null, changes = 0, savedChanges = 0, saving = false, reloading = false;
@@ -57,9 +57,39 @@
     if (saved.ladda_om) reloading = true; // the child's decisions to link to
   }
 
+  // A new login (in another tab, after the session ended) gives a new CSRF token, which this
+  // page does not have (the cookie is HTTP-only): the form's own page has it.
+  // Returns "new token", "logged out" (the form's page sends to the login) or "".
+  async function freshToken() {
+    try {
+      // Not followed to the login page: loading it here could give the browser a new CSRF
+      // cookie while the worker logs in in the other tab, and fail that login.
+      const page = await fetch(window.location.href, {
+        credentials: "same-origin", redirect: "manual", cache: "no-store",
+      });
+      if (page.type === "opaqueredirect") return "logged out";
+      const html = await page.text();
+      const found = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
+      if (!page.ok || !found || found[1] === csrf) return "";
+      csrf = found[1];
+      // The page's own forms (submit, log out) send the token in their fields: the new one.
+      document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((input) => {
+        input.value = csrf;
+      });
+      return "new token";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  let retryTimer = null;
+  function retry(ms) { retryTimer = window.setTimeout(save, ms); }
+
   async function save() {
     if (saving) return;
     saving = true;
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
     const sent = changes;
     const body = new FormData(form);
     body.delete("atgard");
@@ -67,7 +97,26 @@
     try {
       const response = await fetch(form.dataset.autosave, {
         method: "POST", body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
+        redirect: "manual",
       });
+      const json = (response.headers.get("Content-Type") || "").includes("application/json");
+      const refused = response.status === 403 ? await freshToken() : "";
+      const away = response.type === "opaqueredirect" || (response.ok && !json);
+      if (away || refused === "logged out") {
+        status.textContent = "Inte sparat än: du är utloggad. Logga in i en ny flik, så " +
+          "sparas det du skrivit här.";
+        retry(5000);
+        return;
+      }
+      if (refused === "new token") { // logged in again meanwhile
+        retry(0);
+        return;
+      }
+      if (response.status === 403 || response.status === 404) { // a closed period
+        status.textContent = "Utkastet kan inte sparas längre: ladda om sidan.";
+        savedChanges = changes; // nothing to retry: the server refuses, not the connection
+        return;
+      }
       if (!response.ok) throw new Error(String(response.status));
       const saved = await response.json();
       savedChanges = sent;
@@ -77,10 +126,10 @@
     } catch (error) {
       status.textContent = "Inte sparat än: ingen kontakt med NUSO. Det du skriver finns " +
         "kvar på sidan och sparas när kontakten är tillbaka.";
-      window.setTimeout(save, 5000);
+      retry(5000);
     } finally {
       saving = false;
-      if (changes !== savedChanges) save(); // typed while this was on its way
+      if (retryTimer === null && changes !== savedChanges) save(); // typed meanwhile
       else if (reloading) window.location.reload();
     }
   }
