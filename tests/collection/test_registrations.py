@@ -274,3 +274,25 @@ def test_the_same_child_has_one_pseudonym_across_a_file_and_a_form(follow_up, tm
     registration = decided(follow_up)
     referrals = record_frame(Study.objects.get(slug="aktualiseringar"))
     assert referrals["pseudonym"].to_list() == [registration.pseudonym]
+
+
+@pytest.mark.django_db
+def test_a_corrected_decision_corrects_the_facts_its_closing_carries(follow_up) -> None:
+    from nuso.audit.models import AuditEntry
+
+    decision = decided(follow_up)
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    answers = {"avslutsdatum": "2026-09-30", "riskbedomning": "hog"}
+    services.save_draft(closing, worker, answers, identity=CHILD)
+    closing.refresh_from_db()
+    services.link(closing, worker, decision.pk)
+    assert services.submit(closing, worker).done
+    decision.refresh_from_db()
+    services.save_draft(decision, worker, {"insatstyp": "familjehem"})
+    decision.refresh_from_db()
+    assert services.submit(decision, worker).done
+    frame = record_frame(follow_up["study"]).sort("row")
+    assert frame["value:insatstyp"].to_list() == ["familjehem", "familjehem"]
+    entry = AuditEntry.objects.filter(action="registration.corrected", target_id=str(closing.pk))
+    assert entry.get().details["changed"] == ["insatstyp"]

@@ -410,11 +410,38 @@ def submit(registration: Registration, user: User) -> Submitted:
         registration.save()
         write_delivery(registration.study, registration.unit, registration.period,
                        Actor.of_user(user), changed=[registration.pk])  # fmt: skip
+        if correcting:
+            carry_to_followers(registration, Actor.of_user(user))
     changed = changed_values(before, record)
     log(Actor.of_user(user), "registration.corrected" if correcting else "registration.submitted",
         target=registration, unit=registration.unit, study=registration.study.slug,
         occasion=registration.occasion, changed=changed if correcting else None)  # fmt: skip
     return outcome
+
+
+def carry_to_followers(decision: Registration, actor: Actor) -> None:
+    """A corrected decision's facts copied anew into the follow-ups and closings linked to
+    it (in periods still open: a closed period's are final), their records made again and
+    their deliveries rewritten; each one changed is audited as corrected, with its variables."""
+    followers = decision.followed_by.filter(status=Registration.Status.SUBMITTED)
+    changed: dict[int, list[Registration]] = {}
+    for follower in followers.select_related("study", "unit", "period"):
+        answers = {**follower.answers, **copied_facts(follower, decision)}
+        if answers == follower.answers or not follower.period.is_open:
+            continue
+        maker = RecordMaker(follower.study, follower.period.name)
+        before = follower.record
+        follower.answers = answers
+        follower.record = maker.records(follower.unit.code, [_with_occasion(follower, answers)])[0]
+        follower.save(update_fields=["answers", "record", "updated_at"])
+        changed.setdefault(follower.period_id, []).append(follower)
+        log(actor, "registration.corrected", target=follower, unit=follower.unit,
+            study=follower.study.slug, occasion=follower.occasion, decision=decision.pk,
+            changed=changed_values(before, follower.record))  # fmt: skip
+    for these in changed.values():
+        first = these[0]
+        write_delivery(first.study, first.unit, first.period, actor,
+                       changed=[each.pk for each in these])  # fmt: skip
 
 
 def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
