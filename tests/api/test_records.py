@@ -185,3 +185,13 @@ def test_a_follow_up_sent_again_after_its_decision_is_linked(api, follow_up) -> 
     frame = record_frame(follow_up["study"]).sort("row")  # the closing first
     assert frame["value:alder"].to_list() == [10, 10]  # the decision's, carried now
     assert AuditEntry.objects.filter(action="registration.linked").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_corrected_decision_corrects_the_facts_its_closing_carries(api, follow_up) -> None:
+    first = api.post({"poster": [decision("b-1"), closing("a-1")]}).json()
+    assert first["poster"][1]["beslut"] == "kopplad"
+    api.post({"poster": [decision("b-1", insatstyp="familjehem")]})
+    frame = record_frame(follow_up["study"]).sort("row")
+    assert frame["value:tillfalle"].to_list() == ["beslut", "avslut"]
+    assert frame["value:insatstyp"].to_list() == ["familjehem", "familjehem"]

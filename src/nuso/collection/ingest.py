@@ -21,7 +21,13 @@ from nuso.audit.services import Actor, log
 from nuso.collection.delivery import write_delivery
 from nuso.collection.models import ApiToken, CollectionPeriod, Registration
 from nuso.collection.records import RecordMaker
-from nuso.collection.services import changed_values, current_period, dictionary_of
+from nuso.collection.services import (
+    carry_to_followers,
+    changed_values,
+    current_period,
+    dictionary_of,
+    needs_link,
+)
 from nuso.core.collection.answers import Answer
 from nuso.core.collection.posted import (
     FieldError,
@@ -354,6 +360,9 @@ def store(study: Study, unit: Unit, made: Sequence[Made], actor: Actor) -> None:
             if m.registration.period_id == pk
         }
         write_delivery(study, unit, period, actor, changed=list(known), known=known)
+    for one in corrected:  # a corrected decision: the facts its follow-ups carry, too
+        if not needs_link(one.registration):
+            carry_to_followers(one.registration, actor)
 
 
 def insert(registrations: Sequence[Registration]) -> None:
