@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -189,14 +190,23 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
     assert "Kommuner" in result.out
     assert "290" in result.out
     assert f"version {shipped_codebook().version}" in result.out
-    assert "Poster           15\u00a0000" in result.out  # two years of 6 000, survey 3 000
+    registered = re.search(r"Registrerade (\d+) uppföljningar av insatser via API:t", result.out)
+    assert registered, result.out
+    from nuso.collection.models import Registration
+
+    count = int(registered[1])
+    assert count == Registration.objects.filter(status="submitted").count() > 0
+    records = f"{15_000 + count:,}".replace(",", "\u00a0")  # two years of 6 000, survey 3 000
+    assert f"Poster           {records}" in result.out
+    assert "Andel avslutade insatser där risken var lägre än vid beslutet (2026): " in result.out
     assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
     assert "Andel aktualiseringar som leder till utredning (2024): " in result.out
     assert "Andel utredningar med biståndsbeslutad insats" in result.out
     again = nuso("demo", "--liten", "--no-serve")  # a second run imports nothing more
-    assert "Poster           15\u00a0000" in again.out
+    assert f"Poster           {records}" in again.out
+    assert "Registrerade" not in again.out
     accounts = json.loads((settings.NUSO_DATA_DIR / "demo-users.json").read_text("utf-8"))
-    assert {a["role"] for a in accounts} == {"kommun", "analytiker", "administrator"}
+    assert {a["role"] for a in accounts} == {"kommun", "handlaggare", "analytiker", "administrator"}
     assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}
     for account in accounts:  # whole, though the output is no terminal (not wrapped or cut)
         assert len(account["totp_secret"]) == 32
