@@ -128,3 +128,18 @@ def test_only_analysts_open_and_close_periods(follow_up) -> None:
     assert not follow_up["period"].is_open
     page = worker.get("/registrera/").content.decode()
     assert "Ingen insamlingsperiod är öppen för uppföljning av insatser" in page
+
+
+@pytest.mark.django_db
+def test_autosave_in_a_closed_period_says_so_for_good(follow_up) -> None:
+    """A closed period refuses a draft's save with a reason the page's script shows and stops
+    at (a CSRF failure, by contrast, is an HTML page: the script fetches a new token)."""
+    from nuso.audit.services import Actor
+    from nuso.collection.services import close_period
+
+    client = logged_in(follow_up["worker"])
+    pk = begin(client)
+    close_period(follow_up["period"], Actor.command_line())
+    response = client.post(f"/registrera/{pk}/spara.json", page_answers(alder="3"))
+    assert response.status_code == 403
+    assert "stängd" in response.json()["stangd"]

@@ -120,10 +120,13 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     registration = services.own_registration(user, pk)
     before = registration.pseudonym
     fields = FormPage(registration).fields
-    saved = services.save_draft(
-        registration, user, posted_answers(request.POST, fields),
-        request.POST.get(IDENTITY_FIELD, ""),
-    )  # fmt: skip
+    try:
+        saved = services.save_draft(
+            registration, user, posted_answers(request.POST, fields),
+            request.POST.get(IDENTITY_FIELD, ""),
+        )  # fmt: skip
+    except PermissionDenied as refused:  # a closed period: the script stops trying
+        return JsonResponse({"stangd": str(refused)}, status=403)
     at = timezone.localtime(saved.at).strftime("%H:%M:%S") if saved.at else ""
     return JsonResponse({
         "sparad": at,

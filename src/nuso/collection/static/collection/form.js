@@ -100,6 +100,11 @@
         redirect: "manual",
       });
       const json = (response.headers.get("Content-Type") || "").includes("application/json");
+      if (response.status === 403 && json) { // refused for good: the period is closed
+        status.textContent = (await response.json()).stangd;
+        savedChanges = changes;
+        return;
+      }
       const refused = response.status === 403 ? await freshToken() : "";
       const away = response.type === "opaqueredirect" || (response.ok && !json);
       if (away || refused === "logged out") {
