@@ -82,7 +82,7 @@
     }
   }
 
-  let retryTimer = null;
+  let retryTimer = null, tokenTries = 0;
   function retry(ms) { retryTimer = window.setTimeout(save, ms); }
 
   async function save() {
@@ -113,7 +113,8 @@
         retry(5000);
         return;
       }
-      if (refused === "new token") { // logged in again meanwhile
+      if (refused === "new token" && tokenTries < 2) { // logged in again meanwhile
+        tokenTries += 1;
         retry(0);
         return;
       }
@@ -125,6 +126,7 @@
       if (!response.ok) throw new Error(String(response.status));
       const saved = await response.json();
       savedChanges = sent;
+      tokenTries = 0;
       status.textContent = `Utkastet sparades ${saved.sparad}.`;
       showErrors(saved.fel || {});
       identityAnswered(saved, sentIdentity);
