@@ -98,7 +98,7 @@ def test_a_submission_with_gaps_lists_them_and_links_to_each(follow_up) -> None:
     page = client.post(f"/registrera/{pk}/", {**page_answers(alder="10"), "atgard": "skicka"})
     html = page.content.decode()
     assert 'role="alert"' in html
-    assert 'href="#fraga-insatstyp"' in html
+    assert 'href="#insatstyp-kontaktperson"' in html  # the question's first answer
     assert "Ange barnets personnummer" in html
 
 

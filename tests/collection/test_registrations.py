@@ -160,9 +160,9 @@ def test_a_correction_rewrites_the_delivery_and_is_audited(follow_up) -> None:
 
     registration = decided(follow_up)
     worker = follow_up["worker"]
-    services.save_draft(registration, worker, {"riskbedomning": "mycket_hog"})
     registration.refresh_from_db()
-    assert services.submit(registration, worker).done
+    _, outcome = services.correct(registration, worker, {"riskbedomning": "mycket_hog"})
+    assert outcome.done
     assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["mycket_hog"]
     assert ImportBatch.objects.filter(status="imported").count() == 1
     entry = AuditEntry.objects.filter(action="registration.corrected").get()
@@ -289,10 +289,76 @@ def test_a_corrected_decision_corrects_the_facts_its_closing_carries(follow_up) 
     services.link(closing, worker, decision.pk)
     assert services.submit(closing, worker).done
     decision.refresh_from_db()
-    services.save_draft(decision, worker, {"insatstyp": "familjehem"})
-    decision.refresh_from_db()
-    assert services.submit(decision, worker).done
+    assert services.correct(decision, worker, {"insatstyp": "familjehem"})[1].done
     frame = record_frame(follow_up["study"]).sort("row")
     assert frame["value:insatstyp"].to_list() == ["familjehem", "familjehem"]
     entry = AuditEntry.objects.filter(action="registration.corrected", target_id=str(closing.pk))
     assert entry.get().details["changed"] == ["insatstyp"]
+
+
+@pytest.mark.django_db
+def test_a_submitted_registration_changes_only_when_its_correction_is_complete(
+    follow_up,
+) -> None:
+    """Nothing half-corrected reaches the data: a draft's save is refused on a submitted
+    registration, and a correction with an error keeps nothing of it."""
+    registration = decided(follow_up)
+    worker = follow_up["worker"]
+    registration.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.save_draft(registration, worker, {"riskbedomning": "mycket_hog"})
+    shown, outcome = services.correct(registration, worker, {"riskbedomning": "mycket_hog",
+                                                             "alder": "40"})  # fmt: skip
+    assert not outcome.done
+    assert shown.answers["riskbedomning"] == "mycket_hog"  # shown again as posted
+    registration.refresh_from_db()
+    assert registration.answers["riskbedomning"] == "hog"
+    assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["hog"]
+
+
+@pytest.mark.django_db
+def test_another_child_undoes_the_link_and_the_facts_copied_with_it(follow_up) -> None:
+    decision = decided(follow_up)
+    worker = follow_up["worker"]
+    closing = services.start(worker, follow_up["study"], "1780", "avslut")
+    services.save_draft(closing, worker, {"avslutsdatum": "2026-09-30"}, identity=CHILD)
+    closing.refresh_from_db()
+    services.link(closing, worker, decision.pk)
+    closing.refresh_from_db()
+    assert closing.answers["insatstyp"] == "kontaktfamilj"
+    sister = identity_number(dt.date(2013, 6, 1), 242)
+    services.save_draft(closing, worker, {}, identity=sister)
+    closing.refresh_from_db()
+    assert closing.decision is None
+    assert "insatstyp" not in closing.answers  # the other child's decision's facts
+    assert closing.answers["avslutsdatum"] == "2026-09-30"  # what was typed stays
+    services.link(closing, worker, None)
+    closing.refresh_from_db()
+    assert closing.without_decision
+    assert "beslutsdatum" not in closing.answers
+
+
+@pytest.mark.django_db
+def test_a_decision_is_linked_to_nothing_and_a_closed_periods_draft_can_be_discarded(
+    follow_up,
+) -> None:
+    from nuso.audit.services import Actor
+
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    with pytest.raises(PermissionDenied):
+        services.link(draft, worker, None)  # a decision follows no decision
+    services.close_period(follow_up["period"], Actor.command_line())
+    draft.refresh_from_db()
+    services.discard(draft, worker)
+    assert not Registration.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.django_db
+def test_one_period_is_open_at_a_time(follow_up) -> None:
+    from django.core.exceptions import ValidationError
+
+    from nuso.audit.services import Actor
+
+    with pytest.raises(ValidationError, match="Perioden 2026 är öppen"):
+        services.open_period(follow_up["study"], "2027", Actor.command_line())

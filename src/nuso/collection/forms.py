@@ -84,8 +84,7 @@ class FormPage:
             ))
             for section in self.sections
         )  # fmt: skip
-        summary = [(f"fraga-{name}", labels[name].label, text)
-                   for name, text in errors.items() if name in labels]  # fmt: skip
+        summary = [self.summary_line(name, text, labels) for name, text in errors.items()]
         return {
             "registration": registration,
             "page": self,
@@ -96,8 +95,24 @@ class FormPage:
             "candidates": services.candidates(registration),
             "needs_link": services.needs_link(registration),
             "copied": self.copied(),
+            "linked": services.candidates_described(registration.decision)
+            if registration.decision
+            else "",
             "closed": not registration.period.is_open,
         }
+
+    def summary_line(
+        self, name: str, text: str, on_page: Mapping[str, Field]
+    ) -> tuple[str, str, str]:
+        """An error as the summary lists it: the id of the question's first input to go
+        to, its label, the message. An error of an answer not asked on this page (a fact
+        copied from the decision) has no link, and its variable's label."""
+        asked = on_page.get(name)
+        if asked is None:
+            labels = {v.name: v.label for v in self.dictionary.variables}
+            return "", labels.get(name, name), text
+        first = f"{name}-{asked.codes[0]}" if asked.choices else name
+        return first, asked.label, text
 
     def condition(self, asked: Field, by_name: Mapping[str, Field]) -> str:
         parts = []

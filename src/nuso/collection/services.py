@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -105,7 +105,16 @@ def open_period(study: Study, name: str, actor: Actor) -> CollectionPeriod:
         raise ValidationError(str(error.problems[0].message)) from None
     if CollectionPeriod.objects.filter(study=study, name=name).exists():
         raise ValidationError(f"Perioden {name} finns redan för {study.name}.")
-    period = CollectionPeriod.objects.create(study=study, name=name)
+    now_open = current_period(study)
+    if now_open is not None:
+        raise ValidationError(
+            f"Perioden {now_open.name} är öppen för {study.name}: stäng den först."
+        )
+    try:
+        with transaction.atomic():
+            period = CollectionPeriod.objects.create(study=study, name=name)
+    except IntegrityError:  # the same period opened at once by another request
+        raise ValidationError(f"Perioden {name} finns redan för {study.name}.") from None
     log(actor, "collection.period_opened", target=period, study=study.slug, period=name)
     return period
 
@@ -148,8 +157,10 @@ def own_registration(user: User, pk: int) -> Registration:
 
 def drafts_of(user: User) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(author=user, status=Registration.Status.DRAFT)
-        .select_related("study", "unit")
+        Registration.objects.filter(
+            author=user, status=Registration.Status.DRAFT, unit__in=registering_units(user)
+        )
+        .select_related("study", "unit", "period")
         .order_by("-updated_at")
     )
 
@@ -195,45 +206,72 @@ class Saved:
 def save_draft(
     registration: Registration, user: User, posted: Mapping[str, Any], identity: str = ""
 ) -> Saved:
-    """Everything typed, kept as typed (identity numbers in it masked), whatever its state:
-    a draft holds what is not yet right too. The identity number, when given, becomes the
+    """Everything typed into a draft, kept as typed (identity numbers in it masked): a
+    draft holds what is not yet right too. The identity number, when given, becomes the
     pseudonym here and goes no further. Returns what is wrong so far (shown beside the
-    answers; not a refusal)."""
-    _may_change(registration, user)
-    saved = Saved()
-    key = settings.NUSO_PSEUDONYM_KEY
-    answers = {**registration.answers}
-    asked = questions(registration.study, registration.occasion)
-    for question in asked:
-        if question.name in posted:
-            answers[question.name] = _masked(posted[question.name], key)
-    if identity.strip():
-        try:
-            found = read_identity(identity, key)
-        except IdentityError as error:
-            saved.identity_error = str(error)
-        else:
-            saved.filled = _identify(
-                registration, answers, found.pseudonym, found.birth_date, found.sex
-            )
-    registration.answers = answers
-    registration.save(update_fields=["answers", "pseudonym", "decision", "updated_at"])
+    answers; not a refusal). A submitted registration is changed only by `correct`: its
+    record, and the data, stay as submitted until then. The row is locked meanwhile: a save
+    that arrives after a submission finds it submitted and is refused."""
+    with transaction.atomic():
+        locked = _locked(registration, user)
+        if locked.status != Registration.Status.DRAFT:
+            raise PermissionDenied("Registreringen är inskickad: rätta den med Spara rättelsen.")
+        saved = Saved()
+        locked.answers, saved.filled, saved.identity_error = _typed(locked, posted, identity)
+        fields = ["answers", "pseudonym", "decision", "without_decision", "updated_at"]
+        locked.save(update_fields=fields)
+    registration.refresh_from_db()  # the caller's object as saved
     saved.errors = _check(registration, complete=False).errors
     saved.at = registration.updated_at
     return saved
+
+
+def _locked(registration: Registration, user: User) -> Registration:
+    """The registration read again under a row lock (in a transaction), checked to be the
+    user's own and in an open period."""
+    own_registration(user, registration.pk)
+    locked = Registration.objects.select_for_update(of=("self",)).select_related(
+        "study", "unit", "period", "decision"
+    ).get(pk=registration.pk)  # fmt: skip
+    _may_change(locked, user)
+    return locked
+
+
+def _typed(
+    registration: Registration, posted: Mapping[str, Any], identity: str
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The registration's answers with what was typed (and its child, when a number was),
+    the answers filled from the number, and why the number could not be used ("")."""
+    key = settings.NUSO_PSEUDONYM_KEY
+    answers = {**registration.answers}
+    for question in questions(registration.study, registration.occasion):
+        if question.name in posted:
+            answers[question.name] = _masked(posted[question.name], key)
+    if not identity.strip():
+        return answers, {}, ""
+    try:
+        found = read_identity(identity, key)
+    except IdentityError as error:
+        return answers, {}, str(error)
+    filled = _identify(registration, answers, found.pseudonym, found.birth_date, found.sex)
+    return answers, filled, ""
 
 
 def _identify(
     registration: Registration, answers: dict[str, Any], pseudonym: str, born: dt.date, sex: str
 ) -> dict[str, Any]:
     """The child of the registration: its pseudonym, and what the number tells (sex, birth
-    date) where the form asks it and nothing is answered yet; returns the answers filled."""
-    if registration.pseudonym != pseudonym:
-        registration.decision = None  # another child: an earlier link no longer holds
+    date) where the form asks it; returns the answers filled. Another child than before
+    undoes the link and the facts copied with it, and takes the new child's sex."""
+    names = {question.name for question in questions(registration.study, registration.occasion)}
+    another = bool(registration.pseudonym) and registration.pseudonym != pseudonym
+    if another:
+        registration.decision, registration.without_decision = None, False
+        for name in [n for n in answers if n not in names and n != BORN]:
+            del answers[name]  # facts copied from the other child's decision
     registration.pseudonym = pseudonym
     answers[BORN] = born.isoformat()
-    names = {question.name for question in questions(registration.study, registration.occasion)}
-    if "kon" in names and is_empty(answers.get("kon")):
+    if "kon" in names and (another or is_empty(answers.get("kon"))):
         answers["kon"] = sex
         return {"kon": sex}
     return {}
@@ -246,9 +284,11 @@ def _masked(value: Any, key: str) -> Any:
 
 
 def discard(registration: Registration, user: User) -> None:
+    """A draft removed, whatever its period: a closed period's drafts can no longer be
+    submitted, and what they hold about a child should not stay."""
     if registration.status != Registration.Status.DRAFT:
         raise PermissionDenied("Bara utkast kan kastas; en inskickad registrering rättas.")
-    _may_change(registration, user)
+    own_registration(user, registration.pk)
     log(Actor.of_user(user), "registration.discarded", target=registration,
         unit=registration.unit, study=registration.study.slug)  # fmt: skip
     registration.delete()
@@ -328,22 +368,34 @@ def _described(
 
 def link(registration: Registration, user: User, decision_pk: int | None) -> None:
     """The decision this follow-up or closing follows (None: registered without one, which
-    is allowed and flagged). The facts asked only at the decision are copied from it: the
-    worker does not type them again, and the records of all occasions carry them."""
-    _may_change(registration, user)
-    if decision_pk is None:
-        registration.decision = None
-        registration.without_decision = True
-    else:
-        allowed = {c.pk for c in candidates(registration)}
-        if decision_pk not in allowed:
-            raise Http404("Registreringen vid beslut finns inte för barnet.")
-        decision = Registration.objects.get(pk=decision_pk)
-        registration.decision, registration.without_decision = decision, False
-        registration.answers = {**registration.answers, **copied_facts(registration, decision)}
-    registration.save(update_fields=["decision", "without_decision", "answers", "updated_at"])
+    is allowed and flagged). The facts asked only at the decision are copied from it, in
+    place of any copied before: the worker does not type them again, and the records of
+    all occasions carry them."""
+    with transaction.atomic():
+        locked = _locked(registration, user)
+        if locked.status != Registration.Status.DRAFT or not needs_link(locked):
+            raise PermissionDenied("Bara ett utkast vid uppföljning eller avslut kopplas.")
+        decision = None
+        if decision_pk is not None:
+            if decision_pk not in {c.pk for c in candidates(locked)}:
+                raise Http404("Registreringen vid beslut finns inte för barnet.")
+            decision = Registration.objects.get(pk=decision_pk)
+        locked.answers = with_facts(locked, locked.answers, decision)
+        locked.decision, locked.without_decision = decision, decision is None
+        locked.save(update_fields=["decision", "without_decision", "answers", "updated_at"])
+    registration.refresh_from_db()
     log(Actor.of_user(user), "registration.linked", target=registration,
         unit=registration.unit, decision=decision_pk)  # fmt: skip
+
+
+def with_facts(
+    registration: Registration, answers: Mapping[str, Any], decision: Registration | None
+) -> dict[str, Any]:
+    """The answers with the facts of `decision` in place of those copied before (none
+    when there is no decision)."""
+    asked = {q.name for q in questions(registration.study, registration.occasion)}
+    kept = {name: value for name, value in answers.items() if name in asked or name == BORN}
+    return {**kept, **(copied_facts(registration, decision) if decision else {})}
 
 
 def copied_facts(registration: Registration, decision: Registration) -> dict[str, Any]:
@@ -390,48 +442,87 @@ class Submitted:
 
 
 def submit(registration: Registration, user: User) -> Submitted:
-    """The registration submitted (or corrected, when it was already): checked complete,
-    made into its record, and the unit's delivery of the period written anew."""
-    _may_change(registration, user)
+    """A draft submitted: checked complete, made into its record, and the unit's delivery of
+    the period written anew; under the row's lock, so that a draft's save arriving at once
+    is refused rather than undoing it."""
+    with transaction.atomic():
+        locked = _locked(registration, user)
+        if locked.status != Registration.Status.DRAFT:
+            raise PermissionDenied("Registreringen är redan inskickad.")
+        outcome = _submitted(locked, user, correcting=False)
+    registration.refresh_from_db()
+    return outcome
+
+
+def correct(
+    registration: Registration, user: User, posted: Mapping[str, Any], identity: str = ""
+) -> tuple[Registration, Submitted]:
+    """A submitted registration corrected with what was posted: saved, made into its record
+    and audited only when it is complete, else nothing of it is kept (the data hold the
+    registration as last submitted). Returns the registration with what was posted, to show
+    again beside what is wrong."""
+    with transaction.atomic():
+        registration = _locked(registration, user)
+        if registration.status != Registration.Status.SUBMITTED:
+            raise PermissionDenied("Bara en inskickad registrering rättas.")
+        child = registration.pseudonym
+        registration.answers, _, identity_error = _typed(registration, posted, identity)
+        if identity_error:
+            return registration, Submitted(missing=[f"Personnumret: {identity_error}"])
+        linked = needs_link(registration) or registration.followed_by.exists()
+        if registration.pseudonym != child and linked:
+            registration.pseudonym = child
+            message = ("Barnet kan inte bytas i en inskickad registrering som hör ihop med "
+                       "andra: registrera i stället en ny för rätt barn.")  # fmt: skip
+            return registration, Submitted(missing=[message])
+        outcome = _submitted(registration, user, correcting=True)
+        if not outcome.done:
+            transaction.set_rollback(True)
+        return registration, outcome
+
+
+def _submitted(registration: Registration, user: User, correcting: bool) -> Submitted:
     checked = check(registration)
     outcome = Submitted(errors=checked.errors, missing=missing(registration))
     if not outcome.done:
         return outcome
-    correcting = registration.status == Registration.Status.SUBMITTED
     before = dict(registration.record)
     answers = {**_carried(registration), **checked.answers}
     maker = RecordMaker(registration.study, registration.period.name)
     record = maker.records(registration.unit.code, [_with_occasion(registration, answers)])[0]
-    with transaction.atomic():
-        registration.answers = answers
-        registration.record = record
-        registration.status = Registration.Status.SUBMITTED
-        registration.submitted_at = registration.submitted_at or timezone.now()
-        registration.save()
-        write_delivery(registration.study, registration.unit, registration.period,
-                       Actor.of_user(user), changed=[registration.pk])  # fmt: skip
-        if correcting:
-            carry_to_followers(registration, Actor.of_user(user))
-    changed = changed_values(before, record)
-    log(Actor.of_user(user), "registration.corrected" if correcting else "registration.submitted",
+    registration.answers = answers
+    registration.record = record
+    registration.status = Registration.Status.SUBMITTED
+    registration.submitted_at = registration.submitted_at or timezone.now()
+    registration.save()
+    actor = Actor.of_user(user)
+    write_delivery(registration.study, registration.unit, registration.period, actor,
+                   changed=[registration.pk])  # fmt: skip
+    if correcting:
+        carry_to_followers(registration, actor)
+    log(actor, "registration.corrected" if correcting else "registration.submitted",
         target=registration, unit=registration.unit, study=registration.study.slug,
-        occasion=registration.occasion, changed=changed if correcting else None)  # fmt: skip
+        occasion=registration.occasion,
+        changed=changed_values(before, record) if correcting else None)  # fmt: skip
     return outcome
 
 
 def carry_to_followers(decision: Registration, actor: Actor) -> None:
     """A corrected decision's facts copied anew into the follow-ups and closings linked to
-    it (in periods still open: a closed period's are final), their records made again and
-    their deliveries rewritten; each one changed is audited as corrected, with its variables."""
-    followers = decision.followed_by.filter(status=Registration.Status.SUBMITTED)
+    it, in place of those copied before: drafts' answers, and submitted ones' answers and
+    records, whose deliveries are rewritten (in periods still open: a closed period's are
+    final). Each submitted one changed is audited as corrected, with its variables."""
     changed: dict[int, list[Registration]] = {}
-    for follower in followers.select_related("study", "unit", "period"):
-        answers = {**follower.answers, **copied_facts(follower, decision)}
+    for follower in decision.followed_by.select_related("study", "unit", "period"):
+        answers = with_facts(follower, follower.answers, decision)
         if answers == follower.answers or not follower.period.is_open:
             continue
-        maker = RecordMaker(follower.study, follower.period.name)
-        before = follower.record
         follower.answers = answers
+        if follower.status == Registration.Status.DRAFT:
+            follower.save(update_fields=["answers", "updated_at"])
+            continue
+        before = follower.record
+        maker = RecordMaker(follower.study, follower.period.name)
         follower.record = maker.records(follower.unit.code, [_with_occasion(follower, answers)])[0]
         follower.save(update_fields=["answers", "record", "updated_at"])
         changed.setdefault(follower.period_id, []).append(follower)

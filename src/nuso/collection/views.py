@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nuso.accounts.models import User
@@ -73,6 +74,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache  # a child's answers are kept in no cache of the browser
+@sensitive_post_parameters(IDENTITY_FIELD)  # never in an error report
 @login_required
 @verified
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -81,24 +83,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     page = FormPage(registration)
     if request.method == "GET":
         return render(request, "collection/form.html", page.context())
-    if not registration.period.is_open:
-        raise PermissionDenied("Insamlingsperioden är stängd.")
-    saved = services.save_draft(
-        registration, user, posted_answers(request.POST, page.fields),
-        request.POST.get(IDENTITY_FIELD, ""),
-    )  # fmt: skip
-    action = request.POST.get("atgard", "spara")
-    if action == "koppla":
-        choice = request.POST.get("beslut", "")
-        if choice:
-            services.link(registration, user, None if choice == "saknas" else int(choice))
-        return redirect("collection:edit", pk=pk)
-    if action == "skicka" and not saved.identity_error:
-        was_submitted = registration.status == Registration.Status.SUBMITTED
+    posted = posted_answers(request.POST, page.fields)
+    identity = request.POST.get(IDENTITY_FIELD, "")
+    if registration.status == Registration.Status.SUBMITTED:
+        return _correct(request, registration, user, posted, identity)
+    saved = services.save_draft(registration, user, posted, identity)
+    choice = request.POST.get("beslut", "")
+    if choice:  # a decision chosen, whichever button was pressed
+        services.link(registration, user, _decision_choice(choice))
+    if request.POST.get("atgard") == "skicka" and not saved.identity_error:
         outcome = services.submit(registration, user)
         if outcome.done:
-            text = "Rättelsen är sparad." if was_submitted else "Registreringen är inskickad."
-            messages.success(request, text)
+            messages.success(request, "Registreringen är inskickad.")
             return redirect("collection:start")
         page = FormPage(services.own_registration(user, pk))
         return render(request, "collection/form.html",
@@ -109,8 +105,33 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "collection/form.html", context)
 
 
+def _decision_choice(choice: str) -> int | None:
+    """The decision chosen on the page: its id, or None for "not registered in NUSO"."""
+    if choice == "saknas":
+        return None
+    if not choice.isdigit():
+        raise Http404("Registreringen vid beslut finns inte.")
+    return int(choice)
+
+
+def _correct(
+    request: HttpRequest, registration: Registration, user: User, posted: dict[str, Any],
+    identity: str,
+) -> HttpResponse:  # fmt: skip
+    """A submitted registration's correction: kept only when complete."""
+    if request.POST.get("atgard") != "skicka":
+        return redirect("collection:edit", pk=registration.pk)
+    shown, outcome = services.correct(registration, user, posted, identity)
+    if outcome.done:
+        messages.success(request, "Rättelsen är sparad.")
+        return redirect("collection:start")
+    context = FormPage(shown).context(errors=outcome.errors, missing=outcome.missing)
+    return render(request, "collection/form.html", context)
+
+
 @require_POST
 @never_cache  # a child's answers are kept in no cache of the browser
+@sensitive_post_parameters(IDENTITY_FIELD)  # never in an error report
 @login_required
 @verified
 def autosave(request: HttpRequest, pk: int) -> JsonResponse:

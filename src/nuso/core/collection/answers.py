@@ -105,8 +105,12 @@ def read_integer(asked: Field, text: str) -> int:
     except ValueError:
         raise ValueError("Ange ett heltal.") from None
     low, high = asked.minimum, asked.maximum
+    unit = f" {asked.unit}" if asked.unit else ""
     if (low is not None and number < low) or (high is not None and number > high):
-        unit = f" {asked.unit}" if asked.unit else ""
+        if low is None:
+            raise ValueError(f"Ange ett tal som är högst {high}{unit}.")
+        if high is None:
+            raise ValueError(f"Ange ett tal som är minst {low}{unit}.")
         raise ValueError(f"Ange ett tal mellan {low} och {high}{unit}.")
     return number
 

@@ -4,6 +4,8 @@
 // the page warns before it is left with changes not yet saved.
 (function () {
   "use strict";
+  const summary = document.getElementById("fel");
+  if (summary) summary.focus(); // what must be corrected is read first
   const form = document.getElementById("registrering");
   if (!form || !form.dataset.autosave) return;
   const status = document.getElementById("sparat");
@@ -12,6 +14,7 @@
   const GIVEN = "Ett nummer är angivet. Det sparas aldrig i klartext och visas därför inte. " +
     "Skriv ett nytt nummer bara om det var fel barn.";
   let timer = null, changes = 0, savedChanges = 0, saving = false, reloading = false;
+  let stopped = false, submitting = false; // refused for good; the page is being sent
 
   function answers(name) {
     return Array.from(form.querySelectorAll(`[name="${name}"]`))
@@ -43,10 +46,15 @@
   }
 
   function identityAnswered(saved, sentIdentity) {
+    const box = document.getElementById("personnummer-fel");
+    box.textContent = saved.personnummer_fel || "";
+    box.hidden = !saved.personnummer_fel;
     if (saved.personnummer_fel) {
+      identity.setAttribute("aria-invalid", "true");
       status.textContent += ` Personnumret: ${saved.personnummer_fel}`;
       return;
     }
+    identity.removeAttribute("aria-invalid");
     if (!sentIdentity) return;
     Object.entries(saved.ifyllt || {}).forEach(([name, value]) => {
       const box = form.querySelector(`[name="${name}"][value="${value}"]`);
@@ -59,7 +67,7 @@
 
   // A new login (in another tab, after the session ended) gives a new CSRF token, which this
   // page does not have (the cookie is HTTP-only): the form's own page has it.
-  // Returns "new token", "logged out" (the form's page sends to the login) or "".
+  // Returns "new token", "logged out" (the form's page sends to the login), "offline" or "".
   async function freshToken() {
     try {
       // Not followed to the login page: loading it here could give the browser a new CSRF
@@ -78,7 +86,7 @@
       });
       return "new token";
     } catch (error) {
-      return "";
+      return "offline";
     }
   }
 
@@ -86,7 +94,7 @@
   function retry(ms) { retryTimer = window.setTimeout(save, ms); }
 
   async function save() {
-    if (saving) return;
+    if (saving || stopped || submitting) return;
     saving = true;
     window.clearTimeout(retryTimer);
     retryTimer = null;
@@ -102,11 +110,12 @@
       const json = (response.headers.get("Content-Type") || "").includes("application/json");
       if (response.status === 403 && json) { // refused for good: the period is closed
         status.textContent = (await response.json()).stangd;
-        savedChanges = changes;
+        stopped = true; // and the page still warns before unsaved answers are left
         return;
       }
       const refused = response.status === 403 ? await freshToken() : "";
       const away = response.type === "opaqueredirect" || (response.ok && !json);
+      if (refused === "offline") throw new Error("offline");
       if (away || refused === "logged out") {
         status.textContent = "Inte sparat än: du är utloggad. Logga in i en ny flik, så " +
           "sparas det du skrivit här.";
@@ -118,9 +127,10 @@
         retry(0);
         return;
       }
-      if (response.status === 403 || response.status === 404) { // a closed period
-        status.textContent = "Utkastet kan inte sparas längre: ladda om sidan.";
-        savedChanges = changes; // nothing to retry: the server refuses, not the connection
+      if (response.status === 403 || response.status === 404) { // refused, not lost
+        status.textContent = "Utkastet kan inte sparas härifrån längre. Kopiera det du " +
+          "skrivit sedan det senast sparades innan du lämnar sidan.";
+        stopped = true; // the page still warns before unsaved answers are left
         return;
       }
       if (!response.ok) throw new Error(String(response.status));
@@ -136,8 +146,9 @@
       retry(5000);
     } finally {
       saving = false;
-      if (retryTimer === null && changes !== savedChanges) save(); // typed meanwhile
-      else if (reloading) window.location.reload();
+      const pending = changes !== savedChanges;
+      if (retryTimer === null && pending) save(); // typed meanwhile
+      else if (reloading && !pending && retryTimer === null) window.location.reload();
     }
   }
 
@@ -151,7 +162,12 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", () => { savedChanges = changes; });
+  form.addEventListener("submit", () => { // the page sends everything itself now
+    submitting = true;
+    window.clearTimeout(timer);
+    window.clearTimeout(retryTimer);
+    savedChanges = changes;
+  });
   window.addEventListener("beforeunload", (event) => {
     if (changes !== savedChanges) { save(); event.preventDefault(); }
   });
