@@ -143,3 +143,28 @@ def test_autosave_in_a_closed_period_says_so_for_good(follow_up) -> None:
     response = client.post(f"/registrera/{pk}/spara.json", page_answers(alder="3"))
     assert response.status_code == 403
     assert "stängd" in response.json()["stangd"]
+
+
+@pytest.mark.django_db
+def test_a_submitted_registration_is_corrected_on_its_page_only_when_complete(follow_up) -> None:
+    from nuso.intake.record_frames import record_frame
+
+    client = logged_in(follow_up["worker"])
+    pk = begin(client)
+    decision = page_answers(
+        beslutsdatum="2026-02-10", alder="10", ursprung="svenskfodd", ensamkommande="nej",
+        riskbedomning="hog", insatstyp="kontaktperson", kon="flicka",
+    )  # fmt: skip
+    client.post(f"/registrera/{pk}/", {**decision, "personnummer": CHILD, "atgard": "skicka"})
+    page = client.get(f"/registrera/{pk}/").content.decode()
+    assert "data-autosave" not in page  # a correction is saved whole, or not at all
+    assert "Spara rättelsen" in page
+    wrong = client.post(f"/registrera/{pk}/", {**decision, "riskbedomning": "mycket_hog",
+                        "alder": "40", "atgard": "skicka"})  # fmt: skip
+    assert wrong.status_code == 200
+    assert 'value="40"' in wrong.content.decode()  # shown again as typed
+    assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["hog"]
+    right = client.post(f"/registrera/{pk}/", {**decision, "riskbedomning": "mycket_hog",
+                        "atgard": "skicka"})  # fmt: skip
+    assert right.status_code == 302
+    assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["mycket_hog"]
