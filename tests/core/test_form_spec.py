@@ -110,3 +110,16 @@ def test_the_shipped_survey_asks_which_interventions_only_when_one_was_granted()
     assert asked.shown_if == (("insats", ("ja",)),)
     assert asked.section in survey.form.sections
     assert asked.text == "Vilka insatser beslutades?"
+
+
+def test_a_studys_own_categories_keep_their_order_where_a_database_sorts_keys() -> None:
+    """PostgreSQL's jsonb orders an object's keys by length: the form's answers and the
+    tables' rows must still come in the dictionary's order."""
+    import json
+
+    follow_up = {d.slug: d for d in shipped_dictionaries(CODEBOOK)}["insatsuppfoljning"]
+    stored = json.loads(json.dumps(follow_up.as_data(), sort_keys=True))
+    back = dictionary_from_stored(stored)
+    assert list(back.variable("riskbedomning").categories) == [
+        "ingen_lag", "nagot_forhojd", "hog", "mycket_hog", "ej_kant"]  # fmt: skip
+    assert back == follow_up

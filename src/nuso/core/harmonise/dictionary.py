@@ -93,8 +93,13 @@ class StudyDictionary:
         return next(variable for variable in self.variables if variable.name == name)
 
     def as_data(self) -> dict[str, Any]:
-        """A JSON-ready form, as stored with the study."""
-        return asdict(self)
+        """A JSON-ready form, as stored with the study. A variable's own categories are
+        stored as [code, label] pairs: their order is the order they are asked and shown in,
+        and PostgreSQL's jsonb keeps no order of an object's keys."""
+        data = asdict(self)
+        for variable in data["variables"]:
+            variable["categories"] = [list(pair) for pair in variable["categories"].items()]
+        return data
 
 
 def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDictionary:
@@ -296,6 +301,7 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
             StudyVariable(
                 **{
                     **v,
+                    "categories": dict(v.get("categories") or {}),  # pairs, or (before) a dict
                     "aliases": tuple(v.get("aliases", ())),
                     "form": _stored_question(v.get("form")),
                 }
