@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from nuso.collection.models import Registration
+from nuso.core.collection.answers import first_date
 from nuso.core.collection.questions import occasion_labels
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -76,17 +77,9 @@ def unit_overview(study: Study, unit: Unit, today: dt.date | None = None) -> Uni
 
 
 def decision_date(registration: Registration) -> dt.date | None:
-    """The first date answer of the registration (the decision's date), else when it was
+    """The registration's first date answer (the decision's date), else when it was
     submitted."""
-    dates = sorted(v for v in registration.answers.values() if isinstance(v, str) and _is_date(v))
-    if dates:
-        return dt.date.fromisoformat(dates[0])
+    found = first_date(registration.answers)
+    if found is not None:
+        return found
     return registration.submitted_at.date() if registration.submitted_at else None
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
