@@ -96,9 +96,11 @@ def test_init_twice_leaves_one_copy_of_everything(nuso) -> None:
     first = table_counts()
     assert nuso("init").exit_code == 0
     assert table_counts() == first
-    assert first["Unit"] == 290 + 23  # municipalities and Stockholm's and Göteborg's districts
-    assert Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).count() == 290
-    assert first["County"] == 21
+    # Sweden's municipalities and Stockholm's and Göteborg's districts; Norway's municipalities
+    assert first["Unit"] == 290 + 23 + 357
+    assert Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY, country="SE").count() == 290
+    assert Unit.objects.filter(country="NO").count() == 357
+    assert first["County"] == 21 + 15
     assert first["Study"] == len(shipped_dictionaries(shipped_codebook()))  # every shipped study
     assert first["CodebookVersion"] == 1
 
@@ -110,7 +112,7 @@ def test_reference_list_csv_holds_290_municipalities(nuso) -> None:
     assert result.exit_code == 0
     assert list(rows[0]) == [
         "kommunkod", "kommun", "lan_kod", "lan", "folkmangd", "folkmangd_ar", "kommungrupp",
-        "kommunstorlek",
+        "kommunstorlek", "land",
     ]  # fmt: skip
     assert len(rows) == 290
     karlstad = next(row for row in rows if row["kommunkod"] == "1780")

@@ -20,7 +20,7 @@ def test_init_init_list(nuso_process) -> None:
     second = nuso_process("init")
     listing = nuso_process("reference", "list", "--format", "csv")
     assert first.exit_code == second.exit_code == listing.exit_code == 0
-    assert "313 nya kommuner och stadsdelar" in first.out
+    assert "313 nya kommuner och stadsdelar i Sverige, 357 kommuner i Norge" in first.out
     assert "0 nya kommuner" in second.out
     assert listing.out.count("\n") == 291
 

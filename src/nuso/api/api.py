@@ -24,6 +24,7 @@ from nuso.collection.services import dictionary_of
 from nuso.collection.tokens import authenticated
 from nuso.core.collection.posted import study_form
 from nuso.core.collection.schema import record_schema
+from nuso.core.countries import canonical_key
 from nuso.studies.codebooks import codebook_of, latest_version
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -186,10 +187,13 @@ def post_records(request: HttpRequest, studie: str, enhet: str) -> HttpResponse:
 
 def in_scope(token: ApiToken, request: HttpRequest, slug: str, code: str) -> tuple[Study, Unit]:
     study = Study.objects.filter(slug=slug).first()
-    unit = Unit.objects.filter(code=code).first()
+    unit = Unit.objects.filter(code=canonical_key(code)).first()
     if study is None or unit is None:
         refused(token, request, 404, "okänd delstudie eller enhet")
         raise ApiError(404, "Delstudien eller enheten finns inte.")
+    if unit.country != study.country:  # a study's figures are one country's
+        refused(token, request, 422, f"enheten {unit.code} i annat land än delstudien")
+        raise ApiError(422, f"Delstudien {study.slug} gäller inte enheter i det landet.")
     if not token.studies.filter(pk=study.pk).exists():
         refused(token, request, 403, f"delstudien {study.slug}")
         raise ApiError(403, f"Nyckeln gäller inte delstudien {study.slug}.")

@@ -37,6 +37,7 @@ from nuso.core.collection.questions import (
     occasion_labels,
     occasions,
 )
+from nuso.core.countries import canonical_key
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.core.intake.pseudonyms import pseudonymise
@@ -179,9 +180,11 @@ def submitted_by(user: User) -> QuerySet[Registration]:
 def start(user: User, study: Study, unit_code: str, occasion: str) -> Registration:
     """A new draft: of the user's own unit, in the study's open period, at one of its
     occasions."""
-    unit = registering_units(user).filter(code=unit_code).first()
+    unit = registering_units(user).filter(code=canonical_key(unit_code)).first()
     if unit is None:
         raise PermissionDenied("Du registrerar inte för den enheten.")
+    if unit.country != study.country:  # a study's figures are one country's
+        raise PermissionDenied(f"{study.name} gäller inte enheter i {unit.get_country_display()}.")
     period = current_period(study)
     if period is None:
         raise ValidationError(f"Ingen insamlingsperiod är öppen för {study.name}.")

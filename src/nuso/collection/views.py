@@ -40,8 +40,9 @@ def _worker(request: HttpRequest) -> User:
 def start(request: HttpRequest) -> HttpResponse:
     user = _worker(request)
     units = list(services.registering_units(user))
+    countries = {unit.country for unit in units}  # a study is one country's
     studies = [(s, services.current_period(s), services.occasion_choices(s))
-               for s in services.form_studies()]  # fmt: skip
+               for s in services.form_studies() if s.country in countries]  # fmt: skip
     context = {
         "units": units,
         "studies": studies,

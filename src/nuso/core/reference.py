@@ -1,8 +1,10 @@
-"""Reference data: Sweden's counties and municipalities, shipped and updatable.
+"""Reference data: Sweden's and Norway's counties and municipalities, shipped and updatable.
 
-The package ships the 21 counties and 290 municipalities (population 31 Dec 2024 from SCB, SKR
-municipality group 2023). Newer SCB/SKR tables are read by `read_update`, which validates the
-whole file and raises InputError listing every problem, so that nothing is half-loaded.
+The package ships Sweden's 21 counties and 290 municipalities (population 31 Dec 2024 from SCB,
+SKR municipality group 2023) and Norway's 15 counties and 357 municipalities in force from
+2024-01-01 (SSB's classification 131; no population: it is loaded from SSB's tables with
+`nuso reference load --land NO`). Newer tables are read by `read_update`, which validates
+the whole file and raises InputError listing every problem, so that nothing is half-loaded.
 """
 
 from __future__ import annotations
@@ -63,6 +65,30 @@ def shipped_municipalities() -> list[Municipality]:
     ]
 
 
+NORWEGIAN_MUNICIPALITY_COUNT = 357
+
+
+def shipped_norwegian_counties() -> list[County]:
+    """Norway's fylker with their national codes (03 Oslo, 18 Nordland)."""
+    rows = read_delimited(_data_file("no_fylker.csv"))
+    return [County(code=code, name=name) for code, name in rows[1:]]
+
+
+@dataclass(frozen=True)
+class NorwegianMunicipality:
+    code: str  # kommunenummer, national: 1860
+    name: str
+    county_code: str  # fylkesnummer, national: 18
+
+
+def shipped_norwegian_municipalities() -> list[NorwegianMunicipality]:
+    rows = read_delimited(_data_file("no_kommuner.csv"))
+    return [
+        NorwegianMunicipality(code=code, name=name, county_code=county)
+        for code, name, county, _county_name in rows[1:]
+    ]
+
+
 @dataclass(frozen=True)
 class District:
     """A city district that reports on its own (Stockholm's stadsdelsområden, Göteborg's
@@ -96,9 +122,16 @@ UPDATE_COLUMNS: dict[str, str] = {
     "ar": "population_year",
     "kommungrupp": "municipality_group",
     "kommungrupp_2023": "municipality_group",
+    # SSB's words, for Norway's tables (`--land NO`)
+    "kommunenummer": "code",
+    "kommunenr": "code",
+    "kommune": "name",
+    "fylkesnummer": "county_code",
+    "folkemengde": "population",
+    "befolkning": "population",
 }
 # Columns our own `nuso reference list --format csv` writes that are derived, not loaded.
-DERIVED_COLUMNS = frozenset({"lan", "kommunstorlek"})
+DERIVED_COLUMNS = frozenset({"lan", "kommunstorlek", "land"})
 
 
 @dataclass

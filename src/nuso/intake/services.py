@@ -130,8 +130,9 @@ def period_middle(period: str) -> dt.date:
     return start + (end - start) / 2
 
 
-def unit_index() -> UnitIndex:
-    units = Unit.objects.select_related("parent").filter(active=True)
+def unit_index(country: str) -> UnitIndex:
+    """The units a study of `country` may import: a Norwegian file's 1860 is Vestvågøy."""
+    units = Unit.objects.select_related("parent").filter(active=True, country=country)
     return UnitIndex([UnitRef(u.code, u.name, u.parent.code if u.parent else "") for u in units])
 
 
@@ -208,15 +209,16 @@ def import_context(
         message = f"Okänd delstudie {study_slug!r}; kända: {known}."
         raise ImportRefusedError([Problem("unknown-study", message)])
     version = latest_version()
+    dictionary = dictionary_from_stored(study.dictionary)
     plan = ImportPlan(
         study=study.slug,
         period=period,
         period_middle=period_middle(period),
         codebook_version=version.number,
-        dictionary=dictionary_from_stored(study.dictionary),
+        dictionary=dictionary,
         codebook=codebook_of(version),
         learned=learned_in_force(),
-        units=unit_index(),
+        units=unit_index(dictionary.country),
         unit_hint=unit_hint,
         pseudonym_key=settings.NUSO_PSEUDONYM_KEY,
         dry_run=dry_run,

@@ -19,6 +19,7 @@ from nuso.accounts.models import User
 from nuso.analysis.service import DataVersion, PortalTables, portal_tables, ready_version
 from nuso.collection.overview import UnitOverview, unit_overview
 from nuso.core.analysis.indicators.engine import Results
+from nuso.core.countries import canonical_key
 from nuso.core.intake import blocks
 from nuso.core.outputs.registry import ROWS, Writer, writers
 from nuso.core.outputs.rows import RowSet
@@ -76,7 +77,7 @@ class Scope:
         return units if self.is_analyst else units.filter(users=self.user)
 
     def unit(self, code: str) -> Unit:
-        unit = self.units().filter(code=code).first()
+        unit = self.units().filter(code=canonical_key(code)).first()
         if unit is None:
             raise Http404("Enheten finns inte eller hör inte till dig.")
         return unit

@@ -28,6 +28,12 @@ class Study(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def country(self) -> str:
+        """The country whose units report to the study (a dictionary stored before countries
+        is Swedish)."""
+        return str(self.dictionary.get("country", "SE"))
+
 
 class CodebookVersion(models.Model):
     """One version of the national codebook. Versions are never edited: a review decision or

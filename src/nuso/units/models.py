@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from django.db import models
 
+from nuso.core.countries import COUNTRIES, SWEDEN, split_key
 from nuso.core.units import size_band
+
+COUNTRY_CHOICES = [(country.code, country.name) for country in COUNTRIES.values()]
 
 
 class County(models.Model):
-    code = models.CharField("länskod", max_length=2, unique=True)
+    code = models.CharField(
+        "länskod", max_length=8, unique=True, help_text="Länskod (17) eller landets nyckel (NO-18)."
+    )
     name = models.CharField("län", max_length=100)
+    country = models.CharField("land", max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
 
     class Meta:
         verbose_name = "län"
@@ -30,8 +36,10 @@ class Unit(models.Model):
         "kod",
         max_length=16,
         unique=True,
-        help_text="Kommunkod (1780) eller stadsdelskod (0180-01).",
+        help_text="Enhetens nyckel: kommunkod (1780) eller stadsdelskod (0180-01) i Sverige, "
+        "landskod och kommunnummer i andra länder (NO-1860).",
     )
+    country = models.CharField("land", max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
     name = models.CharField("namn", max_length=100)
     kind = models.CharField("typ", max_length=10, choices=Kind.choices, default=Kind.MUNICIPALITY)
     parent = models.ForeignKey(
@@ -66,6 +74,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def national_code(self) -> str:
+        """The code the unit has in its own country (1860 for NO-1860)."""
+        return split_key(self.code)[1]
 
     @property
     def size_band(self) -> str:

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from nuso.audit.services import Actor, log
 from nuso.core import reference
+from nuso.core.countries import NORWAY, SWEDEN, canonical_key, split_key, unit_key
+from nuso.core.errors import InputError, Problem
 from nuso.core.intake.boundary import Masker
 from nuso.units.models import County, Unit
 
@@ -25,15 +27,17 @@ LIST_COLUMNS = (
     "folkmangd_ar",
     "kommungrupp",
     "kommunstorlek",
+    "land",
 )
 
 
 @dataclass
 class LoadSummary:
-    created: int = 0
+    created: int = 0  # Swedish municipalities and districts
     updated: int = 0
     unchanged: int = 0
     changed_codes: list[str] = field(default_factory=list)
+    created_in_norway: int = 0
 
 
 @transaction.atomic
@@ -69,7 +73,34 @@ def load_shipped_reference() -> LoadSummary:
         else:
             summary.unchanged += 1
     summary.created += load_shipped_districts()
+    summary.created_in_norway = load_shipped_norway()
     return summary
+
+
+def load_shipped_norway() -> int:
+    """Create Norway's missing fylker and kommuner under their keys (NO-18, NO-1860); returns
+    how many units were created. Names are SSB's short forms; population comes later, from
+    SSB's tables."""
+    for county in reference.shipped_norwegian_counties():
+        County.objects.update_or_create(
+            code=unit_key(NORWAY, county.code),
+            defaults={"name": county.name, "country": NORWAY},
+        )
+    counties = County.objects.filter(country=NORWAY).in_bulk(field_name="code")
+    existing = set(Unit.objects.filter(country=NORWAY).values_list("code", flat=True))
+    missing = [
+        Unit(
+            code=unit_key(NORWAY, municipality.code),
+            name=municipality.name,
+            country=NORWAY,
+            kind=Unit.Kind.MUNICIPALITY,
+            county=counties[unit_key(NORWAY, municipality.county_code)],
+        )
+        for municipality in reference.shipped_norwegian_municipalities()
+        if unit_key(NORWAY, municipality.code) not in existing
+    ]
+    Unit.objects.bulk_create(missing)
+    return len(missing)
 
 
 def load_shipped_districts() -> int:
@@ -93,11 +124,27 @@ def load_shipped_districts() -> int:
     return created
 
 
-def read_reference_update(path: Path) -> reference.ReferenceUpdate:
-    """Validate a table against the units in the database; InputError lists every problem."""
-    known = set(Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).values_list("code", flat=True))
-    counties = set(County.objects.values_list("code", flat=True))
-    return reference.read_update(path, known, counties)
+def read_reference_update(path: Path, country: str = SWEDEN) -> reference.ReferenceUpdate:
+    """Validate a table of one country's municipalities, written with their national codes,
+    against the units in the database; InputError lists every problem. The update is keyed by
+    the units' keys."""
+    municipalities = Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY, country=country)
+    known = {split_key(code)[1] for code in municipalities.values_list("code", flat=True)}
+    county_keys = County.objects.filter(country=country).values_list("code", flat=True)
+    counties = {split_key(code)[1] for code in county_keys}
+    update = reference.read_update(path, known, counties)
+    if country != SWEDEN and "municipality_group" in update.fields:
+        column = update.column_names["municipality_group"]
+        message = "SKR:s kommungrupper finns bara för svenska kommuner."
+        raise InputError([Problem("bad-column", message, update.file, None, 1, column)])
+    update.changes = {
+        unit_key(country, code): {
+            name: unit_key(country, value) if name == "county_code" else value
+            for name, value in change.items()
+        }
+        for code, change in update.changes.items()
+    }
+    return update
 
 
 @transaction.atomic
@@ -136,35 +183,41 @@ def _field_values(unit: Unit, changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def reference_rows(*, with_districts: bool = False) -> list[dict[str, Any]]:
-    """Municipalities (and on request city districts) as rows of the list (LIST_COLUMNS)."""
-    units = Unit.objects.select_related("county", "parent").order_by("code")
+def reference_rows(*, with_districts: bool = False, country: str = SWEDEN) -> list[dict[str, Any]]:
+    """One country's municipalities (and on request city districts) as rows of the list
+    (LIST_COLUMNS), with their national codes: the list loads back with `--land`."""
+    units = Unit.objects.filter(country=country).select_related("county", "parent")
     if not with_districts:
         units = units.filter(kind=Unit.Kind.MUNICIPALITY)
     return [
         {
-            "kommunkod": unit.code,
+            "kommunkod": unit.national_code,
             "kommun": unit.name,
-            "lan_kod": unit.county.code,
+            "lan_kod": split_key(unit.county.code)[1],
             "lan": unit.county.name,
             "folkmangd": unit.population,
             "folkmangd_ar": unit.population_year,
             "kommungrupp": unit.municipality_group,
             "kommunstorlek": unit.size_band,
+            "land": unit.country,
         }
-        for unit in units
+        for unit in units.order_by("code")
     ]
 
 
 def find_unit(text: str) -> Unit:
-    """A unit by code ("1780", "0180-01") or name (case-insensitive); LookupError naming the
-    closest names when there is none."""
+    """A unit by key ("1780", "0180-01", "NO-1860") or name (case-insensitive); LookupError
+    naming the closest names when there is none, or the keys when a name is in two countries."""
     wanted = text.strip()
-    unit = (
-        Unit.objects.filter(code=wanted).first() or Unit.objects.filter(name__iexact=wanted).first()
-    )
+    unit = Unit.objects.filter(code=canonical_key(wanted)).first()
     if unit is not None:
         return unit
+    named = list(Unit.objects.filter(name__iexact=wanted)[:2])
+    if len(named) == 1:
+        return named[0]
+    if named:
+        keys = " eller ".join(unit.code for unit in named)
+        raise LookupError(f"{wanted!r} finns i mer än ett land; ange nyckeln: {keys}.")
     names = list(Unit.objects.values_list("name", flat=True))
     close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     hint = f" Menade du {' eller '.join(close)}?" if close else ""

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from nuso.core.countries import COUNTRIES, SWEDEN
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.computed_variables import (
@@ -88,6 +89,8 @@ class StudyDictionary:
     # derived variables computed with the tables (nuso.core.harmonise.computed_variables)
     computed: tuple[ComputedVariable, ...] = ()
     case: CaseSpec | None = None  # what makes records one case, followed over time
+    # the country whose units report to the study: a study's figures are one country's
+    country: str = SWEDEN
 
     def variable(self, name: str) -> StudyVariable:
         return next(variable for variable in self.variables if variable.name == name)
@@ -129,6 +132,10 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
+    country = str(data.get("country", SWEDEN)).upper()
+    if country not in COUNTRIES:
+        message = f"Okänt land; ange en av {', '.join(COUNTRIES)}."
+        problems.append(Problem("bad-country", message, source, column="country", value=country))
     codes = dict(facts.codes) | _derived_codes(derived, computed, facts.codes, codebook)
     tables = _tables(data.get("tables"), variables, (*derived, *computed), codes, source, problems)
     if problems:
@@ -153,6 +160,7 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         form=form,
         computed=computed,
         case=facts.case,
+        country=country,
     )
 
 
@@ -315,6 +323,7 @@ def dictionary_from_stored(data: dict[str, Any]) -> StudyDictionary:
         ),
         tables=tuple(_stored_table(t) for t in data.get("tables", ())),
         form=_stored_form(data.get("form")),
+        country=data.get("country", SWEDEN),  # stored before countries: Swedish
         computed=tuple(stored_computed(c) for c in data.get("computed", ())),
         case=stored_case(data.get("case")),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nuso.core.countries import split_key
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.normalise import fold
 
@@ -34,16 +35,21 @@ def words(text: str) -> str:
 
 
 class UnitIndex:
+    """The units of one country, found by key ("NO-1860"), by national code ("1860") or by
+    name. One country only: codes collide between countries."""
+
     def __init__(self, units: list[UnitRef]) -> None:
         self.units = units
-        self.by_code = {unit.code: unit for unit in units}
+        self.by_code = {split_key(unit.code)[1]: unit for unit in units}
+        self.by_code |= {unit.code: unit for unit in units}
         self.names = [(words(unit.name), unit) for unit in units]
 
     def resolve(self, text: str, source: str) -> UnitRef:
         """The one unit that `text` names; UnitNotFoundError otherwise. `source` says where the
         text came from, for the message ("filnamnet", "kolumnen Kommun", "--kommun")."""
-        if text.strip() in self.by_code:  # a code column: the value is exactly a code
-            return self.by_code[text.strip()]
+        code = text.strip().upper()
+        if code in self.by_code:  # a code column: the value is exactly a code or a key
+            return self.by_code[code]
         found = self.matches(text)
         if len(found) == 1:
             return found[0]

@@ -51,9 +51,11 @@ class Command(NusoCommand):
     def create(self, name: str, unit_codes: list[str], study_slugs: list[str]) -> None:
         from nuso.audit.services import Actor
         from nuso.collection.tokens import TokenError, create_token
+        from nuso.core.countries import canonical_key
         from nuso.studies.models import Study
         from nuso.units.models import Unit
 
+        unit_codes = [canonical_key(code) for code in unit_codes]
         units = list(Unit.objects.filter(code__in=unit_codes))
         studies = list(Study.objects.filter(slug__in=study_slugs))
         if unknown := sorted(set(unit_codes) - {u.code for u in units}):

@@ -20,7 +20,8 @@ class Command(NusoCommand):
         if summary.migrations_applied:
             console.print(f"Databasen migrerad ({summary.migrations_applied} steg).")
         console.print(
-            f"Referensdata: {summary.units.created} nya kommuner och stadsdelar, "
+            f"Referensdata: {summary.units.created} nya kommuner och stadsdelar i Sverige, "
+            f"{summary.units.created_in_norway} kommuner i Norge, "
             f"{summary.units.updated} med nyare folkmängd."
         )
         self.report_changes(summary)

@@ -27,6 +27,12 @@ class Command(NusoCommand):
             default="table",
             help="Utformat (standard: table).",
         )
+        listing.add_argument(
+            "--land",
+            choices=["SE", "NO"],
+            default="SE",
+            help="Vilket lands kommuner (standard: SE).",
+        )
         load = actions.add_parser(
             "load",
             help="Uppdatera från en nyare tabell (CSV) från SCB eller SKR.",
@@ -38,17 +44,24 @@ class Command(NusoCommand):
         )
         file_arguments(load, "FIL.csv", "Tabellen att läsa in.",
                        "Kontrollera och visa ändringar utan att spara.")  # fmt: skip
+        load.add_argument(
+            "--land",
+            choices=["SE", "NO"],
+            default="SE",
+            help="Vilket lands kommuner tabellen gäller (standard: SE). För Norge: SSB:s "
+            "kolumner kommunenummer, kommune, fylkesnummer, folkemengde, år.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            self.list_units(options["format"], options["stadsdelar"])
+            self.list_units(options["format"], options["stadsdelar"], options["land"])
         else:
-            self.load(options["file"], dry_run=options["dry_run"])
+            self.load(options["file"], options["land"], dry_run=options["dry_run"])
 
-    def list_units(self, format_: str, with_districts: bool) -> None:
+    def list_units(self, format_: str, with_districts: bool, country: str) -> None:
         from nuso.units.services import LIST_COLUMNS, reference_rows
 
-        rows = reference_rows(with_districts=with_districts)
+        rows = reference_rows(with_districts=with_districts, country=country)
         if format_ == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=LIST_COLUMNS, lineterminator="\n")
             writer.writeheader()
@@ -69,11 +82,11 @@ class Command(NusoCommand):
             )
         self.console().print(table)
 
-    def load(self, path: Path, dry_run: bool) -> None:
+    def load(self, path: Path, country: str, dry_run: bool) -> None:
         from nuso.audit.services import Actor
         from nuso.units.services import apply_reference_update, read_reference_update
 
-        update = read_reference_update(existing_file(path))
+        update = read_reference_update(existing_file(path), country)
         console = self.console()
         if update.ignored_columns:
             console.print(f"Okända kolumner lämnas orörda: {', '.join(update.ignored_columns)}")

@@ -125,13 +125,14 @@ class Command(NusoCommand):
         return {name: column for name, column in found.items() if column}
 
     def apply(self, study: Any, values: dict[str, str], actor: Any, where: str) -> None:
+        from nuso.core.countries import canonical_key
         from nuso.intake.decisions import RawValue, ReviewDecisionError, decide
         from nuso.units.models import Unit
 
         scope = values.get("scope", "")
         unit = None
         if scope.lower() not in NATIONAL:
-            unit = Unit.objects.filter(code=scope).first()
+            unit = Unit.objects.filter(code=canonical_key(scope)).first()
             if unit is None:
                 raise CommandError(
                     f"{where}: okänd omfattning {scope!r}; ange nationell eller en kommunkod."
