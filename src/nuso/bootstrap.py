@@ -99,6 +99,8 @@ class Status:
     codebook_version: int | None
     batches: int
     records: int
+    norwegian_municipalities: int = 0
+    norwegian_counties: int = 0
 
 
 def status() -> Status:
@@ -111,9 +113,11 @@ def status() -> Status:
     latest = CodebookVersion.objects.order_by("-number").first()
     return Status(
         database=describe_database(),
-        municipalities=Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY).count(),
+        municipalities=Unit.objects.filter(kind=Unit.Kind.MUNICIPALITY, country="SE").count(),
         districts=Unit.objects.filter(kind=Unit.Kind.DISTRICT).count(),
-        counties=County.objects.count(),
+        counties=County.objects.filter(country="SE").count(),
+        norwegian_municipalities=Unit.objects.filter(country="NO").count(),
+        norwegian_counties=County.objects.filter(country="NO").count(),
         studies=list(Study.objects.order_by("number").values_list("name", flat=True)),
         codebook_version=latest.number if latest else None,
         batches=ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED).count(),

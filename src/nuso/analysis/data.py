@@ -8,6 +8,7 @@ import polars as pl
 from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.analysis.indicators.labels import dimension_labels as labels_of
+from nuso.core.countries import COUNTRIES, SWEDEN
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.core.units import SIZE_BANDS, SKR_GROUPS
@@ -19,12 +20,23 @@ from nuso.units.models import Unit
 MISSING_LABEL = "Uppgift saknas"
 
 
+class MixedCountriesError(RuntimeError):
+    """A study's records hold a unit of another country than the study's: its tables would
+    mix countries. The import, the forms and the API refuse such units, so this is a fault."""
+
+
 def study_input(study: Study, period: str | None = None) -> StudyInput:
     dictionary = dictionary_from_stored(study.dictionary)
-    units = unit_table()
+    units = unit_table(dictionary.country)
     # a case's records may be of several periods: read them all, then keep the period's
     across = any(variable.across_case for variable in dictionary.computed)
-    frame = analysis_frame(_records(study, None if across else period), dictionary, units)
+    records = _records(study, None if across else period)
+    foreign = set(records["enhet"].unique()) - set(units["enhet"])
+    if foreign:
+        raise MixedCountriesError(
+            f"{study.slug} is {dictionary.country}'s study but holds records of {sorted(foreign)}"
+        )
+    frame = analysis_frame(records, dictionary, units)
     if period is not None:
         frame = frame.filter(pl.col("period") == period)
     labels = dimension_labels(dictionary)
@@ -33,7 +45,7 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         frame=frame,
         categories={name: tuple(codes) for name, codes in labels.items()},
         labels={name: {**codes, MISSING: MISSING_LABEL} for name, codes in labels.items()},
-        names=level_names(units),
+        names=level_names(units, dictionary.country),
         multi_valued=frozenset(v.name for v in dictionary.variables if v.type == "categories"),
         titles={v.name: v.label for v in dictionary.variables}
         | {d.name: d.label for d in dictionary.derived}
@@ -53,11 +65,12 @@ def _records(study: Study, period: str | None) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def unit_table() -> pl.DataFrame:
-    """Every unit with its comparison groups; a district takes its municipality's SKR group
-    and county, and the size band of its own population (PM #1)."""
+def unit_table(country: str = SWEDEN) -> pl.DataFrame:
+    """Every unit of `country` with its comparison groups; a district takes its
+    municipality's SKR group and county, and the size band of its own population (PM #1).
+    One country's: a study's nation and groups are never of two countries."""
     rows = []
-    for unit in Unit.objects.select_related("parent", "county"):
+    for unit in Unit.objects.filter(country=country).select_related("parent", "county"):
         group = unit.municipality_group or (unit.parent.municipality_group if unit.parent else "")
         rows.append((unit.code, unit.name, unit.county.code, group or None, unit.size_band or None))
     return pl.DataFrame(
@@ -70,12 +83,14 @@ def dimension_labels(dictionary: StudyDictionary) -> dict[str, dict[str, str]]:
     return labels_of(dictionary, codebook_of(latest_version()))
 
 
-def level_names(units: pl.DataFrame) -> dict[tuple[str, str], str]:
+def level_names(units: pl.DataFrame, country: str = SWEDEN) -> dict[tuple[str, str], str]:
     from nuso.units.models import County
 
-    names: dict[tuple[str, str], str] = {("riket", "riket"): "Riket"}
+    nation = "Riket" if country == SWEDEN else COUNTRIES[country].name
+    names: dict[tuple[str, str], str] = {("riket", "riket"): nation}
     names |= {("kommun", code): name for code, name in units.select("enhet", "namn").iter_rows()}
     names |= {("kommungrupp", code): name for code, name in SKR_GROUPS.items()}
     names |= {("storleksgrupp", band.code): band.label for band in SIZE_BANDS}
-    names |= {("lan", county.code): county.name for county in County.objects.all()}
+    counties = County.objects.filter(country=country)
+    names |= {("lan", county.code): county.name for county in counties}
     return names

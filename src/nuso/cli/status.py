@@ -20,6 +20,9 @@ def render_status(console: Console, status: Status) -> None:
     if status.districts:
         table.add_row("Stadsdelar", str(status.districts))
     table.add_row("Län", str(status.counties))
+    if status.norwegian_municipalities:
+        table.add_row("Kommuner i Norge", str(status.norwegian_municipalities))
+        table.add_row("Fylken i Norge", str(status.norwegian_counties))
     table.add_row("Delstudier", ", ".join(status.studies) or "inga")
     version = f"version {status.codebook_version}" if status.codebook_version else "saknas"
     table.add_row("Kodbok", version)

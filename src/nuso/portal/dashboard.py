@@ -16,6 +16,7 @@ from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.analysis.indicators.frame import MISSING
+from nuso.core.countries import NORWAY
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 COMPARISONS = {
@@ -23,6 +24,27 @@ COMPARISONS = {
     "storleksgrupp": gettext_lazy("Kommuner av samma storlek"),
     "riket": gettext_lazy("Riket"),
 }
+# Norway has no SKR groups: a Norwegian unit compares with its county (fylke), its size band
+# when SSB's population is loaded, and Norway. The first is the default.
+NORWEGIAN_COMPARISONS = {
+    "lan": gettext_lazy("Fylket"),
+    "storleksgrupp": gettext_lazy("Kommuner av samma storlek"),
+    "riket": gettext_lazy("Norge"),
+}
+
+
+def comparisons_for(country: str, has_size_band: bool = True) -> dict[str, Any]:
+    """The comparison groups a unit of `country` is shown against, the default first; the
+    size group only when the unit's population is known."""
+    found = dict(NORWEGIAN_COMPARISONS if country == NORWAY else COMPARISONS)
+    if not has_size_band:
+        found.pop("storleksgrupp")
+    return found
+
+
+def nation_name(country: str) -> str:
+    """What the nation's column is called: Riket in Sweden; the country's name elsewhere."""
+    return str(comparisons_for(country)["riket"])
 
 
 @dataclass(frozen=True)
@@ -61,8 +83,10 @@ class Section:
     lines: list[Line] = field(default_factory=list)
     summary: str = ""  # the whole distribution's test
 
-    def chart(self, unit_name: str, reference_name: str, words: ChartWords) -> dict[str, Any]:
-        nation = gettext("Riket")
+    def chart(
+        self, unit_name: str, reference_name: str, words: ChartWords, nation: str | None = None
+    ) -> dict[str, Any]:
+        nation = nation or gettext("Riket")
         series = [unit_name, reference_name, nation]
         if reference_name == nation:  # compared with the nation: its figures once, not stacked
             series = [unit_name, nation]
@@ -212,10 +236,11 @@ def key_figure_trend(
 
 
 def trend_chart(
-    trend: list[dict[str, Any]], unit_name: str, title: str, words: ChartWords
-) -> dict[str, Any]:
+    trend: list[dict[str, Any]], unit_name: str, title: str, words: ChartWords,
+    nation: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The chart of `key_figure_trend`: the unit and the nation per period."""
-    nation = gettext("Riket")
+    nation = nation or gettext("Riket")
     points = [
         {"nyckeltal": item["label"], "period": item["period"], "serie": name,
          "andel": cell.share, "ki_lag": cell.low, "ki_hog": cell.high}

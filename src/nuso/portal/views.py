@@ -26,14 +26,15 @@ from nuso.core.outputs.tables import TableSet
 from nuso.portal import language
 from nuso.portal.access import Scope
 from nuso.portal.dashboard import (
-    COMPARISONS,
     SUMMARY_FINDINGS,
     Section,
     Selection,
+    comparisons_for,
     filter_options,
     findings,
     key_figure_trend,
     key_figures_in,
+    nation_name,
     sections,
     trend_chart,
 )
@@ -90,12 +91,17 @@ def _unit_view(request: HttpRequest, code: str, study: str) -> UnitView:
     tables = scope.unit_tables(the_study, code)
     results = tables.results
     period = _period(request, results.periods)
-    comparison = request.GET.get("jamfor", "kommungrupp")
-    if comparison not in COMPARISONS:
-        comparison = "kommungrupp"
+    offered = comparisons_for(tables.unit.country, bool(tables.unit.size_band))
+    comparison = request.GET.get("jamfor", "")
+    if comparison not in offered:
+        comparison = next(iter(offered))
     selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
     return UnitView(scope, tables.unit, the_study, results, tables.rows, period, comparison,
                     selection, tables.stale, tables.version)  # fmt: skip
+
+
+def _comparisons(unit: Unit) -> dict[str, Any]:
+    return comparisons_for(unit.country, bool(unit.size_band))
 
 
 def _sections(view: UnitView, comparison: str) -> list[Section]:
@@ -134,8 +140,9 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
     found = findings(*compared)
     context = {
         "scope": view.scope, "unit": unit, "study": view.study, "periods": results.periods,
-        "period": view.period, "comparison": view.comparison, "comparisons": COMPARISONS,
-        "reference_name": COMPARISONS[view.comparison],
+        "period": view.period, "comparison": view.comparison,
+        "comparisons": _comparisons(view.unit), "nation_name": nation_name(unit.country),
+        "reference_name": _comparisons(view.unit)[view.comparison],
         "filters": [(results.source.titles.get(d, d), d, values)
                     for d, values in filter_options(results).items()],
         "selection": selection, "selection_text": selection.text if selection else "",
@@ -177,7 +184,8 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
     if not found:
         raise Http404("Diagrammet finns inte.")
     words = language.chart_words()
-    spec = found[0].chart(view.unit.name, str(COMPARISONS[view.comparison]), words)
+    reference = str(_comparisons(view.unit)[view.comparison])
+    spec = found[0].chart(view.unit.name, reference, words, nation_name(view.unit.country))
     return _svg(spec, words)
 
 
@@ -187,7 +195,8 @@ def chart(request: HttpRequest, code: str, study: str, table: str) -> HttpRespon
 def key_figure_chart(request: HttpRequest, code: str, study: str) -> HttpResponse:
     view = _unit_view(request, code, study)
     words = language.chart_words()
-    spec = trend_chart(_trend(view), view.unit.name, _("Nyckeltal över tid"), words)
+    spec = trend_chart(_trend(view), view.unit.name, _("Nyckeltal över tid"), words,
+                       nation_name(view.unit.country))  # fmt: skip
     return _svg(spec, words)
 
 
@@ -256,6 +265,7 @@ def national(request: HttpRequest, study: str) -> HttpResponse:
     context = {"study": view.study, "period": view.period, "periods": view.periods,
                "measure": key, "ranking": view.ranking, "scope": view.scope,
                "measures": measures(view.results), "national_figures": True,
+               "nation_name": nation_name(view.study.country),
                **_freshness(view.stale, view.version)}  # fmt: skip
     log(Actor.of_user(request.user), "portal.national", study=view.study.slug, table=key)  # type: ignore[arg-type]
     return render(request, "portal/national.html", context)

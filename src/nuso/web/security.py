@@ -35,10 +35,12 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-class SwedishFirstLocaleMiddleware:
-    """Swedish unless the user chose another language (the language cookie that Django's
-    set_language view writes). A browser's Accept-Language is not asked: the portal is Swedish
-    for everyone by default."""
+class PortalLanguageMiddleware:
+    """The language the user chose (the language cookie that Django's set_language view
+    writes); else the language of the country of the user's units (bokmål for a Norwegian
+    municipality's users); else Swedish. A browser's Accept-Language is not asked: the portal
+    speaks the language of the country the user works in. After the authentication
+    middleware: the default depends on the user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,9 +50,24 @@ class SwedishFirstLocaleMiddleware:
         from django.utils import translation
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = chosen if chosen in dict(settings.LANGUAGES) else users_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def users_language(request: HttpRequest) -> str:
+    """The default language of the country of the signed-in user's units: the one country
+    all their units are in, else Swedish."""
+    from django.conf import settings
+
+    from nuso.core.countries import COUNTRIES
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return str(settings.LANGUAGE_CODE)
+    countries = set(user.units.values_list("country", flat=True))
+    language = COUNTRIES[countries.pop()].language if len(countries) == 1 else ""
+    return language if language in dict(settings.LANGUAGES) else str(settings.LANGUAGE_CODE)
