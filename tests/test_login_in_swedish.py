@@ -1,7 +1,8 @@
-"""The login, enrolment, backup-code and account pages are Swedish throughout: none holds a
-text of django-two-factor-auth or django-otp in English (their own Swedish catalogues miss
-the one-time-code step and its errors). Each page is walked as a new user meets it, wrong
-codes included, and checked against every English text those packages can show."""
+"""The login, enrolment, backup-code and account pages are Swedish throughout, and bokmål
+throughout for a Norwegian user: none holds a text of django-two-factor-auth or django-otp in
+English (their own Swedish catalogues miss the one-time-code step and its errors, django-otp
+has no Norwegian). Each page is walked as a new user meets it, wrong codes included, and
+checked against every English text those packages can show."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import django_otp
 import pytest
 import two_factor
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
 
@@ -90,9 +92,21 @@ def texts() -> set[str]:
     return found
 
 
-def test_the_login_and_account_pages_hold_no_english(db, texts) -> None:
+# What each language's pages say where the packages' English was (bokmål: a Norwegian user's
+# language cookie; the words are the same as the Swedish ones').
+SAID = {
+    "sv": ("Ange den sexsiffriga engångskoden", "Fel kod. Kontrollera att du skrev den rätt",
+           "Reservkoder"),
+    "nb": ("Oppgi den sekssifrede engangskoden", "Feil kode. Kontroller at du skrev den riktig",
+           "Reservekoder"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["sv", "nb"])
+def test_the_login_and_account_pages_hold_no_english(db, texts, language) -> None:
     User.objects.create_user("nykomling", password=PASSWORD, role=User.Role.ANALYST)
     client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     pages: dict[str, str] = {}
 
     def seen(name: str, response) -> str:
@@ -122,6 +136,7 @@ def test_the_login_and_account_pages_hold_no_english(db, texts) -> None:
     seen("stäng av", client.get("/account/two_factor/disable/"))
     # Logging in again: the code step, a wrong code, the backup-code step and a wrong one.
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the test client forgets it
     page = seen("kodsteget", client.post(LOGIN, {
         "login_view-current_step": "auth", "auth-username": "nykomling",
         "auth-password": PASSWORD}))  # fmt: skip
@@ -134,6 +149,8 @@ def test_the_login_and_account_pages_hold_no_english(db, texts) -> None:
                                               "backup-otp_token": "fel1234"}))  # fmt: skip
     found = {name: english_on(page, texts) for name, page in pages.items()}
     assert {name: english for name, english in found.items() if english} == {}
-    assert "Ange den sexsiffriga engångskoden" in pages["kodsteget"]
-    assert "Fel kod. Kontrollera att du skrev den rätt" in pages["fel kod"]
-    assert "Reservkoder" in pages["reservkoder skapade"]
+    code_step, wrong_code, backup_codes = SAID[language]
+    assert code_step in pages["kodsteget"]
+    assert wrong_code in pages["fel kod"]
+    assert backup_codes in pages["reservkoder skapade"]
+    assert all(f'<html lang="{language}">' in page for page in pages.values())

@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "sv"
 LOCALE_PATHS = [BASE_DIR / "locale"]
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("nb", "Norsk bokmål")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

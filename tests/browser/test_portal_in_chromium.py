@@ -404,3 +404,43 @@ def test_the_language_switch_keeps_the_filters_chosen_in_place(site, browser) ->
     page.get_by_role("button", name="På svenska").click()  # the next test is in Swedish
     page.wait_for_load_state()
     context.close()
+
+
+def test_the_main_pages_in_bokmal_pass_axe(site, browser) -> None:
+    """A Norwegian user chooses 'På norsk' on the login page: the login, the code step, the
+    overview, the national view and a unit's dashboard are in bokmål (html lang="nb") and
+    pass axe."""
+    base, unit, _ = site
+    analyst = User.objects.create_user("analytiker", password=PASSWORD, role=User.Role.ANALYST)
+    device = TOTPDevice.objects.create(user=analyst, name="default", confirmed=True)
+    context = browser.new_context(locale="nb-NO")
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(f"{base}/account/login/")
+    page.get_by_role("button", name="På norsk").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "nb"
+    accessible(page)
+    page.get_by_label("Brukernavn").fill("analytiker")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input[name='token-otp_token']")
+    assert page.get_by_text("Oppgi den sekssifrede engangskoden").count() == 1
+    accessible(page)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name='token-otp_token']", f"{code:06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portal/")
+    pages = (("/portal/", "Oversikt"),
+             ("/portal/riket/aktualiseringar/", "Enhetene rangert etter andel"),
+             (f"/portal/enhet/{unit.code}/aktualiseringar/", "Sammenlign med"))  # fmt: skip
+    for path, said in pages:
+        page.goto(f"{base}{path}")
+        assert page.locator("html").get_attribute("lang") == "nb", path
+        assert page.get_by_text(said).count() >= 1, path
+        accessible(page)
+    assert "sammenlignet med" in page.locator("#resultat").inner_text()
+    page.get_by_role("button", name="På svenska").click()  # the next test is in Swedish
+    page.wait_for_load_state()
+    assert watched.problems == []
+    context.close()

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from nuso.audit.services import Actor
 from nuso.collection.models import ApiToken
@@ -83,7 +84,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         """The new key, shown on this page only: it is in no redirect, message or cookie."""
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta,
-            "title": "API-nyckel skapad", "token": obj, "key": getattr(request, NEW_KEY),
+            "title": gettext("API-nyckel skapad"), "token": obj, "key": getattr(request, NEW_KEY),
+            "unit_codes": self.unit_codes(obj), "study_slugs": self.study_slugs(obj),
         }  # fmt: skip
         response = TemplateResponse(request, "api/key_created.html", context)
         response["Cache-Control"] = "no-store"

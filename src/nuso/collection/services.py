@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nuso.accounts.models import User
 from nuso.audit.services import Actor, log
@@ -105,17 +106,24 @@ def open_period(study: Study, name: str, actor: Actor) -> CollectionPeriod:
     except ImportRefusedError as error:
         raise ValidationError(str(error.problems[0].message)) from None
     if CollectionPeriod.objects.filter(study=study, name=name).exists():
-        raise ValidationError(f"Perioden {name} finns redan för {study.name}.")
+        raise ValidationError(
+            gettext("Perioden %(name)s finns redan för %(study)s.")
+            % {"name": name, "study": study.name}
+        )
     now_open = current_period(study)
     if now_open is not None:
         raise ValidationError(
-            f"Perioden {now_open.name} är öppen för {study.name}: stäng den först."
+            gettext("Perioden %(name)s är öppen för %(study)s: stäng den först.")
+            % {"name": now_open.name, "study": study.name}
         )
     try:
         with transaction.atomic():
             period = CollectionPeriod.objects.create(study=study, name=name)
     except IntegrityError:  # the same period opened at once by another request
-        raise ValidationError(f"Perioden {name} finns redan för {study.name}.") from None
+        raise ValidationError(
+            gettext("Perioden %(name)s finns redan för %(study)s.")
+            % {"name": name, "study": study.name}
+        ) from None
     log(actor, "collection.period_opened", target=period, study=study.slug, period=name)
     return period
 
@@ -187,9 +195,11 @@ def start(user: User, study: Study, unit_code: str, occasion: str) -> Registrati
         raise PermissionDenied(f"{study.name} gäller inte enheter i {unit.get_country_display()}.")
     period = current_period(study)
     if period is None:
-        raise ValidationError(f"Ingen insamlingsperiod är öppen för {study.name}.")
+        raise ValidationError(
+            gettext("Ingen insamlingsperiod är öppen för %(study)s.") % {"study": study.name}
+        )
     if occasion not in occasions(dictionary_of(study)):
-        raise ValidationError("Okänt tillfälle.")
+        raise ValidationError(gettext("Okänt tillfälle."))
     registration = Registration.objects.create(
         study=study, unit=unit, period=period, occasion=occasion, author=user
     )
@@ -218,7 +228,9 @@ def save_draft(
     with transaction.atomic():
         locked = _locked(registration, user)
         if locked.status != Registration.Status.DRAFT:
-            raise PermissionDenied("Registreringen är inskickad: rätta den med Spara rättelsen.")
+            raise PermissionDenied(
+                gettext("Registreringen är inskickad: rätta den med Spara rättelsen.")
+            )
         saved = Saved()
         locked.answers, saved.filled, saved.identity_error = _typed(locked, posted, identity)
         fields = ["answers", "pseudonym", "decision", "without_decision", "updated_at"]
@@ -301,8 +313,10 @@ def _may_change(registration: Registration, user: User) -> None:
     own_registration(user, registration.pk)
     if not registration.period.is_open:
         raise PermissionDenied(
-            f"Insamlingsperioden {registration.period.name} är stängd: registreringen kan "
-            "inte längre ändras."
+            gettext(
+                "Insamlingsperioden %(period)s är stängd: registreringen kan inte längre ändras."
+            )
+            % {"period": registration.period.name}
         )
 
 
@@ -471,12 +485,12 @@ def correct(
         child = registration.pseudonym
         registration.answers, _, identity_error = _typed(registration, posted, identity)
         if identity_error:
-            return registration, Submitted(missing=[f"Personnumret: {identity_error}"])
+            return registration, Submitted(missing=[f"{gettext('Personnumret:')} {identity_error}"])
         linked = needs_link(registration) or registration.followed_by.exists()
         if registration.pseudonym != child and linked:
             registration.pseudonym = child
-            message = ("Barnet kan inte bytas i en inskickad registrering som hör ihop med "
-                       "andra: registrera i stället en ny för rätt barn.")  # fmt: skip
+            message = gettext("Barnet kan inte bytas i en inskickad registrering som hör ihop "
+                              "med andra: registrera i stället en ny för rätt barn.")  # fmt: skip
             return registration, Submitted(missing=[message])
         outcome = _submitted(registration, user, correcting=True)
         if not outcome.done:
@@ -553,11 +567,11 @@ def needs_link(registration: Registration) -> bool:
 def missing(registration: Registration) -> list[str]:
     found = []
     if not registration.pseudonym:
-        found.append("Ange barnets personnummer eller samordningsnummer.")
+        found.append(gettext("Ange barnets personnummer eller samordningsnummer."))
     unlinked = registration.decision is None and not registration.without_decision
     if needs_link(registration) and unlinked:
         found.append(
-            "Välj den registrering vid beslut som detta gäller, eller ange att den saknas."
+            gettext("Välj den registrering vid beslut som detta gäller, eller ange att den saknas.")
         )
     return found
 

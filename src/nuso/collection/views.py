@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,7 +62,7 @@ def new(request: HttpRequest) -> HttpResponse:
     user = _worker(request)
     study = services.form_studies().filter(slug=request.POST.get("delstudie", "")).first()
     if study is None:
-        messages.error(request, "Välj en delstudie.")
+        messages.error(request, gettext("Välj en delstudie."))
         return redirect("collection:start")
     try:
         registration = services.start(
@@ -95,7 +96,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("atgard") == "skicka" and not saved.identity_error:
         outcome = services.submit(registration, user)
         if outcome.done:
-            messages.success(request, "Registreringen är inskickad.")
+            messages.success(request, gettext("Registreringen är inskickad."))
             return redirect("collection:start")
         page = FormPage(services.own_registration(user, pk))
         return render(request, "collection/form.html",
@@ -124,7 +125,7 @@ def _correct(
         return redirect("collection:edit", pk=registration.pk)
     shown, outcome = services.correct(registration, user, posted, identity)
     if outcome.done:
-        messages.success(request, "Rättelsen är sparad.")
+        messages.success(request, gettext("Rättelsen är sparad."))
         return redirect("collection:start")
     context = FormPage(shown).context(errors=outcome.errors, missing=outcome.missing)
     return render(request, "collection/form.html", context)
@@ -169,7 +170,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     registration = services.own_registration(user, pk)
     if request.method == "POST":
         services.discard(registration, user)
-        messages.success(request, "Utkastet är borttaget.")
+        messages.success(request, gettext("Utkastet är borttaget."))
         return redirect("collection:drafts")
     return render(request, "collection/discard.html", {"registration": registration,
                   "page": FormPage(registration)})  # fmt: skip
@@ -215,15 +216,21 @@ def _change_period(request: HttpRequest, actor: Actor) -> None:
         period = CollectionPeriod.objects.filter(pk=int(closing), closed_at__isnull=True).first()
         if period is not None:
             services.close_period(period, actor)
-            messages.success(request, f"Perioden {period.name} är stängd.")
+            messages.success(
+                request, gettext("Perioden %(name)s är stängd.") % {"name": period.name}
+            )
         return
     study = services.form_studies().filter(slug=request.POST.get("delstudie", "")).first()
     if study is None:
-        messages.error(request, "Välj en delstudie.")
+        messages.error(request, gettext("Välj en delstudie."))
         return
     try:
         period = services.open_period(study, request.POST.get("period", "").strip(), actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Perioden {period.name} är öppen för {study.name}.")
+        messages.success(
+            request,
+            gettext("Perioden %(name)s är öppen för %(study)s.")
+            % {"name": period.name, "study": study.name},
+        )

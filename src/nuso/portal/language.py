@@ -10,15 +10,28 @@ from nuso.core.analysis import charts
 from nuso.core.analysis.indicators import guidance
 
 
+def code() -> str:
+    """The active language's code: "sv", "en" or "nb"."""
+    return get_language() or "sv"
+
+
 def english() -> bool:
-    return (get_language() or "sv").startswith("en")
+    return code().startswith("en")
+
+
+def norwegian() -> bool:
+    return code().startswith("nb")
 
 
 def wording() -> guidance.Wording:
     """The guidance sentences' and shares' words."""
+    if norwegian():
+        return guidance.NORWEGIAN
     return guidance.ENGLISH if english() else guidance.SWEDISH
 
 
 def chart_words() -> charts.ChartWords:
     """The charts' axis titles and number locale."""
+    if norwegian():
+        return charts.NORWEGIAN
     return charts.ENGLISH if english() else charts.SWEDISH

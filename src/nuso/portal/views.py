@@ -107,7 +107,7 @@ def _comparisons(unit: Unit) -> dict[str, Any]:
 def _sections(view: UnitView, comparison: str) -> list[Section]:
     """The dashboard's sections compared with `comparison`, in the page's language; kept
     with the tables (the summary asks for the nation's as well)."""
-    key = ("sections", view.unit.code, view.period, comparison, view.selection, language.english())
+    key = ("sections", view.unit.code, view.period, comparison, view.selection, language.code())
     return view.results.memo(key, lambda: sections(  # type: ignore[no-any-return]
         view.results, view.rows, view.unit.code, view.period, comparison,
         selection=view.selection, wording=language.wording()))  # fmt: skip

@@ -7,6 +7,7 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from nuso.studies.models import Study
@@ -34,14 +35,18 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 UNAVAILABLE = (
-    "Tjänsten är tillfälligt otillgänglig",
-    "Databasen svarar inte just nu. Försök igen om en stund: inget av det du har sparat är "
-    "förlorat.",
+    gettext_lazy("Tjänsten är tillfälligt otillgänglig"),
+    gettext_lazy(
+        "Databasen svarar inte just nu. Försök igen om en stund: inget av det du har sparat "
+        "är förlorat."
+    ),
 )
 FAILED = (
-    "Något gick fel",
-    "Sidan kunde inte visas på grund av ett fel hos oss. Felet är loggat. Försök igen, och "
-    "hör av dig till NUSO om det inte går över.",
+    gettext_lazy("Något gick fel"),
+    gettext_lazy(
+        "Sidan kunde inte visas på grund av ett fel hos oss. Felet är loggat. Försök igen, och "
+        "hör av dig till NUSO om det inte går över."
+    ),
 )
 
 

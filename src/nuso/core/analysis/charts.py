@@ -23,6 +23,8 @@ class ChartWords:
 
 SWEDISH = ChartWords(share="Andel", period="Period", count="Antal", locale="sv-SE")
 ENGLISH = ChartWords(share="Share", period="Period", count="Number", locale="en-US")
+# d3-format has no Norwegian locale; Norwegian writes numbers as Swedish does ("4,5", "1 234").
+NORWEGIAN = ChartWords(share="Andel", period="Periode", count="Antall", locale="sv-SE")
 
 
 def comparison_bars(

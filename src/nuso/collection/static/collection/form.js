@@ -11,8 +11,10 @@
   const status = document.getElementById("sparat");
   const identity = document.getElementById("personnummer");
   let csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value; // kept up to date
-  const GIVEN = "Ett nummer är angivet. Det sparas aldrig i klartext och visas därför inte. " +
-    "Skriv ett nytt nummer bara om det var fel barn.";
+  // The page's texts in its language come with the form (data-text-*); Swedish otherwise.
+  const words = (name, swedish) => form.dataset[name] || swedish;
+  const GIVEN = words("textGiven", "Ett nummer är angivet. Det sparas aldrig i klartext och " +
+    "visas därför inte. Skriv ett nytt nummer bara om det var fel barn.");
   let timer = null, changes = 0, savedChanges = 0, saving = false, reloading = false;
   let stopped = false, submitting = false; // refused for good; the page is being sent
 
@@ -51,7 +53,7 @@
     box.hidden = !saved.personnummer_fel;
     if (saved.personnummer_fel) {
       identity.setAttribute("aria-invalid", "true");
-      status.textContent += ` Personnumret: ${saved.personnummer_fel}`;
+      status.textContent += ` ${words("textIdentity", "Personnumret:")} ${saved.personnummer_fel}`;
       return;
     }
     identity.removeAttribute("aria-invalid");
@@ -117,8 +119,8 @@
       const away = response.type === "opaqueredirect" || (response.ok && !json);
       if (refused === "offline") throw new Error("offline");
       if (away || refused === "logged out") {
-        status.textContent = "Inte sparat än: du är utloggad. Logga in i en ny flik, så " +
-          "sparas det du skrivit här.";
+        status.textContent = words("textLoggedOut", "Inte sparat än: du är utloggad. Logga " +
+          "in i en ny flik, så sparas det du skrivit här.");
         retry(5000);
         return;
       }
@@ -128,8 +130,8 @@
         return;
       }
       if (response.status === 403 || response.status === 404) { // refused, not lost
-        status.textContent = "Utkastet kan inte sparas härifrån längre. Kopiera det du " +
-          "skrivit sedan det senast sparades innan du lämnar sidan.";
+        status.textContent = words("textRefused", "Utkastet kan inte sparas härifrån längre. " +
+          "Kopiera det du skrivit sedan det senast sparades innan du lämnar sidan.");
         stopped = true; // the page still warns before unsaved answers are left
         return;
       }
@@ -137,12 +139,12 @@
       const saved = await response.json();
       savedChanges = sent;
       tokenTries = 0;
-      status.textContent = `Utkastet sparades ${saved.sparad}.`;
+      status.textContent = words("textSaved", "Utkastet sparades TID.").replace("TID", saved.sparad);
       showErrors(saved.fel || {});
       identityAnswered(saved, sentIdentity);
     } catch (error) {
-      status.textContent = "Inte sparat än: ingen kontakt med NUSO. Det du skriver finns " +
-        "kvar på sidan och sparas när kontakten är tillbaka.";
+      status.textContent = words("textOffline", "Inte sparat än: ingen kontakt med NUSO. Det " +
+        "du skriver finns kvar på sidan och sparas när kontakten är tillbaka.");
       retry(5000);
     } finally {
       saving = false;

@@ -3,8 +3,9 @@ what the test allows one to say. Significance is only claimed where the test (af
 correction for the number of comparisons in the table) supports it.
 
 The engine writes the Swedish sentences into the tables (`vagledning`). The same sentences in
-another language (`ENGLISH`) are composed from the published rows (`published_comparison`),
-so that a page in English says what the Swedish one says."""
+another language (`ENGLISH`, `NORWEGIAN`: bokmål) are composed from the published rows
+(`published_comparison`), so that a page in English or Norwegian says what the Swedish one says.
+Each template names its fields, so that a language may put them in its own order."""
 
 from __future__ import annotations
 
@@ -100,6 +101,33 @@ ENGLISH = Wording(
     "significantly from that {reference}.",
     decimal_mark=".",
     percent_sign="%",
+)
+
+# Bokmål. The size bands' names are Swedish data ("20 001–40 000 invånare"), so the band is
+# said as in English, without its name.
+NORWEGIAN = Wording(
+    place="{unit}",
+    place_selected="{unit}, {selection},",
+    too_few="I {place} er antallet for lite til å sammenligne.",
+    nothing_to_compare="Det finnes ingen tall {selection}{reference} å sammenligne med.",
+    compared="I {place} {claim}, sammenlignet med {reference_share} {reference}. {conclusion}",
+    untestable="Forskjellen kan ikke testes statistisk.",
+    significant="Forskjellen er statistisk signifikant.",
+    not_significant="Forskjellen er ikke statistisk signifikant; den kan skyldes tilfeldigheter.",
+    default_claim="er andelen {andel}",
+    nation="i hele landet",
+    group="i kommunegruppen {name} (utenom {unit})",
+    band="i kommuner av samme størrelse (utenom {unit})",
+    age_selection="blant {low}–{high}-åringer",
+    selection="blant dem der {title} er {label}",
+    missing_selection="blant dem uten opplysninger om {title}",
+    distribution_too_few="I {place} er antallet for lite til å sammenligne fordelingen.",
+    distribution_differs="Fordelingen av {title} {selection}i {unit} skiller seg statistisk "
+    "signifikant fra den {reference}.",
+    distribution_same="Fordelingen av {title} {selection}i {unit} skiller seg ikke statistisk "
+    "signifikant fra den {reference}.",
+    decimal_mark=",",
+    percent_sign="\u00a0%",
 )
 
 

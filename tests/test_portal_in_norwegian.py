@@ -1,0 +1,182 @@
+"""The portal in bokmål, as a Norwegian user meets it with the language cookie `nb`: the login,
+a municipal manager's dashboard (its guidance sentences and chart too), an analyst's overview
+and national view, a social worker's registration start and form. Each page is in bokmål
+(html lang="nb", its texts) and shows none of the Swedish texts the catalogue translates. The
+studies' names, the tables' titles and the codebook's labels are data, in Swedish."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+import nuso
+from nuso.accounts.models import User
+from nuso.core.analysis.indicators import guidance
+from nuso.units.models import Unit
+
+from .conftest import import_synthetic_referrals, log_in_with_code, make_user
+from .test_translations import python_messages, read_po
+
+PASSWORD = "ett långt lösenord 42"
+FRAGMENT = re.compile(r"%\(\w+\)[sdi]|%s|\{\d\}|<[^>]+>")
+# The Swedish guidance's own words (nuso.core writes them; no catalogue holds them).
+SWEDISH_GUIDANCE = ("jämfört med", "statistiskt säkerställd", "kan bero på slumpen", "i riket",
+                    "antalet för litet", "Fördelningen av")  # fmt: skip
+
+
+def swedish_texts() -> set[str]:
+    """The Swedish texts the bokmål catalogue translates into something else, in the pieces a
+    page shows them (between placeholders and markup; two words or more, so that a single
+    word shared by both languages or by the data is no finding)."""
+    found = set(SWEDISH_GUIDANCE)
+    source = Path(nuso.__file__).parent
+    english = {msgid for _, msgid in python_messages(source / "web/package_texts.py")}
+    for entry in read_po(source / "locale/nb/LC_MESSAGES/django.po"):
+        if entry.strings[0] == entry.msgid or entry.msgid in english:
+            continue  # the same in both, or a package's English text
+        for piece in FRAGMENT.split(entry.msgid.replace("%%", "%")):
+            piece = " ".join(piece.split()).strip(" :;,.()")
+            if len(piece.split()) >= 2 and piece not in entry.strings[0].replace("%%", "%"):
+                found.add(piece)
+    return found
+
+
+class ShownText(HTMLParser):
+    """What a reader meets: the text, and the attributes read out or shown."""
+
+    SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_script = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_script += tag in ("script", "style")
+        self.parts += [value or "" for name, value in attrs if name in self.SHOWN_ATTRIBUTES]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_script:
+            self.parts.append(data)
+
+
+def shown(page: str) -> str:
+    parser = ShownText()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def swedish_on(page: str) -> list[str]:
+    text = shown(page)
+    return sorted(s for s in swedish_texts() if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text))
+
+
+def in_bokmal(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    return client
+
+
+def bokmal_page(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    page = response.content.decode()
+    assert '<html lang="nb">' in page, path
+    assert response["Content-Language"] == "nb"
+    assert swedish_on(page) == [], path
+    return page
+
+
+@pytest.fixture
+def portal(nuso, tmp_path):
+    """Six units' referrals imported; a municipal user of the first unit and an analyst."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=9, units=6, rows=3000)
+    units = list(Unit.objects.filter(batches__blocks__isnull=False).distinct().order_by("code"))
+    municipal = make_user("kommunebruker", User.Role.MUNICIPAL, [units[0]])
+    analyst = make_user("analytiker", User.Role.ANALYST, [])
+    return units, municipal, analyst
+
+
+def test_the_swedish_texts_looked_for_are_the_portals() -> None:
+    texts = swedish_texts()
+    assert "Jämför med" in texts
+    assert "Hoppa till innehållet" in texts
+    assert "Ladda ned alla rader" in texts
+    assert "Enhet" not in texts  # the same word in bokmål
+
+
+def test_the_login_is_in_bokmal(db) -> None:
+    client = in_bokmal(Client())
+    page = bokmal_page(client, "/account/login/")
+    assert "Oppgi brukernavn og passord." in page
+    assert "Hopp til innholdet" in page
+    assert "På svenska" in page
+    assert "In English" in page
+    assert "På norsk" not in page
+    make_user("kommunebruker", User.Role.MUNICIPAL, [])
+    code_step = client.post("/account/login/", {
+        "login_view-current_step": "auth", "auth-username": "kommunebruker",
+        "auth-password": PASSWORD})  # fmt: skip
+    assert "Oppgi den sekssifrede engangskoden" in code_step.content.decode()
+    assert swedish_on(code_step.content.decode()) == []
+
+
+def test_a_municipal_manager_reads_the_dashboard_in_bokmal(portal) -> None:
+    units, municipal, _ = portal
+    client = in_bokmal(log_in_with_code(Client(), municipal, PASSWORD))
+    dashboard = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    page = bokmal_page(client, dashboard)
+    for text in ("Sammenlign med", "Kommunegruppen", "Hele landet", "Nøkkeltall", "Sammendrag",
+                 "Veiledning", "Last ned:", "Hopp over sammendraget"):  # fmt: skip
+        assert text in page, text
+    # The guidance in bokmål, composed again from the published rows.
+    assert "sammenlignet med" in page
+    assert re.search(r"Forskjellen er (ikke )?statistisk signifikant", page)
+    for comparison in ("storleksgrupp", "riket"):
+        assert swedish_on(client.get(f"{dashboard}?jamfor={comparison}").content.decode()) == []
+    chart = client.get(f"{dashboard}diagram/utredning.svg").content.decode()
+    assert "Hele landet" in chart
+    assert "Riket" not in chart
+
+
+def test_an_analyst_reads_the_overview_and_national_view_in_bokmal(portal) -> None:
+    _, _, analyst = portal
+    client = in_bokmal(log_in_with_code(Client(), analyst, PASSWORD))
+    start = bokmal_page(client, "/portal/")
+    assert "Oversikt" in start
+    assert "Du er analytiker og ser alle enheter." in start
+    national = bokmal_page(client, "/portal/riket/aktualiseringar/")
+    assert "Hele landet:" in national
+    assert "Enhetene rangert etter andel" in national
+    assert "Last ned alle rader:" in national
+
+
+def test_a_social_worker_registers_in_bokmal(follow_up) -> None:
+    client = in_bokmal(log_in_with_code(Client(), follow_up["worker"], PASSWORD))
+    start = bokmal_page(client, "/registrera/")
+    assert "Begynn å registrere" in start
+    assert "Mine innsendte registreringer" in start
+    response = client.post("/registrera/ny/", {"delstudie": "insatsuppfoljning",
+                           "enhet": follow_up["unit"].code, "tillfalle": "beslut"})  # fmt: skip
+    assert response.status_code == 302
+    form = bokmal_page(client, response["Location"])
+    assert "Barnets fødselsnummer eller D-nummer" in form
+    assert "Lagre utkast" in form
+    assert 'data-text-saved="Utkastet ble lagret TID."' in form  # for the form's script
+
+
+def test_the_guidance_in_bokmal_names_its_fields_like_the_swedish() -> None:
+    """Each sentence of the bokmål wording has the fields of the Swedish one: a translator may
+    reorder them, not drop one."""
+    for name in guidance.Wording.__dataclass_fields__:
+        swedish, bokmal = getattr(guidance.SWEDISH, name), getattr(guidance.NORWEGIAN, name)
+        assert sorted(re.findall(r"{\w+}", swedish)) == sorted(re.findall(r"{\w+}", bokmal)) or (
+            name == "band"  # the size band's name is Swedish data: said without it
+        ), name
