@@ -75,7 +75,7 @@ def test_a_norwegian_users_default_language_is_bokmal_and_a_swedes_swedish(nuso)
     swede = make_user("svensk", User.Role.MUNICIPAL, [Unit.objects.get(code="1860")])
     request = RequestFactory().get("/")
     request.user = norwegian
-    assert users_language(request) in {"nb", "sv"}  # nb once the bokmål catalogue is in
+    assert users_language(request) == "nb"
     request.user = swede
     assert users_language(request) == "sv"
 

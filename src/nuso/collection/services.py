@@ -192,7 +192,10 @@ def start(user: User, study: Study, unit_code: str, occasion: str) -> Registrati
     if unit is None:
         raise PermissionDenied("Du registrerar inte för den enheten.")
     if unit.country != study.country:  # a study's figures are one country's
-        raise PermissionDenied(f"{study.name} gäller inte enheter i {unit.get_country_display()}.")
+        raise PermissionDenied(
+            gettext("%(study)s gäller inte enheter i %(country)s.")
+            % {"study": study.name, "country": unit.get_country_display()}
+        )
     period = current_period(study)
     if period is None:
         raise ValidationError(
