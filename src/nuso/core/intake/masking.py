@@ -5,7 +5,10 @@ identity-number column: 90 000 in a national import, nearly all different) are c
 together with NumPy, a form (10 to 13 characters) at a time: the digits' places, the date,
 century and check digit exactly as `nuso.core.intake.pseudonyms` checks a number it finds, leaving
 only the keyed hash to do one by one. Any other text goes through `pseudonyms.masked`, which
-finds numbers anywhere in it. A property test compares the two ways.
+finds numbers anywhere in it: a Norwegian number (eleven digits, with or without a separator)
+is in none of the forms here, and ten digits that are no valid Swedish number are looked at
+again there (a Norwegian number that lost its leading zero). A property test compares the two
+ways.
 """
 
 from __future__ import annotations
@@ -92,8 +95,11 @@ def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> di
     numbers: list[str] = []
     canonicals: list[str] = []
     rows = zip(texts, written.tolist(), years.tolist(), checked.tolist(), decimals, strict=True)
+    plain_ten = form.century is None and form.separator is None
     for text, is_written, year, valid, decimal in rows:
-        if not is_written:
+        if not is_written or (plain_ten and not (year and valid)):
+            # Ten digits and no valid Swedish number: perhaps a Norwegian number stored as a
+            # number, its leading zero lost; `anywhere` decides both ways.
             found[text] = anywhere(text, key, today)
         elif not year or (decimal and not valid):  # no date, or a decimal: no number
             found[text] = MaskedText(text, None, None)
