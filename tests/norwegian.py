@@ -32,6 +32,25 @@ def made_up(
     return with_check_digits(f"{day:02d}{month:02d}{born:%y}{individual:03d}")
 
 
+def a_number(
+    born: dt.date, individual: int, kind: Kind = "fødselsnummer", tenor: bool = False
+) -> str:
+    """`made_up` with the first individual number from `individual` on, of its parity (the
+    sex), that has check digits."""
+    for candidate in range(individual, individual + 40, 2):
+        if number := made_up(born, candidate, kind, tenor):
+            return number
+    raise AssertionError(f"no number for {born} from {individual}")
+
+
+def an_fh_number(start: str = "8") -> str:
+    """An FH-nummer: 8 or 9 first, then made-up digits and stdnum's check digits."""
+    for tail in range(10_000_000, 20_000_000, 7_919):
+        if number := with_check_digits(f"{start}{tail:08d}"):
+            return number
+    raise AssertionError("no FH-nummer")
+
+
 def individuals(year: int) -> st.SearchStrategy[int]:
     """Individual numbers that give the year's century (stdnum's ranges)."""
     if year >= 2000:

@@ -25,7 +25,7 @@ from nuso.core.intake.pseudonyms import (
     pseudonymise,
     sex_of,
 )
-from tests.norwegian import Kind, made_up, numbers, with_check_digits
+from tests.norwegian import a_number, an_fh_number, numbers, with_check_digits
 
 KEY = "test-key-" + "k" * 32
 TODAY = dt.date(2026, 11, 22)
@@ -36,12 +36,6 @@ separators = st.sampled_from(SEPARATORS)
 
 def written(number: str, separator: str = "") -> str:
     return f"{number[:6]}{separator}{number[6:]}"
-
-
-def made(born: dt.date, individual: int, kind: Kind = "fødselsnummer", tenor: bool = False) -> str:
-    number = made_up(born, individual, kind, tenor)
-    assert number is not None, "no check digits for these: choose another individual number"
-    return number
 
 
 def norwegian_found(text: str, today: dt.date = TODAY) -> list[str]:
@@ -64,7 +58,7 @@ def norwegian_found(text: str, today: dt.date = TODAY) -> list[str]:
     ],
 )
 def test_each_kind_is_found_with_its_birth_date_and_sex(kind, tenor, born, individual, sex) -> None:
-    number = made(born, individual, kind, tenor)
+    number = a_number(born, individual, kind, tenor)
     (found,) = find_numbers(f"Barnet {number} är aktuellt", TODAY)
     assert found.canonical == f"no{number}"
     assert (born_of(found.canonical), sex_of(found.canonical)) == (born, sex)
@@ -76,8 +70,8 @@ def test_each_kind_is_found_with_its_birth_date_and_sex(kind, tenor, born, indiv
 def test_stdnum_knows_d_and_h_numbers_but_not_tenors() -> None:
     """What decision 0022 says stdnum lacks: a Tenor number is no number to it."""
     for kind in ("D-nummer", "H-nummer"):
-        assert fodselsnummer.is_valid(made(dt.date(2010, 7, 5), 613, kind))
-    tenor = made(dt.date(2015, 2, 28), 782, tenor=True)
+        assert fodselsnummer.is_valid(a_number(dt.date(2010, 7, 5), 613, kind))
+    tenor = a_number(dt.date(2015, 2, 28), 782, tenor=True)
     assert tenor[2:4] == "82"
     assert not fodselsnummer.is_valid(tenor)
     assert find_numbers(tenor, TODAY)
@@ -86,9 +80,7 @@ def test_stdnum_knows_d_and_h_numbers_but_not_tenors() -> None:
 def test_an_fh_number_is_masked_but_tells_no_birth_date_or_sex() -> None:
     """An FH-nummer (8 or 9 first) is a person's number without a date: masked, pseudonymised,
     and neither age nor sex derived from it. stdnum reads no birth date from one."""
-    number = next(
-        n for nine in ("812345678", "912345670", "800000001") if (n := with_check_digits(nine))
-    )
+    number = an_fh_number()
     with pytest.raises(InvalidComponent):
         fodselsnummer.get_birth_date(number)
     text, tokens = pseudonymise(f"Hjelpenummer {number}.", KEY, TODAY)
@@ -103,7 +95,7 @@ def test_an_fh_number_is_masked_but_tells_no_birth_date_or_sex() -> None:
 
 @pytest.mark.parametrize("separator", SEPARATORS)
 def test_a_separator_after_the_date_is_read(separator) -> None:
-    number = made(dt.date(2011, 1, 17), 601)
+    number = a_number(dt.date(2011, 1, 17), 601)
     text, tokens = pseudonymise(f"Syskon {written(number, separator)} bor hos mor", KEY, TODAY)
     assert text == f"Syskon [pnr:{tokens[0]}] bor hos mor"
     assert tokens == [pseudonym(f"no{number}", KEY)]
@@ -111,7 +103,7 @@ def test_a_separator_after_the_date_is_read(separator) -> None:
 
 def test_wrong_check_digits_are_no_number() -> None:
     """Eleven digits are also account numbers: without both check digits right they are kept."""
-    number = made(dt.date(2011, 1, 17), 601)
+    number = a_number(dt.date(2011, 1, 17), 601)
     for wrong in {number[:9] + f"{(int(number[9]) + 1) % 10}" + number[10],
                   number[:10] + f"{(int(number[10]) + 1) % 10}"}:  # fmt: skip
         text = f"Konto {written(wrong, ' ')}"
@@ -120,7 +112,7 @@ def test_wrong_check_digits_are_no_number() -> None:
 
 def test_a_birth_after_today_is_no_number() -> None:
     """As stdnum judges, but against the day the caller gives (the import's), not the clock's."""
-    number = made(dt.date(2027, 3, 1), 503)
+    number = a_number(dt.date(2027, 3, 1), 503)
     assert find_numbers(number, TODAY) == []
     assert norwegian_found(number, dt.date(2027, 3, 1)) == [f"no{number}"]
 
@@ -129,7 +121,7 @@ def test_a_birth_after_today_is_no_number() -> None:
 
 
 def test_eleven_digits_inside_a_longer_run_are_no_number() -> None:
-    number = made(dt.date(2011, 1, 17), 601)
+    number = a_number(dt.date(2011, 1, 17), 601)
     for text in (f"1{number}", f"{number}7", f"Tel 0047{number}", f"Ärende {number}2023",
                  f"{number[:6]}-{number[6:]}9", f"4{number[:6]} {number[6:]}"):  # fmt: skip
         assert norwegian_found(text) == [], text
@@ -250,7 +242,7 @@ def test_every_written_form_of_a_number_has_one_pseudonym(made_up) -> None:
 def test_a_norwegian_number_never_shares_a_swedish_ones_canonical_form() -> None:
     """Canonical forms: twelve digits for Sweden, "no" and eleven for Norway."""
     swedish = PersonalNumber(dt.date(2011, 1, 17), 601)
-    norwegian = made(dt.date(2011, 1, 17), 601)
+    norwegian = a_number(dt.date(2011, 1, 17), 601)
     canonicals = [f.canonical for f in find_numbers(f"{swedish.formatted('long')} {norwegian}")]
     assert canonicals[0] is not None
     assert canonicals[1] is not None
