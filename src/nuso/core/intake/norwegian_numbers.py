@@ -39,21 +39,28 @@ class NorwegianNumber:
     kind: Kind
     test: bool  # one of Tenor's synthetic numbers: test data, no real person's
     birth_date: dt.date | None  # None for an FH-nummer
-    sex: Sex | None  # None for an FH-nummer
 
     @property
     def canonical(self) -> str:
         return PREFIX + self.digits
+
+    @property
+    def sex(self) -> Sex | None:
+        """The sex (None for an FH-nummer): read when asked, as detection needs none."""
+        return sex_of_digits(self.digits)
 
 
 def norwegian_number(digits: str, today: dt.date | None = None) -> NorwegianNumber | None:
     """The number eleven ASCII digits stand for, or None: stdnum's check digits must match,
     and a date (Tenor's 80 taken off its month) must be one stdnum reads and, when `today`
     is given, not after it."""
-    if not checked(digits):
-        return None
+    return dated_number(digits, today) if checked(digits) else None
+
+
+def dated_number(digits: str, today: dt.date | None) -> NorwegianNumber | None:
+    """The number of eleven digits whose check digits are right: its kind and birth date."""
     if int(digits[:2]) >= FH_DAYS:
-        return NorwegianNumber(digits, "FH-nummer", False, None, None)
+        return NorwegianNumber(digits, "FH-nummer", False, None)
     test = int(digits[2:4]) > TENOR_MONTHS
     dated = f"{digits[:2]}{int(digits[2:4]) - TENOR_MONTHS:02d}{digits[4:]}" if test else digits
     try:
@@ -62,8 +69,7 @@ def norwegian_number(digits: str, today: dt.date | None = None) -> NorwegianNumb
         return None
     if today is not None and born > today:
         return None
-    sex: Sex = "pojke" if fodselsnummer.get_gender(digits) == "M" else "flicka"
-    return NorwegianNumber(digits, kind_of(dated), test, born, sex)
+    return NorwegianNumber(digits, kind_of(dated), test, born)
 
 
 def checked(digits: str) -> bool:
@@ -84,6 +90,18 @@ def kind_of(dated: str) -> Kind:
     return "H-nummer" if int(dated[2:4]) > 40 else "fødselsnummer"
 
 
+def sex_of_digits(digits: str) -> Sex | None:
+    if int(digits[:2]) >= FH_DAYS:
+        return None
+    return "pojke" if fodselsnummer.get_gender(digits) == "M" else "flicka"
+
+
 def from_canonical(canonical: str) -> NorwegianNumber | None:
-    """The number of a canonical form ("no" and the eleven digits); None for any other."""
-    return None if not canonical.startswith(PREFIX) else norwegian_number(canonical[len(PREFIX) :])
+    """The number of a canonical form ("no" and the eleven digits, checked when it was
+    found: not again); None for any other."""
+    return dated_number(canonical[len(PREFIX) :], None) if canonical.startswith(PREFIX) else None
+
+
+def sex_of_canonical(canonical: str) -> Sex | None:
+    """The sex of a canonical form's number (no date read: a row's sex asks only this)."""
+    return sex_of_digits(canonical[len(PREFIX) :])

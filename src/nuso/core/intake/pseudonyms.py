@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from nuso.core.intake.norwegian_numbers import PREFIX as NORWEGIAN_PREFIX
-from nuso.core.intake.norwegian_numbers import from_canonical, norwegian_number
+from nuso.core.intake.norwegian_numbers import from_canonical, norwegian_number, sex_of_canonical
 from nuso.core.intake.personal_numbers import Sex, luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
@@ -176,8 +176,7 @@ def sex_of(canonical: str) -> Sex | None:
     """The sex a canonical number carries: the ninth digit of either country's, odd for boys
     (None for a Norwegian FH-nummer, which carries none)."""
     if canonical.startswith(NORWEGIAN_PREFIX):
-        norwegian = from_canonical(canonical)
-        return norwegian.sex if norwegian else None
+        return sex_of_canonical(canonical)
     return "pojke" if int(canonical[-2]) % 2 else "flicka"
 
 
