@@ -1,6 +1,7 @@
 """Synthetic identity numbers in every place and written form a delivery may hold them (issue 16,
 item 2), and a search for them in whatever the platform wrote. No real person's number: each
-is made by the project's own generator, with a valid check digit, for a child born 2001-2019.
+is made by the project's own generator, with a valid check digit, for a child born 2001-2019;
+the Norwegian ones (issue 20) with python-stdnum's check digits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import xlsxwriter
 
 from nuso.core.intake.personal_numbers import PersonalNumber
+
+from .norwegian import KINDS, made_up
 
 NBSP = "\u00a0"
 HEADER = ["Personnummer", "Datum", "Kön", "Aktualiseringstyp", "Orsak", "Åtgärd"]
@@ -32,6 +35,7 @@ class Numbers:
         self.rng = random.Random(seed)
         self.given: list[PersonalNumber] = []
         self.stored_as_numbers: list[str] = []  # 908092794: searched for as written too
+        self.norwegian_given: list[str] = []  # eleven digits (a Norwegian number lost: ten)
 
     def next(self, born_from: int = 2006, born_to: int = 2019) -> PersonalNumber:
         while True:
@@ -62,10 +66,30 @@ class Numbers:
         self.stored_as_numbers.append(written)
         return int(written)
 
+    def norwegian(self, separator: str = " ", first_days: bool = False) -> str:
+        """A Norwegian number (any kind, now and then one of Tenor's) with the separator after
+        the date; `first_days`: an ordinary one born on the 1st-9th, which a spreadsheet
+        keeps as ten digits."""
+        while True:
+            born = dt.date(self.rng.randrange(2006, 2020), self.rng.randrange(1, 13),
+                           self.rng.randrange(1, 10 if first_days else 29))  # fmt: skip
+            kind = "fødselsnummer" if first_days else self.rng.choice(KINDS)
+            tenor = kind != "H-nummer" and self.rng.random() < 0.3
+            number = made_up(born, self.rng.randrange(500, 1000), kind, tenor)
+            if number and number not in self.norwegian_given:
+                self.norwegian_given.append(number)
+                return f"{number[:6]}{separator}{number[6:]}"
+
+    def norwegian_as_number(self) -> int:
+        """A Norwegian number a spreadsheet keeps as a number: its leading zero lost."""
+        return int(self.norwegian("", first_days=True))
+
     def forms(self) -> list[str]:
-        """Each number's digits as a search looks for them: twelve, ten, and as a number."""
+        """Each number's digits as a search looks for them: twelve, ten, and as a number; a
+        Norwegian one's eleven (and ten without its leading zero)."""
         found = [f"{n.birth_date.year // 100:02d}{n.ten_digits}" for n in self.given]
-        return found + [n.ten_digits for n in self.given] + self.stored_as_numbers
+        norwegian = self.norwegian_given + [n.lstrip("0") for n in self.norwegian_given]
+        return found + [n.ten_digits for n in self.given] + self.stored_as_numbers + norwegian
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -104,29 +128,34 @@ def write_corpus(folder: Path, numbers: Numbers) -> Path:
     """Files with numbers in every place and form issue 16 found them in clear: a file's name,
     sheets' names, headers, cells written with an en dash, dots, spaces, a dash between spaces,
     numbers a spreadsheet kept as numbers, numbers inside text, in a unit column, and a file
-    that cannot be read at all."""
+    that cannot be read at all; Norwegian numbers in a sheet's name, cells and text, written
+    plain, with a space or a dash, and kept as numbers."""
     folder.mkdir(parents=True)
     n = numbers
     header = [*HEADER, f"Anteckning {n.spaced()}", "Syskon", "Ärendenr"]
     identity = [n.en_dash(), n.dotted(), n.spaced(), n.as_number(), n.as_number(),
                 n.plain().replace("-", " - "), n.plain().replace("-", NBSP), n.plain()]  # fmt: skip
-    siblings = [f"Bror {n.en_dash()}", f"Syster {n.dotted()}", n.as_number(), n.spaced(), None,
-                f"Syskon {n.plain()} och {n.en_dash()}", None, n.as_number()]  # fmt: skip
+    siblings = [f"Bror {n.en_dash()}", f"Syster {n.dotted()}", n.as_number(), n.spaced(),
+                f"Halvbror i Norge {n.norwegian()}", f"Syskon {n.plain()} och {n.en_dash()}",
+                n.norwegian_as_number(), n.as_number()]  # fmt: skip
     rows = [
         [number, *VALUES[i % 3], f"Obs {n.plain()}", sibling, 4711 + i]
         for i, (number, sibling) in enumerate(zip(identity, siblings, strict=True))
     ]
     rows[2][4] = f"Våld mot barnet {n.en_dash()}"  # a reason holding a number
+    norway = [[n.norwegian_as_number(), *VALUES[i]] for i in range(3)]  # stored as numbers
     write_xlsx(
         folder / f"Karlstad {n.en_dash()}.xlsx",
         {
             f"Barn {n.dotted()}": [header, *rows],
             f"Flik {n.plain()}": [HEADER, *[[n.as_number(), *VALUES[i]] for i in range(3)]],
+            f"Norge {n.norwegian()}": [HEADER, *norway],
         },
     )
     lines = [f"Personnummer;Kön;Orsak;Åtgärd;Anm {n.en_dash()}"]
     lines += [f"{n.next().formatted('long_plain')};F;Skolproblem;Ny utredning;{n.dotted()}",
-              f"{n.as_number()};P;Skolk {n.spaced()};Ny utredning;"]  # fmt: skip
+              f"{n.as_number()};P;Skolk {n.spaced()};Ny utredning;",
+              f"{n.norwegian('-')};P;Skolproblem;Ny utredning;{n.norwegian('')}"]  # fmt: skip
     (folder / f"Hammarö {n.plain()}.csv").write_text("\n".join(lines) + "\n", "utf-8")
     (folder / f"Arvika {n.dotted()} trasig.xlsx").write_bytes(b"not a workbook")
     survey = f"Kommun;Kön;Åtgärd\nKarlstad;F;Ny utredning\n{n.en_dash()};P;Ny utredning\n"

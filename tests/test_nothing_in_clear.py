@@ -5,7 +5,8 @@ command and the portal, exported, downloaded and reported, and then no byte the 
 holds one of its numbers in clear: not the database (its file, and every table dumped), the
 stored blocks, the data directory, the log, the command's output, the exports, the portal's
 pages and downloads. Each number is searched for with whatever separates its digits taken out,
-in its 12- and 10-digit forms and as the number a spreadsheet kept.
+in its 12- and 10-digit forms and as the number a spreadsheet kept; a Norwegian one (issue 20)
+as its eleven digits, and ten for one a spreadsheet kept.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def assert_the_search_finds_every_number_of(corpus: Path, numbers: Numbers) -> N
         long = f"{number.birth_date.year // 100:02d}{number.ten_digits}"
         as_number = number.ten_digits.lstrip("0")
         assert found & {long, number.ten_digits, as_number}, number
+    for norwegian in numbers.norwegian_given:
+        assert found & {norwegian, norwegian.lstrip("0")}, norwegian
 
 
 def imported(nuso: Any, corpus: Path, numbers: Numbers) -> dict[str, str]:

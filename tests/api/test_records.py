@@ -3,6 +3,9 @@ linked to their decision, idempotent under their own id, corrected and audited."
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 
 from nuso.audit.models import AuditEntry
@@ -10,6 +13,7 @@ from nuso.collection.models import Registration
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import record_frame
 from tests.api.conftest import CHILD, RECORDS, SISTER, closing, decision
+from tests.norwegian import a_number
 
 BATCH = {
     "poster": [
@@ -112,6 +116,33 @@ def test_a_record_posted_alone_is_answered_alone(api, follow_up) -> None:
                                             "granskas": False}  # fmt: skip
     bad = api.post(decision("b-2", alder=-1)).json()
     assert bad["poster"][0]["fel"][0]["pekare"] == "/alder"
+
+
+@pytest.mark.django_db
+def test_a_norwegian_childs_records_are_taken_and_linked_by_its_pseudonym(api, follow_up) -> None:
+    """A fødselsnummer is read as a personnummer is: the child's sex from it, its closing linked
+    to its decision; wrong check digits are refused naming the number masked, and a record's
+    own id may not hold one."""
+    norwegian = a_number(dt.date(2015, 8, 3), 782)  # a girl, 10 at the decision
+    wrong = norwegian[:10] + str((int(norwegian[10]) + 1) % 10)
+    body = api.post({"poster": [
+        decision("b-1", child=f"{norwegian[:6]} {norwegian[6:]}"),
+        closing("a-1", child=norwegian),
+        decision("b-2", child=wrong),
+        decision(f"arende {norwegian}"),
+    ]}).json()  # fmt: skip
+    assert [o["status"] for o in body["poster"]] == ["ny", "ny", "avvisad", "avvisad"]
+    assert body["poster"][1]["beslut"] == "kopplad"
+    assert body["poster"][2]["fel"][0] == {
+        "pekare": "/poster/2/personnummer", "varde": None,
+        "meddelande": "Numret ••••••••••• är inget giltigt norskt fødselsnummer, D- eller "
+                      "H-nummer: kontrollsiffrorna stämmer inte.",
+    }  # fmt: skip
+    assert body["poster"][3]["fel"][0]["pekare"] == "/poster/3/id"
+    assert norwegian not in json.dumps(body)
+    assert wrong not in json.dumps(body)
+    frame = record_frame(follow_up["study"]).sort("row")
+    assert frame["value:kon"].to_list() == ["flicka", "flicka"]
 
 
 @pytest.mark.django_db

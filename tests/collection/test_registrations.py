@@ -8,14 +8,17 @@ import datetime as dt
 import json
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from nuso.collection import services
 from nuso.collection.models import Registration
+from nuso.core.intake.pseudonyms import pseudonym
 from nuso.intake.models import ImportBatch
 from nuso.intake.record_frames import record_frame
 from tests.conftest import identity_number
+from tests.norwegian import a_number
 
 CHILD = identity_number(dt.date(2015, 4, 9), 237)  # a boy (odd serial)
 DECISION = {
@@ -60,6 +63,24 @@ def test_an_identity_number_typed_into_a_text_answer_is_masked(follow_up) -> Non
     draft.refresh_from_db()
     assert CHILD not in json.dumps(draft.answers)
     assert "[pnr:" in draft.answers["riskbedomning"]
+
+
+@pytest.mark.django_db
+def test_a_norwegian_number_identifies_the_child_and_a_wrong_one_is_named_masked(
+    follow_up,
+) -> None:
+    worker = follow_up["worker"]
+    draft = services.start(worker, follow_up["study"], "1780", "beslut")
+    number = a_number(dt.date(2015, 4, 9), 781)  # a boy
+    wrong = f"{number[:6]}-{number[6:10]}{(int(number[10]) + 1) % 10}"
+    saved = services.save_draft(draft, worker, {}, identity=wrong)
+    assert saved.identity_error.startswith("Numret ••••••-••••• är inget giltigt norskt")
+    saved = services.save_draft(draft, worker, {}, identity=f"{number[:6]} {number[6:]}")
+    assert saved.identity_error == ""
+    assert saved.filled == {"kon": "pojke"}
+    draft.refresh_from_db()
+    assert draft.pseudonym == pseudonym(f"no{number}", settings.NUSO_PSEUDONYM_KEY)
+    assert number not in json.dumps(list(Registration.objects.values()), default=str)
 
 
 @pytest.mark.django_db

@@ -17,8 +17,9 @@ from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake import blocks
 from nuso.core.intake.layout import locate_table
 from nuso.core.intake.pseudonyms import find_numbers, pseudonym
-from nuso.core.intake.reading import read_file
+from nuso.core.intake.reading import RawSheet, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords
+from tests.norwegian import a_number, an_fh_number
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CODEBOOK = shipped_codebook()
@@ -120,3 +121,34 @@ def test_identity_numbers_become_pseudonyms_sex_and_age() -> None:
         assert record["value:kon"] == ("pojke" if serial_digit % 2 else "flicka")
         assert record["method:kon"] == "derived"
         assert 0 <= record["value:alder"] <= 17
+
+
+def test_norwegian_numbers_become_pseudonyms_sex_and_age() -> None:
+    """A column of Norwegian numbers, written every way and some stored as numbers (their
+    leading zero lost), is found by its content; each child gets the keyed hash of its
+    number, and sex and age from it; an FH-nummer is masked and gives neither."""
+    children = [
+        (a_number(dt.date(2011, 1, 17), 601), "pojke", 12),
+        (a_number(dt.date(2009, 9, 9), 555, "D-nummer"), "pojke", 13),
+        (a_number(dt.date(2012, 12, 24), 800, "H-nummer"), "flicka", 10),
+        (a_number(dt.date(2015, 2, 28), 782, tenor=True), "flicka", 8),
+        (a_number(dt.date(2008, 11, 3), 520), "flicka", 14),
+        (an_fh_number("9"), None, None),
+    ]
+    cells = [f"{children[0][0]}", f"{children[1][0][:6]} {children[1][0][6:]}",
+             f"{children[2][0][:6]}-{children[2][0][6:]}", children[3][0],
+             children[4][0][1:], children[5][0]]  # fmt: skip
+    assert children[4][0][0] == "0"  # stored as a number: ten digits
+    rows = [["Id", "Datum", "Åtgärd"]] + [
+        [cell, "2023-05-01", "Utredning inleds"] for cell in cells
+    ]
+    sheet = RawSheet("Blad1", rows)
+    table = locate_table(sheet, REFERRALS)
+    assert table is not None
+    assert table.columns[0].target == "personnummer"
+    frame = interpreter().interpret(sheet, table).frame
+    assert frame[blocks.PSEUDONYM].to_list() == [pseudonym(f"no{n}", KEY) for n, _, _ in children]
+    assert frame["value:kon"].to_list() == [sex for _, sex, _ in children]
+    assert frame["value:alder"].to_list() == [age for _, _, age in children]
+    identity = next(c for c in frame.columns if c.startswith(blocks.CELL))
+    assert frame[identity].to_list() == [f"[pnr:{p}]" for p in frame[blocks.PSEUDONYM]]

@@ -31,8 +31,8 @@ def record_schema(form: StudyForm, slug: str, name: str, address: str = "") -> J
             "type": "string", "minLength": 10, "maxLength": 13,
             "description": (
                 "Barnets personnummer eller samordningsnummer (ÅÅÅÅMMDD-NNNN eller "
-                "ÅÅMMDD-NNNN). Ersätts med en nyckelkodad pseudonym när posten tas emot och "
-                "sparas aldrig."
+                "ÅÅMMDD-NNNN), eller ett norskt fødselsnummer, D- eller H-nummer (DDMMÅÅ NNNNN). "
+                "Ersätts med en nyckelkodad pseudonym när posten tas emot och sparas aldrig."
             ),
         },
     }  # fmt: skip

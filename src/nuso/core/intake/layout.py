@@ -561,8 +561,9 @@ def is_sex(value: str) -> bool:
 
 
 def is_personal_number(value: str) -> bool:
-    """One number and nothing else: 10 or 12 digits, or 8-9 that lost their leading zeros."""
-    return len(find_numbers(value)) == 1 and len(re.sub(r"\D", "", value)) in (8, 9, 10, 12)
+    """One number and nothing else: 10 or 12 digits, or 8-9 that lost their leading zeros, or
+    a Norwegian number's 11."""
+    return len(find_numbers(value)) == 1 and len(re.sub(r"\D", "", value)) in (8, 9, 10, 11, 12)
 
 
 def resolve_duplicate_roles(columns: list[Column], multi: set[str]) -> list[Column]:

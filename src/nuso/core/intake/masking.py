@@ -5,18 +5,24 @@ identity-number column: 90 000 in a national import, nearly all different) are c
 together with NumPy, a form (10 to 13 characters) at a time: the digits' places, the date,
 century and check digit exactly as `nuso.core.intake.pseudonyms` checks a number it finds, leaving
 only the keyed hash to do one by one. Any other text goes through `pseudonyms.masked`, which
-finds numbers anywhere in it. A property test compares the two ways.
+finds numbers anywhere in it. A valid Norwegian number alone in a text (eleven digits, perhaps
+a space or a dash after the date's six: a form no Swedish number has) is checked here too, by
+`nuso.core.intake.norwegian_numbers`, one at a time but without a search through the text;
+ten digits that are no valid Swedish number go to `anywhere`, which looks at them again as a
+Norwegian number that lost its leading zero. A property test compares the two ways.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from nuso.core.intake.norwegian_numbers import norwegian_number
 from nuso.core.intake.pseudonyms import INVALID_MARK, masked, pseudonyms
 
 Ints = npt.NDArray[np.int64]
@@ -50,6 +56,8 @@ FORMS = {  # by length, as pseudonyms.CANDIDATE matches a whole text of it
     13: Form(0, 2, 8, 9),
 }
 SEPARATORS = np.frombuffer(b"-+ .", dtype=np.uint8)
+NORWEGIAN_ALONE = re.compile(r"([0-9]{6})[ -]?([0-9]{5})")  # the forms of a Norwegian number
+NORWEGIAN_LENGTHS = (11, 12)
 DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # February: see below
 
 
@@ -58,14 +66,36 @@ def masked_texts(texts: Iterable[str], key: str, today: dt.date) -> dict[str, Ma
     written without one)."""
     found: dict[str, MaskedText] = {}
     by_length: dict[int, list[str]] = {}
+    norwegian: dict[str, str] = {}  # canonical forms of Norwegian numbers alone in a text
     for text in texts:
-        if len(text) in FORMS and text.isascii() and text[-1].isdigit():
+        if len(text) in NORWEGIAN_LENGTHS and (canonical := norwegian_alone(text, today)):
+            norwegian[text] = canonical
+        elif len(text) in FORMS and text.isascii() and text[-1].isdigit():
             by_length.setdefault(len(text), []).append(text)
         else:
             found[text] = anywhere(text, key, today)
     for length, group in by_length.items():
         found.update(numbers_masked(group, FORMS[length], key, today))
+    found.update(hashed(norwegian, key))
     return found
+
+
+def norwegian_alone(text: str, today: dt.date) -> str | None:
+    """The canonical form of a valid Norwegian number that is the whole text (eleven digits,
+    perhaps a space or a dash after the date's six): no Swedish number is written so."""
+    alone = NORWEGIAN_ALONE.fullmatch(text)
+    number = norwegian_number(alone[1] + alone[2], today) if alone else None
+    return number.canonical if number else None
+
+
+def hashed(canonicals: dict[str, str], key: str) -> dict[str, MaskedText]:
+    """Texts that are one valid number each, by their canonical forms: masked, the keyed
+    hashes made in one loop."""
+    tokens = pseudonyms(list(canonicals.values()), key)
+    return {
+        text: MaskedText(f"[pnr:{token}]", canonical, token)
+        for (text, canonical), token in zip(canonicals.items(), tokens, strict=True)
+    }
 
 
 def anywhere(text: str, key: str, today: dt.date) -> MaskedText:
@@ -89,25 +119,21 @@ def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> di
     checked = luhn_valid(ten)
     decimals = dotted(codes, form).tolist()
     found: dict[str, MaskedText] = {}
-    numbers: list[str] = []
-    canonicals: list[str] = []
+    numbers: dict[str, str] = {}  # canonical forms of the valid numbers
     rows = zip(texts, written.tolist(), years.tolist(), checked.tolist(), decimals, strict=True)
+    plain_ten = form.century is None and form.separator is None
     for text, is_written, year, valid, decimal in rows:
-        if not is_written:
+        if not is_written or (plain_ten and not (year and valid)):
+            # Ten digits and no valid Swedish number: perhaps a Norwegian number stored as a
+            # number, its leading zero lost; `anywhere` decides both ways.
             found[text] = anywhere(text, key, today)
         elif not year or (decimal and not valid):  # no date, or a decimal: no number
             found[text] = MaskedText(text, None, None)
         elif not valid:
             found[text] = MaskedText(INVALID_MARK, None, None)
         else:
-            numbers.append(text)
-            canonicals.append(
-                f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
-            )
-    tokens = pseudonyms(canonicals, key)
-    for text, canonical, token in zip(numbers, canonicals, tokens, strict=True):
-        found[text] = MaskedText(f"[pnr:{token}]", canonical, token)
-    return found
+            numbers[text] = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
+    return found | hashed(numbers, key)
 
 
 def in_form(codes: Ints, digits: Ints, form: Form) -> Flags:

@@ -16,6 +16,15 @@ spaces inside the date are also how decimals and lists of numbers are written: a
 those forms counts only with a correct check digit. A cell that is nothing but eight or nine
 digits is a number a spreadsheet stored as a number, losing the leading zeros of a year
 2000-2009 (908092794 for 0908092794): it counts when the zeros put back give a valid number.
+
+Norwegian numbers (fødselsnummer, D-, H- and FH-nummer, Tenor's synthetic numbers:
+`nuso.core.intake.norwegian_numbers`) are eleven digits, written together or with a space or a
+dash after the date's six. They count only with both check digits right: eleven digits are
+also account numbers, and a wrong pair tells no typo of an identity number from those. A cell
+that is ten digits and nothing else, and no valid Swedish number, is a Norwegian number a
+spreadsheet stored as a number when the leading zero put back makes a valid one (born on the
+1st to the 9th of a month). Their canonical form is "no" and the eleven digits: a Swedish and
+a Norwegian number never share a pseudonym.
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from nuso.core.intake.personal_numbers import luhn_digit
+from nuso.core.intake.norwegian_numbers import PREFIX as NORWEGIAN_PREFIX
+from nuso.core.intake.norwegian_numbers import from_canonical, norwegian_number, sex_of_canonical
+from nuso.core.intake.personal_numbers import Sex, luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
 INVALID_MARK = "[pnr:ogiltigt]"
@@ -49,6 +60,10 @@ CANDIDATE = re.compile(
     r"(\d{4})(?!\d)"
 )
 LOST_ZEROS = (8, 9)  # digits left of a number stored as a number: born 2000-2009 (or 1900-1909)
+# Eleven digits, not part of a longer run: the date's six, perhaps a separator (a dash, perhaps
+# between spaces, or a space), and the individual number's three and the two check digits.
+NORWEGIAN = re.compile(rf"(?<!\d)(\d{{6}})(?:\s?[{DASH}]\s?|\s)?(\d{{5}})(?!\d)")
+NORWEGIAN_LOST_ZERO = 10  # digits left of a Norwegian number born on the 1st-9th, as a number
 
 
 class Found(NamedTuple):
@@ -97,6 +112,7 @@ def find_numbers(text: str, today: dt.date | None = None) -> list[Found]:
         found = zeros_put_back(text, today)
         return [found] if found else []
     numbers = [found for match in CANDIDATE.finditer(text) if (found := number_in(match, today))]
+    numbers = with_norwegian(text, numbers, today)
     if numbers and "[pnr:" in text:
         tokens = [token.span() for token in TOKEN.finditer(text)]
         numbers = [n for n in numbers if not any(a < n.end and n.start < b for a, b in tokens)]
@@ -118,6 +134,50 @@ def number_in(match: re.Match[str], today: dt.date) -> Found | None:
         return None
     canonical = f"{date.year // 100:02d}{ten}" if valid else None
     return Found(match.start(), match.end(), canonical)
+
+
+def with_norwegian(text: str, swedish: list[Found], today: dt.date) -> list[Found]:
+    """The Swedish numbers found in a text and the Norwegian ones where none of those stands;
+    a text of ten digits that is no valid Swedish number may be a Norwegian one that lost its
+    leading zero."""
+    if len(text) == NORWEGIAN_LOST_ZERO and text.isascii() and text.isdigit():
+        if any(found.canonical for found in swedish):
+            return swedish
+        number = norwegian_number("0" + text, today)
+        return [Found(0, len(text), number.canonical)] if number else swedish
+    norwegian = [
+        Found(match.start(), match.end(), number.canonical)
+        for match in NORWEGIAN.finditer(text)
+        if (number := norwegian_number(ascii_digits(match[1] + match[2]), today))
+        and not any(s.start < match.end() and match.start() < s.end for s in swedish)
+    ]
+    return sorted(swedish + norwegian) if norwegian else swedish
+
+
+def ascii_digits(digits: str) -> str:
+    """Digits of any script as ASCII ('١' is 1): a number's canonical form is ASCII."""
+    return digits if digits.isascii() else f"{int(digits):0{len(digits)}d}"
+
+
+def born_of(canonical: str) -> dt.date | None:
+    """The birth date a canonical number carries: a Swedish one's (a coordination number's
+    day less 60), a Norwegian one's (None for an FH-nummer)."""
+    if canonical.startswith(NORWEGIAN_PREFIX):
+        norwegian = from_canonical(canonical)
+        return norwegian.birth_date if norwegian else None
+    day = int(canonical[6:8])
+    try:
+        return dt.date(int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day)
+    except ValueError:
+        return None
+
+
+def sex_of(canonical: str) -> Sex | None:
+    """The sex a canonical number carries: the ninth digit of either country's, odd for boys
+    (None for a Norwegian FH-nummer, which carries none)."""
+    if canonical.startswith(NORWEGIAN_PREFIX):
+        return sex_of_canonical(canonical)
+    return "pojke" if int(canonical[-2]) % 2 else "flicka"
 
 
 def zeros_put_back(digits: str, today: dt.date) -> Found | None:

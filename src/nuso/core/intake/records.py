@@ -33,7 +33,7 @@ from nuso.core.intake.layout import MARKS, Table, unwrapped
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.personal_numbers import age_on
-from nuso.core.intake.pseudonyms import birth_date, may_hold_numbers
+from nuso.core.intake.pseudonyms import birth_date, born_of, may_hold_numbers, sex_of
 from nuso.core.intake.reading import Cell, RawSheet
 from nuso.core.intake.typed_values import typed_outcome
 
@@ -300,7 +300,7 @@ class RowInterpreter:
     def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> OutcomeColumn:
         """A sex column's spelling, else the sex an identity number gives ('pnr', sex)."""
         keys = [
-            cell if cell is not None else sex_of(canonical)
+            cell if cell is not None else sex_derived(canonical)
             for cell, canonical in zip(cells, canonicals, strict=True)
         ]
         return OutcomeColumn.of(keys, self.sex)
@@ -367,15 +367,7 @@ class RowInterpreter:
         born = parse_date_cell(text)
         if born is not None:
             return born
-        if canonical:
-            day = int(canonical[6:8])
-            try:
-                return dt.date(
-                    int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day
-                )
-            except ValueError:
-                return None
-        return None
+        return born_of(canonical) if canonical else None
 
     def sex(self, key: str | tuple[str, str]) -> Outcome:
         if isinstance(key, str):
@@ -443,11 +435,11 @@ class RowInterpreter:
         return Outcome(variable, codes, decision, pending=pending)
 
 
-def sex_of(canonical: str | None) -> tuple[str, str] | None:
-    """The sex an identity number gives (the ninth digit: odd for boys)."""
-    if not canonical:
-        return None
-    return ("pnr", "pojke" if int(canonical[-2]) % 2 else "flicka")
+def sex_derived(canonical: str | None) -> tuple[str, str] | None:
+    """The sex an identity number gives (the ninth digit: odd for boys); a Norwegian
+    FH-nummer gives none."""
+    sex = sex_of(canonical) if canonical else None
+    return ("pnr", sex) if sex else None
 
 
 def tally(columns: dict[str, OutcomeColumn]) -> Counter[Outcome]:
