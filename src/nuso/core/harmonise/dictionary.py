@@ -52,6 +52,9 @@ class StudyVariable:
     unit: str | None = None
     aliases: tuple[str, ...] = ()  # column headers that mean this variable
     form: Question = field(default_factory=Question)  # how a web form asks it
+    # the date variable whose day selects the codes in force, for codes with validity
+    # dates (default: the record's date; nuso.core.harmonise.in_force)
+    dated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         _variable(spec, codebook, form, source, problems) for spec in data["variables"]
     )
     problems += _form_problems(variables, form, codebook, source)
+    problems += _dated_by_problems(variables, source)
     entries = data.get("derived", [])
     derived = tuple(
         _derived(spec, variables, codebook, source, problems)
@@ -203,6 +207,16 @@ def _form_problems(
     return found
 
 
+def _dated_by_problems(variables: tuple[StudyVariable, ...], source: str) -> list[Problem]:
+    dates = {variable.name for variable in variables if variable.type == "date"}
+    return [
+        Problem("bad-dated-by", "Ska vara en datumvariabel i delstudien.", source,
+                column=f"variables.{variable.name}.dated_by", value=variable.dated_by)
+        for variable in variables
+        if variable.dated_by is not None and variable.dated_by not in dates
+    ]  # fmt: skip
+
+
 def _tables(
     specs: Any,
     variables: tuple[StudyVariable, ...],
@@ -236,6 +250,7 @@ def _variable(
         unit=spec.get("unit"),
         aliases=tuple(str(alias) for alias in spec.get("aliases", ())),
         form=question(spec.get("form"), name, form, source, problems),
+        dated_by=None if spec.get("dated_by") is None else str(spec["dated_by"]),
     )
     key = f"variables.{variable.name}"
     if variable.type not in VARIABLE_TYPES:
