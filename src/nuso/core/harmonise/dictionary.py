@@ -74,6 +74,11 @@ class DerivedVariable:
     source: str
     codebook: str | None = None
     attribute: str | None = None  # derive from a codebook attribute of the source's code
+    multiple: bool = False  # from a multi-valued variable: the attribute of each of its codes
+
+    @property
+    def type(self) -> str:
+        return "categories" if self.multiple else "category"
 
 
 @dataclass(frozen=True)
@@ -225,7 +230,9 @@ def _tables(
     source: str,
     problems: list[Problem],
 ) -> tuple[TableDefinition, ...]:
-    types = {v.name: v.type for v in variables} | {d.name: "category" for d in derived}
+    types = {v.name: v.type for v in variables} | {
+        d.name: d.type if isinstance(d, DerivedVariable) else "category" for d in derived
+    }
     try:
         return parse_tables(specs, types, source, codes)
     except InputError as error:
@@ -277,12 +284,14 @@ def _derived(
     source: str,
     problems: list[Problem],
 ) -> DerivedVariable:
+    source_type = next((v.type for v in variables if v.name == spec.get("from")), "")
     derived = DerivedVariable(
         name=str(spec.get("name", "")),
         label=str(spec.get("label", spec.get("name", ""))),
         source=str(spec.get("from", "")),
         codebook=spec.get("codebook"),
         attribute=spec.get("attribute"),
+        multiple=source_type == "categories" and spec.get("attribute") is not None,
     )
     key = f"derived.{derived.name}"
     if derived.source not in {variable.name for variable in variables}:

@@ -413,12 +413,18 @@ class RowInterpreter:
     def derived_value(self, derived: DerivedVariable, source: Any) -> Outcome | None:
         if derived.codebook is None:
             return None
-        key = ("derived", derived.name, source if not isinstance(source, list) else None)
+        key = ("derived", derived.name, tuple(source) if isinstance(source, list) else source)
         outcome = self.remembered(key, lambda: self.derive(derived, source))
         return outcome if outcome.value is not None else None
 
     def derive(self, derived: DerivedVariable, source: Any) -> Outcome:
         assert derived.codebook is not None
+        if derived.attribute and isinstance(source, list):
+            # each code's attribute once, in the order of the derived variable's codes
+            of = self.codebook.variables[self.codebook_of(derived.source)]
+            found = {of.code(str(code)).attributes.get(derived.attribute) for code in source}
+            order = [c.code for c in self.codebook.variables[derived.codebook].codes]
+            return Outcome(derived.name, [code for code in order if code in found] or None)
         if derived.attribute:
             entry = self.codebook.variables[self.codebook_of(derived.source)].code(str(source))
             return Outcome(derived.name, entry.attributes.get(derived.attribute))
