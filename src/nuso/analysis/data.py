@@ -46,7 +46,8 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         categories={name: tuple(codes) for name, codes in labels.items()},
         labels={name: {**codes, MISSING: MISSING_LABEL} for name, codes in labels.items()},
         names=level_names(units, dictionary.country),
-        multi_valued=frozenset(v.name for v in dictionary.variables if v.type == "categories"),
+        multi_valued=frozenset(v.name for v in dictionary.variables if v.type == "categories")
+        | {d.name for d in dictionary.derived if d.multiple},
         titles={v.name: v.label for v in dictionary.variables}
         | {d.name: d.label for d in dictionary.derived}
         | {c.name: c.label for c in dictionary.computed}

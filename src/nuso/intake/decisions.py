@@ -17,6 +17,7 @@ from nuso.core.harmonise.dictionary import StudyVariable, dictionary_from_stored
 from nuso.core.harmonise.normalise import normalise
 from nuso.core.intake import blocks
 from nuso.core.intake.boundary import Masker
+from nuso.core.intake.dates import period_span
 from nuso.core.intake.delivery import Harmonisers
 from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.reharmonise import decided_again
@@ -161,7 +162,8 @@ def reharmonise(
         .select_for_update(of=("self",))
     )
     for block in found.order_by("pk").iterator(chunk_size=20):
-        interpreter = interpreters.for_unit(block.batch.unit.code if block.batch.unit else "")
+        unit_code = block.batch.unit.code if block.batch.unit else ""
+        interpreter = interpreters.for_unit(unit_code, block.batch.period)
         frame, count = decided_again(blocks.decode(bytes(block.data)), variable, key, interpreter)
         if count:
             block.data, block.pending = blocks.encode(frame), int(frame[blocks.PENDING].sum())
@@ -185,19 +187,23 @@ class Interpreters:
         # date; a decision on a value derives no age, so any day serves it.
         self.period_middle = period_middle or dt.date.today()
         self.harmonisers = Harmonisers(codebook_of(version), learned_in_force(), model_store())
-        self.made: dict[int, RowInterpreter] = {}
+        self.made: dict[tuple[int, str], RowInterpreter] = {}
 
-    def for_unit(self, unit_code: str) -> RowInterpreter:
+    def for_unit(self, unit_code: str, period: str = "") -> RowInterpreter:
+        """The interpreter of a unit's records of a delivery for `period` (its records
+        without a date are read against the codes in force in that period)."""
         harmoniser = self.harmonisers.for_unit(unit_code)
-        if id(harmoniser) not in self.made:
-            self.made[id(harmoniser)] = RowInterpreter(
+        key = (id(harmoniser), period)
+        if key not in self.made:
+            self.made[key] = RowInterpreter(
                 self.dictionary,
                 harmoniser.codebook,
                 harmoniser,
                 settings.NUSO_PSEUDONYM_KEY,
                 self.period_middle,
+                period_span(period),
             )
-        return self.made[id(harmoniser)]
+        return self.made[key]
 
 
 def drop_from_report(batch: ImportBatch, variable: str, key: str) -> None:

@@ -8,7 +8,7 @@ waiting for review (which the review queue is built from) is made anew."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -73,7 +73,8 @@ def reharmonise_blocks(
         .select_for_update(of=("self",))
     )
     for block in found.order_by("pk").iterator(chunk_size=20):
-        interpreter = interpreters.for_unit(block.batch.unit.code if block.batch.unit else "")
+        unit = block.batch.unit.code if block.batch.unit else ""
+        interpreter = interpreters.for_unit(unit, block.batch.period)
         before = blocks.decode(bytes(block.data))
         after, block_waiting = decided_anew(before, interpreter)
         of_batch = waiting.setdefault(block.batch_id, {})
@@ -124,6 +125,9 @@ def redecided(
     decided = (frame[blocks.METHOD + variable.name].is_not_null() & (sources != "")).fill_null(
         False
     )
+    keyed = interpreter.stored_keys(frame, variable)
+    if keyed is not None:
+        return redecided_in_force(frame, variable, interpreter, decided, keyed)
     outcomes = {raw: outcome_of(raw, variable, interpreter) for raw in set(sources.filter(decided))}
     frame, _ = with_outcomes(frame, variable, decided, outcomes, interpreter)
     return (
@@ -131,6 +135,29 @@ def redecided(
         waiting_values(sources.filter(decided), outcomes),
         waiting_rows(decided, sources, outcomes),
     )
+
+
+def redecided_in_force(
+    frame: pl.DataFrame,
+    variable: StudyVariable,
+    interpreter: RowInterpreter,
+    decided: pl.Series,
+    keyed: list[tuple[str, frozenset[str] | None] | None],
+) -> tuple[pl.DataFrame, Counter[str], pl.Series]:
+    """`redecided` for a variable whose codes have validity dates: each record's raw text
+    with the list in force at its date decides."""
+    chosen = [key for key, hit in zip(keyed, decided.to_list(), strict=True) if hit and key]
+    outcomes: dict[Hashable, Outcome] = {
+        key: outcome_of(key, variable, interpreter) for key in set(chosen)
+    }
+    frame, _ = with_outcomes(frame, variable, decided, outcomes, interpreter, keyed)
+    counts: Counter[str] = Counter()
+    for key, n in Counter(chosen).items():
+        for value in outcomes[key].pending:
+            counts[value] += n
+    rows = [bool(key and hit and outcomes[key].pending) for key, hit in zip(
+        keyed, decided.to_list(), strict=True)]  # fmt: skip
+    return frame, counts, pl.Series(rows, dtype=pl.Boolean)
 
 
 def waiting_values(sources: pl.Series, outcomes: dict[str, Outcome]) -> Counter[str]:

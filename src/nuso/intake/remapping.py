@@ -113,7 +113,7 @@ def reread_batch(
 ) -> Remapped:
     """Every block of the batch read again, and its report told what changed."""
     interpreter = Interpreters(batch.study, latest_version(), period_middle(batch.period)).for_unit(
-        batch.unit.code if batch.unit else ""
+        batch.unit.code if batch.unit else "", batch.period
     )
     sheet_columns = [c for c in report.columns if c.sheet == change.sheet]
     frames: list[pl.DataFrame] = []

@@ -95,4 +95,4 @@ class Suggestions:
                 codebook_of(self.version), learned_mappings(None), model_store()
             )
         codebook = self.dictionary.variable(variable).codebook or variable
-        return list(self.harmoniser.decide(codebook, raw).suggestions)
+        return list(self.harmoniser.suggestions(codebook, raw))

@@ -11,10 +11,17 @@ how sure it is.
 
 Multi-valued cells (reasons) are split on separators, except where the pieces only make sense
 together ("missbruk, förälder" is one reason).
+
+A variable whose codes are numbers ("7", "1.1.01") is often written as a code with its label
+("7 - Vold i hjemmet/ barnet vitne til vold i nære relasjoner"): the code decides, unless the
+label says another code; such a cell is split before each code, never inside a label. A
+variable whose codes have validity dates is read against the list in force on the value's
+date (nuso.core.harmonise.in_force).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +36,7 @@ from nuso.core.harmonise.normalise import MISSING_MARKERS, normalise
 from nuso.core.harmonise.spelling import Spelling
 from nuso.core.harmonise.suggest import ModelStore, SuggestionModel, training_examples
 
+Span = tuple[dt.date, dt.date]  # a value's date (first day == last), or a delivery's period
 RULE_CONFIDENCE = 0.95
 SPELLING_CONFIDENCE = 0.9  # a reading with a word written out or corrected
 MIN_KNOWN_WORD = 4  # letters of a word that ties a value to the variable's vocabulary
@@ -39,7 +47,11 @@ COMPOUND_PART = 5  # letters of a rule word found inside a compound
 COMPOUND_HEAD = 3  # letters of the compound before it
 NEGATIONS = frozenset(
     {"ej", "inte", "ingen", "inget", "inga", "icke", "utan", "aldrig", "nej", "ingenting"}
+    | {"ikke", "ikkje", "uten", "aldri", "ingenting"}  # Norwegian (bokmål, nynorsk)
 )
+NUMBERED_CODE = re.compile(r"^\d+(?:\.\d+)*$")
+LEADING_CODE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*[-–—:.)]?\s+\S")
+NEXT_CODE = re.compile(r",\s*(\d+(?:\.\d+)*)\s*[-–—:.)]\s")  # ", 9 - Barnet …"
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/+]\s+)")  # "a / b", "a + b" split; "a/b" not
 
@@ -50,6 +62,7 @@ METHODS = {
     "manual": "granskningsbeslut",
     "rule": "kodbokens nyckelordsregel",
     "fuzzy": "liknar en känd stavning",
+    "crosswalk": "en senare kod, läst som koden den delades ut ur och som gällde vid radens datum",
     "spelling": "känd efter att en förkortning skrivits ut eller ett stavfel rättats",
     "model": "förslagsmodellen var mycket säker",
     "pending": "väntar på granskning",
@@ -65,6 +78,7 @@ class Decision:
     method: str  # exact | manual | spelling | rule | fuzzy | model | pending | empty
     confidence: float
     suggestions: tuple[tuple[str, float], ...] = ()
+    note: str = ""  # why a value waits, where the reviewer needs to know (a code's period)
 
     @property
     def pending(self) -> bool:
@@ -183,9 +197,11 @@ class VariableMatcher:
         self.variable = variable
         self.models = models or ModelStore()
         self.known: dict[str, str] = {}
+        self.named: dict[str, set[str]] = {}  # a spelling may be of codes of several periods
         for entry in variable.codes:
             for spelling in entry.spellings:
                 self.known.setdefault(normalise(str(spelling)), entry.code)
+                self.named.setdefault(normalise(str(spelling)), set()).add(entry.code)
         self.learned = {normalise(raw): code for raw, code in (learned or {}).items()}
         concerns = [
             (entry.code, concern)
@@ -202,6 +218,12 @@ class VariableMatcher:
         self.persons = tuple(  # whom a reason can concern: the model cannot tell which
             sorted({p for _, c in concerns for p in (*c.get("persons", ()), *c.get("others", ()))})
         )
+        # numbered codes by their key ("1 1 01" for 1.1.01): a value may begin with one
+        self.numbered = {
+            normalise(entry.code): entry.code
+            for entry in variable.codes
+            if NUMBERED_CODE.match(entry.code)
+        }
         self.spellings = list({**self.known, **{k: v for k, v in self.learned.items() if v}})
         self.spelling = Spelling([*self.spellings, *rule_words(self.rules)])
         # Exports repeat a few thousand spellings over hundreds of thousands of rows.
@@ -258,10 +280,33 @@ class VariableMatcher:
             return Decision(self.learned[key] or None, "manual", 1.0)
         if key in self.known:
             return Decision(self.known[key], "exact", 1.0)
+        coded = self.coded(key) if self.numbered else None
+        if coded is not None:
+            return coded
         ruled = self.rule_codes(key)
         if len(ruled) == 1:
             return Decision(next(iter(ruled)), "rule", RULE_CONFIDENCE)
         return self.fuzzy(key)
+
+    def coded(self, key: str) -> Decision | None:
+        """A value that begins with one of the variable's numbered codes, followed by words
+        ("7 vold i hjemmet barnet vitne …", "1 1 01 fysisk helse og utvikling"): the code,
+        when the words say it too or say nothing the cascade knows; when they say another
+        code, the value waits for review with both."""
+        words = key.split()
+        for size in range(min(len(words) - 1, 3), 0, -1):  # "1 1 01" before "1"
+            code = self.numbered.get(" ".join(words[:size]))
+            if code is None or words[size][0].isdigit():  # "1 1 01" is no "1" with words
+                continue
+            rest = " ".join(words[size:])
+            if code in self.named.get(rest, ()):
+                return Decision(code, "exact", 1.0)
+            said = self.without_model(rest)
+            if said is None or said.code in {code, None}:
+                return Decision(code, "exact", 1.0)
+            both = ((code, RULE_CONFIDENCE), (said.code or "", said.confidence))
+            return Decision(None, "pending", 0.0, both)
+        return None
 
     def _settled(self, key: str) -> Decision | None:
         """The decision of the steps before the model, on the value as written and as read
@@ -390,8 +435,20 @@ class VariableMatcher:
         values: list[str] = []
         for part in STRONG_SEPARATORS.split(cell):
             if part.strip():
-                values.extend(self.split_weak(part))
+                values.extend(self.coded_pieces(part) or self.split_weak(part))
         return values
+
+    def coded_pieces(self, part: str) -> list[str] | None:
+        """A part written as codes with labels ("7 - Vold i hjemmet/ …, 9 - Barnet utsatt for
+        fysisk vold"), split before each code and never inside a label (labels hold commas);
+        None when the part does not begin with a code of the variable and words."""
+        start = LEADING_CODE.match(part) if self.numbered else None
+        if start is None or normalise(start[1]) not in self.numbered:
+            return None
+        cuts = [m.start() for m in NEXT_CODE.finditer(part) if normalise(m[1]) in self.numbered]
+        bounds = zip([0, *cuts], [*cuts, len(part)], strict=True)
+        pieces = [part[start:end].strip(" ,") for start, end in bounds]
+        return [piece for piece in pieces if piece]
 
     def known_spelling(self, text: str) -> bool:
         key = normalise(text)
@@ -448,7 +505,9 @@ class VariableMatcher:
 
 class Harmoniser:
     """One matcher per codebook variable, built once per import (decisions are cached).
-    `models` keeps the suggestion models; without one they are trained in memory."""
+    `models` keeps the suggestion models; without one they are trained in memory. A variable
+    whose codes have validity dates is also read against the list in force on a value's
+    date (`in_force`; nuso.core.harmonise.in_force)."""
 
     def __init__(
         self,
@@ -456,25 +515,66 @@ class Harmoniser:
         learned: dict[str, dict[str, str]] | None = None,
         models: ModelStore | None = None,
     ) -> None:
+        # Imported here: in_force builds on this module's matcher.
+        from nuso.core.harmonise.in_force import PeriodMatcher
+
         self.codebook = codebook
         models = models or ModelStore()
         self.matchers = {
             name: VariableMatcher(variable, (learned or {}).get(name), models)
             for name, variable in codebook.variables.items()
         }
+        self.dated = {
+            name: PeriodMatcher(self.matchers[name], (learned or {}).get(name))
+            for name, variable in codebook.variables.items()
+            if variable.dated
+        }
+        self.lists: dict[tuple[str, Span], frozenset[str]] = {}
 
     def prepare_models(self, variables: Iterable[str]) -> int:
         """These variables' suggestion models read or trained now, and kept in the store;
         how many had to be trained."""
         return sum(self.matchers[name].prepare_model() for name in variables)
 
-    def decide(self, variable: str, raw: str) -> Decision:
-        return self.matchers[variable].decide(raw)
+    def in_force(self, variable: str, span: Span | None) -> frozenset[str] | None:
+        """The codes of `variable` in force on some day of `span` (first, last day); None
+        when the variable's codes have no validity dates or there is no span: then every
+        code is read, as always."""
+        if span is None or variable not in self.dated:
+            return None
+        key = (variable, span)
+        if key not in self.lists:
+            self.lists[key] = self.codebook.variables[variable].in_force(*span)
+        return self.lists[key]
+
+    def decide(self, variable: str, raw: str, in_force: frozenset[str] | None = None) -> Decision:
+        """The decision for a raw value; against the list `in_force` when one is given."""
+        if in_force is None:
+            return self.matchers[variable].decide(raw)
+        return self.dated[variable].decide(raw, in_force)
+
+    def suggestions(self, variable: str, raw: str) -> tuple[tuple[str, float], ...]:
+        """What a reviewer is offered for a value waiting for review. A value of a variable
+        with validity dates waits when its code is not in force at its date: the codes that
+        replaced it are offered (the import's list in force is not known here)."""
+        decision = self.decide(variable, raw)
+        if variable in self.dated and decision.code is not None:
+            entry = self.codebook.variables[variable].code(decision.code)
+            successors = entry.attributes.get("replaced_by", ())
+            return tuple((code, 0.5) for code in successors[:3])
+        return decision.suggestions
 
     def recogniser(self, variable: str, multi: bool) -> Callable[[str], bool]:
         """A test of whether a cell holds this codebook variable's values."""
         return partial(self.matchers[variable].recognises, multi=multi)
 
-    def decide_many(self, variable: str, cells: list[str]) -> list[tuple[str, Decision]]:
+    def decide_many(
+        self, variable: str, cells: list[str], in_force: frozenset[str] | None = None
+    ) -> list[tuple[str, Decision]]:
+        """Each value of the cells, split by the whole list's spellings, and its decision."""
         matcher = self.matchers[variable]
-        return [(value, matcher.decide(value)) for cell in cells for value in matcher.split(cell)]
+        return [
+            (value, self.decide(variable, value, in_force))
+            for cell in cells
+            for value in matcher.split(cell)
+        ]

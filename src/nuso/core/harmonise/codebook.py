@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -29,6 +31,22 @@ class Code:
             *(term for source in terms.values() for term in source),
         ]
 
+    @property
+    def valid_from(self) -> dt.date:
+        """The first day the code is in force (`valid_from`; without one, always was)."""
+        given = self.attributes.get("valid_from")
+        return dt.date.fromisoformat(given) if given else dt.date.min
+
+    @property
+    def valid_to(self) -> dt.date:
+        """The last day the code is in force (`valid_to`; without one, still is)."""
+        given = self.attributes.get("valid_to")
+        return dt.date.fromisoformat(given) if given else dt.date.max
+
+    def in_force(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the code is in force on some day from `start` to `end`."""
+        return self.valid_from <= end and start <= self.valid_to
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -43,6 +61,33 @@ class Variable:
     @property
     def code_set(self) -> frozenset[str]:
         return frozenset(entry.code for entry in self.codes)
+
+    @cached_property
+    def dated(self) -> bool:
+        """Whether any code has a validity period: only then does a value's date matter."""
+        return any(
+            "valid_from" in entry.attributes or "valid_to" in entry.attributes
+            for entry in self.codes
+        )
+
+    def in_force(self, start: dt.date, end: dt.date) -> frozenset[str]:
+        """The codes in force on some day from `start` to `end` (a day: start == end)."""
+        return frozenset(entry.code for entry in self.codes if entry.in_force(start, end))
+
+    def lists(self) -> list[tuple[dt.date, dt.date]]:
+        """The spans over which the list of codes in force stays the same, in order: what a
+        dated value can be read against."""
+        bounds = sorted(
+            {entry.valid_from for entry in self.codes if entry.valid_from != dt.date.min}
+            | {
+                entry.valid_to + dt.timedelta(days=1)
+                for entry in self.codes
+                if entry.valid_to != dt.date.max
+            }
+        )
+        starts = [dt.date.min, *bounds]
+        ends = [*(bound - dt.timedelta(days=1) for bound in bounds), dt.date.max]
+        return list(zip(starts, ends, strict=True))
 
 
 @dataclass(frozen=True)
@@ -105,9 +150,60 @@ def _parse_variable(name: str, spec: Any, source: str, problems: list[Problem]) 
             problems.append(Problem("bad-code", message, source, column=place, value=code))
             continue
         attributes = {k: v for k, v in fields.items() if k not in {"code", "label"}}
+        place = f"{key}[{position}]"
+        attributes.update(_validity(attributes, source, place, problems))
         codes.append(Code(code=code, label=label, attributes=attributes))
+    problems += _unknown_successors(codes, source, key)
     label = str(spec.get("label", name))
     return Variable(name, label, tuple(codes), multiple=bool(spec.get("multiple", False)))
+
+
+def _unknown_successors(codes: list[Code], source: str, key: str) -> list[Problem]:
+    """`replaced_by` lists codes of the same variable (kept as text: YAML may give numbers)."""
+    known = {entry.code for entry in codes}
+    found = []
+    for position, entry in enumerate(codes):
+        successors = entry.attributes.get("replaced_by")
+        if successors is None:
+            continue
+        place = f"{key}[{position}].replaced_by"
+        if not isinstance(successors, list):
+            message = "replaced_by ska vara en lista av koder."
+            found.append(Problem("bad-code", message, source, column=place, value=str(successors)))
+            continue
+        entry.attributes["replaced_by"] = named = [str(code) for code in successors]
+        found += [
+            Problem("bad-code", "Koden finns inte i variabeln.", source, column=place, value=code)
+            for code in named
+            if code not in known
+        ]
+    return found
+
+
+def _validity(
+    attributes: dict[str, Any], source: str, place: str, problems: list[Problem]
+) -> dict[str, str]:
+    """A code's `valid_from` and `valid_to` as ISO dates (YAML may give them as dates, the
+    database keeps text); a problem for a date that cannot be read or an end before the
+    start."""
+    found: dict[str, str] = {}
+    for key in ("valid_from", "valid_to"):
+        given = attributes.get(key)
+        if given is None:
+            continue
+        try:
+            day = given if isinstance(given, dt.date) else dt.date.fromisoformat(str(given))
+        except ValueError:
+            message = "Ska vara ett datum ÅÅÅÅ-MM-DD."
+            problems.append(Problem("bad-date", message, source, column=f"{place}.{key}",
+                                    value=str(given)))  # fmt: skip
+            continue
+        found[key] = day.isoformat()
+    if found.get("valid_from", "") > found.get("valid_to", "9999"):
+        message = "Koden upphör innan den börjar gälla (valid_to före valid_from)."
+        problems.append(Problem("bad-date", message, source, column=f"{place}.valid_to",
+                                value=found["valid_to"]))  # fmt: skip
+    return found
 
 
 def _unknown_sources(variable: Variable, sources: set[str], file: str) -> list[Problem]:

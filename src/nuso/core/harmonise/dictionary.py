@@ -53,6 +53,9 @@ class StudyVariable:
     unit: str | None = None
     aliases: tuple[str, ...] = ()  # column headers that mean this variable
     form: Question = field(default_factory=Question)  # how a web form asks it
+    # the date variable whose day selects the codes in force, for codes with validity
+    # dates (default: the record's date; nuso.core.harmonise.in_force)
+    dated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,11 @@ class DerivedVariable:
     source: str
     codebook: str | None = None
     attribute: str | None = None  # derive from a codebook attribute of the source's code
+    multiple: bool = False  # from a multi-valued variable: the attribute of each of its codes
+
+    @property
+    def type(self) -> str:
+        return "categories" if self.multiple else "category"
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         _variable(spec, codebook, form, source, problems) for spec in data["variables"]
     )
     problems += _form_problems(variables, form, codebook, source)
+    problems += _dated_by_problems(variables, source)
     entries = data.get("derived", [])
     derived = tuple(
         _derived(spec, variables, codebook, source, problems)
@@ -211,6 +220,16 @@ def _form_problems(
     return found
 
 
+def _dated_by_problems(variables: tuple[StudyVariable, ...], source: str) -> list[Problem]:
+    dates = {variable.name for variable in variables if variable.type == "date"}
+    return [
+        Problem("bad-dated-by", "Ska vara en datumvariabel i delstudien.", source,
+                column=f"variables.{variable.name}.dated_by", value=variable.dated_by)
+        for variable in variables
+        if variable.dated_by is not None and variable.dated_by not in dates
+    ]  # fmt: skip
+
+
 def _tables(
     specs: Any,
     variables: tuple[StudyVariable, ...],
@@ -219,7 +238,9 @@ def _tables(
     source: str,
     problems: list[Problem],
 ) -> tuple[TableDefinition, ...]:
-    types = {v.name: v.type for v in variables} | {d.name: "category" for d in derived}
+    types = {v.name: v.type for v in variables} | {
+        d.name: d.type if isinstance(d, DerivedVariable) else "category" for d in derived
+    }
     try:
         return parse_tables(specs, types, source, codes)
     except InputError as error:
@@ -244,6 +265,7 @@ def _variable(
         unit=spec.get("unit"),
         aliases=tuple(str(alias) for alias in spec.get("aliases", ())),
         form=question(spec.get("form"), name, form, source, problems),
+        dated_by=None if spec.get("dated_by") is None else str(spec["dated_by"]),
     )
     key = f"variables.{variable.name}"
     if variable.type not in VARIABLE_TYPES:
@@ -270,12 +292,14 @@ def _derived(
     source: str,
     problems: list[Problem],
 ) -> DerivedVariable:
+    source_type = next((v.type for v in variables if v.name == spec.get("from")), "")
     derived = DerivedVariable(
         name=str(spec.get("name", "")),
         label=str(spec.get("label", spec.get("name", ""))),
         source=str(spec.get("from", "")),
         codebook=spec.get("codebook"),
         attribute=spec.get("attribute"),
+        multiple=source_type == "categories" and spec.get("attribute") is not None,
     )
     key = f"derived.{derived.name}"
     if derived.source not in {variable.name for variable in variables}:

@@ -38,15 +38,22 @@ MISSING_MARKERS = frozenset(
         "okant", "okand", "uppgift saknas", "saknas", "ej angivet", "ej angiven", "ej ifylld",
         "ingen uppgift", "vet ej", "uppgift finns ej", "null", "none",
         "ej kant", "ej registrerat", "oklart",
+        # Norwegian (bokmål and nynorsk): SSB's "Uoppgitt", case systems' "Ukjent"
+        "uoppgitt", "ukjent", "ukjend", "ikke oppgitt", "ikkje oppgitt", "ikke registrert",
+        "ikkje registrert", "ikke kjent", "ikkje kjent",
     }
 )  # fmt: skip
+# Letters that do not decompose: Norwegian and Danish ø is the ö that folds to o, æ is written
+# ae where a system has no æ.
+UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae"})
 AGE_RANGE = re.compile(r"\s*\(?\b\d{1,2}\s*[-–—]\s*\d{1,2}\s*(?:år|ar)?\)?\s*$")
 NON_WORD = re.compile(r"[^\w§]+")
 
 
 def fold(text: str) -> str:
-    """Lower case, NFKC, no diacritics, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    """Lower case, NFKC, no diacritics (ø as o, æ as ae), single spaces."""
+    lower = unicodedata.normalize("NFKC", text).casefold().translate(UNDECOMPOSED)
+    decomposed = unicodedata.normalize("NFKD", lower)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.split())
 

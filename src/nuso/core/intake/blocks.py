@@ -60,9 +60,10 @@ DECISION_TYPES: dict[str, pl.DataType] = {
 
 
 def value_types(dictionary: StudyDictionary) -> dict[str, pl.DataType]:
-    """Each variable's value type; derived variables are single codes."""
+    """Each variable's value type; derived variables are codes (lists of codes when derived
+    from each code of a multi-valued variable)."""
     types = {variable.name: VALUE_TYPES[variable.type] for variable in dictionary.variables}
-    return types | {derived.name: pl.String() for derived in dictionary.derived}
+    return types | {derived.name: VALUE_TYPES[derived.type] for derived in dictionary.derived}
 
 
 def schema(dictionary: StudyDictionary) -> dict[str, pl.DataType]:

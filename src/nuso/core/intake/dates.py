@@ -57,6 +57,18 @@ def excel_serial_date(text: str | None) -> dt.date | None:
     return date if low <= date <= high else None
 
 
+def period_span(period: str) -> tuple[dt.date, dt.date] | None:
+    """A delivery's period as its first and last day: '2024' is the calendar year,
+    '2023-10-01--2024-03-31' the two days given; None when it is neither."""
+    if period.isdigit() and len(period) == 4:
+        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+    try:
+        start, end = (dt.date.fromisoformat(part) for part in period.split("--"))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
 def parse_year(text: str | None) -> int | None:
     """A four-digit year ("2011", or "2011.0" from a spreadsheet), else None."""
     match = YEAR.match(text or "")

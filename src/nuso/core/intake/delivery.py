@@ -24,6 +24,7 @@ from nuso.core.harmonise.suggest import ModelStore
 from nuso.core.intake import blocks
 from nuso.core.intake.boundary import Masker
 from nuso.core.intake.code_lists import code_lists, translated
+from nuso.core.intake.dates import period_span
 from nuso.core.intake.layout import (
     Column,
     Recogniser,
@@ -256,7 +257,7 @@ class FileInterpreter:
         harmoniser = self.harmoniser(unit_code)
         dictionary = self.plan.dictionary
         return {
-            variable: {raw: tuple(harmoniser.decide(codebook, raw).suggestions) for raw in raws}
+            variable: {raw: harmoniser.suggestions(codebook, raw) for raw in raws}
             for variable, raws in pending.items()
             if (codebook := dictionary.variable(variable).codebook)
         }
@@ -270,8 +271,9 @@ class FileInterpreter:
         if key not in self.interpreters:
             plan = self.plan
             self.interpreters[key] = RowInterpreter(
-                plan.dictionary, plan.codebook, harmoniser, plan.pseudonym_key, plan.period_middle
-            )
+                plan.dictionary, plan.codebook, harmoniser, plan.pseudonym_key, plan.period_middle,
+                period_span(plan.period),
+            )  # fmt: skip
         return self.interpreters[key]
 
     def recognisers(self) -> dict[str, Recogniser]:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from nuso.core.harmonise.cascade import Harmoniser
+from nuso.core.harmonise.cascade import Harmoniser, Span
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, StudyVariable
 from nuso.core.harmonise.normalise import fold
@@ -158,10 +158,14 @@ class RowInterpreter:
         harmoniser: Harmoniser,
         pseudonym_key: str,
         period_middle: dt.date,
+        period: Span | None = None,
     ) -> None:
         self.dictionary, self.codebook, self.harmoniser = dictionary, codebook, harmoniser
         self.key = pseudonym_key
         self.period_middle = period_middle
+        # A record without a date is read against the codes in force at some time of the
+        # delivery's period (codes with validity dates only; None: against every code).
+        self.period = period
         self.today = dt.date.today()
         self.dates = [v.name for v in dictionary.variables if v.type == "date"]
         self.memo: dict[tuple[Any, ...], Outcome] = {}
@@ -269,11 +273,12 @@ class RowInterpreter:
         """Each variable's outcome for every row: the dictionary's variables by their type,
         then the derived ones; `kon` and `alder` may also come from an identity number or a
         birth date, the person variables every study has."""
-        dates: list[dt.date | None] = [None] * targets.size
+        given: dict[str, list[dt.date | None]] = {}
         for name in self.dates:
             texts = targets.first(name)
             parsed = {text: parse_date_cell(text) for text in set(texts)}
-            dates = [earlier or parsed[text] for earlier, text in zip(dates, texts, strict=True)]
+            given[name] = [parsed[text] for text in texts]
+        dates = first_dates(list(given.values()), targets.size)
         columns: dict[str, OutcomeColumn] = {}
         for variable in self.dictionary.variables:
             if variable.name == "kon":
@@ -281,14 +286,60 @@ class RowInterpreter:
             elif variable.name == "alder":
                 columns["alder"] = self.age_column(targets, canonicals, dates)
             else:
-                columns[variable.name] = self.variable_column(variable, targets)
+                spans = self.spans(variable, dates, given.get(variable.dated_by or ""))
+                columns[variable.name] = self.variable_column(variable, targets, spans)
         for derived in self.dictionary.derived:
             source = columns[derived.source]
             columns[derived.name] = source.derived(partial(self.derived_outcome, derived))
         return columns
 
-    def variable_column(self, variable: StudyVariable, targets: TargetCells) -> OutcomeColumn:
+    def spans(
+        self,
+        variable: StudyVariable,
+        dates: list[dt.date | None],
+        own: list[dt.date | None] | None = None,
+    ) -> list[Span | None] | None:
+        """For a variable whose codes have validity dates, the days each record's value is
+        read at: the day of its own date variable (`dated_by`); else the record's date (the
+        first date it gives) — from that day on when the variable has a date of its own
+        that is missing (an investigation ends after the report); else the delivery's
+        period. None for any other variable."""
+        codebook = self.codebook.variables.get(variable.codebook or "")
+        if codebook is None or not codebook.dated:
+            return None
+        own = own or [None] * len(dates)
+        open_end = variable.dated_by is not None
+        return [
+            record_span(mine, date, open_end, self.period)
+            for mine, date in zip(own, dates, strict=True)
+        ]
+
+    def stored_keys(
+        self, frame: pl.DataFrame, variable: StudyVariable
+    ) -> list[tuple[str, frozenset[str] | None] | None] | None:
+        """For a stored block and a variable whose codes have validity dates, each record's
+        raw text with the list it is read against, found from its stored dates as the
+        import found it from its cells; None for any other variable (its raw text alone
+        decides)."""
+        if self.spans(variable, []) is None:
+            return None
+        assert variable.codebook is not None
+        given = {name: stored_dates(frame, name) for name in self.dates}
+        dates = first_dates(list(given.values()), frame.height)
+        spans = self.spans(variable, dates, given.get(variable.dated_by or "")) or []
+        lists = [self.harmoniser.in_force(variable.codebook, span) for span in spans]
+        sources = frame[blocks.SOURCE + variable.name].to_list()
+        return [
+            None if raw is None else (raw, codes) for raw, codes in zip(sources, lists, strict=True)
+        ]
+
+    def variable_column(
+        self, variable: StudyVariable, targets: TargetCells, spans: list[Span | None] | None = None
+    ) -> OutcomeColumn:
         name, codebook = variable.name, variable.codebook
+        if codebook and spans is not None:
+            lists = [self.harmoniser.in_force(codebook, span) for span in spans]
+            return self.dated_column(variable, codebook, targets, lists)
         if codebook and variable.type == "categories":
             return OutcomeColumn.of(
                 targets.every(name), lambda cells: self.reasons(name, codebook, cells)
@@ -296,6 +347,28 @@ class RowInterpreter:
         if codebook:
             return OutcomeColumn.of(targets.first(name), lambda cell: self.category(name, cell))
         return OutcomeColumn.of(targets.every(name), lambda cells: self.typed(variable, cells))
+
+    def dated_column(
+        self,
+        variable: StudyVariable,
+        codebook: str,
+        targets: TargetCells,
+        lists: list[frozenset[str] | None],
+    ) -> OutcomeColumn:
+        """A variable read against the list in force for each record: decided once per
+        distinct raw value and list."""
+        name = variable.name
+        if variable.type == "categories":
+            keys = [
+                (cells, codes) if cells else None
+                for cells, codes in zip(targets.every(name), lists, strict=True)
+            ]
+            return OutcomeColumn.of(keys, lambda key: self.reasons(name, codebook, *key))
+        cells = [
+            (cell, codes) if cell else None
+            for cell, codes in zip(targets.first(name), lists, strict=True)
+        ]
+        return OutcomeColumn.of(cells, lambda key: self.category(name, *key))
 
     def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> OutcomeColumn:
         """A sex column's spelling, else the sex an identity number gives ('pnr', sex)."""
@@ -340,12 +413,18 @@ class RowInterpreter:
     def derived_value(self, derived: DerivedVariable, source: Any) -> Outcome | None:
         if derived.codebook is None:
             return None
-        key = ("derived", derived.name, source if not isinstance(source, list) else None)
+        key = ("derived", derived.name, tuple(source) if isinstance(source, list) else source)
         outcome = self.remembered(key, lambda: self.derive(derived, source))
         return outcome if outcome.value is not None else None
 
     def derive(self, derived: DerivedVariable, source: Any) -> Outcome:
         assert derived.codebook is not None
+        if derived.attribute and isinstance(source, list):
+            # each code's attribute once, in the order of the derived variable's codes
+            of = self.codebook.variables[self.codebook_of(derived.source)]
+            found = {of.code(str(code)).attributes.get(derived.attribute) for code in source}
+            order = [c.code for c in self.codebook.variables[derived.codebook].codes]
+            return Outcome(derived.name, [code for code in order if code in found] or None)
         if derived.attribute:
             entry = self.codebook.variables[self.codebook_of(derived.source)].code(str(source))
             return Outcome(derived.name, entry.attributes.get(derived.attribute))
@@ -403,24 +482,40 @@ class RowInterpreter:
             return Outcome("alder", flags=(f"ålder går inte att läsa: {raw!r}",))
         return age_outcome(age, "exact", raw)
 
-    def category(self, variable: str, raw: str) -> Outcome:
-        return self.remembered(("category", variable, raw), lambda: self.decide(variable, raw))
+    def category(self, variable: str, raw: str, in_force: frozenset[str] | None = None) -> Outcome:
+        key = ("category", variable, raw, in_force)
+        return self.remembered(key, lambda: self.decide(variable, raw, in_force))
 
-    def decide(self, variable: str, raw: str) -> Outcome:
+    def decide(self, variable: str, raw: str, in_force: frozenset[str] | None = None) -> Outcome:
         codebook_name = self.dictionary.variable(variable).codebook or variable
-        decision = self.harmoniser.decide(codebook_name, raw)
+        decision = self.harmoniser.decide(codebook_name, raw, in_force)
         if decision.pending:
             how = {"method": "pending", "confidence": 0.0, "raw": raw}
-            return Outcome(variable, None, how, pending=(raw,))
+            notes = (decision.note,) if decision.note else ()
+            return Outcome(variable, None, how, pending=(raw,), flags=notes)
         how = {"method": decision.method, "confidence": decision.confidence, "raw": raw}
         return Outcome(variable, decision.code, how)
 
-    def reasons(self, variable: str, codebook: str, cells: tuple[str, ...]) -> Outcome:
-        key = ("reasons", variable, cells)
-        return self.remembered(key, lambda: self.decide_reasons(variable, codebook, cells))
+    def reasons(
+        self,
+        variable: str,
+        codebook: str,
+        cells: tuple[str, ...],
+        in_force: frozenset[str] | None = None,
+    ) -> Outcome:
+        key = ("reasons", variable, cells, in_force)
+        return self.remembered(
+            key, lambda: self.decide_reasons(variable, codebook, cells, in_force)
+        )
 
-    def decide_reasons(self, variable: str, codebook: str, cells: tuple[str, ...]) -> Outcome:
-        decided = self.harmoniser.decide_many(codebook, list(cells))
+    def decide_reasons(
+        self,
+        variable: str,
+        codebook: str,
+        cells: tuple[str, ...],
+        in_force: frozenset[str] | None = None,
+    ) -> Outcome:
+        decided = self.harmoniser.decide_many(codebook, list(cells), in_force)
         codes = list(dict.fromkeys(d.code for _, d in decided if d.code))
         pending = tuple(value for value, d in decided if d.pending)
         # A cell partly decided says so in its method ("rule+pending"): a later decision on
@@ -432,7 +527,35 @@ class RowInterpreter:
             "confidence": confidence,
             "raw": "|".join(cells),
         }
-        return Outcome(variable, codes, decision, pending=pending)
+        notes = tuple(dict.fromkeys(d.note for _, d in decided if d.note))
+        return Outcome(variable, codes, decision, pending=pending, flags=notes)
+
+
+def stored_dates(frame: pl.DataFrame, name: str) -> list[dt.date | None]:
+    """A stored date variable's days (ISO text in the block)."""
+    column = blocks.VALUE + name
+    if column not in frame.columns:
+        return [None] * frame.height
+    return [dt.date.fromisoformat(text) if text else None for text in frame[column].to_list()]
+
+
+def record_span(
+    own: dt.date | None, date: dt.date | None, open_end: bool, period: Span | None
+) -> Span | None:
+    """The days a record's value is read at (see RowInterpreter.spans)."""
+    if own is not None:
+        return (own, own)
+    if date is not None:
+        return (date, dt.date.max if open_end else date)
+    return period
+
+
+def first_dates(columns: list[list[dt.date | None]], size: int) -> list[dt.date | None]:
+    """Each record's date: the first of the study's date variables that it gives."""
+    dates: list[dt.date | None] = [None] * size
+    for column in columns:
+        dates = [earlier or day for earlier, day in zip(dates, column, strict=True)]
+    return dates
 
 
 def sex_derived(canonical: str | None) -> tuple[str, str] | None:

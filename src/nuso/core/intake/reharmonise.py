@@ -7,6 +7,7 @@ stores them.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from functools import partial
 
 import polars as pl
@@ -36,31 +37,45 @@ def decided_again(
     if blocks.METHOD + variable.name not in frame.columns:
         return frame, 0  # stored before the variable joined the study: nothing decided
     decided = frame[blocks.METHOD + variable.name].is_not_null()
-    sources = frame[blocks.SOURCE + variable.name]
+    keyed = interpreter.stored_keys(frame, variable)
+    candidates: set[Hashable] = (
+        set(frame[blocks.SOURCE + variable.name].filter(decided).to_list())
+        if keyed is None
+        else {k for k, d in zip(keyed, decided.to_list(), strict=True) if d}
+    )
     outcomes = {
         raw: outcome_of(raw, variable, interpreter)
-        for raw in set(sources.filter(decided).to_list()) - {None}
-        if key in raw_keys(raw, variable, interpreter.harmoniser)
+        for raw in candidates - {None}
+        if key in raw_keys(raw_text(raw), variable, interpreter.harmoniser)
     }
-    return with_outcomes(frame, variable, decided, outcomes, interpreter)
+    return with_outcomes(frame, variable, decided, outcomes, interpreter, keyed)
+
+
+def raw_text(key: Hashable) -> str:
+    """A decision's key: a raw text, or one with the list of codes it is read against."""
+    return str(key[0] if isinstance(key, tuple) else key)
 
 
 def with_outcomes(
     frame: pl.DataFrame,
     variable: StudyVariable,
     decided: pl.Series,
-    outcomes: dict[str, Outcome],
+    outcomes: dict[Hashable, Outcome],
     interpreter: RowInterpreter,
+    keyed: Sequence[Hashable] | None = None,
 ) -> tuple[pl.DataFrame, int]:
-    """A block with `variable` set to its new outcome (by raw value) in the records decided
-    before whose raw value has one, as `decided_again` says; and how many records."""
+    """A block with `variable` set to its new outcome (by raw value, or by raw value and
+    list in force: `keyed`, RowInterpreter.stored_keys) in the records decided before whose
+    key has one, as `decided_again` says; and how many records."""
     if not outcomes:
         return frame, 0
-    sources = frame[blocks.SOURCE + variable.name]
-    rows = decided & sources.is_in(list(outcomes))
-    keys = [
-        raw if hit else None for raw, hit in zip(sources.to_list(), rows.to_list(), strict=True)
-    ]
+    if keyed is None:
+        sources = frame[blocks.SOURCE + variable.name]
+        rows = decided & sources.is_in(list(outcomes))
+        keyed = sources.to_list()
+    else:
+        rows = decided & pl.Series([key in outcomes for key in keyed], dtype=pl.Boolean)
+    keys = [key if hit else None for key, hit in zip(keyed, rows.to_list(), strict=True)]
     column = OutcomeColumn.of(keys, outcomes.__getitem__)
     version = pl.Series(blocks.CODEBOOK, [interpreter.codebook.version] * frame.height, pl.Int32)
     changes = [
@@ -106,7 +121,10 @@ def pending_flags(
     return (own | other).alias(blocks.PENDING)
 
 
-def outcome_of(raw: str, variable: StudyVariable, interpreter: RowInterpreter) -> Outcome:
+def outcome_of(key: Hashable, variable: StudyVariable, interpreter: RowInterpreter) -> Outcome:
+    """The outcome of a stored raw text, or of one with the list it is read against."""
+    raw, in_force = key if isinstance(key, tuple) else (key, None)
     if variable.type == "categories":
-        return interpreter.reasons(variable.name, str(variable.codebook), tuple(raw.split("|")))
-    return interpreter.category(variable.name, raw)
+        cells = tuple(str(raw).split("|"))
+        return interpreter.reasons(variable.name, str(variable.codebook), cells, in_force)
+    return interpreter.category(variable.name, str(raw), in_force)

@@ -17,13 +17,13 @@ RESULT_COLUMNS = ("antal", "total", "andel", "ki_lag", "ki_hog", "jamforelse", "
 
 
 def variable_types(dictionary: StudyDictionary) -> dict[str, str]:
-    """Every analysable variable and its type; derived variables are single categories."""
+    """Every analysable variable and its type; computed variables are single categories."""
     return _stored_types(dictionary) | {c.name: "category" for c in dictionary.computed}
 
 
 def _stored_types(dictionary: StudyDictionary) -> dict[str, str]:
     types = {variable.name: variable.type for variable in dictionary.variables}
-    return types | {derived.name: "category" for derived in dictionary.derived}
+    return types | {derived.name: derived.type for derived in dictionary.derived}
 
 
 def analysis_frame(
