@@ -41,3 +41,31 @@ def test_a_norwegian_index_finds_its_units_by_national_code_key_or_name() -> Non
     assert index.resolve("Meldinger Vestvågøy 2024.csv", "filnamnet").code == "NO-1860"
     with pytest.raises(UnitNotFoundError):
         index.resolve("1861", "kolumnen Kommune")  # no such Norwegian unit in the index
+
+
+def _referral_study(**changes: object) -> dict[str, object]:
+    from importlib import resources
+
+    import yaml
+
+    folder = resources.files("nuso.core").joinpath("data", "studies")
+    data = yaml.safe_load(folder.joinpath("aktualiseringar.yaml").read_text("utf-8"))
+    return {**data, **changes}
+
+
+def test_a_study_names_its_country_and_a_bare_no_in_yaml_is_explained() -> None:
+    from nuso.core.errors import InputError
+    from nuso.core.harmonise.codebook import shipped_codebook
+    from nuso.core.harmonise.dictionary import dictionary_from_stored, parse_dictionary
+
+    codebook = shipped_codebook()
+    swedish = parse_dictionary(_referral_study(), codebook, "a.yaml")
+    norwegian = parse_dictionary(_referral_study(country="no"), codebook, "a.yaml")
+    assert (swedish.country, norwegian.country) == ("SE", "NO")
+    assert dictionary_from_stored(norwegian.as_data()).country == "NO"
+    stored_before_countries = {k: v for k, v in swedish.as_data().items() if k != "country"}
+    assert dictionary_from_stored(stored_before_countries).country == "SE"
+    with pytest.raises(InputError, match="inom citattecken"):
+        parse_dictionary(_referral_study(country=False), codebook, "a.yaml")
+    with pytest.raises(InputError, match="Okänt land"):
+        parse_dictionary(_referral_study(country="DK"), codebook, "a.yaml")

@@ -144,6 +144,8 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
     country = str(data.get("country", SWEDEN)).upper()
     if country not in COUNTRIES:
         message = f"Okänt land; ange en av {', '.join(COUNTRIES)}."
+        if data.get("country") is False:  # YAML 1.1 reads a bare NO as false
+            message += ' Skriv "NO" inom citattecken: utan dem läser YAML NO som falskt.'
         problems.append(Problem("bad-country", message, source, column="country", value=country))
     codes = dict(facts.codes) | _derived_codes(derived, computed, facts.codes, codebook)
     tables = _tables(data.get("tables"), variables, (*derived, *computed), codes, source, problems)
