@@ -74,9 +74,9 @@ def unit_table(country: str = SWEDEN) -> pl.DataFrame:
     for unit in Unit.objects.filter(country=country).select_related("parent", "county"):
         group = unit.municipality_group or (unit.parent.municipality_group if unit.parent else "")
         rows.append((unit.code, unit.name, unit.county.code, group or None, unit.size_band or None))
-    return pl.DataFrame(
-        rows, schema=["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"], orient="row"
-    )
+    # typed: a country without SKR groups (or populations) has a column of nulls only
+    names = ["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"]
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
 
 
 def dimension_labels(dictionary: StudyDictionary) -> dict[str, dict[str, str]]:

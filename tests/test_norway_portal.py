@@ -1,0 +1,129 @@
+"""Norwegian units in the portal: a Norwegian municipal user sees their own unit only, in
+bokmål by default, compared with their fylke and Norway; no table holds both countries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nuso.accounts.models import User
+from nuso.analysis.service import study_tables
+from nuso.studies.models import Study
+from nuso.units.models import Unit
+
+from .conftest import import_synthetic_referrals, log_in_with_code, make_user
+from .norwegian import a_number
+
+# Four Nordland units (1860 Vestvågøy collides with Sweden's 1860 Laxå), and two elsewhere.
+NORWEGIAN_UNITS = {"1860": "Vestvågøy", "1804": "Bodø", "1806": "Narvik", "1833": "Rana",
+                   "0301": "Oslo", "4601": "Bergen"}  # fmt: skip
+MELDERS = ["Politi", "Skole", "Barnehage", "Helsestasjon/skolehelsetjenesten",
+           "Mor/ far/ foresatte"]  # fmt: skip
+CONTENTS = ["Foreldres rusmisbruk", "Vold i hjemmet/ barnet vitne til vold i nære relasjoner",
+            "Barnets atferd", "Høy grad av konflikt hjemme"]  # fmt: skip
+HEADER = ["Kommunenummer", "Fødselsnummer", "Kjønn", "Alder", "Meldingsdato", "Melder",
+          "Saksinnhold", "Konklusjon", "Konklusjonsdato"]  # fmt: skip
+
+
+def write_reports(folder: Path, code: str, rows: int, seed: int) -> Path:
+    """A Familia-like CSV of one unit's 2024 reports: made-up fødselsnumre, SSB's labels."""
+    chosen = random.Random(seed)
+    path = folder / f"meldinger_{code}_{NORWEGIAN_UNITS[code]}_2024.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(HEADER)
+        for _ in range(rows):
+            age = chosen.randint(0, 17)
+            born = dt.date(2024 - age - 1, chosen.randint(1, 12), chosen.randint(1, 28))
+            received = dt.date(2024, 1, 1) + dt.timedelta(days=chosen.randint(0, 350))
+            opened = chosen.random() < 0.45
+            writer.writerow([
+                code, a_number(born, chosen.randrange(500, 700)), chosen.choice(["Gutt", "Jente"]),
+                age, f"{received:%d.%m.%Y}", chosen.choice(MELDERS), chosen.choice(CONTENTS),
+                "Ikke henlagt" if opened else "Henlagt",
+                f"{received + dt.timedelta(days=chosen.randint(1, 10)):%d.%m.%Y}",
+            ])  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def norway(nuso, tmp_path):
+    """Swedish referrals and Norwegian reports of 2024 imported; a Norwegian municipal user of
+    Vestvågøy (NO-1860) and an analyst."""
+    import_synthetic_referrals(nuso, tmp_path / "sverige", seed=5, units=3, rows=900)
+    folder = tmp_path / "norge"
+    folder.mkdir()
+    for seed, code in enumerate(NORWEGIAN_UNITS):
+        write_reports(folder, code, rows=160, seed=seed)
+    outcome = nuso("import", str(folder), "--study", "meldinger", "--period", "2024")
+    assert outcome.exit_code == 0, outcome.out
+    vestvagoy = Unit.objects.get(code="NO-1860")
+    user = make_user("vestvagoy", User.Role.MUNICIPAL, [vestvagoy])
+    return vestvagoy, user
+
+
+def test_the_reports_land_on_the_norwegian_units_and_1860_is_vestvagoy(norway) -> None:
+    norwegian = set(
+        Unit.objects.filter(batches__study__slug="meldinger").values_list("code", flat=True)
+    )
+    assert norwegian == {f"NO-{code}" for code in NORWEGIAN_UNITS}
+    referring = Unit.objects.filter(batches__study__slug="aktualiseringar")
+    swedish = set(referring.values_list("country", flat=True))
+    assert swedish == {"SE"}
+
+
+def test_no_table_holds_both_countries(norway) -> None:
+    for slug, country in (("meldinger", "NO"), ("aktualiseringar", "SE")):
+        results = study_tables(Study.objects.get(slug=slug))
+        units = set(results.source.frame["enhet"].unique())
+        counties = set(results.counties.values())
+        assert units
+        assert all(Unit.objects.get(code=code).country == country for code in units)
+        assert all((code.startswith("NO-")) == (country == "NO") for code in counties)
+        for rows in results.tables.values():
+            named = rows.filter(pl.col("niva").is_in(["kommun", "lan"]))["enhet"].unique()
+            assert all(code.startswith("NO-") == (country == "NO") for code in named.to_list())
+    nation = study_tables(Study.objects.get(slug="meldinger")).national()["undersokelse"]
+    total = nation.filter(pl.col("niva") == "riket")["total"].sum()
+    assert total == 160 * len(NORWEGIAN_UNITS)  # Norway's reports, and no Swedish referral
+
+
+def test_a_norwegian_manager_sees_bokmal_the_fylke_and_norway(norway, client) -> None:
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    start = client.get("/portal/")
+    assert start.status_code == 302
+    assert start["Location"] == "/portal/enhet/NO-1860/meldinger/"
+    page = client.get(start["Location"]).content.decode()
+    assert '<html lang="nb">' in page
+    assert "Vestvågøy" in page
+    assert "Fylket" in page
+    assert "Norge" in page
+    assert "Kommungrupp" not in page
+    assert "Kommunegruppe" not in page
+    assert "Riket" not in page
+    nordland = client.get("/portal/enhet/NO-1860/meldinger/?jamfor=lan").content.decode()
+    assert "Fylket" in nordland
+
+
+def test_a_norwegian_municipal_user_sees_only_their_own_unit(norway, client) -> None:
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    assert client.get("/portal/enhet/NO-1860/meldinger/").status_code == 200
+    assert client.get("/portal/enhet/NO-1804/meldinger/").status_code == 404  # a neighbour
+    laxa = client.get("/portal/enhet/1860/aktualiseringar/")
+    assert laxa.status_code == 404  # Sweden's 1860 is not theirs
+    assert client.get("/portal/riket/meldinger/").status_code in (403, 404)
+    rows = client.get("/portal/enhet/NO-1860/meldinger/rader.csv")
+    assert rows.status_code == 200
+    frame = pl.read_csv(io.BytesIO(b"".join(rows.streaming_content)), infer_schema_length=0)
+    assert frame.height == 160
+    assert set(frame["kommunkod"]) == {"NO-1860"}
+    assert not any(re.search(r"\d{6} ?\d{5}", str(row)) for row in frame.iter_rows())
