@@ -127,3 +127,13 @@ def test_a_norwegian_municipal_user_sees_only_their_own_unit(norway, client) -> 
     assert frame.height == 160
     assert set(frame["kommunkod"]) == {"NO-1860"}
     assert not any(re.search(r"\d{6} ?\d{5}", str(row)) for row in frame.iter_rows())
+
+
+def test_a_unit_has_no_page_in_another_countrys_study(norway, client) -> None:
+    analyst = make_user("analytiker", User.Role.ANALYST, [])
+    log_in_with_code(client, analyst, "ett långt lösenord 42")
+    for path in ("/portal/enhet/1860/meldinger/diagram/kon.svg",
+                 "/portal/enhet/NO-1860/aktualiseringar/diagram/kon.svg",
+                 "/portal/enhet/NO-1860/aktualiseringar/tabeller.csv"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+    assert client.get("/portal/enhet/NO-1860/meldinger/diagram/kon.svg").status_code == 200

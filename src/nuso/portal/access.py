@@ -128,6 +128,8 @@ class Scope:
     def unit_tables(self, study: Study, code: str) -> UnitTables:
         """A unit in the scope, with its tables and comparisons, disclosure-controlled."""
         unit = self.unit(code)
+        if unit.country != study.country:  # a study's tables are one country's
+            raise Http404("Delstudien gäller inte enhetens land.")
         shown = portal_tables(study)
         results = shown.results
         return UnitTables(unit, results, results.for_unit(unit.code), shown.stale, shown.version)
