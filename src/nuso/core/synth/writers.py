@@ -17,18 +17,18 @@ from nuso.core.synth.render import Cell, Sheet
 DOCUMENT_DATE = dt.datetime(2024, 1, 15, 8, 0, 0)
 
 
-def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
+def write_xlsx(path: Path, sheets: list[Sheet], date_format: str = "yyyy-mm-dd") -> None:
+    """Sheets as a workbook; dates are date cells shown in `date_format` (Norwegian systems
+    show dd.mm.yyyy)."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     workbook.set_properties({"created": DOCUMENT_DATE, "author": "Verksamhetssystem"})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    shown = workbook.add_format({"num_format": date_format})
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.name[:31])
         for r, row in enumerate(sheet.rows):
             for c, cell in enumerate(row):
                 if isinstance(cell, dt.date):
-                    worksheet.write_datetime(
-                        r, c, dt.datetime.combine(cell, dt.time()), date_format
-                    )
+                    worksheet.write_datetime(r, c, dt.datetime.combine(cell, dt.time()), shown)
                 elif cell is not None:
                     worksheet.write(r, c, cell)
     workbook.close()

@@ -33,7 +33,8 @@ LABELS = {
 class Command(NusoCommand):
     help = (
         "Skapar syntetiska data som liknar de riktiga, med facit: kommunala exporter av "
-        "aktualiseringar, eller enkäten om avslutade utredningar."
+        "aktualiseringar, enkäten om avslutade utredningar, eller norska kommuners exporter av "
+        "meldinger till barnevernet."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -76,10 +77,28 @@ class Command(NusoCommand):
             help="Nationell mängd (standard; finns för symmetri).",
         )
         survey.add_argument("--seed", type=int, default=2023, help="Slumpfrö (standard 2023).")
+        reports = studies.add_parser(
+            "meldinger",
+            help="Norska meldinger 2024–2026: en exportfil per kommun och år (20 kommuner) i "
+            "Familias och Visma Flyt Barneverns format, och facit.csv.",
+        )
+        reports.add_argument("--out", type=Path, required=True, help="Katalog att skriva till.")
+        volume = reports.add_mutually_exclusive_group()
+        volume.add_argument(
+            "--rows", type=int, metavar="R", help="Antal meldinger totalt (standard 6000)."
+        )
+        volume.add_argument(
+            "--full",
+            action="store_true",
+            help="Så många som kommunerna har på riktigt (ca 10 per 1 000 invånare och år).",
+        )
+        reports.add_argument("--seed", type=int, default=2024, help="Slumpfrö (standard 2024).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["study"] == "aktualiseringar":
             self.referrals(options)
+        elif options["study"] == "meldinger":
+            self.reports(options)
         else:
             self.survey(options)
 
@@ -127,4 +146,28 @@ class Command(NusoCommand):
             f"{result.units} kommuner; facit i {result.facit}, sann modell i "
             f"{result.model}. Läs in med: nuso import {result.survey} --study "
             "avslutade_utredningar --period 2023-10-01--2024-03-31"
+        )
+
+    def reports(self, options: dict[str, Any]) -> None:
+        from nuso.core.synth.report_exports import DEFAULT_ROWS, write_report_exports
+        from nuso.core.synth.reports import UNITS, YEARS, realistic_rows
+
+        rows = realistic_rows() if options["full"] else options["rows"] or DEFAULT_ROWS
+        if rows < 1:
+            raise CommandError("--rows ska vara minst 1.")
+        console = self.console()
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Skriver exportfiler", total=len(UNITS) * len(YEARS))
+            result = write_report_exports(
+                options["out"],
+                seed=options["seed"],
+                rows=rows,
+                progress=lambda _name: progress.advance(task),
+            )
+        folder = result.files[0].parent.parent
+        console.print(
+            f"{len(result.files)} exportfiler i {folder}/<år> och facit i {result.facit}: "
+            f"{number(result.rows)} meldinger från {result.units} norska kommuner "
+            f"{YEARS[0]}–{YEARS[-1]}. Läs in ett år i taget med: nuso import {folder}/"
+            f"{YEARS[0]} --study meldinger --period {YEARS[0]}"
         )
