@@ -198,18 +198,27 @@ def test_demo_imports_synthetic_data_and_reports_key_figures(nuso) -> None:
 
     count = int(registered[1])
     assert count == Registration.objects.filter(status="submitted").count() > 0
-    records = f"{15_000 + count:,}".replace(",", "\u00a0")  # two years of 6 000, survey 3 000
+    facit = settings.NUSO_DATA_DIR / "demo" / "meldinger" / "facit.csv"
+    with facit.open(encoding="utf-8", newline="") as file:  # a comment may hold a line break
+        norwegian = sum(1 for _ in csv.DictReader(file))  # the synthetic set's reports
+    assert 3_000 <= norwegian < 3_100  # about 3 000 asked for, at least 10 per unit and year
+    # two years of 6 000 referrals, a survey of 3 000, the registrations and Norway's reports
+    records = f"{15_000 + count + norwegian:,}".replace(",", "\u00a0")
     assert re.search(rf"Poster +{records} *\n", result.out), result.out
     assert "Andel avslutade insatser där risken var lägre än vid beslutet (2026): " in result.out
     assert "Andel aktualiseringar som leder till utredning (2023): " in result.out
     assert "Andel aktualiseringar som leder till utredning (2024): " in result.out
     assert "Andel utredningar med biståndsbeslutad insats" in result.out
+    assert "Meldinger til barnevernet – nyckeltal för Norge" in result.out
+    assert "Andel meldinger som fører til undersøkelse (2026): " in result.out
     again = nuso("demo", "--liten", "--no-serve")  # a second run imports nothing more
     assert re.search(rf"Poster +{records} *\n", again.out), again.out
     assert "Registrerade" not in again.out
     accounts = json.loads((settings.NUSO_DATA_DIR / "demo-users.json").read_text("utf-8"))
     assert {a["role"] for a in accounts} == {"kommun", "handlaggare", "analytiker", "administrator"}
     assert set(accounts[0]) == {"username", "password", "totp_secret", "role", "units"}
+    norwegian_manager = next(a for a in accounts if a["username"] == "demo-kommune-norge")
+    assert (norwegian_manager["role"], norwegian_manager["units"]) == ("kommun", ["NO-1860"])
     for account in accounts:  # whole, though the output is no terminal (not wrapped or cut)
         assert len(account["totp_secret"]) == 32
         assert account["totp_secret"] in result.out.split()

@@ -16,8 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nuso.accounts.models import User
 from nuso.audit.services import Actor
+from nuso.core.countries import NORWAY, SWEDEN
 from nuso.core.synth.investigations import write_investigation_survey
-from nuso.core.synth.referral_exports import write_referral_exports
+from nuso.core.synth.referral_exports import EXPORT_FOLDER, write_referral_exports
+from nuso.core.synth.report_exports import write_report_exports
+from nuso.core.synth.reports import realistic_rows
 from nuso.intake.models import ImportBatch, RecordBlock
 from nuso.intake.services import FileOutcome, import_paths
 from nuso.studies.models import Study
@@ -43,7 +46,13 @@ DEMO_STUDIES = (
         "2023-10-01--2024-03-31",
         "syntetisk enkät om avslutade utredningar",
     ),
+    # Norway's 20 municipalities: three years of reports, written once, imported per year
+    *(
+        DemoStudy("meldinger", str(year), f"syntetiska norska meldinger {year}")
+        for year in (2024, 2025, 2026)
+    ),
 )
+SMALL_REPORTS = 3_000
 
 
 def has_data(study: DemoStudy) -> bool:
@@ -56,12 +65,22 @@ def has_data(study: DemoStudy) -> bool:
 
 def generate(study: DemoStudy, folder: Path, small: bool) -> list[Path]:
     """Writes the study's synthetic files (facit beside them); returns the files to import."""
+    if study.slug == "meldinger":
+        return norwegian_reports(folder.parent, study.period, small)
     if study.slug == "aktualiseringar":
         options = SMALL_REFERRALS if small else {"national": True}
         result = write_referral_exports(folder, year=int(study.period), **options)  # type: ignore[arg-type]
         return list(result.files)
     survey = write_investigation_survey(folder, rows_wanted=SMALL_SURVEY_ROWS if small else None)
     return [survey.survey]
+
+
+def norwegian_reports(folder: Path, year: str, small: bool) -> list[Path]:
+    """The year's files of the Norwegian set, written with every year's on the first call."""
+    exports = folder / EXPORT_FOLDER
+    if not exports.is_dir():
+        write_report_exports(folder, rows=SMALL_REPORTS if small else realistic_rows())
+    return sorted(path for path in (exports / year).iterdir() if path.is_file())
 
 
 def import_demo_files(
@@ -135,7 +154,8 @@ def _follow_up_units(count: int) -> list[Unit]:
 # --- demo accounts ---------------------------------------------------------------------------
 
 DEMO_USERS_FILE = "demo-users.json"
-DEMO_UNIT_PREFERENCE = ("1780", "1880", "0380")  # Karlstad, Örebro, Uppsala: whichever has data
+# Karlstad, Örebro, Uppsala; Vestvågøy (Norway's 1860, Sweden's Laxå): whichever has data
+DEMO_UNIT_PREFERENCE = ("1780", "1880", "0380", "NO-1860")
 
 
 DEMO_ROLES = ("kommun", "handlaggare", "analytiker", "administrator")
@@ -149,11 +169,14 @@ def demo_users(data_dir: Path) -> list[dict[str, object]]:
     if path.exists():
         saved = json.loads(path.read_text(encoding="utf-8"))
         roles = {item["role"] for item in saved}
-        if all(_still_valid(item) for item in saved) and roles >= set(DEMO_ROLES):
+        names = {item["username"] for item in saved}
+        if all(_still_valid(item) for item in saved) and roles >= set(DEMO_ROLES) \
+                and "demo-kommune-norge" in names:  # fmt: skip
             return list(saved)
-    unit = _demo_unit()
+    unit, norwegian = _demo_unit(), _demo_unit(NORWAY)
     accounts = [
         _account("kommun", User.Role.MUNICIPAL, [unit] if unit else []),
+        _account("kommune-norge", User.Role.MUNICIPAL, [norwegian] if norwegian else []),
         _account("handlaggare", User.Role.SOCIAL_WORKER, [unit] if unit else []),
         _account("analytiker", User.Role.ANALYST, []),
         _account("admin", User.Role.ADMINISTRATOR, []),
@@ -172,10 +195,12 @@ def _still_valid(saved: dict[str, str]) -> bool:
     )
 
 
-def _demo_unit() -> Unit | None:
+def _demo_unit(country: str = SWEDEN) -> Unit | None:
+    """A unit of `country` with data, the preferred ones first."""
     with_data = Unit.objects.filter(
-        batches__status=ImportBatch.Status.IMPORTED, batches__blocks__isnull=False
-    ).distinct()
+        batches__status=ImportBatch.Status.IMPORTED, batches__blocks__isnull=False,
+        country=country,
+    ).distinct()  # fmt: skip
     for code in DEMO_UNIT_PREFERENCE:
         if with_data.filter(code=code).exists():
             return with_data.get(code=code)

@@ -34,6 +34,7 @@ class Command(NusoCommand):
         from nuso.analysis.key_figures import key_figures
         from nuso.bootstrap import initialise, status
         from nuso.cli.status import render_status
+        from nuso.core.countries import COUNTRIES
         from nuso.demo import (
             DEMO_STUDIES,
             demo_registrations,
@@ -57,7 +58,8 @@ class Command(NusoCommand):
         for study in studies_with_data():
             figures = key_figures(study)
             if figures:
-                console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för riket")
+                nation = "riket" if study.country == "SE" else COUNTRIES[study.country].name
+                console.print(f"\n[bold]{study.name}[/bold] – nyckeltal för {nation}")
             for figure in figures:
                 console.print(f"  {figure.describe()}")
         console.print("\nTabeller: nuso tables --study aktualiseringar --output tabeller.xlsx")
