@@ -130,3 +130,21 @@ def test_decided_again_a_stored_record_keeps_its_own_list() -> None:
     again, count = decided_again(frame, variable, "1", interpreter())
     assert count == 1  # the 2026 report's bare 1 (the 2025 one's 1 is another key)
     assert again.equals(frame)
+
+
+def test_no_grounds_for_an_investigation_is_a_henleggelse_in_each_list() -> None:
+    """'Henlagt – ikke grunnlag for undersøkelse' negates the grounds, not the henleggelse:
+    henlagt (1 until 2025, 10 from 2026), never 'ikke henlagt' (2); 'ikke henlagt' still is."""
+    rows = [
+        ["10.05.2024", "Jente", "7", "Skole", "", "Henlagt - ikke grunnlag for undersøkelse",
+         "", "", ""],
+        ["10.05.2026", "Jente", "7", "Skole", "", "Henlagd – ikkje grunnlag", "", "", ""],
+        ["10.05.2024", "Jente", "7", "Skole", "", "Ikke grunnlag for undersøkelse", "", "", ""],
+        ["10.05.2024", "Jente", "7", "Skole", "", "Ikke henlagt", "", "", ""],
+    ]  # fmt: skip
+    sheet = RawSheet("Meldinger", [HEADER, *rows])
+    table = locate_table(sheet, STUDY)
+    assert table is not None
+    frame = interpreter().interpret(sheet, table).frame
+    assert values(frame, "konklusjon") == ["1", "10", "1", "2"]
+    assert values(frame, "utfall") == ["henlagt", "henlagt", "henlagt", "undersokelse"]
