@@ -41,3 +41,17 @@ def test_a_norwegian_index_finds_its_units_by_national_code_key_or_name() -> Non
     assert index.resolve("Meldinger Vestvågøy 2024.csv", "filnamnet").code == "NO-1860"
     with pytest.raises(UnitNotFoundError):
         index.resolve("1861", "kolumnen Kommune")  # no such Norwegian unit in the index
+
+
+@pytest.mark.parametrize("written", ["NO", "no", "'NO'"])
+def test_a_dictionary_of_norway_is_norways_though_yaml_reads_a_bare_no_as_false(written) -> None:
+    import yaml
+
+    from nuso.core.harmonise.codebook import shipped_codebook
+    from nuso.core.harmonise.dictionary import parse_dictionary
+
+    data = yaml.safe_load(
+        f"slug: s\nnumber: 9\nname: S\nsource: export\ncountry: {written}\n"
+        "variables:\n  - {name: alder, label: Alder, type: integer}\n"
+    )
+    assert parse_dictionary(data, shipped_codebook(), "s.yaml").country == "NO"

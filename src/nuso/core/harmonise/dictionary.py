@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from nuso.core.countries import COUNTRIES, SWEDEN
+from nuso.core.countries import COUNTRIES, NORWAY, SWEDEN
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.computed_variables import (
@@ -132,7 +132,8 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
-    country = str(data.get("country", SWEDEN)).upper()
+    written = data.get("country", SWEDEN)
+    country = NORWAY if written is False else str(written).upper()  # YAML 1.1 reads NO as false
     if country not in COUNTRIES:
         message = f"Okänt land; ange en av {', '.join(COUNTRIES)}."
         problems.append(Problem("bad-country", message, source, column="country", value=country))
