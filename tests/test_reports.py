@@ -297,7 +297,7 @@ def test_a_deck_that_cannot_be_made_never_stops_the_others(nuso, tmp_path) -> No
 def test_the_funnels_limits_narrow_with_the_number_of_records() -> None:
     from nuso.reports.tables_deck import funnel_limits
 
-    upper, nation, lower = funnel_limits(0.5, 10_000)
+    upper, nation, lower = funnel_limits(0.5, 10_000, "Riket")
     sizes = [cell.total for cell in nation.cells]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 10_000
@@ -306,3 +306,28 @@ def test_the_funnels_limits_narrow_with_the_number_of_records() -> None:
     assert widths == sorted(widths, reverse=True)  # wider for small units
     assert abs(widths[-1] - 2 * 1.96 * (0.25 / 10_000) ** 0.5) < 1e-12
     assert all(0 <= c.share <= 1 for c in (*upper.cells, *lower.cells))
+
+
+def test_a_units_deck_in_bokmal_and_the_swedish_one_as_before(nuso, tmp_path) -> None:
+    """`--sprak nb` gives the deck's words in bokmål (the nation of a Swedish unit is "hele
+    landet", as on the portal); without it the deck is Swedish, with "riket"."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=3, rows=900)
+    study = Study.objects.get(slug="aktualiseringar")
+    code = study_tables(study).source.frame["enhet"].value_counts(sort=True)["enhet"][0]
+    unit = Unit.objects.get(code=code)
+    decks = {}
+    for language in ("sv", "nb"):
+        folder = tmp_path / language
+        args = ("--kommun", code, "--sprak", language) if language != "sv" else ("--kommun", code)
+        assert nuso("report", "--study", "aktualiseringar", *args,
+                    "--output", str(folder)).exit_code == 0  # fmt: skip
+        (decks[language],) = folder.glob("*.pptx")
+    swedish, bokmal = all_text(decks["sv"]), all_text(decks["nb"])
+    assert swedish[1].startswith("Resultat för 2023 jämfört med kommungruppen ")
+    assert swedish[1].endswith(f"(utom {unit.name}) och riket")
+    assert bokmal[1].startswith("Resultater for 2023 sammenlignet med kommunegruppen ")
+    assert bokmal[1].endswith(f"(utenom {unit.name}) og hele landet")
+    assert titles(decks["sv"])[-2:] == ["Det här sticker ut", "Om metoden"]
+    assert titles(decks["nb"])[-2:] == ["Dette skiller seg ut", "Om metoden"]
+    assert any(line.startswith("Andeler vises med 95 % konfidensintervall") for line in bokmal)
+    assert any(line.startswith("Andelar visas med 95 % konfidensintervall") for line in swedish)

@@ -1,13 +1,14 @@
 """A `Deck` written as a PowerPoint file with python-pptx: native, editable charts with their
 data inside (a municipality can restyle them and read the numbers in PowerPoint), 95 %
 intervals as error bars, every chart's figures in the slide's notes, and suppressed cells as
-gaps named under the chart, never as numbers."""
+gaps named under the chart, never as numbers. Its own words are the active language's."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
@@ -19,10 +20,12 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches, Length, Pt
 
+from nuso.portal import language
 from nuso.portal.dashboard import Cell
-from nuso.reports.content import SUPPRESSED, Chart, Deck, Slide
+from nuso.reports.content import Chart, Deck, Slide
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
+LOCALES = {"sv": "sv-SE", "en": "en-GB", "nb": "nb-NO"}  # the file's language, by the deck's
 TITLE_LAYOUT, BULLETS_LAYOUT, TITLE_ONLY_LAYOUT = 0, 1, 5
 HORIZONTAL_FROM = 5  # categories from which bars lie down, so long labels can be read
 SHOWN_GAPS = 6  # suppressed cells named under a chart before "och N till"
@@ -44,7 +47,7 @@ def write_deck(deck: Deck, path: Path) -> Path:
     for slide in deck.slides:
         _slide(presentation, slide)
     presentation.core_properties.title = deck.title
-    presentation.core_properties.language = "sv-SE"
+    presentation.core_properties.language = LOCALES.get(language.code(), "sv-SE")
     presentation.save(str(path))
     return path
 
@@ -182,8 +185,9 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
 def _describe(frame: Any, title: str) -> None:
     """The chart's alt text (python-pptx has no API for it)."""
     frame._element.nvGraphicFramePr.cNvPr.set(
-        "descr", f"Diagram: {title}. Alla siffror finns i bildens anteckningar."
-    )
+        "descr", _("Diagram: %(title)s. Alla siffror finns i bildens anteckningar.") % {
+            "title": title}
+    )  # fmt: skip
 
 
 def _value(cell: Cell | None) -> float | None:
@@ -232,8 +236,10 @@ def _gaps(chart: Chart) -> str:
     if not gaps:
         return ""
     named = "; ".join(gaps[:SHOWN_GAPS])
-    more = f" och {len(gaps) - SHOWN_GAPS} till" if len(gaps) > SHOWN_GAPS else ""
-    return f"Visas inte ({SUPPRESSED}, för få): {named}{more}."
+    if len(gaps) > SHOWN_GAPS:
+        return _("Visas inte (undertryckt, för få): %(named)s och %(count)s till.") % {
+            "named": named, "count": len(gaps) - SHOWN_GAPS}  # fmt: skip
+    return _("Visas inte (undertryckt, för få): %(named)s.") % {"named": named}
 
 
 def _text(
