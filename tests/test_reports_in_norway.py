@@ -8,6 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pptx import Presentation
 from python_calamine import CalamineWorkbook
@@ -107,6 +108,9 @@ def test_every_deck_of_a_norwegian_study(norwegian, tmp_path) -> None:
     assert f"{STUDY}_riket.pptx" in decks  # the file's name has the key, not a name
     nation = folder / f"{STUDY}_riket.pptx"
     assert titles(nation)[0] == "Meldinger: Norge"
+    said = all_text(nation)
+    assert "Norge, 2024" in said  # a chart's subtitle: no size bands before SSB's population
+    assert not any("efter storlek" in line for line in said)
     assert swedish_words(all_text(nation)) == []
     with zipfile.ZipFile(folder / f"{STUDY}_alla_rapporter.zip") as archive:
         assert sorted(archive.namelist()) == decks
@@ -187,3 +191,31 @@ def test_a_norwegian_manager_downloads_the_deck_and_workbook_in_bokmal(
     method = " ".join(str(c) for row in book.get_sheet_by_name("Om metoden").to_python()
                       for c in row)  # fmt: skip
     assert "Sammenligningsgruppen (fylket, eller kommunene av samme størrelse)" in method
+
+
+def test_a_norwegian_units_deck_in_bokmal_renders_in_libreoffice(norwegian, tmp_path) -> None:
+    from .test_reports import rendered
+
+    path = report(norwegian, tmp_path / "ut", "--kommun", "NO-1860", "--sprak", "nb")
+    text, pages = rendered(path, tmp_path)
+    assert len(pages) > 5
+    for words in ("Meldinger: Vestvågøy", "Nordland fylke (utenom Vestvågøy)", "Norge",
+                  "Dette skiller seg ut", "Om metoden", "95 %"):  # fmt: skip
+        assert words in text, words
+
+
+def test_a_fylkes_units_are_drawn_as_points_in_libreoffice(norwegian, tmp_path) -> None:
+    """The units' spread is a scatter chart: LibreOffice drew none of its points while they
+    were the chart's first series."""
+    from PIL import Image
+
+    from .test_reports import rendered
+
+    path = report(norwegian, tmp_path / "ut", "--lan", "18")
+    at = next(i for i, title in enumerate(titles(path)) if title.endswith("mellan enheter"))
+    _, pages = rendered(path, tmp_path, resolution=40)
+    image = Image.open(pages[at]).convert("RGB")
+    inch = image.width / 13.333
+    plot = image.crop((int(0.4 * inch), int(1.6 * inch), int(8.9 * inch), int(6.2 * inch)))
+    near = np.abs(np.asarray(plot, dtype=int) - (0x1F, 0x4E, 0x79)).max(axis=2) < 40
+    assert near.sum() > 20  # four units' circles in the units' colour (the legend is below)

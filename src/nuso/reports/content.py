@@ -35,6 +35,7 @@ class Series:
 
     name: str
     cells: tuple[Cell | None, ...]
+    nation: bool = False  # the nation's figures: grey beside a unit's or a county's
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def section_chart(section: Section, unit: str, reference: str | None, nation: st
     `reference` None, when the comparison is the nation itself)."""
     columns = [(unit, "unit"), (reference, "reference"), (nation, "nation")]
     series = tuple(
-        Series(name, tuple(getattr(line, part) for line in section.lines))
+        Series(name, tuple(getattr(line, part) for line in section.lines), part == "nation")
         for name, part in columns
         if name is not None
     )

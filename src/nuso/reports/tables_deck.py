@@ -112,14 +112,15 @@ def _place_slides(
     levels = _compared_levels(tables, plain, county)
     parts = [keys[at : at + MAX_BARS] for at in range(0, len(keys), MAX_BARS)]
     fields = {"place": levels[0][2], "nation": nation_in_text(tables.study), "period": period}
-    subtitle = (
-        _("%(place)s och %(nation)s, %(period)s")
-        if county
-        else _("%(place)s och kommuner efter storlek, %(period)s")
-    ) % fields
+    if county:
+        subtitle = _("%(place)s och %(nation)s, %(period)s") % fields
+    elif len(levels) > 1:
+        subtitle = _("%(place)s och kommuner efter storlek, %(period)s") % fields
+    else:  # no size bands (a Norwegian study before SSB's population is loaded)
+        subtitle = _("%(place)s, %(period)s") % fields
     slides = []
     for number, part in enumerate(parts, start=1):
-        series = tuple(_series(_at(plain, level, code), columns, part, name)
+        series = tuple(_series(_at(plain, level, code), columns, part, name, level == NATION)
                        for level, code, name in levels)  # fmt: skip
         labels = tuple(_label(tables, columns, key) or definition.title for key in part)
         chart = Chart("bars", labels, series)
@@ -220,10 +221,12 @@ def _at(rows: pl.DataFrame, level: str, code: str) -> pl.DataFrame:
 
 
 def _series(
-    rows: pl.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]], name: str
-) -> Series:
+    rows: pl.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]], name: str,
+    nation: bool,
+) -> Series:  # fmt: skip
     by_key = {tuple(str(r[c]) for c in columns): r for r in rows.iter_rows(named=True)}
-    return Series(name, tuple(Cell.of(by_key.get(key)) if key in by_key else None for key in keys))
+    cells = tuple(Cell.of(by_key.get(key)) if key in by_key else None for key in keys)
+    return Series(name, cells, nation)
 
 
 def _label(tables: TableSet, columns: tuple[str, ...], key: tuple[str, ...]) -> str:

@@ -17,6 +17,7 @@ from nuso.core.analysis.indicators.engine import Results
 from nuso.core.analysis.indicators.guidance import reference_phrase
 from nuso.portal import language
 from nuso.portal.dashboard import (
+    Finding,
     Section,
     findings,
     key_figure_trend,
@@ -146,7 +147,8 @@ def key_figure_slides(given: UnitDeckInput, rows: dict, names: Names) -> list[Sl
         by_period = {item["period"]: item for item in trend if item["label"] == label}
         for name, part in ((given.unit_name, "unit"), (names.nation, "nation")):
             cells = tuple(by_period[p][part] if p in by_period else None for p in periods)
-            series.append(Series(f"{label}, {name}" if len(labels) > 1 else name, cells))
+            series.append(Series(f"{label}, {name}" if len(labels) > 1 else name, cells,
+                                 nation=part == "nation"))  # fmt: skip
     chart = Chart("trend", periods, tuple(series))
     title = labels[0] if len(labels) == 1 else _("Nyckeltal över tid")
     fields = {"unit": given.unit_name, "nation": names.nation_in_text, "first": periods[0],
@@ -213,6 +215,14 @@ def _on_slide(summary: str, significant: list[str]) -> tuple[str, ...]:
     return tuple(filter(None, (summary, *shown)))
 
 
+def _finding(found: Finding) -> str:
+    """'Aktualiseringsorsaker, skolk: I Malmö …'; a table without categories by its title
+    once (its one line is labelled with the title)."""
+    if found.label == found.title:
+        return f"{found.title}: {found.sentence}"
+    return f"{found.title}, {found.label.lower()}: {found.sentence}"
+
+
 def standing_out(compared: list[Section], with_nation: list[Section], names: Names) -> list[Slide]:
     """'Det här sticker ut': the significant differences (after Benjamini–Hochberg), in the
     engine's sentences, a few per slide; one slide saying so when there are none."""
@@ -229,8 +239,7 @@ def standing_out(compared: list[Section], with_nation: list[Section], names: Nam
     shown = found[: FINDINGS_PER_SLIDE * FINDINGS_SLIDES]
     slides = []
     for start in range(0, len(shown), FINDINGS_PER_SLIDE):
-        points = tuple(f"{f.title}, {f.label.lower()}: {f.sentence}"
-                       for f in shown[start : start + FINDINGS_PER_SLIDE])  # fmt: skip
+        points = tuple(_finding(f) for f in shown[start : start + FINDINGS_PER_SLIDE])
         title = heading + (f" ({start // FINDINGS_PER_SLIDE + 1})" if start else "")
         slides.append(Slide(title, _("Statistiskt säkerställda skillnader"), points=points,
                             notes=points))  # fmt: skip
