@@ -144,3 +144,85 @@ def follow_up(nuso: Any) -> dict[str, Any]:
     other = make_user("handlaggare_lund", "handlaggare", [lund])
     return {"study": study, "period": period, "unit": karlstad, "worker": worker,
             "other": other, "other_unit": lund}  # fmt: skip
+
+
+# A small Norwegian study (country NO) for the tests of what Norwegian units get, until a
+# Norwegian study ships: the shape of a study of reports to the child welfare services, its
+# categories its own (bokmål labels), so that it needs no Norwegian codebook.
+NORWEGIAN_STUDY = """\
+slug: meldinger_prove
+number: 90
+name: Meldinger
+description: Meldinger til barnevernstjenesten (en prøvestudie for testene).
+country: NO
+source: export
+period: calendar_year
+variables:
+  - name: kjonn
+    label: Kjønn
+    type: category
+    aliases: [kjønn]
+    categories: {jente: Jente, gutt: Gutt}
+  - {name: alder, label: Alder, type: integer, min: 0, max: 17, aliases: [alder]}
+  - name: melder
+    label: Melder
+    type: category
+    aliases: [melder]
+    categories: {skole: Skole, politi: Politi, helsestasjon: Helsestasjon, foreldre: Foreldre}
+  - name: utfall
+    label: Utfall av meldingen
+    type: category
+    aliases: [utfall]
+    categories: {undersokelse: Undersøkelse, henlagt: Henlagt}
+derived:
+  - {name: aldersgrupp, label: Aldersgruppe, from: alder, codebook: aldersgrupp}
+tables:
+  - name: undersokelse
+    title: Andel meldinger som fører til undersøkelse
+    kind: share
+    outcome:
+      {name: undersokelse, label: Fører til undersøkelse, variable: utfall, values: [undersokelse]}
+    sentence: "fører {andel} av meldingene til undersøkelse"
+    key_figure: Andel meldinger som fører til undersøkelse
+  - {name: melder, title: Melder, kind: distribution, dimensions: [melder]}
+  - {name: kjonn, title: Kjønn, kind: distribution, dimensions: [kjonn]}
+  - {name: aldersgrupp, title: Aldersgruppe, kind: distribution, dimensions: [aldersgrupp]}
+  - name: undersokelse_per_melder
+    title: Andel som fører til undersøkelse per melder
+    kind: share
+    dimensions: [melder]
+    outcome:
+      {name: undersokelse, label: Fører til undersøkelse, variable: utfall, values: [undersokelse]}
+"""
+# national code: (name, reports a year, share leading to an investigation); three fylker
+NORWEGIAN_UNITS = {
+    "1804": ("Bodø", 120, 0.40), "1806": ("Narvik", 60, 0.45), "1860": ("Vestvågøy", 110, 0.62),
+    "1865": ("Vågan", 40, 0.40), "5501": ("Tromsø", 100, 0.42), "0301": ("Oslo", 150, 0.38),
+}  # fmt: skip
+
+
+def import_norwegian_reports(nuso: Any, folder: Path, seed: int = 1) -> None:
+    """`nuso init`, the small Norwegian study added, and synthetic reports of its units for
+    2023 and 2024 (1 160 rows) imported as the units' files."""
+    import random
+
+    assert nuso("init").exit_code == 0
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "meldinger.yaml").write_text(NORWEGIAN_STUDY, "utf-8")
+    added = nuso("study", "add", str(folder / "meldinger.yaml"))
+    assert added.exit_code == 0, added.err
+    rng = random.Random(seed)
+    for period in ("2023", "2024"):
+        for name, count, rate in NORWEGIAN_UNITS.values():
+            rows = ["Kjønn;Alder;Melder;Utfall"] + [
+                f"{rng.choice(('Jente', 'Gutt'))};{rng.randrange(18)};"
+                f"{rng.choices(('Skole', 'Politi', 'Helsestasjon', 'Foreldre'), (4, 3, 2, 1))[0]};"
+                f"{'Undersøkelse' if rng.random() < rate else 'Henlagt'}"
+                for _ in range(count)
+            ]
+            export = folder / period / f"{name} {period}.csv"
+            export.parent.mkdir(exist_ok=True)
+            export.write_text("\n".join(rows) + "\n", "utf-8")
+        imported = nuso("import", str(folder / period), "--study", "meldinger_prove",
+                        "--period", period)  # fmt: skip
+        assert imported.exit_code == 0, imported.out + imported.err

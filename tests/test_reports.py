@@ -148,24 +148,32 @@ def test_higher_or_lower_only_where_the_engine_found_a_significant_difference(de
     assert not any(" högre än " in line or " lägre än " in line for line in steady)
 
 
-def test_the_deck_opens_and_every_slide_renders_in_libreoffice(deck, tmp_path) -> None:
-    path, *_ = deck
+def rendered(path: Path, folder: Path, resolution: int = 20) -> tuple[str, list[Path]]:
+    """The deck converted to PDF with LibreOffice and each page to PNG with poppler: the
+    PDF's text and the pages, each checked to have something drawn on it."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office, "LibreOffice (soffice) is a test dependency: .ci/run installs it"
-    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}"
-    command = [office, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    profile = f"-env:UserInstallation=file://{folder / 'lo-profil'}"
+    command = [office, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
     subprocess.run([*command, str(path)], check=True, capture_output=True, timeout=300)
-    pdf = tmp_path / f"{path.stem}.pdf"
-    slides = len(Presentation(str(path)).slides)
-    subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "bild")], check=True)
-    pages = sorted(tmp_path.glob("bild-*.png"))
-    assert len(pages) == slides > 10
+    pdf = folder / f"{path.stem}.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(pdf), str(folder / "bild")],
+                   check=True)  # fmt: skip
+    pages = sorted(folder.glob("bild-*.png"))
+    assert len(pages) == len(Presentation(str(path)).slides)
     from PIL import Image
 
     for page in pages:  # every page has something drawn on it, not a blank slide
         extrema = Image.open(page).convert("L").getextrema()
         assert extrema[0] < 128, page.name
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    return text, pages
+
+
+def test_the_deck_opens_and_every_slide_renders_in_libreoffice(deck, tmp_path) -> None:
+    path, *_ = deck
+    text, pages = rendered(path, tmp_path)
+    assert len(pages) > 10
     for words in ("Aktualiseringar", "Det här sticker ut", "Om metoden", "95 %"):
         assert words in text
 
@@ -220,11 +228,11 @@ def test_nuso_tables_writes_a_units_deck_and_the_national_deck(nuso, tmp_path) -
     spread = [s for s in deck.slides if s.shapes.title.text.endswith("spridning mellan enheter")]
     assert spread
     (chart,) = [shape.chart for shape in spread[0].shapes if shape.has_chart]
-    assert [s.name for s in chart.plots[0].series][1:] == [
+    assert [s.name for s in chart.plots[0].series][:-1] == [
         "Övre 95 %-gräns",
         "Riket",
         "Nedre 95 %-gräns",
-    ]  # the units' points and the funnel's lines
+    ]  # the funnel's lines, then the units' points (drawn on top)
     assert all(any(name in line for line in all_text(tmp_path / "alla.pptx")) for name in names)
 
 
@@ -297,7 +305,7 @@ def test_a_deck_that_cannot_be_made_never_stops_the_others(nuso, tmp_path) -> No
 def test_the_funnels_limits_narrow_with_the_number_of_records() -> None:
     from nuso.reports.tables_deck import funnel_limits
 
-    upper, nation, lower = funnel_limits(0.5, 10_000)
+    upper, nation, lower = funnel_limits(0.5, 10_000, "Riket")
     sizes = [cell.total for cell in nation.cells]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 10_000
@@ -306,3 +314,28 @@ def test_the_funnels_limits_narrow_with_the_number_of_records() -> None:
     assert widths == sorted(widths, reverse=True)  # wider for small units
     assert abs(widths[-1] - 2 * 1.96 * (0.25 / 10_000) ** 0.5) < 1e-12
     assert all(0 <= c.share <= 1 for c in (*upper.cells, *lower.cells))
+
+
+def test_a_units_deck_in_bokmal_and_the_swedish_one_as_before(nuso, tmp_path) -> None:
+    """`--sprak nb` gives the deck's words in bokmål (the nation of a Swedish unit is "hele
+    landet", as on the portal); without it the deck is Swedish, with "riket"."""
+    import_synthetic_referrals(nuso, tmp_path / "syntes", seed=5, units=3, rows=900)
+    study = Study.objects.get(slug="aktualiseringar")
+    code = study_tables(study).source.frame["enhet"].value_counts(sort=True)["enhet"][0]
+    unit = Unit.objects.get(code=code)
+    decks = {}
+    for language in ("sv", "nb"):
+        folder = tmp_path / language
+        args = ("--kommun", code, "--sprak", language) if language != "sv" else ("--kommun", code)
+        assert nuso("report", "--study", "aktualiseringar", *args,
+                    "--output", str(folder)).exit_code == 0  # fmt: skip
+        (decks[language],) = folder.glob("*.pptx")
+    swedish, bokmal = all_text(decks["sv"]), all_text(decks["nb"])
+    assert swedish[1].startswith("Resultat för 2023 jämfört med kommungruppen ")
+    assert swedish[1].endswith(f"(utom {unit.name}) och riket")
+    assert bokmal[1].startswith("Resultater for 2023 sammenlignet med kommunegruppen ")
+    assert bokmal[1].endswith(f"(utenom {unit.name}) og hele landet")
+    assert titles(decks["sv"])[-2:] == ["Det här sticker ut", "Om metoden"]
+    assert titles(decks["nb"])[-2:] == ["Dette skiller seg ut", "Om metoden"]
+    assert any(line.startswith("Andeler vises med 95 % konfidensintervall") for line in bokmal)
+    assert any(line.startswith("Andelar visas med 95 % konfidensintervall") for line in swedish)

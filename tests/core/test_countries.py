@@ -53,7 +53,7 @@ def _referral_study(**changes: object) -> dict[str, object]:
     return {**data, **changes}
 
 
-def test_a_study_names_its_country_and_a_bare_no_in_yaml_is_explained() -> None:
+def test_a_study_names_its_country() -> None:
     from nuso.core.errors import InputError
     from nuso.core.harmonise.codebook import shipped_codebook
     from nuso.core.harmonise.dictionary import dictionary_from_stored, parse_dictionary
@@ -65,7 +65,19 @@ def test_a_study_names_its_country_and_a_bare_no_in_yaml_is_explained() -> None:
     assert dictionary_from_stored(norwegian.as_data()).country == "NO"
     stored_before_countries = {k: v for k, v in swedish.as_data().items() if k != "country"}
     assert dictionary_from_stored(stored_before_countries).country == "SE"
-    with pytest.raises(InputError, match="inom citattecken"):
-        parse_dictionary(_referral_study(country=False), codebook, "a.yaml")
     with pytest.raises(InputError, match="Okänt land"):
         parse_dictionary(_referral_study(country="DK"), codebook, "a.yaml")
+
+
+@pytest.mark.parametrize("written", ["NO", "no", "'NO'"])
+def test_a_dictionary_of_norway_is_norways_though_yaml_reads_a_bare_no_as_false(written) -> None:
+    import yaml
+
+    from nuso.core.harmonise.codebook import shipped_codebook
+    from nuso.core.harmonise.dictionary import parse_dictionary
+
+    data = yaml.safe_load(
+        f"slug: s\nnumber: 9\nname: S\nsource: export\ncountry: {written}\n"
+        "variables:\n  - {name: alder, label: Alder, type: integer}\n"
+    )
+    assert parse_dictionary(data, shipped_codebook(), "s.yaml").country == "NO"

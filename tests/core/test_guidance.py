@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from nuso.core.analysis.indicators import guidance
-from nuso.core.analysis.indicators.comparisons import COMPARISON_LEVELS, WHOLE_DISTRIBUTION
+from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION, comparison_levels
 from nuso.core.analysis.indicators.engine import compute
 
 from .test_indicators import THRESHOLD, comparison, make_records, study_of
@@ -44,11 +44,13 @@ def test_guidance_in_english_says_what_the_swedish_says() -> None:
     )
 
 
+@pytest.mark.parametrize("country", ["SE", "NO"])
 @pytest.mark.parametrize("threshold", [None, THRESHOLD])
-def test_sentences_from_the_published_rows_are_the_engines(threshold) -> None:
+def test_sentences_from_the_published_rows_are_the_engines(threshold, country) -> None:
     """Every comparison row's sentence, composed again from what is published (hidden
-    counts empty), is the one the engine wrote: so the English one says the same."""
-    study = study_of(make_records(11))
+    counts empty), is the one the engine wrote: so the English one says the same. A
+    Norwegian study's too (compared with the fylke)."""
+    study = study_of(make_records(11), country)
     results = compute(study, threshold)
     checked = checked_whole = 0
     for name, rows in results.tables.items():
@@ -58,7 +60,7 @@ def test_sentences_from_the_published_rows_are_the_engines(threshold) -> None:
         columns = ["enhet", "period", *table.dimension_columns]
         own = {tuple(r[c] for c in columns): r
                for r in rows.filter(pl.col("niva") == "kommun").iter_rows(named=True)}  # fmt: skip
-        compared = rows.filter(pl.col("niva").is_in(COMPARISON_LEVELS)
+        compared = rows.filter(pl.col("niva").is_in(comparison_levels(country))
                                & pl.col("jamforelse").is_not_null())  # fmt: skip
         for row in compared.iter_rows(named=True):
             if WHOLE_DISTRIBUTION in [row[c] for c in table.dimension_columns]:

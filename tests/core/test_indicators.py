@@ -107,9 +107,11 @@ def make_records(seed: int) -> list[dict[str, Any]]:
     return records
 
 
-def study_of(records: list[dict[str, Any]]) -> StudyInput:
+def study_of(records: list[dict[str, Any]], country: str = "SE") -> StudyInput:
+    """The study of the records; in Norway (`country` NO) the units have no SKR group."""
     units = pl.DataFrame(
-        [(c, f"Kommun {c}", county, group, band) for c, county, group, band, _ in UNITS],
+        [(c, f"Kommun {c}", county, group if country == "SE" else None, band)
+         for c, county, group, band, _ in UNITS],
         schema=["enhet", "namn", "lan", "kommungrupp", "storleksgrupp"], orient="row",
     )  # fmt: skip
     values = pl.DataFrame([r["values"] for r in records], schema=value_types(DICTIONARY))
@@ -122,8 +124,9 @@ def study_of(records: list[dict[str, Any]]) -> StudyInput:
         tables=TABLES, frame=frame,
         categories={"kon": ("flicka", "pojke"), "orsaker": REASONS},
         labels={"kon": {"flicka": "Flicka", "pojke": "Pojke"}, "orsaker": {}},
-        names={("kommun", c): f"Kommun {c}" for c, *_ in UNITS} | {("riket", "riket"): "Riket"},
-        multi_valued=frozenset({"orsaker"}),
+        names={("kommun", c): f"Kommun {c}" for c, *_ in UNITS} | {("riket", "riket"): "Riket"}
+        | {("lan", county): f"Fylke {county}" for _, county, *_ in UNITS},
+        multi_valued=frozenset({"orsaker"}), country=country,
     )  # fmt: skip
 
 
@@ -240,6 +243,40 @@ def test_comparisons_match_statsmodels_with_benjamini_hochberg(records, plain, l
         assert row["vagledning"].startswith("I Kommun K02 ")
 
 
+def test_a_norwegian_unit_is_compared_with_its_fylke_and_norway(records) -> None:
+    """Norway has no SKR groups: its units are compared with their county (fylke) without
+    them, their size band and Norway, and the sentences say so."""
+    results = compute(study_of(records, country="NO"), None)
+    rows = results.tables["utredning_per_orsak"].filter(pl.col("jamforelse") == "K02")
+    assert set(rows["niva"]) == {"lan", "storleksgrupp", "riket"}
+    county = rows.filter(pl.col("niva") == "lan")
+    rest_yes, rest_known = direct_counts(records, members("lan", "01") - {"K02"}, "orsaker")
+    for row in county.iter_rows(named=True):
+        assert (row["antal"], row["total"]) == (rest_yes[row["orsaker"]],
+                                                rest_known[row["orsaker"]])  # fmt: skip
+    said = [s for s in county["vagledning"] if "jämfört" in s]
+    assert said
+    assert all("i fylket Fylke 01 (utom Kommun K02)" in s for s in said)
+    nation = rows.filter(pl.col("niva") == "riket")["vagledning"].drop_nulls()
+    assert any(" i Norge. " in s for s in nation)
+    assert not any("riket" in s for s in nation)
+
+
+@pytest.mark.parametrize("unit", ["K02", "K06"])
+def test_a_norwegian_units_users_cannot_work_out_other_hidden_counts(records, unit) -> None:
+    """The rest of a fylke is hidden wherever the fylke is, as a group's rest is."""
+    plain, protected = (compute(study_of(records, "NO"), t) for t in (None, THRESHOLD))
+    view = {name: pl.concat([protected.national()[name], rows], how="diagonal_relaxed")
+            for name, rows in protected.for_unit(unit).items()}  # fmt: skip
+    found = quantities(with_truth(view, plain), plain.definitions, unit)
+    leaks = [
+        key
+        for key in recoverable(found)
+        if not (len(key[1]) == 4 and found.get((key[0], key[1][:2], key[2]), (0, False))[1])
+    ]
+    assert leaks == []
+
+
 def test_the_distribution_test_matches_scipy(records, plain) -> None:
     row = plain.tables["kon"].filter(pl.col("niva") == "riket", pl.col("jamforelse") == "K01",
                                      pl.col("kon") == "samtliga").row(0, named=True)  # fmt: skip
@@ -302,7 +339,7 @@ def quantities(
     for row in rows.iter_rows(named=True):
         definition = tables[row["tabell"]]
         dimensions = definition.dimensions
-        if row["niva"] in ("kommungrupp", "storleksgrupp") and row["jamforelse"]:
+        if row["niva"] in ("kommungrupp", "storleksgrupp", "lan") and row["jamforelse"]:
             area = (row["niva"], row["enhet"], "utan", row["jamforelse"])
         elif (
             row["niva"] == "kommun" or row["jamforelse"] is None or row["niva"] in ("riket", "lan")
@@ -358,7 +395,8 @@ def equations(found: dict[Any, tuple[int, bool]]) -> list[tuple[Any, list[Any]]]
                     for level in ("lan", "kommungrupp", "storleksgrupp"):
                         parts = [(kind, a, condition) for a in {k[1] for k in found}
                                  if a[0] == level and len(a) == 2]  # fmt: skip
-                        result.append(((kind, area, condition), parts))
+                        if parts:  # a level the country has not (Norway: no SKR groups)
+                            result.append(((kind, area, condition), parts))
     return [(m, [p for p in parts if p in found]) for m, parts in result if m in found]
 
 

@@ -52,6 +52,7 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         | {d.name: d.label for d in dictionary.derived}
         | {c.name: c.label for c in dictionary.computed}
         | {"storleksgrupp": "Kommunstorlek", "kommungrupp": "Kommungrupp", "steg": "Steg"},
+        country=dictionary.country,
     )
 
 

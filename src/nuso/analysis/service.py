@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nuso.analysis import store
 from nuso.analysis.data import study_input
@@ -47,11 +48,12 @@ class DataVersion:
 
     @property
     def described(self) -> str:
-        """The data in words, for a file's title page: 'data till och med 2026-12-02 14:03
-        (version 1a2b3c4d)'."""
+        """The data in words, for a file's title page, in the active language: 'data till och
+        med 2026-12-02 14:03 (version 1a2b3c4d)'."""
         as_of = self.as_of
-        when = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") if as_of else "okänt datum"
-        return f"data till och med {when} (version {self.tag[:8]})"
+        when = timezone.localtime(as_of).strftime("%Y-%m-%d %H:%M") if as_of else _("okänt datum")
+        return _("data till och med %(when)s (version %(version)s)") % {
+            "when": when, "version": self.tag[:8]}  # fmt: skip
 
     @property
     def tag(self) -> str:

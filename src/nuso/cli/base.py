@@ -23,6 +23,18 @@ from nuso.core.printable import printable, printable_lines
 T = TypeVar("T")
 
 
+LANGUAGES = ("sv", "en", "nb")  # of the files people read (workbook, decks): settings.LANGUAGES
+
+
+def language_argument(parser: Any, what: str) -> None:
+    """`--sprak`: the language of what the command writes for people (its own messages stay
+    Swedish)."""
+    parser.add_argument(
+        "--sprak", choices=LANGUAGES, default="sv",
+        help=f"Språket i {what}: sv (svenska, standard), en (engelska) eller nb (norska, bokmål).",
+    )  # fmt: skip
+
+
 class NusoCommand(BaseCommand):
     suppressed_base_arguments = {
         "--settings",

@@ -197,7 +197,9 @@ def _section(
                     Cell.of(nation.get(key)), sentence, compared.get("signifikant"))  # fmt: skip
         section.lines.append(line)
     whole = reference.get(tuple(WHOLE_DISTRIBUTION for _ in columns))
-    if whole:
+    if whole and not columns:  # a share of all records: its one comparison is its whole
+        section.summary = section.lines[0].sentence if section.lines else ""
+    elif whole:
         section.summary = whole.get("vagledning") or ""
         if section.summary and wording is not guidance.SWEDISH:
             section.summary = guidance.published_distribution_sentence(

@@ -41,6 +41,7 @@ from nuso.analysis import store
 from nuso.analysis.service import data_version
 from nuso.core.outputs.registry import EVERY_UNIT, ROWS, file_name, write_rows
 from nuso.core.whole_files import written_whole
+from nuso.portal import language
 from nuso.portal.access import Scope
 from nuso.reports.service import DeckRequest, every_deck, write_decks, zipped
 from nuso.studies.models import Study
@@ -124,16 +125,17 @@ def request(scope: Scope, study: Study, unit: Unit | None, format_: str, rows: i
 
 def request_decks(scope: Scope, study: Study) -> Prepared:
     """Every unit's, county's and the nation's deck of the study, zipped: prepared in the
-    background as a row download is (analysts only: the county and national decks are)."""
+    background as a row download is (analysts only: the county and national decks are), in
+    the page's language (the background thread has none of its own)."""
     if not scope.is_analyst:
         raise Http404("Rapporterna är för analytiker.")
     remove_expired()
-    version = data_version(study).tag
-    key = store.digest((scope.user.pk, study.slug, DECKS, version))
+    version, words = data_version(study).tag, language.code()
+    key = store.digest((scope.user.pk, study.slug, DECKS, version, words))
     existing = read(key)
     if existing is not None and not existing.failed:
         return existing
-    decks = every_deck(study, None, "kommungrupp")
+    decks = every_deck(study, None, None, words)
     now = time.time()
     prepared = Prepared(key, scope.user.pk, study.slug, None, "zip", len(decks), 0, PREPARING,
                         now, now, socket.gethostname(), os.getpid(), DECKS)  # fmt: skip

@@ -224,7 +224,8 @@ def download_tables(request: HttpRequest, code: str, study: str, format_: str) -
     path = temporary_path(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     write_tables(format_, TableSet(rows, results.source, min_count, title=the_study.name,
-                                   version=tables.version.described), path)  # fmt: skip
+                                   version=tables.version.described, language=language.code()),
+                 path)  # fmt: skip
     log(Actor.of_user(request.user), "portal.download_tables", unit=unit,  # type: ignore[arg-type]
         study=the_study.slug, format=format_)  # fmt: skip
     return file_response(path, file_name(the_study.slug, unit.code, TABLES, format_), format_)

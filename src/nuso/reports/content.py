@@ -5,16 +5,27 @@ Everything here comes from the study's definitions (its tables, titles, key figu
 guidance), so a new study gets decks without code. The words follow the tests: a slide says
 "högre än" or "lägre än" only of a difference the engine found statistically significant
 (Benjamini–Hochberg adjusted), and otherwise that no difference is established. A suppressed
-cell is carried as suppressed, with no number, to every place the deck shows it."""
+cell is carried as suppressed, with no number, to every place the deck shows it.
+
+The deck's words are in the active language (gettext; `service` activates the one asked
+for), its figures written as that language writes them (`nuso.portal.language`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nuso.core.analysis.indicators.guidance import percent
+from django.utils.translation import gettext as _
+
+from nuso.core.analysis.indicators.counting import NATION
+from nuso.core.analysis.indicators.guidance import percent, reference_phrase
+from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.portal import language
 from nuso.portal.dashboard import Cell, Line, Section
 
-SUPPRESSED = "undertryckt"  # how a suppressed figure is written wherever a number would be
+
+def suppressed() -> str:
+    """How a suppressed figure is written wherever a number would be: 'undertryckt'."""
+    return _("undertryckt")
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,7 @@ class Series:
 
     name: str
     cells: tuple[Cell | None, ...]
+    nation: bool = False  # the nation's figures: grey beside a unit's or a county's
 
 
 @dataclass(frozen=True)
@@ -31,7 +43,6 @@ class Chart:
     kind: str  # "bars" (categories side by side) or "trend" (periods along the axis)
     categories: tuple[str, ...]
     series: tuple[Series, ...]
-    value_title: str = "Andel"
 
     def figures(self) -> list[str]:
         """Every figure of the chart as a line of text (the notes, for screen readers and for
@@ -64,48 +75,69 @@ class Deck:
     slides: list[Slide] = field(default_factory=list)
 
 
+def in_text(phrase: str) -> str:
+    """A guidance phrase without its preposition: 'i riket' -> 'riket' (every wording's
+    reference phrase starts "i " or "in ")."""
+    return phrase.split(" ", 1)[1]
+
+
+def nation_in_text(study: StudyInput) -> str:
+    """The study's nation within a sentence, in the active language: 'riket', 'Norge',
+    'Sweden', 'hele landet'."""
+    return in_text(reference_phrase(study, NATION, "", "", language.wording()))
+
+
+def share(value: float) -> str:
+    """A share with one decimal, as the active language writes it: '45,2 %', '45.2%'."""
+    return percent(value, 1, language.wording())
+
+
 def cell_text(cell: Cell | None) -> str:
-    """A cell as the notes and tables write it: '45,2 % (41,0–49,5 %), 120 av 265'; a
-    suppressed cell only as suppressed; no figure as '–'."""
+    """A cell as the notes and tables write it: '45,2 % (95 % KI 41,0–49,5 %), 120 av 265';
+    a suppressed cell only as suppressed; no figure as '–'."""
     if cell is None or (cell.share is None and not cell.suppressed):
         return "–"
     if cell.suppressed or cell.share is None:
-        return SUPPRESSED
-    text = percent(cell.share, 1)
+        return suppressed()
+    text = share(cell.share)
     if cell.low is not None and cell.high is not None:
-        low, high = percent(cell.low, 1).removesuffix("\u00a0%"), percent(cell.high, 1)
-        text += f" (95 % KI {low}–{high})"
+        low = share(cell.low).removesuffix(language.wording().percent_sign)
+        text += " " + _("(95 %% KI %(low)s–%(high)s)") % {"low": low, "high": share(cell.high)}
     if cell.count is not None and cell.total is not None:
-        text += f", {cell.count} av {cell.total}"
+        text += _(", %(count)s av %(total)s") % {"count": cell.count, "total": cell.total}
     return text
 
 
 def verdict(line: Line, unit_name: str, reference_name: str) -> str:
     """The line against the reference in words that follow the test: higher or lower only
-    where the difference is significant."""
+    where the difference is significant. `reference_name` as within a sentence ('riket',
+    'kommungruppen Storstäder (utom Malmö)')."""
     unit, reference = line.unit, line.reference
     if unit.suppressed or reference.suppressed or unit.share is None or reference.share is None:
-        return f"{line.label}: kan inte jämföras med {reference_name} (för få eller undertryckt)."
-    figures = f"{percent(unit.share, 1)} i {unit_name} mot {percent(reference.share, 1)}"
+        return _("%(label)s: kan inte jämföras med %(reference)s (för få eller undertryckt).") % {
+            "label": line.label, "reference": reference_name}  # fmt: skip
+    fields = {"label": line.label, "unit": unit_name, "reference": reference_name,
+              "share": share(unit.share), "reference_share": share(reference.share)}  # fmt: skip
     if line.significant is None:
-        return f"{line.label}: {figures}; skillnaden kan inte prövas statistiskt."
+        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s; skillnaden kan inte "
+                 "prövas statistiskt.") % fields  # fmt: skip
     if not line.significant:
-        return f"{line.label}: {figures}; ingen statistiskt säkerställd skillnad."
-    direction = "högre" if unit.share > reference.share else "lägre"
-    return (
-        f"{line.label}: {percent(unit.share, 1)} i {unit_name}, {direction} än "
-        f"{reference_name} ({percent(reference.share, 1)}); skillnaden är statistiskt "
-        "säkerställd."
-    )
+        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s; ingen statistiskt "
+                 "säkerställd skillnad.") % fields  # fmt: skip
+    if unit.share > reference.share:
+        return _("%(label)s: %(share)s i %(unit)s, högre än %(reference)s (%(reference_share)s); "
+                 "skillnaden är statistiskt säkerställd.") % fields  # fmt: skip
+    return _("%(label)s: %(share)s i %(unit)s, lägre än %(reference)s (%(reference_share)s); "
+             "skillnaden är statistiskt säkerställd.") % fields  # fmt: skip
 
 
-def section_chart(section: Section, names: tuple[str, str, str]) -> Chart:
-    """A section's lines as bars: the unit, the comparison group and the nation (the group
-    left out when the comparison is the nation itself)."""
-    columns = [(names[0], "unit"), (names[1], "reference"), (names[2], "nation")]
-    if names[1] == names[2]:
-        columns = [columns[0], columns[2]]
+def section_chart(section: Section, unit: str, reference: str | None, nation: str) -> Chart:
+    """A section's lines as bars: the unit, the comparison group and the nation (no group,
+    `reference` None, when the comparison is the nation itself)."""
+    columns = [(unit, "unit"), (reference, "reference"), (nation, "nation")]
     series = tuple(
-        Series(name, tuple(getattr(line, part) for line in section.lines)) for name, part in columns
+        Series(name, tuple(getattr(line, part) for line in section.lines), part == "nation")
+        for name, part in columns
+        if name is not None
     )
     return Chart("bars", tuple(line.label for line in section.lines), series)

@@ -1,17 +1,19 @@
 """A `Deck` written as a PowerPoint file with python-pptx: native, editable charts with their
 data inside (a municipality can restyle them and read the numbers in PowerPoint), 95 %
 intervals as error bars, every chart's figures in the slide's notes, and suppressed cells as
-gaps named under the chart, never as numbers."""
+gaps named under the chart, never as numbers. Its own words are the active language's."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
@@ -19,22 +21,26 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches, Length, Pt
 
+from nuso.portal import language
 from nuso.portal.dashboard import Cell
-from nuso.reports.content import SUPPRESSED, Chart, Deck, Slide
+from nuso.reports.content import Chart, Deck, Slide
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
+LOCALES = {"sv": "sv-SE", "en": "en-GB", "nb": "nb-NO"}  # the file's language, by the deck's
 TITLE_LAYOUT, BULLETS_LAYOUT, TITLE_ONLY_LAYOUT = 0, 1, 5
 HORIZONTAL_FROM = 5  # categories from which bars lie down, so long labels can be read
 SHOWN_GAPS = 6  # suppressed cells named under a chart before "och N till"
 PERCENT = "0.0%"
 TITLE_BOX = (Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.85))
 BODY_BOX = (Inches(0.5), Inches(1.4), Inches(12.3), Inches(5.6))
-# The unit dark, its comparison group lighter, the nation grey: told apart in grey print too;
-# further series (the national deck's size bands) in colours of their own.
+# The unit dark, its comparison group lighter, the nation grey (unless it is the deck's subject):
+# told apart in grey print too; further series (the national deck's size bands) in colours of
+# their own.
 COLOURS = tuple(
     RGBColor.from_string(code)  # type: ignore[no-untyped-call]
     for code in ("1F4E79", "8FAADC", "A6A6A6", "F4B183", "A9D18E")
 )
+TREND_COLOURS = (COLOURS[0], COLOURS[3], COLOURS[4], COLOURS[1])  # a key figure each: no grey
 
 
 def write_deck(deck: Deck, path: Path) -> Path:
@@ -44,7 +50,7 @@ def write_deck(deck: Deck, path: Path) -> Path:
     for slide in deck.slides:
         _slide(presentation, slide)
     presentation.core_properties.title = deck.title
-    presentation.core_properties.language = "sv-SE"
+    presentation.core_properties.language = LOCALES.get(language.code(), "sv-SE")
     presentation.save(str(path))
     return path
 
@@ -98,9 +104,11 @@ def _slide(presentation: PresentationType, content: Slide) -> None:
 
 
 def _spread_chart(slide: PptxSlide, chart: Chart) -> Any:
-    """Units as points: records along the axis, the share up (a funnel plot's points)."""
+    """Units as points: records along the axis, the share up (a funnel plot's points), after
+    the funnel's lines: LibreOffice draws nothing of a scatter chart's first series when
+    it is the units' (seen with LibreOffice 7.4), and the points are then drawn on top."""
     data = XyChartData()  # type: ignore[no-untyped-call]
-    for each in chart.series:
+    for each in (*chart.series[1:], chart.series[0]):
         series = data.add_series(each.name, number_format=PERCENT)  # type: ignore[no-untyped-call]
         for cell in each.cells:
             if (value := _value(cell)) is not None and cell is not None and cell.total is not None:
@@ -120,7 +128,7 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
     if chart.kind == "spread":
         points = _spread_chart(slide, chart)
         _describe(points, title)
-        units, *lines = points.chart.plots[0].series
+        *lines, units = points.chart.plots[0].series
         units.format.line.fill.background()  # the units as points, not joined
         units.marker.style = XL_MARKER_STYLE.CIRCLE
         units.marker.format.fill.solid()
@@ -156,6 +164,7 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
     )
     _describe(frame, title)
     made = frame.chart
+    made.has_title = False  # the slide's title says it; one series would be titled by its name
     made.has_legend = True
     made.legend.position = XL_LEGEND_POSITION.BOTTOM
     made.legend.include_in_layout = False
@@ -170,20 +179,35 @@ def _chart(slide: PptxSlide, title: str, chart: Chart) -> None:
     for at, (plotted, series) in enumerate(zip(made.plots[0].series, chart.series, strict=True)):
         colour = COLOURS[at % len(COLOURS)]
         if chart.kind == "trend":
+            colour, dashed = _trend_line(chart, at)
             plotted.format.line.color.rgb = colour
+            if dashed:
+                plotted.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             plotted.marker.format.fill.solid()
             plotted.marker.format.fill.fore_color.rgb = colour
         else:
             plotted.format.fill.solid()
-            plotted.format.fill.fore_color.rgb = colour
+            plotted.format.fill.fore_color.rgb = COLOURS[2] if series.nation and at else colour
         _error_bars(plotted._element, series.cells)
+
+
+def _trend_line(chart: Chart, at: int) -> tuple[RGBColor, bool]:
+    """A trend's line: with one key figure the unit dark and the nation grey, as in the bar
+    charts; with several, each key figure a colour of its own, the nation's line dashed."""
+    series = chart.series[at]
+    figures = [each for each in chart.series if not each.nation]
+    if len(figures) <= 1:
+        return (COLOURS[2] if series.nation else COLOURS[0]), False
+    figure = sum(1 for each in chart.series[: at + 1] if not each.nation) - 1
+    return TREND_COLOURS[max(figure, 0) % len(TREND_COLOURS)], series.nation
 
 
 def _describe(frame: Any, title: str) -> None:
     """The chart's alt text (python-pptx has no API for it)."""
     frame._element.nvGraphicFramePr.cNvPr.set(
-        "descr", f"Diagram: {title}. Alla siffror finns i bildens anteckningar."
-    )
+        "descr", _("Diagram: %(title)s. Alla siffror finns i bildens anteckningar.") % {
+            "title": title}
+    )  # fmt: skip
 
 
 def _value(cell: Cell | None) -> float | None:
@@ -232,8 +256,10 @@ def _gaps(chart: Chart) -> str:
     if not gaps:
         return ""
     named = "; ".join(gaps[:SHOWN_GAPS])
-    more = f" och {len(gaps) - SHOWN_GAPS} till" if len(gaps) > SHOWN_GAPS else ""
-    return f"Visas inte ({SUPPRESSED}, för få): {named}{more}."
+    if len(gaps) > SHOWN_GAPS:
+        return _("Visas inte (undertryckt, för få): %(named)s och %(count)s till.") % {
+            "named": named, "count": len(gaps) - SHOWN_GAPS}  # fmt: skip
+    return _("Visas inte (undertryckt, för få): %(named)s.") % {"named": named}
 
 
 def _text(

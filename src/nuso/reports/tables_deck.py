@@ -3,7 +3,8 @@ deck. A unit's tables (its own rows, its comparisons, the nation) give the unit'
 of no single unit give the national deck: the national figures, the spread by municipality
 size, the units' spread as a funnel plot (units whose figures are suppressed are left out and
 not named), and the method. Disclosure control is the tables' own: the registry empties every
-suppressed row before a writer sees it."""
+suppressed row before a writer sees it. The deck is in the tables' language, and its nation
+is the study's country's."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
-from nuso.core.analysis.indicators.guidance import percent
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.core.outputs.tables import TableSet
-from nuso.portal.dashboard import Cell
-from nuso.reports.content import Chart, Deck, Series, Slide
+from nuso.portal.dashboard import Cell, comparisons_for, nation_name
+from nuso.reports.content import Chart, Deck, Series, Slide, nation_in_text, share
 from nuso.reports.method import method_slide
 from nuso.reports.pptx_deck import write_deck
 from nuso.reports.unit_deck import MAX_BARS, UnitDeckInput, unit_deck
@@ -27,14 +29,14 @@ from nuso.reports.unit_deck import MAX_BARS, UnitDeckInput, unit_deck
 UNIT = "kommun"
 BAND = "storleksgrupp"
 COUNTY = "lan"
-UNSUPPRESSED = "Ej röjandeskyddad: endast för NUSO:s analytiker."
 
 
 def write_pptx(tables: TableSet, path: Path) -> None:
-    write_deck(deck_of(tables), path)
+    with translation.override(tables.language):
+        write_deck(deck_of(tables), path)
 
 
-def deck_of(tables: TableSet, period: str | None = None, comparison: str = "kommungrupp") -> Deck:
+def deck_of(tables: TableSet, period: str | None = None, comparison: str | None = None) -> Deck:
     """The unit's deck when the tables are one unit's, else the national deck."""
     units = _units(tables)
     if len(units) == 1:
@@ -47,8 +49,11 @@ def as_results(tables: TableSet) -> Results:
 
 
 def unit_input(
-    tables: TableSet, code: str, period: str | None, comparison: str = "kommungrupp"
+    tables: TableSet, code: str, period: str | None, comparison: str | None = None
 ) -> UnitDeckInput:
+    """A unit's deck's input; compared with `comparison` (a key), by default the first its
+    country offers (the municipality group in Sweden, the fylke in Norway)."""
+    comparison = comparison or next(iter(comparisons_for(tables.study.country)))
     periods = _periods(tables, UNIT, code)
     reference = _levels(tables, comparison, code)
     return UnitDeckInput(
@@ -66,15 +71,21 @@ def national_deck(tables: TableSet, period: str | None = None, county: str = "")
     (tables holding the county's units and no other)."""
     periods = _periods(tables, COUNTY, county) if county else _periods(tables, NATION, None)
     chosen = period if period in periods else (periods[-1] if periods else "")
-    study = tables.title or "Resultat"
-    place = tables.study.names.get((COUNTY, county), county) if county else "riket"
-    spread = "dess kommuner" if county else "kommuner"
+    study = tables.title or _("Resultat")
+    nation = nation_in_text(tables.study)
+    place = tables.study.names.get((COUNTY, county), county) if county else nation
+    subtitle = (
+        _("Resultat %(period)s jämfört med %(nation)s, och spridningen mellan dess kommuner")
+        if county
+        else _("Resultat %(period)s, och spridningen mellan kommuner")
+    ) % {"period": chosen, "nation": nation}
     deck = Deck(
-        file_stem=county or "riket", title=f"{study}: {place}",
-        subtitle=f"Resultat {chosen}" + (" jämfört med riket" if county else "")
-        + f", och spridningen mellan {spread}",
-        facts=(f"Period: {chosen}", *([f"Underlag: {tables.version}"] if tables.version else ()),
-               *(() if tables.min_count else (UNSUPPRESSED,))),
+        file_stem=county or NATION, title=f"{study}: {place}", subtitle=subtitle,
+        facts=(_("Period: %(period)s") % {"period": chosen},
+               *([_("Underlag: %(version)s") % {"version": tables.version}]
+                 if tables.version else ()),
+               *(() if tables.min_count
+                 else (_("Ej röjandeskyddad: endast för NUSO:s analytiker."),))),
     )  # fmt: skip
     results = as_results(tables)
     for definition in results.definitions.values():
@@ -82,7 +93,7 @@ def national_deck(tables: TableSet, period: str | None = None, county: str = "")
             continue
         rows = tables.tables[definition.name].filter(pl.col("period") == chosen)
         deck.slides += _place_slides(tables, definition, rows, chosen, county)
-    deck.slides.append(method_slide(tables.min_count))
+    deck.slides.append(method_slide(tables.min_count, tables.study.country))
     return deck
 
 
@@ -100,15 +111,21 @@ def _place_slides(
         return []
     levels = _compared_levels(tables, plain, county)
     parts = [keys[at : at + MAX_BARS] for at in range(0, len(keys), MAX_BARS)]
-    subtitle = f"{levels[0][2]} och riket, {period}" if county else (
-        f"Riket och kommuner efter storlek, {period}")  # fmt: skip
+    fields = {"place": levels[0][2], "nation": nation_in_text(tables.study), "period": period}
+    if county:
+        subtitle = _("%(place)s och %(nation)s, %(period)s") % fields
+    elif len(levels) > 1:
+        subtitle = _("%(place)s och kommuner efter storlek, %(period)s") % fields
+    else:  # no size bands (a Norwegian study before SSB's population is loaded)
+        subtitle = _("%(place)s, %(period)s") % fields
     slides = []
     for number, part in enumerate(parts, start=1):
-        series = tuple(_series(_at(plain, level, code), columns, part, name)
+        series = tuple(_series(_at(plain, level, code), columns, part, name, level == NATION)
                        for level, code, name in levels)  # fmt: skip
         labels = tuple(_label(tables, columns, key) or definition.title for key in part)
         chart = Chart("bars", labels, series)
-        title = definition.title + (f" ({number} av {len(parts)})" if len(parts) > 1 else "")
+        title = definition.title + (_(" (%(number)s av %(count)s)") % {
+            "number": number, "count": len(parts)} if len(parts) > 1 else "")  # fmt: skip
         slides.append(Slide(title, subtitle, chart, notes=tuple(chart.figures())))
     if definition.key_figure and not definition.dimensions:
         slides += _spread(tables, definition, rows, period)
@@ -119,12 +136,12 @@ def _compared_levels(
     tables: TableSet, plain: pl.DataFrame, county: str
 ) -> list[tuple[str, str, str]]:
     """The series of a place's charts: (level, code, name)."""
+    nation = (NATION, "", nation_name(tables.study.country))
     if county:
-        return [(COUNTY, county, tables.study.names.get((COUNTY, county), county)),
-                (NATION, "", "Riket")]  # fmt: skip
+        return [(COUNTY, county, tables.study.names.get((COUNTY, county), county)), nation]
     order = tables.study.categories.get(BAND, ())
     present = set(plain.filter(pl.col("niva") == BAND)["enhet"].to_list())
-    return [(NATION, "", "Riket")] + [
+    return [nation] + [
         (BAND, band, tables.study.names.get((BAND, band), band))
         for band in order
         if band in present
@@ -144,10 +161,11 @@ def _spread(
         units = units.filter(pl.col("steg") == first_step)
     if units.is_empty():
         return []  # the national tables: no unit's rows in them
-    title = f"{definition.title}: spridning mellan enheter"
+    title = _("%(title)s: spridning mellan enheter") % {"title": definition.title}
     if units["andel"].is_null().any():
-        text = (f"Enheternas spridning visas inte för {period}: någon enhet har för få poster, "
-                "och dess tal skulle gå att räkna fram ur summan och de andras.")  # fmt: skip
+        text = _("Enheternas spridning visas inte för %(period)s: någon enhet har för få poster, "
+                 "och dess tal skulle gå att räkna fram ur summan och de andras.") % {
+            "period": period}  # fmt: skip
         return [Slide(title, points=(text,), notes=(text,))]
     units = units.sort("total")
     names = [tables.study.names.get((UNIT, code), code) for code in units["enhet"]]
@@ -156,25 +174,31 @@ def _spread(
     nation = rows.filter((pl.col("niva") == NATION) & pl.col("jamforelse").is_null())
     if first_step is not None:
         nation = nation.filter(pl.col("steg") == first_step)
-    share = nation["andel"][0] if nation.height else None
+    national = nation["andel"][0] if nation.height else None
     largest = max(cell.total or 0 for cell in cells)
-    limits = funnel_limits(share, largest) if share is not None else ()
+    name = nation_name(tables.study.country)
+    limits = funnel_limits(national, largest, name) if national is not None else ()
     notes = Chart("spread", tuple(names), (points,)).figures()
     chart = Chart("spread", tuple(names), (points, *limits))
-    subtitle = f"Varje punkt är en enhet: andel mot antal poster, {period}"
-    said = [f"{len(names)} enheter; varje enhets tal finns i anteckningarna."]
-    if share is not None:
+    subtitle = _("Varje punkt är en enhet: andel mot antal poster, %(period)s") % {
+        "period": period}  # fmt: skip
+    said = [_("%(count)s enheter; varje enhets tal finns i anteckningarna.") % {
+        "count": len(names)}]  # fmt: skip
+    if national is not None:
         said.append(
-            f"Linjerna: riket ({percent(share, 1)}) och gränserna inom vilka 95 % av "
-            "enheterna av varje storlek skulle ligga om de inte skilde sig från riket."
+            _(
+                "Linjerna: %(nation)s (%(share)s) och gränserna inom vilka 95 %% av enheterna av "
+                "varje storlek skulle ligga om de inte skilde sig från %(nation)s."
+            )
+            % {"nation": nation_in_text(tables.study), "share": share(national)}
         )
     return [Slide(title, subtitle, chart, points=tuple(said), notes=tuple(notes))]
 
 
-def funnel_limits(share: float, largest: int, steps: int = 40) -> tuple[Series, ...]:
-    """A funnel plot's lines: the nation's share, and share ± 1.96 standard errors for each
-    number of records up to the largest unit's (binomial, normal approximation, kept within
-    0–100 %)."""
+def funnel_limits(share: float, largest: int, nation: str, steps: int = 40) -> tuple[Series, ...]:
+    """A funnel plot's lines: the nation's share (its series called `nation`), and share ±
+    1.96 standard errors for each number of records up to the largest unit's (binomial,
+    normal approximation, kept within 0–100 %)."""
     sizes = sorted({max(1, round(largest * (at / steps) ** 2)) for at in range(1, steps + 1)})
     spread = [1.96 * math.sqrt(share * (1 - share) / n) for n in sizes]
 
@@ -184,9 +208,9 @@ def funnel_limits(share: float, largest: int, steps: int = 40) -> tuple[Series, 
         )
 
     return (
-        Series("Övre 95 %-gräns", line([min(1.0, share + s) for s in spread])),
-        Series("Riket", line([share] * len(sizes))),
-        Series("Nedre 95 %-gräns", line([max(0.0, share - s) for s in spread])),
+        Series(_("Övre 95 %%-gräns") % {}, line([min(1.0, share + s) for s in spread])),
+        Series(nation, line([share] * len(sizes))),
+        Series(_("Nedre 95 %%-gräns") % {}, line([max(0.0, share - s) for s in spread])),
     )
 
 
@@ -197,10 +221,12 @@ def _at(rows: pl.DataFrame, level: str, code: str) -> pl.DataFrame:
 
 
 def _series(
-    rows: pl.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]], name: str
-) -> Series:
+    rows: pl.DataFrame, columns: tuple[str, ...], keys: list[tuple[str, ...]], name: str,
+    nation: bool,
+) -> Series:  # fmt: skip
     by_key = {tuple(str(r[c]) for c in columns): r for r in rows.iter_rows(named=True)}
-    return Series(name, tuple(Cell.of(by_key.get(key)) if key in by_key else None for key in keys))
+    cells = tuple(Cell.of(by_key.get(key)) if key in by_key else None for key in keys)
+    return Series(name, cells, nation)
 
 
 def _label(tables: TableSet, columns: tuple[str, ...], key: tuple[str, ...]) -> str:

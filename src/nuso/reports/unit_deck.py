@@ -1,17 +1,27 @@
 """A unit's results deck: title, key figures over time, the funnel, each distribution against
 the comparison group and the nation, what stands out, and the method. Made from the rows the
-unit's own users see in the portal (`Results.for_unit`), so it discloses nothing more."""
+unit's own users see in the portal (`Results.for_unit`), so it discloses nothing more.
+
+Its words are the active language's; the nation and the comparison group are the unit's
+country's (a Norwegian unit: its fylke and Norge). A comparison is named by its key
+("kommungrupp", "lan", "riket") and shown by its name in the language."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+
+from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.analysis.indicators.guidance import reference_phrase
+from nuso.portal import language
 from nuso.portal.dashboard import (
+    Finding,
     Section,
     findings,
     key_figure_trend,
+    nation_name,
     sections,
 )
 from nuso.reports.content import (
@@ -20,6 +30,8 @@ from nuso.reports.content import (
     Series,
     Slide,
     cell_text,
+    in_text,
+    nation_in_text,
     section_chart,
     verdict,
 )
@@ -29,7 +41,6 @@ FINDINGS_PER_SLIDE = 6
 FINDINGS_SLIDES = 2  # at most; the rest are on their tables' slides
 MAX_BARS = 12  # categories in one chart; more are split over slides
 SHOWN_BESIDE = 4  # significant differences written beside a chart
-NATION = "Riket"
 
 
 @dataclass(frozen=True)
@@ -43,55 +54,88 @@ class UnitDeckInput:
     unit_code: str
     unit_name: str
     period: str
-    comparison: str  # "kommungrupp", "storleksgrupp" or "riket"
-    comparison_code: str  # the unit's group or band code
+    comparison: str  # its key: "kommungrupp", "lan", "storleksgrupp" or "riket"
+    comparison_code: str  # the unit's group, county or band code
     data_version: str  # "data till och med 2026-12-01 14:03"
     min_count: int | None
 
+    @property
+    def country(self) -> str:
+        return self.results.source.country
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the deck names the unit, its comparison group and the nation: as a chart's series
+    ('Kommungruppen Storstäder (utom Malmö)', 'Riket') and within a sentence ('kommungruppen
+    Storstäder (utom Malmö)', 'riket'); no group when the comparison is the nation."""
+
+    unit: str
+    group: str | None
+    nation: str
+    group_in_text: str | None
+    nation_in_text: str
+
+    @property
+    def reference_in_text(self) -> str:
+        return self.group_in_text or self.nation_in_text
+
+
+def names_of(given: UnitDeckInput) -> Names:
+    nation = nation_in_text(given.results.source)
+    if given.comparison == NATION:
+        return Names(given.unit_name, None, nation_name(given.country), None, nation)
+    group = _reference_name(given)
+    return Names(given.unit_name, group[:1].upper() + group[1:], nation_name(given.country),
+                 group, nation)  # fmt: skip
+
 
 def unit_deck(given: UnitDeckInput) -> Deck:
-    results, code = given.results, given.unit_code
+    results, code, wording = given.results, given.unit_code, language.wording()
     rows = results.for_unit(code)
-    reference = _reference_name(given)
-    compared = sections(results, rows, code, given.period, given.comparison)
+    names = names_of(given)
+    compared = sections(results, rows, code, given.period, given.comparison, wording=wording)
     with_nation = compared
-    if given.comparison != "riket":
-        with_nation = sections(results, rows, code, given.period, NATION.lower())
-    names = (given.unit_name, reference[:1].upper() + reference[1:], NATION)
+    if given.comparison != NATION:
+        with_nation = sections(results, rows, code, given.period, NATION, wording=wording)
+    fields = {"period": given.period, "reference": names.group_in_text,
+              "nation": names.nation_in_text}  # fmt: skip
+    subtitle = (
+        _("Resultat för %(period)s jämfört med %(reference)s och %(nation)s") % fields
+        if names.group_in_text
+        else _("Resultat för %(period)s jämfört med %(nation)s") % fields
+    )
     deck = Deck(
         file_stem=f"{given.study_slug}_{code}_{given.period}",
         title=f"{given.study_name}: {given.unit_name}",
-        subtitle=f"Resultat för {given.period} jämfört med {_and_nation(reference)}",
-        facts=(f"Period: {given.period}", f"Underlag: {given.data_version}"),
-    )
-    deck.slides += key_figure_slides(given, rows)
+        subtitle=subtitle,
+        facts=(_("Period: %(period)s") % {"period": given.period},
+               _("Underlag: %(version)s") % {"version": given.data_version}),
+    )  # fmt: skip
+    deck.slides += key_figure_slides(given, rows, names)
     key_tables = {name for name, d in results.definitions.items() if d.key_figure}
     funnel = [s for s in compared if s.name in key_tables]
     others = [s for s in compared if s.name not in key_tables]
     for section in (*funnel, *others):
         against_nation = next((n for n in with_nation if n.name == section.name), None)
         deck.slides += _section_slides(section, against_nation, names, given)
-    deck.slides += standing_out(given.unit_name, compared, with_nation, reference)
-    deck.slides.append(method_slide(given.min_count))
+    deck.slides += standing_out(compared, with_nation, names)
+    deck.slides.append(method_slide(given.min_count, given.country))
     return deck
 
 
-def _and_nation(reference: str) -> str:
-    """'kommungruppen Större stad (utom Karlstad) och riket'; 'riket' once."""
-    return reference if reference == "riket" else f"{reference} och riket"
-
-
 def _reference_name(given: UnitDeckInput) -> str:
-    """'kommungruppen Större stad (utom Karlstad)', 'riket'; a unit without a group (none
-    recorded) is compared with 'jämförelsegruppen'."""
-    level = given.comparison
-    if level != "riket" and not given.comparison_code:
-        return f"jämförelsegruppen (utom {given.unit_name})"
-    phrase = reference_phrase(given.results.source, level, given.comparison_code, given.unit_name)
-    return phrase.removeprefix("i ")
+    """The guidance's phrase for the comparison group in the active language: 'kommungruppen
+    Större stad (utom Karlstad)', 'fylket Nordland (utom Vestvågøy)'; a unit without a group
+    (none recorded) is compared with 'jämförelsegruppen'."""
+    if not given.comparison_code:
+        return _("jämförelsegruppen (utom %(unit)s)") % {"unit": given.unit_name}
+    phrase = reference_phrase(given.results.source, given.comparison, given.comparison_code,
+                              given.unit_name, language.wording())  # fmt: skip
+    return in_text(phrase)
 
 
-def key_figure_slides(given: UnitDeckInput, rows: dict) -> list[Slide]:  # type: ignore[type-arg]
+def key_figure_slides(given: UnitDeckInput, rows: dict, names: Names) -> list[Slide]:  # type: ignore[type-arg]
     """The key figures of every period, the unit against the nation, as one trend chart."""
     trend = key_figure_trend(given.results, rows, given.unit_code)
     if not trend:
@@ -101,47 +145,59 @@ def key_figure_slides(given: UnitDeckInput, rows: dict) -> list[Slide]:  # type:
     series = []
     for label in labels:
         by_period = {item["period"]: item for item in trend if item["label"] == label}
-        for name, part in ((given.unit_name, "unit"), (NATION, "nation")):
+        for name, part in ((given.unit_name, "unit"), (names.nation, "nation")):
             cells = tuple(by_period[p][part] if p in by_period else None for p in periods)
-            series.append(Series(f"{label}, {name}" if len(labels) > 1 else name, cells))
+            series.append(Series(f"{label}, {name}" if len(labels) > 1 else name, cells,
+                                 nation=part == "nation"))  # fmt: skip
     chart = Chart("trend", periods, tuple(series))
-    title = labels[0] if len(labels) == 1 else "Nyckeltal över tid"
-    subtitle = f"{given.unit_name} och riket, {periods[0]}–{periods[-1]}"
+    title = labels[0] if len(labels) == 1 else _("Nyckeltal över tid")
+    fields = {"unit": given.unit_name, "nation": names.nation_in_text, "first": periods[0],
+              "last": periods[-1]}  # fmt: skip
+    subtitle = _("%(unit)s och %(nation)s, %(first)s–%(last)s") % fields
     if len(periods) == 1:
-        subtitle = f"{given.unit_name} och riket, {periods[0]} (fler perioder ger en trend)"
-    latest = [f"{item['label']}, {item['period']}: {cell_text(item['unit'])} i "
-              f"{given.unit_name}, {cell_text(item['nation'])} i riket."
-              for item in trend if item["period"] == periods[-1]]  # fmt: skip
+        subtitle = _("%(unit)s och %(nation)s, %(first)s (fler perioder ger en trend)") % fields
+    latest = [
+        _("%(label)s, %(period)s: %(unit_figure)s i %(unit)s, %(nation_figure)s i %(nation)s.")
+        % {"label": item["label"], "period": item["period"], "unit": given.unit_name,
+           "unit_figure": cell_text(item["unit"]), "nation": names.nation_in_text,
+           "nation_figure": cell_text(item["nation"])}
+        for item in trend
+        if item["period"] == periods[-1]
+    ]  # fmt: skip
     return [Slide(title, subtitle, chart, points=tuple(latest), notes=tuple(chart.figures()))]
 
 
 def _section_slides(
-    section: Section, against_nation: Section | None, names: tuple[str, str, str],
-    given: UnitDeckInput,
-) -> list[Slide]:  # fmt: skip
+    section: Section, against_nation: Section | None, names: Names, given: UnitDeckInput
+) -> list[Slide]:
     """A section's chart, split when it has too many categories to read; beside it the
     whole distribution's test and the significant differences with the group and with the
     nation, every comparison in the notes."""
-    reference = names[1] if names[1] == NATION else names[1][:1].lower() + names[1][1:]
-    subtitle = f"{given.unit_name} jämfört med {reference} och riket, {given.period}"
-    if names[1] == NATION:
-        reference, subtitle = "riket", f"{given.unit_name} jämfört med riket, {given.period}"
+    fields = {"unit": given.unit_name, "reference": names.group_in_text,
+              "nation": names.nation_in_text, "period": given.period}  # fmt: skip
+    subtitle = (
+        _("%(unit)s jämfört med %(reference)s och %(nation)s, %(period)s") % fields
+        if names.group_in_text
+        else _("%(unit)s jämfört med %(nation)s, %(period)s") % fields
+    )
     nation_lines = {line.key: line for line in (against_nation.lines if against_nation else [])}
     parts = [section.lines[at : at + MAX_BARS] for at in range(0, len(section.lines), MAX_BARS)]
     slides = []
     for number, lines in enumerate(parts, start=1):
-        chart = section_chart(replace(section, lines=lines), names)
-        pairs = [(line, reference) for line in lines]
+        chart = section_chart(replace(section, lines=lines), names.unit, names.group,
+                              names.nation)  # fmt: skip
+        pairs = [(line, names.reference_in_text) for line in lines]
         if against_nation is not None and against_nation is not section:
-            pairs += [(nation_lines[line.key], "riket") for line in lines
+            pairs += [(nation_lines[line.key], names.nation_in_text) for line in lines
                       if line.key in nation_lines]  # fmt: skip
         verdicts = [
             (verdict(line, given.unit_name, name), line.significant) for line, name in pairs
         ]
         shown = [text for text, significant in verdicts if significant]
         points = _on_slide(section.summary if number == 1 else "", shown)
-        title = section.title + (f" ({number} av {len(parts)})" if len(parts) > 1 else "")
-        said = (section.summary, *(text for text, _ in verdicts))
+        title = section.title + (_(" (%(number)s av %(count)s)") % {
+            "number": number, "count": len(parts)} if len(parts) > 1 else "")  # fmt: skip
+        said = (section.summary, *(text for text, _significant in verdicts))
         notes = (*chart.figures(), "", *filter(None, said))
         slides.append(Slide(title, subtitle, chart, points=points, notes=notes))
     return slides
@@ -152,35 +208,45 @@ def _on_slide(summary: str, significant: list[str]) -> tuple[str, ...]:
     differences; the rest are in the notes."""
     shown = significant[:SHOWN_BESIDE]
     if len(significant) > SHOWN_BESIDE:
-        shown.append(f"… och {len(significant) - SHOWN_BESIDE} säkerställda skillnader till "
-                     "(se anteckningarna).")  # fmt: skip
+        shown.append(_("… och %(count)s säkerställda skillnader till (se anteckningarna).")
+                     % {"count": len(significant) - SHOWN_BESIDE})  # fmt: skip
     if not significant:
-        shown = ["Ingen av skillnaderna i bilden är statistiskt säkerställd."]
+        shown = [_("Ingen av skillnaderna i bilden är statistiskt säkerställd.")]
     return tuple(filter(None, (summary, *shown)))
 
 
-def standing_out(
-    unit_name: str, compared: list[Section], with_nation: list[Section], reference: str
-) -> list[Slide]:
+def _finding(found: Finding) -> str:
+    """'Aktualiseringsorsaker, skolk: I Malmö …'; a table without categories by its title
+    once (its one line is labelled with the title)."""
+    if found.label == found.title:
+        return f"{found.title}: {found.sentence}"
+    return f"{found.title}, {found.label.lower()}: {found.sentence}"
+
+
+def standing_out(compared: list[Section], with_nation: list[Section], names: Names) -> list[Slide]:
     """'Det här sticker ut': the significant differences (after Benjamini–Hochberg), in the
     engine's sentences, a few per slide; one slide saying so when there are none."""
     found = findings(compared, with_nation) if compared is not with_nation else findings(compared)
+    heading = _("Det här sticker ut")
     if not found:
-        others = reference if reference == "riket" else f"{reference} eller riket"
-        text = (f"Ingen skillnad mellan {unit_name} och {others} är statistiskt säkerställd i "
-                "den här perioden.")  # fmt: skip
-        return [Slide("Det här sticker ut", points=(text,), notes=(text,))]
+        others = names.nation_in_text
+        if names.group_in_text:
+            others = _("%(reference)s eller %(nation)s") % {
+                "reference": names.group_in_text, "nation": names.nation_in_text}  # fmt: skip
+        text = _("Ingen skillnad mellan %(unit)s och %(others)s är statistiskt säkerställd i "
+                 "den här perioden.") % {"unit": names.unit, "others": others}  # fmt: skip
+        return [Slide(heading, points=(text,), notes=(text,))]
     shown = found[: FINDINGS_PER_SLIDE * FINDINGS_SLIDES]
     slides = []
     for start in range(0, len(shown), FINDINGS_PER_SLIDE):
-        points = tuple(f"{f.title}, {f.label.lower()}: {f.sentence}"
-                       for f in shown[start : start + FINDINGS_PER_SLIDE])  # fmt: skip
-        title = "Det här sticker ut" + (f" ({start // FINDINGS_PER_SLIDE + 1})" if start else "")
-        slides.append(Slide(title, "Statistiskt säkerställda skillnader", points=points,
+        points = tuple(_finding(f) for f in shown[start : start + FINDINGS_PER_SLIDE])
+        title = heading + (f" ({start // FINDINGS_PER_SLIDE + 1})" if start else "")
+        slides.append(Slide(title, _("Statistiskt säkerställda skillnader"), points=points,
                             notes=points))  # fmt: skip
     if len(found) > len(shown):
-        rest = (f"… och {len(found) - len(shown)} säkerställda skillnader till, på bilderna "
-                "för respektive tabell och i deras anteckningar.")  # fmt: skip
+        rest = _("… och %(count)s säkerställda skillnader till, på bilderna för respektive "
+                 "tabell och i deras anteckningar.") % {
+            "count": len(found) - len(shown)}  # fmt: skip
         last = slides[-1]
         slides[-1] = replace(last, points=(*last.points, rest), notes=(*last.notes, rest))
     return slides

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from nuso.core.countries import COUNTRIES, SWEDEN
+from nuso.core.countries import COUNTRIES, NORWAY, SWEDEN
 from nuso.core.errors import InputError, Problem
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.computed_variables import (
@@ -141,11 +141,10 @@ def parse_dictionary(data: Any, codebook: Codebook, source: str) -> StudyDiction
         problems.append(
             Problem("duplicate-variable", "Variabeln finns två gånger.", source, column=name)
         )
-    country = str(data.get("country", SWEDEN)).upper()
+    written = data.get("country", SWEDEN)
+    country = NORWAY if written is False else str(written).upper()  # YAML 1.1 reads NO as false
     if country not in COUNTRIES:
         message = f"Okänt land; ange en av {', '.join(COUNTRIES)}."
-        if data.get("country") is False:  # YAML 1.1 reads a bare NO as false
-            message += ' Skriv "NO" inom citattecken: utan dem läser YAML NO som falskt.'
         problems.append(Problem("bad-country", message, source, column="country", value=country))
     codes = dict(facts.codes) | _derived_codes(derived, computed, facts.codes, codebook)
     tables = _tables(data.get("tables"), variables, (*derived, *computed), codes, source, problems)

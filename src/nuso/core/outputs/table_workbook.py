@@ -1,6 +1,6 @@
-"""Tables as an Excel workbook for people: one sheet per table, Swedish headings and labels,
-frozen header rows, shares as numbers in percent format, suppressed cells written as "..",
-and a last sheet on the method."""
+"""Tables as an Excel workbook for people: one sheet per table, headings and levels in the
+tables' language (the study's labels are its own), frozen header rows, shares as numbers in
+percent format, suppressed cells written as "..", and a last sheet on the method."""
 
 from __future__ import annotations
 
@@ -12,29 +12,21 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.core.countries import SWEDEN
 from nuso.core.harmonise.table_definitions import TableDefinition
 from nuso.core.outputs.formulas import neutralise
 from nuso.core.outputs.method import method_text
 from nuso.core.outputs.tables import FIGURES, SUPPRESSED_MARK, TableSet, dimensions
+from nuso.core.outputs.words import TableWords, words_for
 
-LEVEL_LABELS = {
-    "kommun": "Kommun/stadsdel", "kommungrupp": "Kommungrupp", "storleksgrupp": "Kommunstorlek",
-    "lan": "Län", "riket": "Riket",
-}  # fmt: skip
-HEADINGS = {
-    "tabell": "Tabell", "niva": "Nivå", "enhet": "Enhet", "namn": "Namn", "period": "Period",
-    "steg": "Steg", "faktor": "Faktor", "antal": "Antal", "total": "Totalt", "andel": "Andel",
-    "ki_lag": "95 % KI, lägre", "ki_hog": "95 % KI, övre", "jamforelse": "Jämförs med",
-    "p_varde": "p-värde (justerat)", "signifikant": "Statistiskt säkerställd",
-    "undertryckt": "Undertryckt", "vagledning": "Vägledning", "oddskvot": "Oddskvot",
-}  # fmt: skip
-METHOD_SHEET = "Om metoden"
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
            "strings_to_urls": False, "strings_to_numbers": False}  # text stays text  # fmt: skip
 
 
 def write_xlsx(tables: TableSet, path: Path) -> None:
+    words = words_for(tables.language)
     workbook = xlsxwriter.Workbook(str(path), OPTIONS)
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -42,33 +34,36 @@ def write_xlsx(tables: TableSet, path: Path) -> None:
         "percent": workbook.add_format({"num_format": "0.0%"}),
         "p": workbook.add_format({"num_format": "0.000"}),
         "ratio": workbook.add_format({"num_format": "0.00"}),
-        "count": workbook.add_format({"num_format": "# ##0"}),
+        "count": workbook.add_format({"num_format": words.count_format}),
         "wrapped": workbook.add_format({"text_wrap": True, "valign": "top"}),
     }
     for name, rows in tables.tables.items():
-        _sheet(workbook, formats, tables.study.tables_by_name[name], rows, tables)
-    _method_sheet(workbook, formats, tables.min_count)
+        _sheet(workbook, formats, tables.study.tables_by_name[name], rows, tables, words)
+    _method_sheet(workbook, formats, tables, words)
     workbook.close()
 
 
-def _method_sheet(workbook: Any, formats: dict[str, Any], min_count: int | None) -> None:
+def _method_sheet(
+    workbook: Any, formats: dict[str, Any], tables: TableSet, words: TableWords
+) -> None:
     """The last sheet: what the intervals, tests and suppression mean (as the decks say)."""
-    sheet = workbook.add_worksheet(METHOD_SHEET)
+    sheet = workbook.add_worksheet(words.method_title)
     sheet.set_column(0, 0, 110, formats["wrapped"])
-    sheet.write(0, 0, "Om metoden", formats["title"])
-    for row, text in enumerate(method_text(min_count), start=2):
+    sheet.write(0, 0, words.method_title, formats["title"])
+    texts = method_text(tables.min_count, words, tables.study.country)
+    for row, text in enumerate(texts, start=2):
         sheet.write(row, 0, text, formats["wrapped"])
 
 
 def _sheet(
     workbook: Any, formats: dict[str, Any], definition: TableDefinition, rows: pl.DataFrame,
-    tables: TableSet,
+    tables: TableSet, words: TableWords,
 ) -> None:  # fmt: skip
-    study = tables.study
+    study, country = tables.study, tables.study.country
     sheet = workbook.add_worksheet(definition.name[:31])
     columns = ["niva", "enhet", "namn", "period", *dimensions(rows), *_result_columns(definition)]
-    sheet.write(0, 0, definition.title + _note(tables.min_count), formats["title"])
-    headings = [HEADINGS.get(c) or study.titles.get(c, c) for c in columns]
+    sheet.write(0, 0, definition.title + _note(tables.min_count, words), formats["title"])
+    headings = [words.headings.get(c) or study.titles.get(c, c) for c in columns]
     sheet.write_row(1, 0, headings, formats["heading"])
     sheet.freeze_panes(2, 0)
     sheet.set_column(0, len(columns) - 1, 14)
@@ -77,19 +72,21 @@ def _sheet(
     labels = _labels(study, definition)
     for r, row in enumerate(rows.iter_rows(named=True), start=2):
         row["namn"] = study.names.get((row["niva"], row["enhet"]), row["enhet"])
+        if row["niva"] == NATION:  # its name in the language; its code the country's ("NO")
+            row["namn"] = words.level(NATION, country)
+            row["enhet"] = row["enhet"] if country == SWEDEN else country
         if row.get("jamforelse"):
             code = row["jamforelse"]
             row["jamforelse"] = f"{study.names.get(('kommun', code), code)} ({code})"
+        row["niva"] = words.level(row["niva"], country)
         for c, column in enumerate(columns):
-            _cell(sheet, r, c, column, row, labels, formats)
+            _cell(sheet, r, c, column, row, labels, formats, words)
 
 
-def _note(min_count: int | None) -> str:
+def _note(min_count: int | None, words: TableWords) -> str:
     if min_count is None:
-        return "  (ej undertryckt: endast för analytiker)"
-    return (
-        f"  ({SUPPRESSED_MARK} = undertryckt: färre än {min_count} eller skyddar ett sådant värde)"
-    )
+        return words.unprotected
+    return words.protected.format(mark=SUPPRESSED_MARK, min_count=min_count)
 
 
 def _labels(study: StudyInput, definition: TableDefinition) -> Mapping[str, Mapping[str, str]]:
@@ -108,7 +105,7 @@ def _result_columns(definition: TableDefinition) -> list[str]:
 
 def _cell(
     sheet: Any, r: int, c: int, column: str, row: dict[str, Any],
-    labels: Mapping[str, Mapping[str, str]], formats: dict[str, Any],
+    labels: Mapping[str, Mapping[str, str]], formats: dict[str, Any], words: TableWords,
 ) -> None:  # fmt: skip
     value = row.get(column)
     if column in FIGURES and value is None:
@@ -117,9 +114,7 @@ def _cell(
         return
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return
-    if column == "niva":
-        sheet.write_string(r, c, LEVEL_LABELS.get(value, value))
-    elif column in ("andel", "ki_lag", "ki_hog") and row.get("oddskvot") is None:
+    if column in ("andel", "ki_lag", "ki_hog") and row.get("oddskvot") is None:
         sheet.write_number(r, c, value, formats["percent"])
     elif column in ("oddskvot", "ki_lag", "ki_hog"):
         sheet.write_number(r, c, value, formats["ratio"])
@@ -128,6 +123,6 @@ def _cell(
     elif column in ("antal", "total"):
         sheet.write_number(r, c, value, formats["count"])
     elif isinstance(value, bool):
-        sheet.write_string(r, c, "Ja" if value else "Nej")
+        sheet.write_string(r, c, words.yes if value else words.no)
     else:
         sheet.write_string(r, c, str(neutralise(labels.get(column, {}).get(value, value))))

@@ -27,14 +27,17 @@ FIGURES = ("antal", "total", "andel", "ki_lag", "ki_hog")  # what suppression hi
 
 @dataclass(frozen=True)
 class TableSet:
-    """Tables to write: by name, the study they belong to (titles, labels, unit names) and
-    the disclosure control they were made with (None: not suppressed, analysts only)."""
+    """Tables to write: by name, the study they belong to (titles, labels, unit names, its
+    country), the disclosure control they were made with (None: not suppressed, analysts
+    only) and the language of the words a writer adds (the data's own labels stay as they
+    are)."""
 
     tables: Mapping[str, pl.DataFrame]
     study: StudyInput
     min_count: int | None
     title: str = ""  # the study's name, for writers that title their file (decks)
     version: str = ""  # the data the tables are of, in words ("data till och med …")
+    language: str = "sv"  # of the files people read (workbook, decks): "sv", "en" or "nb"
 
     def rows(self) -> int:
         return sum(rows.height for rows in self.tables.values())

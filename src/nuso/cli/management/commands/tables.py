@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from nuso.cli.base import NusoCommand
+from nuso.cli.base import NusoCommand, language_argument
 from nuso.cli.status import number
 from nuso.core.outputs.registry import TABLES, formats
 
@@ -31,6 +31,7 @@ class Command(NusoCommand):
         parser.add_argument(
             "--output", required=True, type=Path, metavar="FIL", help="Filen att skriva."
         )
+        language_argument(parser, "Excel- och PowerPoint-filen")
         parser.add_argument(
             "--unsuppressed",
             action="store_true",
@@ -38,6 +39,12 @@ class Command(NusoCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.utils import translation
+
+        with translation.override(options["sprak"]):
+            self.write(options)
+
+    def write(self, options: dict[str, Any]) -> None:
         from django.conf import settings
 
         from nuso.analysis.service import data_version, study_tables
@@ -75,7 +82,8 @@ class Command(NusoCommand):
             )
         min_count = None if options["unsuppressed"] else int(settings.NUSO_MIN_CELL_COUNT)
         described = data_version(study).described
-        made = TableSet(tables, results.source, min_count, title=study.name, version=described)
+        made = TableSet(tables, results.source, min_count, title=study.name, version=described,
+                        language=options["sprak"])  # fmt: skip
         rows = write_tables(format_, made, output)
         log(Actor.command_line(), "tables.write", unit=unit, study=study.slug,
             unsuppressed=options["unsuppressed"], rows=rows, file=str(output))  # fmt: skip

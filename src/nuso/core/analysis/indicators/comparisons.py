@@ -1,5 +1,6 @@
-"""Each unit against its references: its municipality group and its size band (both without
-the unit, from the unit's view) and the nation. Shares are tested against the rest of the
+"""Each unit against its references: its municipality group (in Norway, which has no SKR
+groups: its county, the fylke) and its size band (both without the unit, from the unit's
+view) and the nation. Shares are tested against the rest of the
 reference (two proportions, Benjamini–Hochberg within the unit's comparisons of a table), a
 whole distribution with chi-square; each comparison row gets its sentence (`guidance`)."""
 
@@ -17,10 +18,18 @@ from nuso.core.analysis.statistics import (
     compare_shares,
     wilson_interval,
 )
+from nuso.core.countries import NORWAY
 from nuso.core.harmonise.table_definitions import TableDefinition
 
-COMPARISON_LEVELS = ("kommungrupp", "storleksgrupp", "riket")
+COMPARISON_LEVELS = ("kommungrupp", "storleksgrupp", "riket")  # Sweden's
+# Norway has no SKR municipality groups: its units are compared with their fylke instead.
+COUNTRY_LEVELS = {NORWAY: ("lan", "storleksgrupp", "riket")}
 WHOLE_DISTRIBUTION = "samtliga"  # dimension value of a row testing the whole distribution
+
+
+def comparison_levels(country: str) -> tuple[str, ...]:
+    """The references a unit of `country` is compared with; the nation last."""
+    return COUNTRY_LEVELS.get(country, COMPARISON_LEVELS)
 
 
 def with_reference(

@@ -1,5 +1,6 @@
 """Every table of a study at every level, disclosure-controlled, with each unit compared with
-its municipality group and size band (both without the unit itself) and with the nation.
+its municipality group (in Norway its fylke) and size band (both without the unit itself) and
+with the nation.
 
 Output is tidy long format, one frame per table: tabell, niva, enhet, period, the table's
 dimensions, antal, total, andel, ki_lag, ki_hog, jamforelse, p_varde, signifikant,
@@ -20,8 +21,8 @@ import numpy as np
 import polars as pl
 
 from nuso.core.analysis.indicators.comparisons import (
-    COMPARISON_LEVELS,
     compared,
+    comparison_levels,
     distribution_tests,
     with_reference,
 )
@@ -96,8 +97,9 @@ def compute(study: StudyInput, threshold: int | None) -> Results:
         if table.kind != "logistic"
     }
     national = {name: cells.filter(pl.col("niva") != "kommun") for name, cells in counted.items()}
+    groups = tuple(level for level in comparison_levels(study.country) if level != NATION)
     views = {
-        name: _unit_views(study.frame, study.tables_by_name[name], cells)
+        name: _unit_views(study.frame, study.tables_by_name[name], cells, groups)
         for name, cells in counted.items()
     }
     if threshold is not None:
@@ -121,19 +123,21 @@ def compute(study: StudyInput, threshold: int | None) -> Results:
     return Results(tables, {t.name: t for t in study.tables}, summary, study, counties)
 
 
-def _unit_views(frame: pl.DataFrame, table: TableDefinition, cells: pl.DataFrame) -> pl.DataFrame:
-    """What one unit is compared with, as cells of its own: the unit (niva kommun), its
-    municipality group and its size band, both without the unit. `jamforelse` names the
-    unit."""
+def _unit_views(
+    frame: pl.DataFrame, table: TableDefinition, cells: pl.DataFrame, groups: tuple[str, ...]
+) -> pl.DataFrame:
+    """What one unit is compared with, as cells of its own: the unit (niva kommun) and each
+    of its `groups` (municipality group or county, and size band), without the unit.
+    `jamforelse` names the unit."""
     keys = ["period", *table.dimension_columns, "mangd"]
     attributes = frame.select(
-        "enhet", *(pl.col(level).alias(f"_{level}") for level in ("kommungrupp", "storleksgrupp"))
+        "enhet", *(pl.col(level).alias(f"_{level}") for level in groups)
     ).unique("enhet")
     unit = cells.filter(pl.col("niva") == "kommun").join(attributes, on="enhet", how="left")
     parts = [
         unit.select("niva", "enhet", *keys, "antal", "total", pl.col("enhet").alias("jamforelse"))
     ]
-    for level in ("kommungrupp", "storleksgrupp"):
+    for level in groups:
         group = cells.filter(pl.col("niva") == level).select(
             pl.col("enhet").alias(f"_{level}"), *keys,
             pl.col("antal").alias("g_antal"), pl.col("total").alias("g_total"),
@@ -167,7 +171,8 @@ def _table_rows(
     parts = [levels]
     if table.compare:
         references = {
-            level: with_reference(views, national, level, table) for level in COMPARISON_LEVELS
+            level: with_reference(views, national, level, table)
+            for level in comparison_levels(study.country)
         }
         parts += [compared(study, table, joined, level) for level, joined in references.items()]
         if table.kind == "distribution" and not set(table.dimensions) & study.multi_valued:

@@ -48,7 +48,9 @@ def analysis_frame(
         pseudonym.alias(PSEUDONYM),
     )  # fmt: skip
     frame = with_computed(frame, dictionary.computed, dictionary.case).drop(PSEUDONYM)
-    attributes = unit_table.select(UNIT_COLUMNS).with_columns(pl.col("enhet").cast(pl.String))
+    # text even where every unit lacks a group (Norway's have no SKR group, nor a size band
+    # before SSB's population is loaded): a column of nulls does not join with text
+    attributes = unit_table.select(pl.col(UNIT_COLUMNS).cast(pl.String))
     return frame.join(attributes, on="enhet", how="left")
 
 

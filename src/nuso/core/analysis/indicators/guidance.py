@@ -20,6 +20,7 @@ import polars as pl
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.analysis.indicators.inputs import StudyInput
+from nuso.core.countries import NORWAY
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 SIGNIFICANCE_LEVEL = 0.05
@@ -40,8 +41,10 @@ class Wording:
     significant: str
     not_significant: str
     default_claim: str  # a table without a sentence of its own
-    nation: str
+    nation: str  # Sweden, the nation of its studies
+    nation_norway: str  # Norway, the nation of a Norwegian study
     group: str
+    county: str  # a Norwegian unit's fylke (Norway has no SKR groups; Sweden's are used there)
     band: str
     age_selection: str
     selection: str
@@ -64,7 +67,9 @@ SWEDISH = Wording(
     not_significant="Skillnaden är inte statistiskt säkerställd; den kan bero på slumpen.",
     default_claim="är andelen {andel}",
     nation="i riket",
+    nation_norway="i Norge",
     group="i kommungruppen {name} (utom {unit})",
+    county="i fylket {name} (utom {unit})",
     band="i kommuner med {band} (utom {unit})",
     age_selection="bland {low}–{high}-åringar",
     selection="bland dem vars {title} är {label}",
@@ -89,7 +94,9 @@ ENGLISH = Wording(
     not_significant="The difference is not statistically significant; it may be due to chance.",
     default_claim="the share is {andel}",
     nation="in Sweden",
+    nation_norway="in Norway",
     group="in the municipality group {name} (excluding {unit})",
+    county="in the county of {name} (excluding {unit})",
     band="in municipalities of the same size (excluding {unit})",
     age_selection="among {low}–{high}-year-olds",
     selection="among those with {title}: {label}",
@@ -116,7 +123,9 @@ NORWEGIAN = Wording(
     not_significant="Forskjellen er ikke statistisk signifikant; den kan skyldes tilfeldigheter.",
     default_claim="er andelen {andel}",
     nation="i hele landet",
+    nation_norway="i Norge",
     group="i kommunegruppen {name} (utenom {unit})",
+    county="i {name} fylke (utenom {unit})",
     band="i kommuner av samme størrelse (utenom {unit})",
     age_selection="blant {low}–{high}-åringer",
     selection="blant dem der {title} er {label}",
@@ -299,10 +308,12 @@ def reference_phrase(
     study: StudyInput, level: str, code: str, unit_name: str, wording: Wording = SWEDISH
 ) -> str:
     if level == NATION:
-        return wording.nation
+        return wording.nation_norway if study.country == NORWAY else wording.nation
     name = study.names.get((level, code), code)
     if level == "kommungrupp":
         return wording.group.format(name=name, unit=unit_name)
+    if level == "lan":
+        return wording.county.format(name=name, unit=unit_name)
     return wording.band.format(band=lower_first(name), unit=unit_name)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from nuso.core.countries import SWEDEN
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 
@@ -21,6 +22,7 @@ class StudyInput:
     names: dict[tuple[str, str], str]  # (level, code) -> name
     multi_valued: frozenset[str]
     titles: dict[str, str] = field(default_factory=dict)  # dimension -> heading
+    country: str = SWEDEN  # whose units these are: the nation and the groups are its
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
