@@ -111,6 +111,7 @@ def test_a_norwegian_manager_sees_bokmal_the_fylke_and_norway(norway, client) ->
     assert "Riket" not in page
     nordland = client.get("/portal/enhet/NO-1860/meldinger/?jamfor=lan").content.decode()
     assert "Fylket" in nordland
+    assert "Nordland" in nordland  # the fylke's figures, without Vestvågøy, with their guidance
 
 
 def test_a_norwegian_municipal_user_sees_only_their_own_unit(norway, client) -> None:
