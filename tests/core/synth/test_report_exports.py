@@ -103,3 +103,12 @@ def test_identity_numbers_are_valid_and_agree_with_the_row(written: Path) -> Non
         assert (int(number[8]) % 2 == 1) == (row["kon"] == "pojke")
         numbers += 1
     assert numbers == truth.height > 0
+
+
+def test_vestvagoy_has_a_fylke_to_compare_with() -> None:
+    """A unit is compared with the rest of its fylke, and a rest of one municipality is
+    hidden (it would be that one's figures): the demo's Norwegian manager, of Vestvågøy,
+    needs at least two other units in Nordland to see a fylke's figures."""
+    counties = [unit.county for unit in UNITS]
+    vestvagoy = next(unit for unit in UNITS if unit.code == "1860")
+    assert counties.count(vestvagoy.county) - 1 >= 2

@@ -136,11 +136,11 @@ STYLES = {
 }  # fmt: skip
 UNIT_STYLES = {
     "0301": "familia_xlsx", "5001": "familia_xlsx", "4204": "familia_xlsx",
-    "5501": "familia_xlsx", "4003": "familia_xlsx", "3405": "familia_xlsx",
+    "5501": "familia_xlsx", "4003": "familia_xlsx", "1833": "familia_xlsx",
     "1103": "familia_csv", "3105": "familia_csv", "5601": "familia_csv", "1860": "familia_csv",
     "4601": "visma_xlsx", "1508": "visma_xlsx", "4621": "visma_xlsx", "1520": "visma_xlsx",
-    "5006": "visma_xlsx", "3201": "visma_csv", "3301": "visma_csv", "3905": "visma_csv",
-    "1804": "ssb_uttrekk", "5612": "ssb_uttrekk",
+    "1806": "visma_xlsx", "3201": "visma_csv", "3301": "visma_csv", "3905": "visma_csv",
+    "1804": "ssb_uttrekk", "1865": "ssb_uttrekk",
 }  # fmt: skip
 CODE_SEPARATORS = (" - ", " - ", " – ", ": ", " ")
 # Units that kept the list before a change for a few weeks (OLD_LIST_DAYS): their values
