@@ -1,9 +1,13 @@
 """Made-up Norwegian identity numbers for the tests, their check digits computed by python-stdnum:
-no real person's number is written into the repository."""
+no real person's number is written into the repository; and small Norwegian report exports
+made with them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import random
+from pathlib import Path
 from typing import Literal
 
 from hypothesis import assume
@@ -78,3 +82,35 @@ def numbers(
     assume(number is not None)
     assert number is not None
     return number, born, "pojke" if individual % 2 else "flicka", synthetic
+
+
+# Four Nordland units (1860 Vestvågøy collides with Sweden's 1860 Laxå), and two elsewhere.
+NORWEGIAN_UNITS = {"1860": "Vestvågøy", "1804": "Bodø", "1806": "Narvik", "1833": "Rana",
+                   "0301": "Oslo", "4601": "Bergen"}  # fmt: skip
+MELDERS = ["Politi", "Skole", "Barnehage", "Helsestasjon/skolehelsetjenesten",
+           "Mor/ far/ foresatte"]  # fmt: skip
+CONTENTS = ["Foreldres rusmisbruk", "Vold i hjemmet/ barnet vitne til vold i nære relasjoner",
+            "Barnets atferd", "Høy grad av konflikt hjemme"]  # fmt: skip
+HEADER = ["Kommunenummer", "Fødselsnummer", "Kjønn", "Alder", "Meldingsdato", "Melder",
+          "Saksinnhold", "Konklusjon", "Konklusjonsdato"]  # fmt: skip
+
+
+def write_reports(folder: Path, code: str, rows: int, seed: int) -> Path:
+    """A Familia-like CSV of one unit's 2024 reports: made-up fødselsnumre, SSB's labels."""
+    chosen = random.Random(seed)
+    path = folder / f"meldinger_{code}_{NORWEGIAN_UNITS[code]}_2024.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(HEADER)
+        for _ in range(rows):
+            age = chosen.randint(0, 17)
+            born = dt.date(2024 - age - 1, chosen.randint(1, 12), chosen.randint(1, 28))
+            received = dt.date(2024, 1, 1) + dt.timedelta(days=chosen.randint(0, 350))
+            opened = chosen.random() < 0.45
+            writer.writerow([
+                code, a_number(born, chosen.randrange(500, 700)), chosen.choice(["Gutt", "Jente"]),
+                age, f"{received:%d.%m.%Y}", chosen.choice(MELDERS), chosen.choice(CONTENTS),
+                "Ikke henlagt" if opened else "Henlagt",
+                f"{received + dt.timedelta(days=chosen.randint(1, 10)):%d.%m.%Y}",
+            ])  # fmt: skip
+    return path

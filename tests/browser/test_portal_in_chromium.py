@@ -444,3 +444,39 @@ def test_the_main_pages_in_bokmal_pass_axe(site, browser) -> None:
     page.wait_for_load_state()
     assert watched.problems == []
     context.close()
+
+
+def test_a_norwegian_managers_dashboard_is_in_bokmal_and_passes_axe(
+    nuso, live_server, tmp_path, browser
+) -> None:
+    """With no language chosen, a Norwegian unit's manager lands on their dashboard in
+    bokmål, compared with their fylke and Norway, and the page passes axe."""
+    from ..norwegian import NORWEGIAN_UNITS, write_reports
+
+    nuso("init")
+    folder = tmp_path / "norge"
+    folder.mkdir()
+    for seed, code in enumerate(NORWEGIAN_UNITS):
+        write_reports(folder, code, rows=120, seed=seed)
+    assert nuso("import", str(folder), "--study", "meldinger", "--period", "2024").exit_code == 0
+    user = User.objects.create_user("vestvagoy", password=PASSWORD, role=User.Role.MUNICIPAL)
+    user.units.set([Unit.objects.get(code="NO-1860")])
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    context = browser.new_context(locale="sv-SE")  # the browser's language decides nothing
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(f"{live_server.url}/account/login/")
+    page.get_by_label("Användarnamn").fill("vestvagoy")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input[name='token-otp_token']")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name='token-otp_token']", f"{code:06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portal/enhet/NO-1860/meldinger/")
+    assert page.locator("html").get_attribute("lang") == "nb"
+    assert page.get_by_text("Sammenlign med").count() >= 1
+    assert "Nordland" in page.locator("#resultat").inner_text()
+    accessible(page)
+    assert watched.problems == []
+    context.close()
