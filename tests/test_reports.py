@@ -141,7 +141,7 @@ def test_higher_or_lower_only_where_the_engine_found_a_significant_difference(de
     significant = compared.filter(pl.col("signifikant"))
     said = {round(v * 100, 1) for v in significant["andel"].drop_nulls()}
     for line in claims:  # the reference's share is that of a significant comparison
-        reference = re.findall(r"\((\d+,\d)\u00a0%\)", line)[-1]
+        reference = re.findall(r"där andelen är (\d+,\d)\u00a0%;", line)[-1]
         assert float(reference.replace(",", ".")) in said, line
     steady = [line for line in lines if "ingen statistiskt säkerställd skillnad" in line]
     assert steady

@@ -59,6 +59,9 @@ def test_a_norwegian_units_deck_compares_it_with_its_fylke_and_norway(norwegian,
     assert any(line.startswith("Andel meldinger som fører til undersøkelse – Vestvågøy: ")
                and fylke in line for line in lines)  # fmt: skip
     assert any("högre än fylket Nordland (utom Vestvågøy)" in line for line in lines)
+    # the reference's share follows its name in words, never in a second pair of brackets
+    assert not any(re.search(r"\)\s*\(\d", line) for line in lines)
+    assert any(re.search(r"mot \d+,\d\u00a0% i (fylket Nordland|Norge)", line) for line in lines)
     assert "Om metoden" in titles(path)
     assert any("Jämförelsegruppen (fylket, eller kommunerna" in line for line in lines)
     assert swedish_words(lines) == []

@@ -110,8 +110,9 @@ def cell_text(cell: Cell | None) -> str:
 
 def verdict(line: Line, unit_name: str, reference_name: str) -> str:
     """The line against the reference in words that follow the test: higher or lower only
-    where the difference is significant. `reference_name` as within a sentence ('riket',
-    'kommungruppen Storstäder (utom Malmö)')."""
+    where the difference is significant, and always which reference the other share is of.
+    `reference_name` as within a sentence ('riket', 'kommungruppen Storstäder (utom Malmö)'):
+    the share follows it in words, not in brackets after its own."""
     unit, reference = line.unit, line.reference
     if unit.suppressed or reference.suppressed or unit.share is None or reference.share is None:
         return _("%(label)s: kan inte jämföras med %(reference)s (för få eller undertryckt).") % {
@@ -119,16 +120,17 @@ def verdict(line: Line, unit_name: str, reference_name: str) -> str:
     fields = {"label": line.label, "unit": unit_name, "reference": reference_name,
               "share": share(unit.share), "reference_share": share(reference.share)}  # fmt: skip
     if line.significant is None:
-        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s; skillnaden kan inte "
-                 "prövas statistiskt.") % fields  # fmt: skip
+        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s i %(reference)s; "
+                 "skillnaden kan inte prövas statistiskt.") % fields  # fmt: skip
     if not line.significant:
-        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s; ingen statistiskt "
-                 "säkerställd skillnad.") % fields  # fmt: skip
+        return _("%(label)s: %(share)s i %(unit)s mot %(reference_share)s i %(reference)s; "
+                 "ingen statistiskt säkerställd skillnad.") % fields  # fmt: skip
     if unit.share > reference.share:
-        return _("%(label)s: %(share)s i %(unit)s, högre än %(reference)s (%(reference_share)s); "
-                 "skillnaden är statistiskt säkerställd.") % fields  # fmt: skip
-    return _("%(label)s: %(share)s i %(unit)s, lägre än %(reference)s (%(reference_share)s); "
-             "skillnaden är statistiskt säkerställd.") % fields  # fmt: skip
+        higher = _("%(label)s: %(share)s i %(unit)s, högre än %(reference)s, där andelen är "
+                   "%(reference_share)s; skillnaden är statistiskt säkerställd.")  # fmt: skip
+        return higher % fields
+    return _("%(label)s: %(share)s i %(unit)s, lägre än %(reference)s, där andelen är "
+             "%(reference_share)s; skillnaden är statistiskt säkerställd.") % fields  # fmt: skip
 
 
 def section_chart(section: Section, unit: str, reference: str | None, nation: str) -> Chart:
