@@ -7,7 +7,6 @@ studies' names, the tables' titles and the codebook's labels are data, in Swedis
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from nuso.core.analysis.indicators import guidance
 from nuso.units.models import Unit
 
 from .conftest import import_synthetic_referrals, log_in_with_code, make_user
-from .test_translations import python_messages, read_po
+from .test_translations import ShownText, python_messages, read_po
 
 PASSWORD = "ett långt lösenord 42"
 FRAGMENT = re.compile(r"%\(\w+\)[sdi]|%s|\{\d\}|<[^>]+>")
@@ -44,28 +43,6 @@ def swedish_texts() -> set[str]:
             if len(piece.split()) >= 2 and piece not in entry.strings[0].replace("%%", "%"):
                 found.add(piece)
     return found
-
-
-class ShownText(HTMLParser):
-    """What a reader meets: the text, and the attributes read out or shown."""
-
-    SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.in_script = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_script += tag in ("script", "style")
-        self.parts += [value or "" for name, value in attrs if name in self.SHOWN_ATTRIBUTES]
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_script -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self.in_script:
-            self.parts.append(data)
 
 
 def shown(page: str) -> str:

@@ -186,7 +186,8 @@ def test_the_compiled_catalogue_is_the_current_one(language: str) -> None:
 
 
 class ShownText(HTMLParser):
-    """The text a template shows once its tags and translated texts are taken out."""
+    """What a reader meets of a page or template: its text, and the attributes read out or
+    shown."""
 
     SHOWN_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 

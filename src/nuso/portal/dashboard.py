@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from nuso.core.analysis.charts import ChartWords, comparison_bars, trend_lines
 from nuso.core.analysis.indicators import guidance
-from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION
+from nuso.core.analysis.indicators.comparisons import WHOLE_DISTRIBUTION, comparison_levels
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.engine import Results
 from nuso.core.analysis.indicators.frame import MISSING
@@ -24,9 +24,10 @@ COMPARISONS = {
     "storleksgrupp": gettext_lazy("Kommuner av samma storlek"),
     "riket": gettext_lazy("Riket"),
 }
-# Norway has no SKR groups: a Norwegian unit compares with its county (fylke), its size band
-# when SSB's population is loaded, and Norway. The first is the default.
-NORWEGIAN_COMPARISONS = {
+# What a Norwegian unit's references are called: Norway has no SKR groups, so its units are
+# compared with their county (fylke); which references a country has is the engine's
+# `comparison_levels`.
+NORWEGIAN_NAMES = {
     "lan": gettext_lazy("Fylket"),
     "storleksgrupp": gettext_lazy("Kommuner av samma storlek"),
     "riket": gettext_lazy("Norge"),
@@ -36,10 +37,9 @@ NORWEGIAN_COMPARISONS = {
 def comparisons_for(country: str, has_size_band: bool = True) -> dict[str, Any]:
     """The comparison groups a unit of `country` is shown against, the default first; the
     size group only when the unit's population is known."""
-    found = dict(NORWEGIAN_COMPARISONS if country == NORWAY else COMPARISONS)
-    if not has_size_band:
-        found.pop("storleksgrupp")
-    return found
+    names = NORWEGIAN_NAMES if country == NORWAY else COMPARISONS
+    return {level: names[level] for level in comparison_levels(country)
+            if has_size_band or level != "storleksgrupp"}  # fmt: skip
 
 
 def nation_name(country: str) -> str:
