@@ -103,3 +103,19 @@ def test_a_unit_has_no_page_in_another_countrys_study(norway, client) -> None:
                  "/portal/enhet/NO-1860/aktualiseringar/tabeller.csv"):  # fmt: skip
         assert client.get(path).status_code == 404, path
     assert client.get("/portal/enhet/NO-1860/meldinger/diagram/kon.svg").status_code == 200
+
+
+def test_a_municipal_users_tables_hold_no_other_units_comparison(norway, client) -> None:
+    """The fylke's figures without another unit, beside the fylke's own, would tell that unit's
+    figures: a user's tables hold only their own unit's comparisons."""
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    response = client.get("/portal/enhet/NO-1860/meldinger/tabeller.csv")
+    assert response.status_code == 200
+    frame = pl.read_csv(io.BytesIO(b"".join(response.streaming_content)), infer_schema_length=0)
+    assert set(frame["jamforelse"].drop_nulls()) == {"NO-1860"}
+    assert set(frame.filter(pl.col("niva") == "kommun")["enhet"]) == {"NO-1860"}
+    assert set(frame.filter(pl.col("niva") == "lan")["enhet"]) == {"NO-18"}
+    others = [name for code, name in (("NO-1804", "Bodø"), ("NO-1833", "Rana"))
+              if frame["vagledning"].str.contains(name).any()]  # fmt: skip
+    assert others == []

@@ -77,10 +77,17 @@ class Results:
 
     def _for_unit(self, code: str) -> dict[str, pl.DataFrame]:
         county = self.counties.get(code)
+        # the county's own figures; never its comparisons with its other units (the county
+        # without a neighbour, beside the county, tells the neighbour's figures)
+        own_county = (
+            (pl.col("niva") == "lan")
+            & (pl.col("enhet") == (county or ""))  # none: no county
+            & pl.col("jamforelse").is_null()
+        )
         mine = (
             ((pl.col("niva") == "kommun") & (pl.col("enhet") == code))
             | (pl.col("jamforelse") == code)
-            | ((pl.col("niva") == "lan") & (pl.col("enhet") == (county or "")))  # none: no county
+            | own_county
         )
         return {
             name: rows.filter(mine | (pl.col("tabell") == name) & (pl.col("niva") == NATION)
