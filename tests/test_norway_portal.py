@@ -105,6 +105,22 @@ def test_a_unit_has_no_page_in_another_countrys_study(norway, client) -> None:
     assert client.get("/portal/enhet/NO-1860/meldinger/diagram/kon.svg").status_code == 200
 
 
+@pytest.mark.parametrize(("language", "wrong_nation"), [("sv", "riket"), ("en", "Sweden")])
+def test_a_norwegian_units_page_in_another_language_names_norway_not_sweden(
+    norway, client, settings, language, wrong_nation
+) -> None:
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for comparison in ("lan", "riket"):
+        page = client.get(f"/portal/enhet/NO-1860/meldinger/?jamfor={comparison}")
+        text = page.content.decode()
+        assert f'<html lang="{language}">' in text
+        read = re.sub(r'(value|href|src|action|data-[\w-]+)="[^"]*"', "", text)  # not codes
+        assert wrong_nation.lower() not in read.lower(), comparison
+        assert "Norge" in text or "Norway" in text
+
+
 def test_a_municipal_users_tables_hold_no_other_units_comparison(norway, client) -> None:
     """The fylke's figures without another unit, beside the fylke's own, would tell that unit's
     figures: a user's tables hold only their own unit's comparisons."""

@@ -222,3 +222,62 @@ def test_a_fylkes_units_are_drawn_as_points_in_libreoffice(norwegian, tmp_path) 
     plot = image.crop((int(0.4 * inch), int(1.6 * inch), int(8.9 * inch), int(6.2 * inch)))
     near = np.abs(np.asarray(plot, dtype=int) - (0x1F, 0x4E, 0x79)).max(axis=2) < 40
     assert near.sum() > 20  # four units' circles in the units' colour (the legend is below)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_guidance_in_downloaded_tables_is_in_the_pages_language(
+    norwegian, client, settings, language
+) -> None:
+    """Every guidance sentence of the CSV, JSON and workbook is composed in the language the
+    tables were asked for, as on the dashboard: none is the engine's Swedish."""
+    import io
+    import json
+
+    import polars as pl
+
+    from nuso.accounts.models import User
+    from nuso.core.analysis.indicators import guidance
+    from nuso.units.models import Unit
+
+    from .conftest import log_in_with_code, make_user
+    from .test_reports import PASSWORD
+
+    wording = {"nb": guidance.NORWEGIAN, "en": guidance.ENGLISH}[language]
+    openings = tuple(
+        template.split("{")[0]
+        for template in (wording.too_few, wording.nothing_to_compare, wording.compared,
+                         wording.distribution_too_few, wording.distribution_differs)
+    )  # fmt: skip
+    user = make_user("leder", User.Role.MUNICIPAL, [Unit.objects.get(code="NO-1860")])
+    log_in_with_code(client, user, PASSWORD)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    files = {}
+    for suffix in ("csv", "json", "xlsx"):
+        response = client.get(f"/portal/enhet/NO-1860/{STUDY}/tabeller.{suffix}")
+        assert response.status_code == 200
+        files[suffix] = b"".join(response.streaming_content)
+    sentences = {
+        "csv": pl.read_csv(io.BytesIO(files["csv"]), infer_schema_length=0)["vagledning"]
+        .drop_nulls()
+        .to_list(),
+        "json": [row["vagledning"] for table in json.loads(files["json"])["tabeller"]
+                 for row in table["rader"] if row.get("vagledning")],
+        "xlsx": _workbook_guidance(files["xlsx"]),
+    }  # fmt: skip
+    for suffix, said in sentences.items():
+        assert said, suffix
+        assert [s for s in said if not s.startswith(openings)] == [], suffix
+        assert not [s for s in said if re.search(r"jämfört|säkerställ|Skillnaden|riket", s)]
+
+
+def _workbook_guidance(content: bytes) -> list[str]:
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(content))
+    said = []
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        if len(rows) < 2:
+            continue
+        header = [str(cell) for cell in rows[1]]
+        guidance_columns = [i for i, h in enumerate(header) if h in ("Veiledning", "Guidance")]
+        said += [str(row[i]) for row in rows[2:] for i in guidance_columns if row[i]]
+    return said

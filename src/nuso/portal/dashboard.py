@@ -42,9 +42,19 @@ def comparisons_for(country: str, has_size_band: bool = True) -> dict[str, Any]:
             if has_size_band or level != "storleksgrupp"}  # fmt: skip
 
 
+# The nation within a sentence ("… och riket", "… og Norge").
+NATIONS_IN_TEXT = {NORWAY: gettext_lazy("Norge")}
+SWEDEN_IN_TEXT = gettext_lazy("riket")
+
+
 def nation_name(country: str) -> str:
     """What the nation's column is called: Riket in Sweden; the country's name elsewhere."""
     return str(comparisons_for(country)["riket"])
+
+
+def nation_in_text(country: str) -> str:
+    """The nation as a sentence names it: 'riket' in Sweden; the country's name elsewhere."""
+    return str(NATIONS_IN_TEXT.get(country, SWEDEN_IN_TEXT))
 
 
 @dataclass(frozen=True)

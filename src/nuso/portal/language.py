@@ -25,9 +25,7 @@ def norwegian() -> bool:
 
 def wording() -> guidance.Wording:
     """The guidance sentences' and shares' words."""
-    if norwegian():
-        return guidance.NORWEGIAN
-    return guidance.ENGLISH if english() else guidance.SWEDISH
+    return guidance.wording_for(code())
 
 
 def chart_words() -> charts.ChartWords:

@@ -34,6 +34,7 @@ from nuso.portal.dashboard import (
     findings,
     key_figure_trend,
     key_figures_in,
+    nation_in_text,
     nation_name,
     sections,
     trend_chart,
@@ -142,6 +143,7 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "scope": view.scope, "unit": unit, "study": view.study, "periods": results.periods,
         "period": view.period, "comparison": view.comparison,
         "comparisons": _comparisons(view.unit), "nation_name": nation_name(unit.country),
+        "nation": nation_in_text(unit.country),
         "reference_name": _comparisons(view.unit)[view.comparison],
         "filters": [(results.source.titles.get(d, d), d, values)
                     for d, values in filter_options(results).items()],

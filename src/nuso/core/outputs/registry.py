@@ -17,6 +17,7 @@ from pathlib import Path
 
 from nuso.core.outputs.formulas import neutralised
 from nuso.core.outputs.rows import Progress, RowSet
+from nuso.core.outputs.sentences import in_language
 from nuso.core.outputs.tables import TableSet, hidden
 
 ROWS = "rader"  # what a writer can write; also the file name's word for it
@@ -99,7 +100,7 @@ def write_tables(format_: str, tables: TableSet, path: Path) -> int:
     chosen = writer(format_)
     if chosen.tables is None:
         raise ValueError(f"Formatet {format_!r} skriver inte tabeller.")
-    tables = hidden(tables)
+    tables = in_language(hidden(tables))
     if chosen.neutralises:
         tables = replace(tables, tables={n: neutralised(rows) for n, rows in tables.tables.items()})
     chosen.tables(tables, path)

@@ -31,7 +31,7 @@ class Command(NusoCommand):
         parser.add_argument(
             "--output", required=True, type=Path, metavar="FIL", help="Filen att skriva."
         )
-        language_argument(parser, "Excel- och PowerPoint-filen")
+        language_argument(parser, "filens ord och vägledning")
         parser.add_argument(
             "--unsuppressed",
             action="store_true",

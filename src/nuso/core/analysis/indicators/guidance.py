@@ -139,6 +139,14 @@ NORWEGIAN = Wording(
     percent_sign="\u00a0%",
 )
 
+WORDINGS = {"sv": SWEDISH, "en": ENGLISH, "nb": NORWEGIAN}
+
+
+def wording_for(language: str) -> Wording:
+    """The words of a language code ("sv", "en", "nb", or a regional variant "en-gb");
+    Swedish for any other."""
+    return WORDINGS.get(language.lower().split("-")[0], SWEDISH)
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -288,7 +296,8 @@ def published_comparison(
     rows are empty wherever a count is hidden, and `p_varde` is empty where the cell is not
     tested, so the sentence says what the engine's does."""
     unit_name = study.names.get(("kommun", own["enhet"]), own["enhet"])
-    unit_hidden, reference_hidden = bool(own["undertryckt"]), bool(reference["undertryckt"])
+    unit_hidden = bool(own.get("undertryckt"))
+    reference_hidden = bool(reference.get("undertryckt"))
     return Comparison(
         unit_name=unit_name,
         reference_phrase=reference_phrase(
