@@ -105,6 +105,22 @@ def test_the_login_is_in_bokmal(db) -> None:
     assert swedish_on(code_step.content.decode()) == []
 
 
+@pytest.mark.parametrize(
+    ("accepted", "language"),
+    [("nb-NO,nb;q=0.9,en;q=0.8", "nb"), ("nn-NO,nn;q=0.9", "nb"), ("no", "nb"),
+     ("sv-SE,sv;q=0.9,nb;q=0.5", "sv"), ("en-GB,en;q=0.9", "sv"), ("", "sv")],
+)  # fmt: skip
+def test_before_login_a_norwegian_browser_gets_bokmal(db, accepted, language) -> None:
+    """Who is not signed in has no units to tell their country: a browser that prefers a
+    Norwegian language gets bokmål, every other Swedish (a Swede's English browser too, as
+    their portal is Swedish after login); a chosen language wins."""
+    page = Client(headers={"accept-language": accepted}).get("/account/login/")
+    assert f'<html lang="{language}">' in page.content.decode()
+    chosen = Client(headers={"accept-language": accepted})
+    chosen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in chosen.get("/account/login/").content.decode()
+
+
 def test_a_municipal_manager_reads_the_dashboard_in_bokmal(portal) -> None:
     units, municipal, _ = portal
     client = in_bokmal(log_in_with_code(Client(), municipal, PASSWORD))

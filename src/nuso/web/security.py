@@ -38,9 +38,10 @@ class ContentSecurityPolicyMiddleware:
 class PortalLanguageMiddleware:
     """The language the user chose (the language cookie that Django's set_language view
     writes); else the language of the country of the user's units (bokmål for a Norwegian
-    municipality's users); else Swedish. A browser's Accept-Language is not asked: the portal
-    speaks the language of the country the user works in. After the authentication
-    middleware: the default depends on the user."""
+    municipality's users); before login, bokmål for a browser whose first choice is
+    Norwegian; else Swedish. The portal speaks the language of the country the user works
+    in, so a browser's English (common in Sweden) does not change it. After the
+    authentication middleware: the default depends on the user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,7 +68,21 @@ def users_language(request: HttpRequest) -> str:
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return str(settings.LANGUAGE_CODE)
+        return browsers_country_language(request)
     countries = set(user.units.values_list("country", flat=True))
     language = COUNTRIES[countries.pop()].language if len(countries) == 1 else ""
     return language if language in dict(settings.LANGUAGES) else str(settings.LANGUAGE_CODE)
+
+
+NORWEGIAN_TAGS = ("nb", "nn", "no")  # bokmål, nynorsk, Norwegian: the portal has bokmål
+
+
+def browsers_country_language(request: HttpRequest) -> str:
+    """Before login: bokmål when the browser's first choice is a Norwegian language, else the
+    default (Swedish)."""
+    from django.conf import settings
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    accepted = parse_accept_lang_header(request.headers.get("accept-language", ""))
+    first = accepted[0][0].lower().split("-")[0] if accepted else ""
+    return "nb" if first in NORWEGIAN_TAGS else str(settings.LANGUAGE_CODE)
