@@ -22,7 +22,7 @@ from .conftest import import_synthetic_referrals, log_in_with_code, make_user
 from .test_translations import ShownText, python_messages, read_po
 
 PASSWORD = "ett långt lösenord 42"
-FRAGMENT = re.compile(r"%\(\w+\)[sdi]|%s|\{\d\}|<[^>]+>")
+FRAGMENT = re.compile(r"%\(\w+\)[sdi]|%s|\{\w*\}|<[^>]+>")
 # The Swedish guidance's own words (nuso.core writes them; no catalogue holds them).
 SWEDISH_GUIDANCE = ("jämfört med", "statistiskt säkerställd", "kan bero på slumpen", "i riket",
                     "antalet för litet", "Fördelningen av")  # fmt: skip
@@ -163,6 +163,28 @@ def test_a_social_worker_registers_in_bokmal(follow_up) -> None:
     assert "Barnets fødselsnummer eller D-nummer" in form
     assert "Lagre utkast" in form
     assert 'data-text-saved="Utkastet ble lagret TID."' in form  # for the form's script
+
+
+def test_a_social_worker_is_told_what_is_wrong_in_bokmal(follow_up) -> None:
+    """The answers' messages (nuso.core's) in the page's language: as typed, from the
+    autosave, and on the page after a submission that is refused."""
+    client = in_bokmal(log_in_with_code(Client(), follow_up["worker"], PASSWORD))
+    response = client.post("/registrera/ny/", {"delstudie": "insatsuppfoljning",
+                           "enhet": follow_up["unit"].code, "tillfalle": "beslut"})  # fmt: skip
+    page = response["Location"]
+    wrong = {"_fragor": ["alder", "beslutsdatum"], "alder": "40", "beslutsdatum": "2099-01-01",
+             "personnummer": "20160120-4829"}  # fmt: skip
+    saved = client.post(f"{page}spara.json", wrong).json()
+    assert "Oppgi et tall mellom 0 og 17" in saved["fel"]["alder"]
+    assert saved["fel"]["beslutsdatum"] == "Datoen kan ikke være fram i tid."
+    assert saved["personnummer_fel"].startswith("Nummeret er ikke gyldig")
+    said = " ".join([*saved["fel"].values(), saved["personnummer_fel"]])
+    assert swedish_on(f"<p>{said}</p>") == []
+    refused = client.post(page, {**wrong, "atgard": "skicka"})
+    assert refused.status_code == 200
+    shown = refused.content.decode()
+    assert "Datoen kan ikke være fram i tid." in shown
+    assert swedish_on(shown) == []
 
 
 def test_the_guidance_in_bokmal_names_its_fields_like_the_swedish() -> None:

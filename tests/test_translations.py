@@ -24,7 +24,7 @@ SOURCE = Path(nuso.__file__).parent
 LOCALE = SOURCE / "locale"
 TRANSLATED = ["en", "nb"]  # catalogues of every marked text; sv's texts are the msgids
 KEYWORDS = {  # as makemessages: the message's arguments (context first where there is one)
-    "gettext": 1, "gettext_lazy": 1, "gettext_noop": 1, "_": 1, "ngettext": 2,
+    "gettext": 1, "gettext_lazy": 1, "gettext_noop": 1, "_": 1, "said": 1, "ngettext": 2,
     "ngettext_lazy": 2, "pgettext": 2, "pgettext_lazy": 2, "npgettext": 3, "npgettext_lazy": 3,
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdi]|%s|\{\d\}|</?\w+[^>]*>")

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from nuso.collection import services
 from nuso.collection.models import Registration
+from nuso.core.collection.messages import in_words
 from nuso.core.collection.questions import Field, Section, occasion_labels, sections
 
 ASKED = "_fragor"  # a hidden input per question: a box left unticked is an answer too
@@ -60,7 +62,9 @@ class FormPage:
         self.registration = registration
         study = registration.study
         self.dictionary = services.dictionary_of(study)
-        self.fields = services.questions(study, registration.occasion)
+        self.fields = tuple(
+            in_page_words(f) for f in services.questions(study, registration.occasion)
+        )
         self.sections: tuple[Section, ...] = sections(self.dictionary, self.fields)
         self.occasion_label = occasion_labels(self.dictionary).get(registration.occasion, "")
 
@@ -124,7 +128,9 @@ class FormPage:
             parts.append(
                 f"{other.label.rstrip('?')}: {', '.join(choices.get(w, w) for w in wanted)}"
             )
-        return f"Besvaras bara om {'; '.join(parts)}." if parts else ""
+        if not parts:
+            return ""
+        return gettext("Besvaras bara om %(conditions)s.") % {"conditions": "; ".join(parts)}
 
     def copied(self) -> list[tuple[str, str]]:
         """The facts copied from the decision registration, as label and answer."""
@@ -157,3 +163,11 @@ def posted_answers(data: QueryDict, fields: Sequence[Field]) -> dict[str, Any]:
         else:
             posted[asked.name] = data.get(asked.name, "")
     return posted
+
+
+def in_page_words(asked: Field) -> Field:
+    """A question with nuso.core's own answer labels ("Vet ej / uppgift saknas") in the
+    page's language; the study's own labels as its dictionary has them."""
+    return replace(
+        asked, choices=tuple((code, in_words(label, gettext)) for code, label in asked.choices)
+    )

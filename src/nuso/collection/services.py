@@ -30,6 +30,7 @@ from nuso.collection.models import CollectionPeriod, Registration
 from nuso.collection.records import RecordMaker
 from nuso.core.collection.answers import Checked, check_answers, is_empty
 from nuso.core.collection.identity import IdentityError, read_identity
+from nuso.core.collection.messages import in_words, message_of
 from nuso.core.collection.questions import (
     OCCASION_VARIABLE,
     Field,
@@ -239,7 +240,7 @@ def save_draft(
         fields = ["answers", "pseudonym", "decision", "without_decision", "updated_at"]
         locked.save(update_fields=fields)
     registration.refresh_from_db()  # the caller's object as saved
-    saved.errors = _check(registration, complete=False).errors
+    saved.errors = shown(_check(registration, complete=False).errors)
     saved.at = registration.updated_at
     return saved
 
@@ -270,7 +271,7 @@ def _typed(
     try:
         found = read_identity(identity, key)
     except IdentityError as error:
-        return answers, {}, str(error)
+        return answers, {}, in_words(message_of(error), gettext)
     filled = _identify(registration, answers, found.pseudonym, found.birth_date, found.sex)
     return answers, filled, ""
 
@@ -503,7 +504,7 @@ def correct(
 
 def _submitted(registration: Registration, user: User, correcting: bool) -> Submitted:
     checked = check(registration)
-    outcome = Submitted(errors=checked.errors, missing=missing(registration))
+    outcome = Submitted(errors=shown(checked.errors), missing=missing(registration))
     if not outcome.done:
         return outcome
     before = dict(registration.record)
@@ -577,6 +578,11 @@ def missing(registration: Registration) -> list[str]:
             gettext("Välj den registrering vid beslut som detta gäller, eller ange att den saknas.")
         )
     return found
+
+
+def shown(errors: Mapping[str, str]) -> dict[str, str]:
+    """The answers' errors in the page's language (a study's own messages as it has them)."""
+    return {name: in_words(message, gettext) for name, message in errors.items()}
 
 
 def _carried(registration: Registration) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nuso.core.collection.messages import message_of, said
 from nuso.core.collection.questions import UNKNOWN, Field, is_shown
 from nuso.core.harmonise.form_spec import AnswerCheck
 from nuso.core.intake.pseudonyms import pseudonymise
@@ -54,7 +55,7 @@ def check_answers(
         try:
             checked.answers[asked.name] = read_answer(asked, value, today, pseudonym_key)
         except ValueError as error:
-            checked.errors[asked.name] = str(error)
+            checked.errors[asked.name] = message_of(error)
     for asked in fields:
         if not is_shown(asked, checked.answers):
             checked.answers.pop(asked.name, None)
@@ -81,21 +82,21 @@ def read_answer(asked: Field, value: Any, today: dt.date, key: str) -> Answer:
         values = [str(v).strip() for v in (value if isinstance(value, list | tuple) else [value])]
         values = [v for v in dict.fromkeys(values) if v]
         if any(v not in asked.codes for v in values):
-            raise ValueError("Välj bland svarsalternativen.")
+            raise ValueError(said("Välj bland svarsalternativen."))
         if UNKNOWN in values and len(values) > 1:
-            raise ValueError("”Vet ej” kan inte kombineras med andra svar.")
+            raise ValueError(said("”Vet ej” kan inte kombineras med andra svar."))
         return values
     text = str(value).strip()
     if asked.choices:
         if text not in asked.codes:
-            raise ValueError("Välj ett av svarsalternativen.")
+            raise ValueError(said("Välj ett av svarsalternativen."))
         return text
     if asked.type == "integer":
         return read_integer(asked, text)
     if asked.type == "date":
         return read_date(text, today)
     if len(text) > MAX_TEXT:
-        raise ValueError(f"Svaret får vara högst {MAX_TEXT} tecken.")
+        raise ValueError(said("Svaret får vara högst {most} tecken.", most=MAX_TEXT))
     return pseudonymise(text, key, today)[0] if key else text  # no identity number kept
 
 
@@ -103,15 +104,17 @@ def read_integer(asked: Field, text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise ValueError("Ange ett heltal.") from None
+        raise ValueError(said("Ange ett heltal.")) from None
     low, high = asked.minimum, asked.maximum
     unit = f" {asked.unit}" if asked.unit else ""
     if (low is not None and number < low) or (high is not None and number > high):
         if low is None:
-            raise ValueError(f"Ange ett tal som är högst {high}{unit}.")
+            raise ValueError(said("Ange ett tal som är högst {high}{unit}.", high=high, unit=unit))
         if high is None:
-            raise ValueError(f"Ange ett tal som är minst {low}{unit}.")
-        raise ValueError(f"Ange ett tal mellan {low} och {high}{unit}.")
+            raise ValueError(said("Ange ett tal som är minst {low}{unit}.", low=low, unit=unit))
+        raise ValueError(
+            said("Ange ett tal mellan {low} och {high}{unit}.", low=low, high=high, unit=unit)
+        )
     return number
 
 
@@ -119,11 +122,11 @@ def read_date(text: str, today: dt.date) -> str:
     try:
         date = dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError("Ange datumet som ÅÅÅÅ-MM-DD.") from None
+        raise ValueError(said("Ange datumet som ÅÅÅÅ-MM-DD.")) from None
     if date > today:
-        raise ValueError("Datumet kan inte vara i framtiden.")
+        raise ValueError(said("Datumet kan inte vara i framtiden."))
     if date.year < 2000:
-        raise ValueError("Datumet är orimligt tidigt.")
+        raise ValueError(said("Datumet är orimligt tidigt."))
     return date.isoformat()
 
 
@@ -134,7 +137,7 @@ def check_across(
     if check.kind == "after":
         later, earlier = (answers.get(name) for name in check.variables)
         if isinstance(later, str) and isinstance(earlier, str) and later < earlier:
-            return check.message or "Datumet kan inte vara före det andra datumet."
+            return check.message or said("Datumet kan inte vara före det andra datumet.")
         return ""
     if check.kind == "age_of_identity":
         age = answers.get(check.variables[0])
@@ -143,10 +146,10 @@ def check_across(
         on = first_date(answers) or today
         expected = years_between(birth, on)
         if abs(age - expected) > 0:
-            return check.message or (
-                f"Åldern stämmer inte med personnumret: barnet var {expected} år "
-                f"den {on.isoformat()}."
-            )
+            return check.message or said(
+                "Åldern stämmer inte med personnumret: barnet var {age} år den {day}.",
+                age=expected, day=on.isoformat(),
+            )  # fmt: skip
     return ""
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from nuso.core.collection.messages import said
 from nuso.core.intake.norwegian_numbers import checked, from_canonical
 from nuso.core.intake.personal_numbers import Sex
 from nuso.core.intake.pseudonyms import (
@@ -49,19 +50,20 @@ def read_identity(text: str, key: str, today: dt.date | None = None) -> Identity
         raise IdentityError(not_norwegian(typed) or NO_NUMBER)
     canonical = found[0].canonical
     if canonical is None:
-        raise IdentityError("Numret är inte giltigt (kontrollsiffran stämmer inte).")
+        raise IdentityError(said("Numret är inte giltigt (kontrollsiffran stämmer inte)."))
     born, sex = born_of(canonical), sex_of(canonical)
     if sex is None:  # a Norwegian FH-nummer: found and masked, but it tells neither
         raise IdentityError(fh_number(typed))
     if born is None or born > today:
-        raise IdentityError("Numret är inte giltigt (födelsedatumet finns inte).")
+        raise IdentityError(said("Numret är inte giltigt (födelsedatumet finns inte)."))
     norwegian = from_canonical(canonical)
     return Identity(pseudonym(canonical, key), born, sex, bool(norwegian and norwegian.test))
 
 
-NO_NUMBER = (
+NO_NUMBER = said(
     "Ange ett personnummer eller samordningsnummer (ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN), eller "
-    f"ett norskt fødselsnummer, D- eller H-nummer ({NORWEGIAN_FORMS})."
+    "ett norskt fødselsnummer, D- eller H-nummer ({forms}).",
+    forms=NORWEGIAN_FORMS,
 )
 
 
@@ -73,21 +75,24 @@ def not_norwegian(typed: str) -> str:
     if typed_as is None:
         return ""
     if checked(ascii_digits(typed_as[1] + typed_as[2])):
-        why = "födelsedatumet finns inte eller har inte inträffat än"
-    else:
-        why = "kontrollsiffrorna stämmer inte"
-    return (
-        f"Numret {masked_form(typed)} är inget giltigt norskt fødselsnummer, D- eller "
-        f"H-nummer: {why}."
+        return said(
+            "Numret {number} är inget giltigt norskt fødselsnummer, D- eller H-nummer: "
+            "födelsedatumet finns inte eller har inte inträffat än.",
+            number=masked_form(typed),
+        )
+    return said(
+        "Numret {number} är inget giltigt norskt fødselsnummer, D- eller H-nummer: "
+        "kontrollsiffrorna stämmer inte.",
+        number=masked_form(typed),
     )
 
 
 def fh_number(typed: str) -> str:
-    return (
-        f"Numret {masked_form(typed)} är ett norskt FH-nummer (hjelpenummer), som inte säger "
-        f"barnets födelsedatum eller kön: ange barnets fødselsnummer, D- eller H-nummer "
-        f"({NORWEGIAN_FORMS})."
-    )
+    return said(
+        "Numret {number} är ett norskt FH-nummer (hjelpenummer), som inte säger barnets "
+        "födelsedatum eller kön: ange barnets fødselsnummer, D- eller H-nummer ({forms}).",
+        number=masked_form(typed), forms=NORWEGIAN_FORMS,
+    )  # fmt: skip
 
 
 def masked_form(typed: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from nuso.core.collection.answers import Answer, check_answers, is_empty
 from nuso.core.collection.identity import IdentityError, read_identity
+from nuso.core.collection.messages import message_of, said
 from nuso.core.collection.questions import (
     OCCASION_VARIABLE,
     Field,
@@ -118,7 +119,7 @@ def read_posted(
     today = today or dt.date.today()
     posted = Posted(pointer)
     if not isinstance(raw, dict):
-        posted.errors.append(FieldError(pointer, "En post ska vara ett JSON-objekt."))
+        posted.errors.append(FieldError(pointer, said("En post ska vara ett JSON-objekt.")))
         return posted
     read_id(posted, raw.get(CLIENT_ID), key)
     read_child(posted, raw.get(IDENTITY), key, today)
@@ -137,9 +138,11 @@ def read_posted(
             posted.facts[name] = value
         elif name in form.variables:
             label = form.labels.get(posted.occasion, posted.occasion).lower()
-            posted.error(name, f"Frågan ställs inte {label}.", value, key)
+            posted.error(name, said("Frågan ställs inte {when}.", when=label), value, key)
         else:
-            posted.error(name, "Okänt fält: delstudien har ingen fråga med det namnet.", value, key)
+            posted.error(
+                name, said("Okänt fält: delstudien har ingen fråga med det namnet."), value, key
+            )
     posted.facts = read_facts(posted, tuple(facts.values()), form, key, today)
     return posted
 
@@ -147,24 +150,28 @@ def read_posted(
 def read_id(posted: Posted, value: Any, key: str) -> None:
     text = str(value).strip() if isinstance(value, str | int) and value is not True else ""
     if not text:
-        posted.error(CLIENT_ID, "Ange postens id: verksamhetssystemets eget id för posten.", value)
+        posted.error(
+            CLIENT_ID, said("Ange postens id: verksamhetssystemets eget id för posten."), value
+        )
     elif len(text) > MAX_ID:
-        posted.error(CLIENT_ID, f"Postens id får vara högst {MAX_ID} tecken.", value, key)
+        posted.error(
+            CLIENT_ID, said("Postens id får vara högst {most} tecken.", most=MAX_ID), value, key
+        )
     elif find_numbers(text, dt.date.today()):
         # Echoed masked, and never stored: an id is kept as it is given.
-        posted.error(CLIENT_ID, "Postens id får inte innehålla ett personnummer.", value, key)
+        posted.error(CLIENT_ID, said("Postens id får inte innehålla ett personnummer."), value, key)
     else:
         posted.client_id = text
 
 
 def read_child(posted: Posted, value: Any, key: str, today: dt.date) -> None:
     if not isinstance(value, str) or not value.strip():
-        posted.error(IDENTITY, "Ange barnets personnummer eller samordningsnummer.")
+        posted.error(IDENTITY, said("Ange barnets personnummer eller samordningsnummer."))
         return
     try:
         identity = read_identity(value, key, today)
     except IdentityError as error:
-        posted.error(IDENTITY, str(error))
+        posted.error(IDENTITY, message_of(error))
         return
     posted.pseudonym, posted.birth_date, posted.sex = (
         identity.pseudonym, identity.birth_date, identity.sex
@@ -180,7 +187,8 @@ def read_occasion(posted: Posted, raw: Mapping[str, Any], form: StudyForm, key: 
     occasion = codes.get(normalise(value)) if isinstance(value, str) else None
     if occasion is None:
         choices = ", ".join(form.occasions)
-        posted.error(OCCASION_VARIABLE, f"Ange tillfället: ett av {choices}.", value, key)
+        asked_for = said("Ange tillfället: ett av {choices}.", choices=choices)
+        posted.error(OCCASION_VARIABLE, asked_for, value, key)
         return False
     posted.occasion = occasion
     return True

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from nuso.core.collection.messages import said
 from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary, StudyVariable
 
 UNKNOWN = "vet_ej"
-UNKNOWN_LABEL = "Vet ej / uppgift saknas"
+UNKNOWN_LABEL = said("Vet ej / uppgift saknas")  # the portal says it in the page's language
 BOOLEAN_CHOICES = {"ja": "Ja", "nej": "Nej"}
 OCCASION_VARIABLE = "tillfalle"  # a study with occasions records the occasion under this name
 DEFAULT_SECTION = "Frågor"
