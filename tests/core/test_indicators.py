@@ -491,3 +491,44 @@ def test_percent_is_written_the_swedish_way() -> None:
     assert guidance.percent(0.452) == "45\u00a0%"
     assert guidance.percent(0.045) == "4,5\u00a0%"
     assert guidance.percent(0.5163, 1) == "51,6\u00a0%"
+
+
+def with_a_filtered_whole_distribution(records: list[dict[str, Any]]) -> Results:
+    """The study with a single-valued distribution and its view by sex: the view's rows test
+    the whole distribution within each sex."""
+    from dataclasses import replace
+
+    extra = parse_tables(
+        [{"name": "atgard", "kind": "distribution", "dimensions": ["atgardsgrupp"]},
+         {"name": "atgard_kon", "kind": "distribution", "dimensions": ["atgardsgrupp", "kon"],
+          "within": "kon", "view_of": "atgard"}],
+        {"kon": "category", "atgardsgrupp": "category"}, "test",
+    )  # fmt: skip
+    study = study_of(records)
+    categories = {**study.categories, "atgardsgrupp": ("utredning", "ingen_utredning")}
+    return compute(replace(study, tables=(*study.tables, *extra), categories=categories),
+                   THRESHOLD)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_every_guidance_sentence_is_said_again_in_a_files_language(records, language) -> None:
+    """A file asked for in another language has a sentence wherever the engine wrote one
+    (a filtered view's test of a whole distribution too), and none of them is Swedish."""
+    from nuso.core.outputs.sentences import in_language
+    from nuso.core.outputs.tables import TableSet, hidden
+
+    protected = with_a_filtered_whole_distribution(records)
+    views = protected.tables["atgard_kon"]
+    assert views["vagledning"].str.starts_with("Fördelningen av").sum() > 0
+    for tables in (protected.tables, protected.for_unit("K01"), protected.national()):
+        swedish = hidden(TableSet(tables, protected.source, THRESHOLD))
+        again = in_language(
+            TableSet(swedish.tables, protected.source, THRESHOLD, language=language)
+        )
+        for name, rows in swedish.tables.items():
+            said, other = rows["vagledning"], again.tables[name]["vagledning"]
+            assert (said.is_null() == other.is_null()).all(), name
+            swedish_words = "jämfört|Fördelningen|antalet för litet|Det finns inga|riket"
+            assert not other.drop_nulls().str.contains(swedish_words).any(), name
+    same = in_language(TableSet(protected.tables, protected.source, THRESHOLD, language="sv"))
+    assert same.tables is protected.tables

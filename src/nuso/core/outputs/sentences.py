@@ -60,10 +60,11 @@ def _sentence(
     own row is not among the tables (no sentence rather than a Swedish one)."""
     if not row["vagledning"]:
         return None
-    columns = table.dimension_columns
-    if columns and all(row[c] == WHOLE_DISTRIBUTION for c in columns):
+    # a filtered view's whole distribution is tested within each value of its filter
+    compared = [c for c in table.dimension_columns if not (table.view_of and c == table.within)]
+    if compared and all(row[c] == WHOLE_DISTRIBUTION for c in compared):
         return guidance.published_distribution_sentence(study, table, row, wording)
     if own is None:
         return None
-    compared = guidance.published_comparison(study, table, own, row, wording)
-    return guidance.sentence("", compared, wording)
+    comparison = guidance.published_comparison(study, table, own, row, wording)
+    return guidance.sentence("", comparison, wording)
