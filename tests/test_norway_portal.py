@@ -135,3 +135,44 @@ def test_a_municipal_users_tables_hold_no_other_units_comparison(norway, client)
     others = [name for code, name in (("NO-1804", "Bodø"), ("NO-1833", "Rana"))
               if frame["vagledning"].str.contains(name).any()]  # fmt: skip
     assert others == []
+
+
+def test_with_ssbs_population_a_norwegian_unit_is_compared_with_units_of_its_size(
+    nuso, tmp_path, client
+) -> None:
+    """Norway's population is not shipped: once SSB's table is loaded, a Norwegian unit gets
+    the size band comparison, of Norwegian units only."""
+    folder = tmp_path / "norge"
+    folder.mkdir()
+    for seed, code in enumerate(NORWEGIAN_UNITS):
+        write_reports(folder, code, rows=160, seed=seed)
+    nuso("init")
+    population = {
+        "1860": 11520,
+        "1804": 53700,
+        "1806": 18000,
+        "1833": 26800,
+        "0301": 717700,
+        "4601": 291900,
+    }  # test figures: Narvik in Vestvågøy's band
+    table = tmp_path / "folkemengde.csv"
+    lines = [f"{code};{NORWEGIAN_UNITS[code]};{people};2024" for code, people in population.items()]
+    table.write_text("kommunenummer;kommune;folkemengde;år\n" + "\n".join(lines) + "\n", "utf-8")
+    assert nuso("reference", "load", str(table), "--land", "NO").exit_code == 0
+    assert nuso("import", str(folder), "--study", "meldinger", "--period", "2024").exit_code == 0
+    user = make_user("vestvagoy", User.Role.MUNICIPAL, [Unit.objects.get(code="NO-1860")])
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    page = client.get("/portal/enhet/NO-1860/meldinger/").content.decode()
+    assert 'value="storleksgrupp"' in page
+    banded = client.get("/portal/enhet/NO-1860/meldinger/?jamfor=storleksgrupp")
+    assert "Kommuner av samme størrelse" in banded.content.decode()
+    results = study_tables(Study.objects.get(slug="meldinger"))
+    for rows in results.tables.values():
+        bands = rows.filter(pl.col("niva") == "storleksgrupp")
+        assert set(bands["jamforelse"].drop_nulls()) <= {f"NO-{code}" for code in population}
+    vestvagoy = results.for_unit("NO-1860")["undersokelse"]
+    compared = vestvagoy.filter(
+        (pl.col("niva") == "storleksgrupp") & (pl.col("jamforelse") == "NO-1860")
+    )
+    assert compared.height
+    assert compared["total"].drop_nulls().sum() > 0  # Narvik, the rest of the band
