@@ -121,6 +121,22 @@ def test_before_login_a_norwegian_browser_gets_bokmal(db, accepted, language) ->
     assert '<html lang="en">' in chosen.get("/account/login/").content.decode()
 
 
+def test_after_login_the_units_country_decides_and_for_analysts_the_browser(nuso) -> None:
+    nuso("init")
+    norwegian_browser, swedish_browser = "nb-NO,nb;q=0.9", "sv-SE,sv;q=0.9"
+    users = (
+        (make_user("analytiker", User.Role.ANALYST, []), norwegian_browser, "nb"),
+        (make_user("karlstad", User.Role.MUNICIPAL, [Unit.objects.get(code="1780")]),
+         norwegian_browser, "sv"),
+        (make_user("vestvagoy", User.Role.MUNICIPAL, [Unit.objects.get(code="NO-1860")]),
+         swedish_browser, "nb"),
+    )  # fmt: skip
+    for user, accepted, language in users:
+        client = log_in_with_code(Client(headers={"accept-language": accepted}), user, PASSWORD)
+        page = client.get("/portal/", follow=True)
+        assert f'<html lang="{language}">' in page.content.decode(), user.username
+
+
 def test_a_municipal_manager_reads_the_dashboard_in_bokmal(portal) -> None:
     units, municipal, _ = portal
     client = in_bokmal(log_in_with_code(Client(), municipal, PASSWORD))

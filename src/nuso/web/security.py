@@ -38,10 +38,11 @@ class ContentSecurityPolicyMiddleware:
 class PortalLanguageMiddleware:
     """The language the user chose (the language cookie that Django's set_language view
     writes); else the language of the country of the user's units (bokmål for a Norwegian
-    municipality's users); before login, bokmål for a browser whose first choice is
-    Norwegian; else Swedish. The portal speaks the language of the country the user works
-    in, so a browser's English (common in Sweden) does not change it. After the
-    authentication middleware: the default depends on the user."""
+    municipality's users); before login, and for users whose units are of no one country
+    (analysts), bokmål for a browser whose first choice is Norwegian; else Swedish. The
+    portal speaks the language of the country the user works in, so a browser's English
+    (common in Sweden) does not change it. After the authentication middleware: the default
+    depends on the user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,7 +62,7 @@ class PortalLanguageMiddleware:
 
 def users_language(request: HttpRequest) -> str:
     """The default language of the country of the signed-in user's units: the one country
-    all their units are in, else Swedish."""
+    all their units are in; for a user without one country (analysts), as before login."""
     from django.conf import settings
 
     from nuso.core.countries import COUNTRIES
@@ -71,7 +72,9 @@ def users_language(request: HttpRequest) -> str:
         return browsers_country_language(request)
     countries = set(user.units.values_list("country", flat=True))
     language = COUNTRIES[countries.pop()].language if len(countries) == 1 else ""
-    return language if language in dict(settings.LANGUAGES) else str(settings.LANGUAGE_CODE)
+    if language in dict(settings.LANGUAGES):
+        return language
+    return browsers_country_language(request)  # no one country (analysts): as before login
 
 
 NORWEGIAN_TAGS = ("nb", "nn", "no")  # bokmål, nynorsk, Norwegian: the portal has bokmål
