@@ -116,6 +116,7 @@ def test_before_login_a_norwegian_browser_gets_bokmal(db, accepted, language) ->
     their portal is Swedish after login); a chosen language wins."""
     page = Client(headers={"accept-language": accepted}).get("/account/login/")
     assert f'<html lang="{language}">' in page.content.decode()
+    assert "Accept-Language" in page["Vary"]  # no cache gives one browser's page to another
     chosen = Client(headers={"accept-language": accepted})
     chosen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert '<html lang="en">' in chosen.get("/account/login/").content.decode()
