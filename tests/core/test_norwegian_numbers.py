@@ -17,6 +17,7 @@ from nuso.core.intake.masking import masked_texts
 from nuso.core.intake.norwegian_numbers import norwegian_number
 from nuso.core.intake.personal_numbers import PersonalNumber
 from nuso.core.intake.pseudonyms import (
+    INVALID_MARK,
     born_of,
     find_numbers,
     masked,
@@ -101,13 +102,28 @@ def test_a_separator_after_the_date_is_read(separator) -> None:
     assert tokens == [pseudonym(f"no{number}", KEY)]
 
 
-def test_wrong_check_digits_are_no_number() -> None:
-    """Eleven digits are also account numbers: without both check digits right they are kept."""
+def test_a_number_with_a_check_digit_typed_wrong_is_masked_without_a_pseudonym() -> None:
+    """A typo of a real number is still personal data: masked as invalid, never kept in clear
+    and never followed (its pseudonym would be another child's or no one's)."""
     number = a_number(dt.date(2011, 1, 17), 601)
     for wrong in {number[:9] + f"{(int(number[9]) + 1) % 10}" + number[10],
                   number[:10] + f"{(int(number[10]) + 1) % 10}"}:  # fmt: skip
-        text = f"Konto {written(wrong, ' ')}"
-        assert pseudonymise(text, KEY, TODAY) == (text, [])
+        for separator in SEPARATORS:
+            text = f"Barnets nr {written(wrong, separator)} enligt anmälan"
+            assert pseudonymise(text, KEY, TODAY) == (
+                f"Barnets nr {INVALID_MARK} enligt anmälan",
+                [],
+            ), separator
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["Konto 1234.56.78903", "Konto 12345678903", "Konto 86011117946", "Kundnr 31119912345"],
+)
+def test_eleven_digits_without_a_birth_date_or_valid_fh_pair_are_kept(kept) -> None:
+    """An account number written with dots, eleven digits whose first six are no date (month
+    34, a 31 November), or an FH-like number without its check digits: no number of a person."""
+    assert pseudonymise(kept, KEY, TODAY) == (kept, [])
 
 
 def test_a_birth_after_today_is_no_number() -> None:

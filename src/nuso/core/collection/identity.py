@@ -50,7 +50,8 @@ def read_identity(text: str, key: str, today: dt.date | None = None) -> Identity
         raise IdentityError(not_norwegian(typed) or NO_NUMBER)
     canonical = found[0].canonical
     if canonical is None:
-        raise IdentityError(said("Numret är inte giltigt (kontrollsiffran stämmer inte)."))
+        invalid = said("Numret är inte giltigt (kontrollsiffran stämmer inte).")
+        raise IdentityError(not_norwegian(typed) or invalid)
     born, sex = born_of(canonical), sex_of(canonical)
     if sex is None:  # a Norwegian FH-nummer: found and masked, but it tells neither
         raise IdentityError(fh_number(typed))

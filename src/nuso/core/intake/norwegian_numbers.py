@@ -72,6 +72,21 @@ def dated_number(digits: str, today: dt.date | None) -> NorwegianNumber | None:
     return NorwegianNumber(digits, kind_of(dated), test, born)
 
 
+def typed_wrong(digits: str, today: dt.date | None = None) -> bool:
+    """Whether eleven digits are a number with a check digit typed wrong: the pair wrong, but
+    a real birth date (a D-, H- or Tenor number's read as such) not after `today`. Still
+    personal data (a typo of a real number): masked, never pseudonymised. An FH-nummer has
+    no date to tell it by: without its check digits it is no number."""
+    return (
+        len(digits) == 11
+        and digits.isascii()
+        and digits.isdigit()
+        and not checked(digits)
+        and int(digits[:2]) < FH_DAYS
+        and dated_number(digits, today) is not None
+    )
+
+
 def checked(digits: str) -> bool:
     """Whether both check digits are stdnum's for the digits before them (a check digit
     of 10 is none: no number has it)."""

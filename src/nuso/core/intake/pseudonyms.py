@@ -37,7 +37,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from nuso.core.intake.norwegian_numbers import PREFIX as NORWEGIAN_PREFIX
-from nuso.core.intake.norwegian_numbers import from_canonical, norwegian_number, sex_of_canonical
+from nuso.core.intake.norwegian_numbers import (
+    from_canonical,
+    norwegian_number,
+    sex_of_canonical,
+    typed_wrong,
+)
 from nuso.core.intake.personal_numbers import Sex, luhn_digit
 
 PSEUDONYM_LENGTH = 16  # hex characters: 64 bits, no collisions among millions of children
@@ -146,12 +151,23 @@ def with_norwegian(text: str, swedish: list[Found], today: dt.date) -> list[Foun
         number = norwegian_number("0" + text, today)
         return [Found(0, len(text), number.canonical)] if number else swedish
     norwegian = [
-        Found(match.start(), match.end(), number.canonical)
+        found
         for match in NORWEGIAN.finditer(text)
-        if (number := norwegian_number(ascii_digits(match[1] + match[2]), today))
+        if (found := norwegian_in(match, today))
         and not any(s.start < match.end() and match.start() < s.end for s in swedish)
     ]
     return sorted(swedish + norwegian) if norwegian else swedish
+
+
+def norwegian_in(match: re.Match[str], today: dt.date) -> Found | None:
+    """The Norwegian number a match stands for: a valid one, or one with a check digit typed
+    wrong (a real date: masked without a pseudonym); None for other eleven digits."""
+    digits = ascii_digits(match[1] + match[2])
+    if number := norwegian_number(digits, today):
+        return Found(match.start(), match.end(), number.canonical)
+    if typed_wrong(digits, today):
+        return Found(match.start(), match.end(), None)
+    return None
 
 
 def ascii_digits(digits: str) -> str:
