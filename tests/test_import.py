@@ -193,6 +193,32 @@ def test_an_unknown_unit_is_a_clear_error(initialised, tmp_path) -> None:
     assert "Ingen kommun eller stadsdel känns igen i filnamnet ('export_2023')" in result.out
 
 
+TITLED = (
+    "{title};;;\nAktualiseringar barn och unga 2023-01-01 - 2023-12-31, uttag 2024-02-05;;;\n;;;\n"
+    "Kön;Ålder;Aktualiseringstyp;Åtgärd\nF;4;Anmälan;Inleds ej utredning\n"
+    "M;15;Ansökan;Utredning inleds\n"
+)
+
+
+def test_a_file_whose_name_names_no_unit_is_of_the_unit_its_title_names(
+    initialised, tmp_path
+) -> None:
+    path = tmp_path / "BoU_aktualiseringar_helar2023.csv"
+    path.write_text(TITLED.format(title="Lekebergs kommun - Socialförvaltningen, IFO"), "utf-8")
+    result = initialised("import", str(path), *IMPORT)
+    assert result.exit_code == 0, result.out
+    batch = ImportBatch.objects.get()
+    assert (batch.unit.code, batch.rows_imported) == ("1814", 2)
+
+
+def test_a_title_naming_two_units_names_none(initialised, tmp_path) -> None:
+    path = tmp_path / "export_2023.csv"
+    path.write_text(TITLED.format(title="Samverkan Lekeberg och Örebro"), "utf-8")
+    result = initialised("import", str(path), *IMPORT)
+    assert "Ingen kommun eller stadsdel känns igen i filnamnet ('export_2023')" in result.out
+    assert not ImportBatch.objects.filter(rows_imported__gt=0).exists()
+
+
 def test_the_report_lists_each_raw_value_with_what_it_became(initialised, tmp_path) -> None:
     """Including values that are falsy in Python: age 0 is the code "0", not nothing."""
     path = tmp_path / "Karlstad 2023.csv"

@@ -320,7 +320,28 @@ def units_of_rows(
             by_unit.setdefault(resolved[value], {}).setdefault(id(table), []).append(number)
     if by_unit:
         return by_unit, UnitSource.COLUMN
-    return {plan.units.resolve(path.stem, "filnamnet"): every_row}, UnitSource.FILE_NAME
+    try:
+        return {plan.units.resolve(path.stem, "filnamnet"): every_row}, UnitSource.FILE_NAME
+    except UnitNotFoundError as unnamed:
+        if unnamed.candidates:
+            raise  # the name fits several: guessing from elsewhere would hide that
+        titled = unit_in_titles(tables, plan.units)
+        if titled is None:
+            raise
+        return {titled: every_row}, UnitSource.TITLE
+
+
+def unit_in_titles(tables: list[tuple[RawSheet, Table]], units: UnitIndex) -> UnitRef | None:
+    """The one unit the title rows above the header name ("Härnösands kommun -
+    Socialförvaltningen"), when the file name names none; None when they name none, or
+    more than one."""
+    found: dict[str, UnitRef] = {}
+    for sheet, table in tables:
+        for cells in sheet.rows[: table.header_row - 1]:
+            line = " ".join(cell.strip() for cell in cells if cell and cell.strip())
+            for unit in units.matches(line) if line else ():
+                found[unit.code] = unit
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def unit_column_values(sheet: RawSheet, table: Table, column: Column) -> dict[int, str]:

@@ -43,6 +43,7 @@ class UnitSource(StrEnum):
     HINT = "--kommun"
     COLUMN = "kolumn"
     FILE_NAME = "filnamn"
+    TITLE = "rubrik"  # the title rows above the header, when the file name names none
 
 
 @dataclass(frozen=True, slots=True)
