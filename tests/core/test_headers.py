@@ -38,14 +38,25 @@ FORMS = [
     ("Barnets personnummer", "personnummer"),
     ("Orsak 3", "orsaker"),
 ]
+# A case system's field names: camel case, in English or half English. Their case tells where
+# the words part ("ClientAge"), so the property that case does not matter is not theirs.
+FIELD_NAMES = [
+    ("ClientGender", "kon"),
+    ("ClientAge", "alder"),
+    ("RegistrationDate", "aktualiseringsdatum"),
+    ("ActualisationType", "aktualiseringstyp"),
+    ("ActualisationReason", "orsaker"),
+    ("AktDatum", "aktualiseringsdatum"),
+    ("BarnetsKön", "kon"),
+]
 
 
-@pytest.mark.parametrize(("header", "target"), FORMS)
+@pytest.mark.parametrize(("header", "target"), FORMS + FIELD_NAMES)
 def test_a_header_form_maps_to_its_variable(header: str, target: str) -> None:
     assert ALIASES.match(header).target == target
 
 
-@pytest.mark.parametrize(("header", "target"), FORMS)
+@pytest.mark.parametrize(("header", "target"), FORMS + FIELD_NAMES)
 def test_each_header_form_maps_its_column_in_a_file(header: str, target: str) -> None:
     """A sheet whose only unusual header is this one: the column is mapped, by name."""
     others = [h for h in ("Kön", "Åtgärd", "Typ") if ALIASES.match(h).target != target]
@@ -124,3 +135,17 @@ def test_the_surest_column_keeps_a_variable_named_twice() -> None:
     table = locate_table(RawSheet("Blad1", rows), REFERRALS)
     assert table is not None
     assert [c.target for c in table.columns] == ["", "alder", "kon", "atgard"]
+
+
+def test_a_header_row_of_field_names_is_the_header_not_a_data_row_below_it() -> None:
+    """Field names the aliases spell in no language ("CaseId", "OrgUnit") beside ones read
+    by their words: the first row is the header, never a data row whose value happens to be
+    a header word ("Övrig aktualisering")."""
+    header = ["CaseId", "RegistrationDate", "ClientGender", "ClientAge", "ActualisationType",
+              "ActualisationReason", "Decision", "OrgUnit"]  # fmt: skip
+    row = ["AKT-1", "2023-01-02", "K", "5", "Anmälan", "Oro", "Inled utredning", "Mottagning"]
+    later = ["AKT-9", "2023-02-02", "M", "9", "Övrig aktualisering", "Skolk", "Ingen", "Jour"]
+    table = locate_table(RawSheet("", [header, *[row] * 20, later]), REFERRALS)
+    assert table is not None
+    assert table.header_row == 1
+    assert {c.target for c in table.columns} >= {"kon", "alder", "orsaker", "atgard"}

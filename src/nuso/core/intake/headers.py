@@ -36,6 +36,7 @@ NOISE = frozenset(
 PLURAL_MARKER = re.compile(r"(\w)\((?:er|ar|or|na|n|r|s|e|en|et|erna|arna)\)")
 PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 NOT_A_LETTER = re.compile(r"[^a-z]+")
+CAMEL_CASE = re.compile(r"(?<=[a-zåäöæø])(?=[A-ZÅÄÖÆØ])")
 SHARED_BY = 3  # a word in the aliases of this many targets is the study's own subject
 MIN_WORD = 3
 MAX_HEADER = 80  # characters: a longer cell is free text, never read as a header
@@ -82,6 +83,7 @@ def same_word(left: str, right: str) -> bool:
 
 
 def letters_of(text: str) -> list[str]:
+    text = CAMEL_CASE.sub(" ", text)  # a system's field name: "ClientGender", "AktDatum"
     text = PLURAL_MARKER.sub(r"\1", fold(text))
     text = PARENTHESISED.sub(" ", text)
     return NOT_A_LETTER.sub(" ", text).split()
