@@ -170,6 +170,23 @@ def test_a_printed_reports_page_breaks_and_section_headings_are_no_records() -> 
     assert found == [["skolproblem"], ["brister_i_omsorg"], ["skolproblem"]]
 
 
+def test_a_hand_kept_sheets_month_headings_are_no_records() -> None:
+    """A month's name alone on its row between the months' records, with no gap before it
+    ("JANUARI", "Februari 2023", "Kv 2"), is a heading; a record with only its first cell
+    filled that names no period is a record."""
+    rows = [
+        HEADER,
+        ["JANUARI", None, None, None, None],
+        ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
+        ["Februari 2023", None, None, None, None],
+        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds"],
+        ["Kv 2", None, None, None, None],
+        ["Pojke", None, None, None, None],
+    ]
+    data_rows, _ = reasons(rows)
+    assert data_rows == [3, 5, 7]
+
+
 def test_a_wrapped_header_over_ticked_boxes_is_one_value() -> None:
     header = ["Kön", "Ålder", "Typ", "Missbruk\nförälder", "Omsorgs-\nbrist"]
     rows = [header, ["Flicka", "12", "Anmälan", "X", None], ["Pojke", "3", "Anmälan", "Nej", "X"]]

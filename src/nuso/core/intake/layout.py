@@ -198,6 +198,8 @@ def locate_table(
             table.skipped[number], head = "tom rad", None
         elif offset and not any(body[offset - 1]) and is_section_heading(row, continuing):
             table.skipped[number], head = "mellanrubrik", None  # "Juli–december" after a gap
+        elif is_period_heading(row):
+            table.skipped[number], head = "mellanrubrik", None  # "JANUARI" between the months
         elif row == header or is_page_footer(row):  # a printed report's page break
             table.skipped[number], head = "rubrik eller sidfot igen", None
         elif is_total_row(row):
@@ -216,6 +218,24 @@ def is_section_heading(row: list[Cell], continuing: set[int]) -> bool:
     record of its own): a heading within the table ("Juli–december")."""
     filled = [at for at, cell in enumerate(row) if cell]
     return len(filled) == 1 and filled[0] not in continuing
+
+
+MONTH = (  # Swedish and English month names, and their abbreviations
+    r"(?:januari|january|februari|february|mars|march|april|maj|may|juni|june|juli|july|"
+    r"augusti|august|september|oktober|october|november|december|"
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)\.?)"
+)
+PERIOD_HEADING = re.compile(
+    rf"^(?:{MONTH}(?:\s*[-–/]\s*{MONTH})?|(?:kvartal|kv|q)\.?\s*[1-4]|(?:vecka|v)\.?\s*\d{{1,2}})"
+    r"(?:\s+(?:19|20)\d\d)?$"
+)
+
+
+def is_period_heading(row: list[Cell]) -> bool:
+    """One cell alone naming a month, a quarter or a week ("JANUARI", "Jan–jun 2023",
+    "Kv 3"): a heading a hand-kept sheet writes between its periods, with or without a gap."""
+    filled = [cell for cell in row if cell and cell.strip()]
+    return len(filled) == 1 and bool(PERIOD_HEADING.match(" ".join(fold(filled[0]).split())))
 
 
 def continues(row: list[Cell], continuing: set[int]) -> bool:
