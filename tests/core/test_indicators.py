@@ -441,6 +441,25 @@ def test_a_units_users_cannot_work_out_other_hidden_counts(protected, plain, uni
     assert leaks == []
 
 
+@pytest.mark.parametrize("country", ["SE", "NO"])
+@pytest.mark.parametrize("unit", [code for code, *_ in UNITS])
+def test_whoever_is_shown_a_units_figures_cannot_work_out_its_hidden_counts(
+    records, unit, country
+) -> None:
+    """A unit's users show their tables to others (a board, a newspaper): the national tables
+    and the unit's view, without knowing the unit's counts, determine none of its hidden
+    ones. (A group's rest beside its published whole is the unit's count by subtraction.)"""
+    plain, protected = (compute(study_of(records, country), t) for t in (None, THRESHOLD))
+    view = {name: pl.concat([protected.national()[name], rows], how="diagonal_relaxed")
+            for name, rows in protected.for_unit(unit).items()}  # fmt: skip
+    found = quantities(with_truth(view, plain), plain.definitions, None)
+    own_hidden = [key for key, (_, shown) in found.items()
+                  if key[1] == ("kommun", unit) and not shown]  # fmt: skip
+    leaks = [key for key in recoverable(found) if key[1] == ("kommun", unit)]
+    assert own_hidden or unit == "K01"  # the small units have hidden counts to protect
+    assert leaks == []
+
+
 def test_differencing_two_filtered_views_gives_nothing_away() -> None:
     """A unit with three boys: all referrals minus the girls' (and the unknown sex) would give
     the boys' count; one more of them must be hidden."""

@@ -262,15 +262,30 @@ def suppress_units(
         results.append(result)
         hidden = np.array(result.hidden, dtype=bool)
         for name, rows in mine.items():
-            flagged[name].append(flags(own[name], (positions[name], hidden)))
-            flagged[name].append(
-                rows.filter(pl.col("niva") != "kommun").with_columns(
-                    pl.col("tvingad_antal").alias("antal_dold"),
-                    pl.col("tvingad_total").alias("total_dold"),
-                )
-            )
+            own_flags = flags(own[name], (positions[name], hidden))
+            flagged[name].append(own_flags)
+            rests = rows.filter(pl.col("niva") != "kommun")
+            flagged[name].append(rests_hidden(rests, own_flags, study.tables_by_name[name]))
     return {name: pl.concat(parts) if parts else flags(views[name], None)
             for name, parts in flagged.items()}, results  # fmt: skip
+
+
+def rests_hidden(rests: pl.DataFrame, own: pl.DataFrame, table: TableDefinition) -> pl.DataFrame:
+    """The rests of a unit's groups (the group without the unit), hidden where the whole
+    group is hidden nationally (`forced`) and wherever the unit's own count is hidden: the
+    whole group is published, and the group less its rest is the unit's own count, so a
+    rest beside its published group would give away what the unit's suppression hides from
+    whoever the unit's users show their figures to. The rests then hide exactly the unit's
+    pattern, which its own suppression made safe."""
+    keys = ["period", *table.dimension_columns, "mangd"]
+    hidden_own = own.select(
+        *keys, pl.col("antal_dold").alias("eget_antal"), pl.col("total_dold").alias("eget_total")
+    )
+    joined = rests.join(hidden_own, on=keys, how="left", nulls_equal=True)
+    return joined.with_columns(
+        (pl.col("tvingad_antal") | pl.col("eget_antal").fill_null(False)).alias("antal_dold"),
+        (pl.col("tvingad_total") | pl.col("eget_total").fill_null(False)).alias("total_dold"),
+    ).drop("eget_antal", "eget_total")
 
 
 def forced(views: pl.DataFrame, national: pl.DataFrame, table: TableDefinition) -> pl.DataFrame:
