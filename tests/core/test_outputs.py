@@ -142,6 +142,25 @@ def test_the_workbook_has_shares_as_numbers_and_a_sheet_on_the_method(tmp_path) 
     assert boys[sheet[1].index("Andel")] == 0.24  # a number (shown in percent format)
 
 
+def test_tables_whose_names_excel_cuts_alike_get_a_sheet_each(tmp_path) -> None:
+    """Excel's sheet names have 31 characters: two tables alike in their first 31 (the
+    Norwegian study's 'undersokelse_per_saksinnhold_gruppe' and its view by sex) made the
+    workbook fail."""
+    one = suppressed_tables()
+    rows = one.tables["kon"]
+    names = ["undersokelse_per_saksinnhold_gruppe", "undersokelse_per_saksinnhold_gruppe_kjonn",
+             "undersokelse_per_saksinnhold_gruppe_alder"]  # fmt: skip
+    definitions = tuple(TableDefinition(n, n, "distribution", ("kon",), compare=False)
+                        for n in names)  # fmt: skip
+    study = StudyInput(definitions, pl.DataFrame(), {}, {"kon": {}}, {}, frozenset())
+    tables = TableSet({n: rows.with_columns(pl.lit(n).alias("tabell")) for n in names}, study, 5)
+    path = tmp_path / "tabeller.xlsx"
+    write_tables("xlsx", tables, path)
+    sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    assert sheets == ["undersokelse_per_saksinnhold_gr", "undersokelse_per_saksinnhold_~2",
+                      "undersokelse_per_saksinnhold_~3", "Om metoden"]  # fmt: skip
+
+
 def test_machine_formats_leave_suppressed_cells_empty(tmp_path) -> None:
     write_tables("json", suppressed_tables(), tmp_path / "t.json")
     girls = json.loads((tmp_path / "t.json").read_text("utf-8"))["tabeller"][0]["rader"][1]

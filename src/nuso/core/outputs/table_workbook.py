@@ -21,6 +21,7 @@ from nuso.core.outputs.method import method_text
 from nuso.core.outputs.tables import FIGURES, SUPPRESSED_MARK, TableSet, dimensions
 from nuso.core.outputs.words import TableWords, words_for
 
+SHEET_NAME_MAX = 31  # characters: Excel's limit
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
            "strings_to_urls": False, "strings_to_numbers": False}  # text stays text  # fmt: skip
 
@@ -37,8 +38,10 @@ def write_xlsx(tables: TableSet, path: Path) -> None:
         "count": workbook.add_format({"num_format": words.count_format}),
         "wrapped": workbook.add_format({"text_wrap": True, "valign": "top"}),
     }
+    names = sheet_names(list(tables.tables))
     for name, rows in tables.tables.items():
-        _sheet(workbook, formats, tables.study.tables_by_name[name], rows, tables, words)
+        definition = tables.study.tables_by_name[name]
+        _sheet(workbook, formats, names[name], definition, rows, tables, words)
     _method_sheet(workbook, formats, tables, words)
     workbook.close()
 
@@ -55,12 +58,27 @@ def _method_sheet(
         sheet.write(row, 0, text, formats["wrapped"])
 
 
+def sheet_names(tables: list[str]) -> dict[str, str]:
+    """Each table's sheet name: its own name, cut to Excel's 31 characters; where two cut
+    alike ("undersokelse_per_saksinnhold_gruppe", "…_gruppe_kjonn") the later ones get a
+    number ("…~2") in place of their last characters."""
+    names: dict[str, str] = {}
+    for table in tables:
+        name, number = table[:SHEET_NAME_MAX], 1
+        while name.lower() in {taken.lower() for taken in names.values()}:
+            number += 1
+            suffix = f"~{number}"
+            name = table[: SHEET_NAME_MAX - len(suffix)] + suffix
+        names[table] = name
+    return names
+
+
 def _sheet(
-    workbook: Any, formats: dict[str, Any], definition: TableDefinition, rows: pl.DataFrame,
-    tables: TableSet, words: TableWords,
+    workbook: Any, formats: dict[str, Any], name: str, definition: TableDefinition,
+    rows: pl.DataFrame, tables: TableSet, words: TableWords,
 ) -> None:  # fmt: skip
     study, country = tables.study, tables.study.country
-    sheet = workbook.add_worksheet(definition.name[:31])
+    sheet = workbook.add_worksheet(name)
     columns = ["niva", "enhet", "namn", "period", *dimensions(rows), *_result_columns(definition)]
     sheet.write(0, 0, definition.title + _note(tables.min_count, words), formats["title"])
     headings = [words.headings.get(c) or study.titles.get(c, c) for c in columns]
