@@ -30,6 +30,18 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def in_the_default_language():
+    """Every test starts in the portal's default language: the language middleware activates
+    a request's language in the thread, and a test that calls the services directly after a
+    bokmål page would otherwise get bokmål messages."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.activate("sv")
+
+
 @pytest.fixture
 def nuso(capsys: pytest.CaptureFixture[str], db: None, monkeypatch: pytest.MonkeyPatch):
     """Run `nuso ARGS` in this process, on the test database.

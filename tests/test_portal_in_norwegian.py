@@ -177,7 +177,10 @@ def test_a_social_worker_registers_in_bokmal(follow_up) -> None:
                            "enhet": follow_up["unit"].code, "tillfalle": "beslut"})  # fmt: skip
     assert response.status_code == 302
     form = bokmal_page(client, response["Location"])
-    assert "Barnets fødselsnummer eller D-nummer" in form
+    # the form's studies are Swedish: a Swedish number is asked for, in bokmål
+    assert "Barnets svenske personnummer eller samordningsnummer" in form
+    assert "ÅÅÅÅMMDD-NNNN" in form
+    assert "11 sifre" not in form
     assert "Lagre utkast" in form
     assert 'data-text-saved="Utkastet ble lagret TID."' in form  # for the form's script
 
@@ -202,6 +205,9 @@ def test_a_social_worker_is_told_what_is_wrong_in_bokmal(follow_up) -> None:
     shown = refused.content.decode()
     assert "Datoen kan ikke være fram i tid." in shown
     assert swedish_on(shown) == []
+    unanswered = client.post(page, {"_fragor": ["insatstyp"], "atgard": "skicka"})
+    assert "Spørsmålet må besvares." in unanswered.content.decode()
+    assert "Frågan behöver ett svar." not in unanswered.content.decode()
 
 
 def test_the_guidance_in_bokmal_names_its_fields_like_the_swedish() -> None:

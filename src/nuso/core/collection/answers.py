@@ -61,7 +61,7 @@ def check_answers(
             checked.answers.pop(asked.name, None)
             checked.errors.pop(asked.name, None)
         elif complete and asked.required and asked.name not in checked.answers:
-            checked.errors.setdefault(asked.name, "Frågan behöver ett svar.")
+            checked.errors.setdefault(asked.name, said("Frågan behöver ett svar."))
     seen = {**(known or {}), **checked.answers}
     for check in checks:
         message = check_across(check, seen, birth_date, today)
