@@ -74,6 +74,8 @@ def test_a_norwegian_manager_sees_bokmal_the_fylke_and_norway(norway, client) ->
     assert "Kommungrupp" not in page
     assert "Kommunegruppe" not in page
     assert "Riket" not in page
+    assert "Uppgift saknas" not in page  # the filters' "missing" in bokmål
+    assert "Opplysning mangler" in page
     nordland = client.get("/portal/enhet/NO-1860/meldinger/?jamfor=lan").content.decode()
     assert "Fylket" in nordland
     assert "Nordland" in nordland  # the fylke's figures, without Vestvågøy, with their guidance

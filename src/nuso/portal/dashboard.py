@@ -131,7 +131,22 @@ def filter_options(results: Results) -> dict[str, dict[str, str]]:
     """The dashboard's filters: the dimensions some table is a filtered view by, with their
     categories' labels (from the study's definitions: no filter list in code)."""
     dimensions = {t.within for t in results.definitions.values() if t.within and t.view_of}
-    return {d: dict(results.source.labels.get(d, {})) for d in sorted(dimensions)}
+    return {
+        d: {
+            code: shown_label(code, label)
+            for code, label in results.source.labels.get(d, {}).items()
+        }
+        for d in sorted(dimensions)
+    }
+
+
+def shown_label(code: str, label: str) -> str:
+    """A category's label as the page shows it: "uppgift saknas" is the portal's own word, in
+    the page's language; the study's categories are its dictionary's."""
+    return str(MISSING_WORDS) if code == MISSING else label
+
+
+MISSING_WORDS = gettext_lazy("Uppgift saknas")
 
 
 def view_for(results: Results, table: TableDefinition, dimension: str) -> TableDefinition | None:

@@ -37,6 +37,7 @@ from nuso.portal.dashboard import (
     nation_in_text,
     nation_name,
     sections,
+    shown_label,
     trend_chart,
 )
 from nuso.portal.national import Measure, Ranking, chosen_measure, measures, ranking
@@ -308,7 +309,7 @@ def _selection_label(results: Results, selection: Selection | None) -> str:
         return ""
     title = results.source.titles.get(selection.dimension, selection.dimension)
     value = results.source.labels.get(selection.dimension, {}).get(selection.value, selection.value)
-    return f"{title}: {value}"
+    return f"{title}: {shown_label(selection.value, value)}"
 
 
 def temporary_path(format_: str) -> Path:
