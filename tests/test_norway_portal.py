@@ -121,6 +121,8 @@ def test_a_norwegian_units_page_in_another_language_names_norway_not_sweden(
         read = re.sub(r'(value|href|src|action|data-[\w-]+)="[^"]*"', "", text)  # not codes
         assert wrong_nation.lower() not in read.lower(), comparison
         assert "Norge" in text or "Norway" in text
+        # the study's own claims are bokmål: no sentence mixes them into the page's language
+        assert "av meldingene" not in text
 
 
 def test_a_municipal_users_tables_hold_no_other_units_comparison(norway, client) -> None:

@@ -214,7 +214,7 @@ def _section(
         label = " – ".join(labels.get(c, {}).get(v, v) for c, v in zip(columns, key, strict=True))
         compared = compared or {}
         sentence = compared.get("vagledning") or ""
-        if sentence and wording is not guidance.SWEDISH:
+        if sentence and not guidance.engine_words_stand(results.source, wording):
             again = guidance.published_comparison(results.source, definition, row, compared,
                                                   wording)  # fmt: skip
             sentence = guidance.sentence("", again, wording)  # the study's claims are Swedish
@@ -226,7 +226,7 @@ def _section(
         section.summary = section.lines[0].sentence if section.lines else ""
     elif whole:
         section.summary = whole.get("vagledning") or ""
-        if section.summary and wording is not guidance.SWEDISH:
+        if section.summary and not guidance.engine_words_stand(results.source, wording):
             section.summary = guidance.published_distribution_sentence(
                 results.source, definition, whole, wording
             )

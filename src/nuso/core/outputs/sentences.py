@@ -1,6 +1,7 @@
 """The guidance sentences of table files in the tables' language. The engine writes its
 sentences once, in Swedish, with the study's own claims; a file asked for in another language
-gets each sentence composed again from the published figures of its row and of the unit's own
+(or of a study whose claims are in another language than Swedish) gets each sentence composed
+again from the published figures of its row and of the unit's own
 row, in that language's words and with the default claim (the study's claims are Swedish), as
 the dashboard and the decks compose theirs."""
 
@@ -25,7 +26,7 @@ PLACE = ("tabell", "niva", "enhet")  # where a row is; the rest of its key says 
 def in_language(tables: TableSet) -> TableSet:
     """The tables with their guidance in `tables.language` (Swedish: as the engine wrote)."""
     wording = guidance.wording_for(tables.language)
-    if wording is guidance.SWEDISH:
+    if guidance.engine_words_stand(tables.study, wording):
         return tables
     definitions = tables.study.tables_by_name
     worded = {

@@ -20,7 +20,7 @@ import polars as pl
 from nuso.core.analysis.indicators.counting import NATION
 from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.analysis.indicators.inputs import StudyInput
-from nuso.core.countries import NORWAY
+from nuso.core.countries import COUNTRIES, NORWAY
 from nuso.core.harmonise.table_definitions import TableDefinition
 
 SIGNIFICANCE_LEVEL = 0.05
@@ -146,6 +146,14 @@ def wording_for(language: str) -> Wording:
     """The words of a language code ("sv", "en", "nb", or a regional variant "en-gb");
     Swedish for any other."""
     return WORDINGS.get(language.lower().split("-")[0], SWEDISH)
+
+
+def engine_words_stand(study: StudyInput, wording: Wording) -> bool:
+    """Whether the engine's own sentences can be shown as they are: they are Swedish, with the
+    study's own claims in its country's language ("gjelder … av meldingene" in a Norwegian
+    study), so only a Swedish study read in Swedish has them in one language. Elsewhere they
+    are composed again in `wording` with its default claim."""
+    return wording is SWEDISH and COUNTRIES[study.country].language == "sv"
 
 
 @dataclass(frozen=True)
