@@ -226,3 +226,20 @@ def test_words_inside_other_words_or_persons_do_not_mislead_the_rules(
 )
 def test_who_and_what_a_wording_names_decides_its_code(variable: str, raw: str, code: str) -> None:
     assert HARMONISER.decide(variable, raw).code == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("Annat socialt nedbrytande beteende (3 § LVU)", "beteendeproblem"),
+        ("Barnet utsatt för sexuella övergrepp eller annan sexuell utsatthet", "sexuellt_vald"),
+        ("Övrig orsak: skolk", "skolproblem"),
+        ("Annat", "ovrigt"),
+        ("Övrigt", "ovrigt"),
+        ("Annan orsak", "ovrigt"),
+    ],
+)
+def test_other_is_the_reason_only_where_no_specific_reason_is_named(raw: str, code: str) -> None:
+    """'Annat'/'övrigt' qualifies a reason as often as it is one: a residual code yields to a
+    specific one the rules find beside it."""
+    assert HARMONISER.decide("orsak", raw).code == code

@@ -48,6 +48,8 @@ FIELD_NAMES = [
     ("ActualisationReason", "orsaker"),
     ("AktDatum", "aktualiseringsdatum"),
     ("BarnetsKön", "kon"),
+    ("BirthDate", "fodelsedatum"),  # a date, but of birth: never the referral's
+    ("BIRTH_DATE (YYYYMMDD)", "fodelsedatum"),
 ]
 
 

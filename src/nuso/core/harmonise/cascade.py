@@ -214,6 +214,9 @@ class VariableMatcher:
             for text in entry.attributes.get("rules", ())
         ] + [Rule.of_concern(code, concern) for code, concern in concerns]
         self.counterparts = counterparts(concerns)
+        # A residual code ("Övrigt/annat") is meant only where no specific code is: "annat"
+        # qualifies a reason ("Annat socialt nedbrytande beteende") as often as it is one.
+        self.residual = frozenset(e.code for e in variable.codes if e.attributes.get("residual"))
         self.topics = {tuple(concern["topic"]) for _, concern in concerns}
         self.persons = tuple(  # whom a reason can concern: the model cannot tell which
             sorted({p for _, c in concerns for p in (*c.get("persons", ()), *c.get("others", ()))})
@@ -374,6 +377,7 @@ class VariableMatcher:
         matched = [rule for rule in self.rules if rule.matches(words)]
         if not matched:
             return frozenset()
+        matched = [rule for rule in matched if rule.code not in self.residual] or matched
         # The most specific rules win ("psyk foralder" over a bare "foralder"); a tie between
         # codes leaves the value undecided.
         best = max(len(rule.positives) for rule in matched)
