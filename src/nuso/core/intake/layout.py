@@ -234,8 +234,13 @@ PERIOD_HEADING = re.compile(
 def is_period_heading(row: list[Cell]) -> bool:
     """One cell alone naming a month, a quarter or a week ("JANUARI", "Jan–jun 2023",
     "Kv 3"): a heading a hand-kept sheet writes between its periods, with or without a gap."""
-    filled = [cell for cell in row if cell and cell.strip()]
-    return len(filled) == 1 and bool(PERIOD_HEADING.match(" ".join(fold(filled[0]).split())))
+    alone = None
+    for cell in row:  # a record has a second filled cell early: stop there
+        if cell and cell.strip():
+            if alone is not None:
+                return False
+            alone = cell
+    return alone is not None and bool(PERIOD_HEADING.match(" ".join(fold(alone).split())))
 
 
 def continues(row: list[Cell], continuing: set[int]) -> bool:
