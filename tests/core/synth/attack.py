@@ -57,6 +57,13 @@ def what_a_unit_sees(
     for key, (value, _) in list(counts.items()):
         if key[3] == ("kommun", unit):  # their own rows
             counts[key] = (value, True)
+    for key, (value, _) in list(counts.items()):
+        area = key[3]
+        whole = (*key[:3], area[1:3], key[4])
+        if area[0] == "rest" and area[3] == unit and counts.get(whole, (0, False))[1]:
+            # the rest of their group whose whole is published: theirs by subtraction (the
+            # view hides it only where their own count is hidden, from others they show it)
+            counts[key] = (value, True)
     frame = protected.source.frame.filter(pl.col("enhet") == unit).row(0, named=True)
     levels = {(level, frame[level]) for level in GROUPS} | {("riket", "riket")}
     single = {d for t in protected.definitions.values() for d in t.dimensions}
