@@ -277,6 +277,7 @@ def test_a_countys_deck_shows_its_units_only_where_none_can_be_worked_out(nuso, 
         assert nuso("report", "--study", "aktualiseringar", "--lan", county,
                     "--output", str(output)).exit_code == 0  # fmt: skip
         said = " ".join(all_text(output / f"aktualiseringar_{county}.pptx"))
+        said = said.replace(names[("lan", county)], "")  # Jönköpings län names no unit
         named = [names[("kommun", u)] for u in units if names[("kommun", u)] in said]
         assert named == ([] if hidden else [names[("kommun", u)] for u in units]), county
         assert ("spridning visas inte" in said) == hidden

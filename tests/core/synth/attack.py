@@ -68,7 +68,55 @@ def what_a_unit_sees(
     levels = {(level, frame[level]) for level in GROUPS} | {("riket", "riket")}
     single = {d for t in protected.definitions.values() for d in t.dimensions}
     single -= protected.source.multi_valued
-    return Knowledge(counts, _equations(counts, single, groupings), levels, unit)
+    outcomes = {o.key: o for t in protected.definitions.values() for o in t.outcomes}
+    equations = _equations(counts, single, groupings)
+    equations += _outcome_cells(counts, outcomes, single, protected.source.categories)
+    _one_count(counts, equations)
+    return Knowledge(counts, equations, levels, unit)
+
+
+def _outcome_cells(
+    counts: dict[Key, tuple[int, bool]], outcomes: dict[str, Any], single: set[str],
+    categories: Any,
+) -> list[tuple[Key, list[Key]]]:  # fmt: skip
+    """A share's counts in the outcome variable's distribution: those with the outcome are
+    the cells of its values, those without it the cells of the others, and all the records
+    are those with it known and the cell without a value."""
+    found = []
+    for kind, outcome_key, period, area, conditions in counts:
+        outcome = outcomes.get(outcome_key)
+        if kind != "kand" or outcome is None or outcome.variable in dict(conditions):
+            continue
+        variable = outcome.variable
+        cell = ("antal", "", period, area, conditions)  # all the records there
+        place = (outcome_key, period, area, conditions)
+        if variable in single or len(outcome.values) == 1:
+            found.append((("ja", *place), [_with(cell, variable, v) for v in outcome.values]))
+        if variable in single:
+            others = [v for v in categories.get(variable, ()) if v not in outcome.values]
+            found.append((("nej", *place), [_with(cell, variable, v) for v in others]))
+            found.append((cell, [("kand", *place), _with(cell, variable, MISSING)]))
+    usable = [(m, parts) for m, parts in found if m in counts and all(p in counts for p in parts)]
+    for margin, parts in usable:
+        if counts[margin][0] != sum(counts[p][0] for p in parts):
+            raise ValueError(f"the attack's sum does not hold: {margin} = {parts}")
+    return usable
+
+
+def _with(key: Key, variable: str, value: str) -> Key:
+    """The count `key` of the records with the variable's value too."""
+    return (*key[:4], tuple(sorted((*key[4], (variable, value)))))
+
+
+def _one_count(counts: dict[Key, tuple[int, bool]], equations: list[tuple[Key, list[Key]]]) -> None:
+    """A count that is the only part of a sum is the same count under two names (a share's
+    records with the outcome and its distribution's cell): known if either is shown."""
+    for margin, parts in equations:
+        if len(parts) == 1:
+            (part,) = parts
+            known = counts[margin][1] or counts[part][1]
+            counts[margin] = (counts[margin][0], known)
+            counts[part] = (counts[part][0], known)
 
 
 def _counts(

@@ -36,9 +36,10 @@ import polars as pl
 
 from nuso.core.analysis.indicators.bounds import attacker_bounds
 from nuso.core.analysis.indicators.counting import COUNT, GROUP_LEVELS, NATION
+from nuso.core.analysis.indicators.determined import ExactAudit
 from nuso.core.analysis.indicators.frame import MISSING
 from nuso.core.analysis.indicators.inputs import StudyInput
-from nuso.core.harmonise.table_definitions import TableDefinition
+from nuso.core.harmonise.table_definitions import Outcome, TableDefinition
 
 DEFAULT_THRESHOLD = 5
 MAX_ROUNDS = 20  # of hiding more where the bounds are still narrow
@@ -93,12 +94,17 @@ def suppress(
     for atom in (*system.whole, *forced):
         hidden[atom] = True
     primary = sum(hidden)
+    sensitive = frozenset(atom for atom, is_hidden in enumerate(hidden) if is_hidden)
     state = _Hiding(system, hidden, threshold)
     state.settle(range(len(system.equations)))
+    audit = ExactAudit(system.equations)
     for _ in range(MAX_ROUNDS):
         before = sum(hidden)
-        for atom in state.narrow():
+        # propagation first (cheap); where it finds nothing, the exact audit
+        for atom in state.narrow() or state.fixed(audit, sensitive):
             number = state.tightest(atom)
+            if number is None:  # every sum on it hidden: fixed through its hidden neighbours
+                number = state.nearest_open(atom)
             chosen = None if number is None else state.partner(number)
             if chosen is not None:
                 state.settle(state.hide(chosen))
@@ -114,6 +120,7 @@ class _Hiding:
         self.system, self.hidden, self.threshold = system, hidden, threshold
         self.members: list[list[int]] = [[] for _ in system.values]
         self.unknowns = [0] * len(system.equations)
+        self.counted = [0] * len(system.equations)  # hidden atoms above nought
         self.hidden_sum = [0] * len(system.equations)
         for number, (margin, parts) in enumerate(system.equations):
             for atom in (margin, *parts):
@@ -123,6 +130,7 @@ class _Hiding:
 
     def _count(self, number: int, atom: int) -> None:
         self.unknowns[number] += 1
+        self.counted[number] += self.system.values[atom] > 0
         if atom != self.system.equations[number][0]:
             self.hidden_sum[number] += self.system.values[atom]
 
@@ -140,8 +148,10 @@ class _Hiding:
     def short(self, number: int) -> bool:
         """The equation gives a hidden atom away, or bounds it too narrowly: it has one
         hidden atom, or hidden parts adding up to less than the threshold under a published
-        margin."""
-        if self.unknowns[number] == 0:
+        margin. Hidden noughts alone are not protected (docs/statistics.md, Limits): a sum
+        that would give only them away hides nothing more, or one nought hidden as a partner
+        would hide its nation's totals through every sum it is in."""
+        if self.counted[number] == 0:
             return False
         if self.unknowns[number] == 1:
             return True
@@ -183,6 +193,41 @@ class _Hiding:
         few = [high[atom] - low[atom] + 1 < self.threshold for atom in range(len(values))]
         return [a for a in range(len(values)) if hidden[a] and few[a] and values[a]]
 
+    def fixed(self, audit: ExactAudit, sensitive: frozenset[int]) -> list[int]:
+        """The sensitive counts (hidden for what they are: small, whole, or leaving a small
+        rest) that all the sums together fix exactly. A partner hidden beside one may
+        follow from the sums, as long as the count it protects does not."""
+        return [atom for atom in audit.fixed(self.hidden)
+                if atom in sensitive and self.system.values[atom]]  # fmt: skip
+
+    def nearest_open(self, atom: int) -> int | None:
+        """The sum nearest the atom, through sums of hidden atoms only, that still has a
+        published atom to hide: where all the sums on an atom are hidden and it is still
+        fixed, a combination of its neighbours' sums fixes it, and one more hidden count
+        there is what it lacks."""
+        seen_atoms, seen_sums = {atom}, set()
+        frontier = [atom]
+        while frontier:
+            reached = []
+            for current in frontier:
+                for number in self.members[current]:
+                    if number in seen_sums:
+                        continue
+                    seen_sums.add(number)
+                    margin, parts = self.system.equations[number]
+                    if not all(self.hidden[a] for a in (margin, *parts)):
+                        reached.append(number)
+            if reached:
+                return min(reached, key=lambda n: (self.hidden_sum[n], n))
+            frontier = []
+            for number in sorted(seen_sums):
+                margin, parts = self.system.equations[number]
+                for other in (margin, *parts):
+                    if other not in seen_atoms:
+                        seen_atoms.add(other)
+                        frontier.append(other)
+        return None
+
     def tightest(self, atom: int) -> int | None:
         """The equation that bounds a hidden atom most: the one with a published margin
         whose other hidden parts hold the least (else any with an atom left to hide)."""
@@ -222,7 +267,7 @@ def suppress_national(
     of its units, would give the rest of the level away."""
     national = {name: _in_order(rows) for name, rows in national.items()}
     system, positions = _atoms(study, national)
-    _partition_equations(system)
+    _partition_equations(system, _covering_levels(study))
     exposed: list[int] = []
     for name, rows in national.items():
         if units is not None and name in units:
@@ -428,10 +473,13 @@ def flags(rows: pl.DataFrame, found: tuple[np.ndarray, np.ndarray] | None) -> pl
             pl.lit(False).alias("antal_dold"), pl.lit(False).alias("total_dold")
         )
     positions, hidden = found
+    total_hidden = hidden[positions[:, 1]]
+    # a share's count beside its published total gives the records without the outcome
+    # away: it is hidden where they are; beside a hidden total it is a count like any other
     complement = np.where(positions[:, 2] >= 0, hidden[positions[:, 2]], False)
     return rows.with_columns(
-        pl.Series("antal_dold", hidden[positions[:, 0]] | complement),
-        pl.Series("total_dold", hidden[positions[:, 1]]),
+        pl.Series("antal_dold", hidden[positions[:, 0]] | complement & ~total_hidden),
+        pl.Series("total_dold", total_hidden),
     )
 
 
@@ -444,6 +492,7 @@ def _atoms(
     system = AtomSystem()
     positions: dict[str, np.ndarray] = {}
     shares: set[tuple[int, int, int]] = set()
+    outcomes: dict[tuple[int, int, int], tuple[Outcome, Key]] = {}  # (yes, known, no) -> …
     for name, cells in tables.items():
         table = study.tables_by_name[name]
         dimensions, within = table.dimensions, table.within
@@ -470,15 +519,68 @@ def _atoms(
                 no = system.atom(_key("nej", mangd, period, niva, enhet, conditions),
                                  total - antal)  # fmt: skip
                 shares.add((known, yes, no))
+                outcome = next(o for o in table.outcomes if o.key == mangd)
+                outcomes[(yes, known, no)] = (outcome, (period, niva, enhet, conditions))
                 found.append((yes, known, no))
                 if whole:
                     system.whole.update((yes, no))
         positions[name] = np.array(found, dtype=np.int64).reshape(-1, 3)
     for known, yes, no in sorted(shares):
         system.equations.append((known, [yes, no]))
+    _outcome_equations(system, outcomes, study.multi_valued, study.categories)
     _dimension_equations(system, study.multi_valued, study.categories)
     _grouping_equations(system, groupings(study))
     return system, positions
+
+
+def _outcome_equations(
+    system: AtomSystem,
+    outcomes: Mapping[tuple[int, int, int], tuple[Outcome, Key]],
+    multi_valued: frozenset[str],
+    categories: Mapping[str, Sequence[str]],
+) -> None:
+    """A share's counts are cells of the outcome variable's distribution where a table shows
+    it: the records with the outcome are the cells of its values, those without it the cells
+    of the other values, and those with the outcome known are all the records less the cell
+    without a value. Without these sums a count hidden as a share's could be read in the
+    distribution (or the other way round). Each sum is added only where the counts bear it
+    out (a value outside the codebook counts as known in a share and as without a value in
+    a distribution)."""
+    for (yes, known, no), (outcome, place) in outcomes.items():
+        variable = outcome.variable
+        if any(dimension == variable for dimension, _ in place[3]):
+            continue
+        single = variable not in multi_valued
+        if single or len(outcome.values) == 1:
+            _add_if_true(system, yes, _cells(system, place, variable, outcome.values))
+        if single:
+            others = [v for v in categories.get(variable, ()) if v not in outcome.values]
+            _add_if_true(system, no, _cells(system, place, variable, others))
+            everyone = _cells(system, place, None, [""])
+            missing = _cells(system, place, variable, [MISSING])
+            if everyone and missing:
+                _add_if_true(system, everyone[0], [known, *missing])
+
+
+def _cells(
+    system: AtomSystem, place: Key, variable: str | None, values: Sequence[str]
+) -> list[int] | None:
+    """The distribution's cells of the variable's values at the share's place (without
+    `variable`: the place's own count); None where a table shows not all of them."""
+    period, niva, enhet, conditions = place
+    found = []
+    for value in values:
+        with_value = conditions if variable is None else (*conditions, (variable, value))
+        atom = system.index.get(_key(COUNT, "", period, niva, enhet, tuple(sorted(with_value))))
+        if atom is None:
+            return None
+        found.append(atom)
+    return found or None
+
+
+def _add_if_true(system: AtomSystem, margin: int, parts: list[int] | None) -> None:
+    if parts and sum(system.values[p] for p in parts) == system.values[margin]:
+        system.equations.append((margin, parts))
 
 
 def _key(counted: str, outcome: str, period: Any, niva: str, enhet: str, conditions: Key) -> Key:
@@ -570,24 +672,36 @@ def _dimension_equations(
         system.equation(whole, parts)
 
 
-def _partition_equations(system: AtomSystem) -> None:
+def _covering_levels(study: StudyInput) -> frozenset[str]:
+    """The groupings every unit belongs to (every Swedish municipality has a county, a
+    group and a size band): whose nation's cell for units outside them is nought, which any
+    reader with the public list of units knows."""
+    units = unit_levels(study)
+    return frozenset(level for level in GROUP_LEVELS
+                     if not units[f"_{level}"].fill_null("").eq("").any())  # fmt: skip
+
+
+def _partition_equations(system: AtomSystem, covering: frozenset[str] = frozenset()) -> None:
     """Counties, municipality groups and size bands each add up to the nation (where they
-    cover every unit: a unit without a group leaves that grouping's sum short)."""
+    cover every unit: a unit without a group leaves that grouping's sum short, by the
+    nation's cell for units outside them where a table shows it and some unit is outside;
+    where none is, that cell is nought and known to be)."""
     levels: dict[Key, dict[str, list[Key]]] = defaultdict(lambda: defaultdict(list))
     for key in system.index:
         counted_set, outcome, period, niva, _, conditions = key
         if niva != NATION:
             levels[(counted_set, outcome, period, conditions)][niva].append(key)
     for (counted_set, outcome, period, conditions), by_level in levels.items():
-        nation = (counted_set, outcome, period, NATION, NATION, conditions)
+        # by size band too: the nation's cells of one band are the band's own (_key)
+        nation = _key(counted_set, outcome, period, NATION, NATION, conditions)
         if nation not in system.index:
             continue
         total = system.values[system.index[nation]]
         for level, parts in by_level.items():
             # the nation's cell for units without such a group, where a table shows it
-            outside = (counted_set, outcome, period, NATION, NATION,
-                       tuple(sorted((*conditions, (level, MISSING)))))  # fmt: skip
-            if outside in system.index:
+            outside = _key(counted_set, outcome, period, NATION, NATION,
+                           tuple(sorted((*conditions, (level, MISSING)))))  # fmt: skip
+            if outside in system.index and level not in covering:
                 parts = [*parts, outside]
             if sum(system.values[system.index[p]] for p in parts) == total:
                 system.equation(nation, parts)
