@@ -584,3 +584,22 @@ def test_every_guidance_sentence_is_said_again_in_a_files_language(records, lang
             assert not other.drop_nulls().str.contains(swedish_words).any(), name
     same = in_language(TableSet(protected.tables, protected.source, THRESHOLD, language="sv"))
     assert same.tables is protected.tables
+
+
+def test_a_code_in_force_on_no_day_of_the_period_has_no_row(records) -> None:
+    """SSB's lists change: a 2023 table shows no row for a code that came later (here 'annat'
+    sex, with no record), and keeps a code out of force that records have (every record
+    stays counted)."""
+    from dataclasses import replace
+
+    study = study_of(records)
+    categories = {**study.categories, "kon": ("flicka", "pojke", "annat")}
+    out_of_force = {"kon": {"2023": frozenset({"annat", "pojke"})}}
+    before = compute(replace(study, categories=categories), THRESHOLD)
+    after = compute(replace(study, categories=categories, out_of_force=out_of_force), THRESHOLD)
+    for name in ("kon", "utredning_per_kon", "orsaker_kon"):
+        assert "annat" in before.tables[name]["kon"].to_list()
+        assert "annat" not in after.tables[name]["kon"].to_list()
+        assert "pojke" in after.tables[name]["kon"].to_list()
+    kept = after.tables["kon"].filter(pl.col("niva") == "riket", pl.col("jamforelse").is_null())
+    assert kept.filter(pl.col("kon") == "pojke")["antal"].item() > 0

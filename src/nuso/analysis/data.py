@@ -11,6 +11,7 @@ from nuso.core.analysis.indicators.labels import dimension_labels as labels_of
 from nuso.core.countries import COUNTRIES, SWEDEN
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
+from nuso.core.intake.dates import period_span
 from nuso.core.units import SIZE_BANDS, SKR_GROUPS
 from nuso.intake.record_frames import PERIOD, UNIT, record_frame
 from nuso.studies.codebooks import codebook_of, latest_version
@@ -53,7 +54,27 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         | {c.name: c.label for c in dictionary.computed}
         | {"storleksgrupp": "Kommunstorlek", "kommungrupp": "Kommungrupp", "steg": "Steg"},
         country=dictionary.country,
+        out_of_force=codes_out_of_force(dictionary, frame["period"].unique().to_list()),
     )
+
+
+def codes_out_of_force(
+    dictionary: StudyDictionary, periods: list[str]
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Per dimension with a dated code list, per period, the codes in force on no day of
+    it: a 2024 table has no row for a code that came in 2025."""
+    codebook = codebook_of(latest_version())
+    lists = {v.name: v.codebook for v in dictionary.variables if v.codebook}
+    lists |= {d.name: d.codebook for d in dictionary.derived if d.codebook}
+    found: dict[str, dict[str, frozenset[str]]] = {}
+    for name, list_name in lists.items():
+        variable = codebook.variables[list_name]
+        if not variable.dated:
+            continue
+        spans = {period: period_span(period) for period in periods}
+        found[name] = {period: variable.code_set - variable.in_force(*span)
+                       for period, span in spans.items() if span is not None}  # fmt: skip
+    return found
 
 
 def _records(study: Study, period: str | None) -> pl.DataFrame:

@@ -172,3 +172,32 @@ def _all_levels(
         )
     )
     return pl.concat(levels).with_columns(pl.col("antal", "total").cast(pl.Int64))
+
+
+def without_codes_out_of_force(
+    cells: pl.DataFrame,
+    table: TableDefinition,
+    out_of_force: Mapping[str, Mapping[str, frozenset[str]]],
+) -> pl.DataFrame:
+    """The cells less those of a code in force on no day of their period where no record
+    in the nation has it: a 2024 table shows no row for a code SSB brought in in 2025 (nor a
+    2026 one for a code that ended). A code given where it was not in force keeps its rows,
+    so that every record stays counted."""
+    dated = [d for d in table.dimensions if d in out_of_force]
+    if not dated:
+        return cells
+    keys = ["period", *table.dimension_columns, "mangd"]
+    empty = cells.filter(
+        pl.col("niva") == NATION,
+        pl.col("antal") == 0,
+        (pl.col("total") == 0) | (pl.col("mangd") == COUNT),
+    ).select(keys)
+    gone = []
+    for dimension in dated:
+        pairs = pl.DataFrame(
+            [(p, code) for p, codes in out_of_force[dimension].items() for code in codes],
+            schema={"period": cells.schema["period"], dimension: cells.schema[dimension]},
+            orient="row",
+        )
+        gone.append(empty.join(pairs, on=["period", dimension], how="semi"))
+    return cells.join(pl.concat(gone).unique(), on=keys, how="anti", nulls_equal=True)

@@ -26,7 +26,12 @@ from nuso.core.analysis.indicators.comparisons import (
     distribution_tests,
     with_reference,
 )
-from nuso.core.analysis.indicators.counting import NATION, count_table, filtered
+from nuso.core.analysis.indicators.counting import (
+    NATION,
+    count_table,
+    filtered,
+    without_codes_out_of_force,
+)
 from nuso.core.analysis.indicators.disclosure import (
     Suppression,
     combined,
@@ -99,10 +104,13 @@ class Results:
 def compute(study: StudyInput, threshold: int | None) -> Results:
     """All tables; `threshold` None means unsuppressed (analysts only)."""
     counted = {
-        table.name: count_table(study.frame, table, study.categories, study.multi_valued)
+        table.name: without_codes_out_of_force(
+            count_table(study.frame, table, study.categories, study.multi_valued),
+            table, study.out_of_force,
+        )
         for table in study.tables
         if table.kind != "logistic"
-    }
+    }  # fmt: skip
     national = {name: cells.filter(pl.col("niva") != "kommun") for name, cells in counted.items()}
     groups = tuple(level for level in comparison_levels(study.country) if level != NATION)
     views = {

@@ -23,6 +23,8 @@ class StudyInput:
     multi_valued: frozenset[str]
     titles: dict[str, str] = field(default_factory=dict)  # dimension -> heading
     country: str = SWEDEN  # whose units these are: the nation and the groups are its
+    # dimension -> period -> its codes in force on no day of the period (SSB's dated lists)
+    out_of_force: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
