@@ -182,3 +182,17 @@ def test_with_ssbs_population_a_norwegian_unit_is_compared_with_units_of_its_siz
     )
     assert compared.height
     assert compared["total"].drop_nulls().sum() > 0  # Narvik, the rest of the band
+
+
+def test_a_norwegian_users_row_download_is_headed_in_bokmal(norway, client) -> None:
+    """The headings of where a row came from (and of the review column) were Swedish in a
+    bokmål portal (issue 20 walk)."""
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    response = client.get("/portal/enhet/NO-1860/meldinger/rader.xlsx")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    header = pl.read_excel(io.BytesIO(content)).columns
+    assert header[:4] == ["Kommune- eller bydelsnummer", "Fil", "Ark", "Rad"]
+    assert "Venter på gjennomgang" in header
+    assert not {"Flik", "Väntar på granskning", "Kommun- eller stadsdelskod"} & set(header)

@@ -8,6 +8,7 @@ writers of nuso.core.outputs write them."""
 from __future__ import annotations
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from nuso.analysis.data import dimension_labels
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
@@ -17,7 +18,14 @@ from nuso.intake.record_frames import FILE, SHEET, UNIT, record_frame, waiting_f
 from nuso.studies.models import Study
 from nuso.units.models import Unit
 
-PLACE = {"kommunkod": "Kommun- eller stadsdelskod", "fil": "Fil", "flik": "Flik", "rad": "Rad"}
+
+def place_labels() -> dict[str, str]:
+    """The headings of where a row came from, in the reader's language (the portal's row
+    downloads are made in it; `nuso export` in Swedish)."""
+    return {"kommunkod": _("Kommun- eller stadsdelskod"), "fil": _("Fil"), "flik": _("Flik"),
+            "rad": _("Rad")}  # fmt: skip
+
+
 REVIEW = "granskning"
 ORIGINAL = "_original"
 
@@ -74,7 +82,7 @@ def _original(name: str) -> pl.Expr:
 
 
 def _labels(dictionary: StudyDictionary, originals: list[str]) -> dict[str, str]:
-    labels = {**PLACE, **{v.name: v.label for v in dictionary.variables}}
+    labels = {**place_labels(), **{v.name: v.label for v in dictionary.variables}}
     labels |= {d.name: d.label for d in dictionary.derived}
-    labels[REVIEW] = "Väntar på granskning"
+    labels[REVIEW] = _("Väntar på granskning")
     return labels | {name + ORIGINAL: f"{labels[name]} (originalvärde)" for name in originals}
