@@ -4,6 +4,7 @@ log, suppression on every page."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -586,3 +587,27 @@ def test_the_download_links_are_the_registrys_formats_the_user_may_have(portal, 
                 name = file_name("aktualiseringar", units[0].code, kind, format_)
                 assert f'filename="{name}"' in response["Content-Disposition"]
     assert Client().get(f"{base}rader.docx").status_code == 404  # not a registered format
+
+
+def test_the_table_download_of_a_filtered_page_holds_what_the_page_shows(portal, client) -> None:
+    """The dashboard's download link carries its period and filter (issue 20 walk: the
+    download ignored them); the page's other link still gives every period and filter."""
+    units, municipal, _ = portal
+    log_in(client, municipal)
+    base = f"/portal/enhet/{units[0].code}/aktualiseringar/"
+    page = client.get(base + "?urval=kon:flicka").content.decode()
+    links = re.findall(r'href="([^"]*tabeller\.csv[^"]*)"', page)
+    filtered = next(html.unescape(link) for link in links if "urval=" in link)
+    assert "period=" in filtered
+
+    def read(url: str) -> pl.DataFrame:
+        content = b"".join(client.get(url).streaming_content)
+        return pl.read_csv(io.BytesIO(content), infer_schema_length=0)
+
+    shown = read(filtered)
+    assert shown.height > 0
+    assert set(shown["kon"]) == {"flicka"}  # every table shown is one of the girls'
+    assert shown["period"].n_unique() == 1
+    everything = read(base + "tabeller.csv")
+    assert {"flicka", "pojke"} <= set(everything["kon"].drop_nulls())
+    assert everything.height > shown.height

@@ -144,7 +144,8 @@ def test_a_municipal_manager_reads_the_dashboard_in_bokmal(portal) -> None:
     dashboard = f"/portal/enhet/{units[0].code}/aktualiseringar/"
     page = bokmal_page(client, dashboard)
     for text in ("Sammenlign med", "Kommunegruppen", "Hele landet", "Nøkkeltall", "Sammendrag",
-                 "Veiledning", "Last ned:", "Hopp over sammendraget"):  # fmt: skip
+                 "Veiledning", "Last ned det som vises", "Last ned alle perioder og utvalg:",
+                 "Hopp over sammendraget"):  # fmt: skip
         assert text in page, text
     # The guidance in bokmål, composed again from the published rows.
     assert "sammenlignet med" in page

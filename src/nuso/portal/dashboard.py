@@ -162,6 +162,31 @@ def view_for(results: Results, table: TableDefinition, dimension: str) -> TableD
     return None
 
 
+def as_shown(
+    results: Results, rows: dict[str, pl.DataFrame], period: str | None,
+    selection: Selection | None,
+) -> dict[str, pl.DataFrame]:  # fmt: skip
+    """The tables as a page with `period` and `selection` shows them, for its downloads:
+    the period's rows; with a filter, each table's rows of the chosen value (from its
+    filtered view where it has one), and none of the tables the filter does not apply to.
+    Without a period, every period; without a filter, every table, the filtered views too."""
+    shown: dict[str, pl.DataFrame] = {}
+    for name, table_rows in rows.items():
+        definition = results.definitions[name]
+        if definition.view_of and selection is not None:
+            continue  # a view is shown only in its base table's place
+        chosen, value = name, table_rows
+        if selection is not None and selection.dimension not in definition.dimensions:
+            view = view_for(results, definition, selection.dimension)
+            if view is None:
+                continue
+            chosen, value = view.name, rows[view.name]
+        if selection is not None:
+            value = value.filter(pl.col(selection.dimension) == selection.value)
+        shown[chosen] = value if period is None else value.filter(pl.col("period") == period)
+    return shown
+
+
 def sections(
     results: Results, rows: dict[str, pl.DataFrame], unit: str, period: str, comparison: str,
     only: str | None = None, selection: Selection | None = None,

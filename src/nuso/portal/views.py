@@ -29,6 +29,7 @@ from nuso.portal.dashboard import (
     SUMMARY_FINDINGS,
     Section,
     Selection,
+    as_shown,
     comparisons_for,
     filter_options,
     findings,
@@ -223,7 +224,11 @@ def download_tables(request: HttpRequest, code: str, study: str, format_: str) -
     scope = Scope.of(request.user)
     the_study = scope.study(study)
     tables = scope.unit_tables(the_study, code)
-    unit, results, rows = tables.unit, tables.results, tables.rows
+    unit, results = tables.unit, tables.results
+    # the page's period and filter, where the link carries them (the dashboard's does)
+    period = request.GET.get("period") if request.GET.get("period") in results.periods else None
+    selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
+    rows = as_shown(results, tables.rows, period, selection)
     path = temporary_path(format_)
     min_count = int(settings.NUSO_MIN_CELL_COUNT) if results.suppression else None
     write_tables(format_, TableSet(rows, results.source, min_count, title=the_study.name,
