@@ -168,3 +168,19 @@ def test_a_submitted_registration_is_corrected_on_its_page_only_when_complete(fo
                         "atgard": "skicka"})  # fmt: skip
     assert right.status_code == 302
     assert record_frame(follow_up["study"])["value:riskbedomning"].to_list() == ["mycket_hog"]
+
+
+@pytest.mark.django_db
+def test_a_submission_with_a_wrong_identity_number_lists_the_gaps_too(follow_up) -> None:
+    """A mistyped identity number and unanswered questions: the page named only the number,
+    and the unanswered questions came up only once it was right (issue 20 walk)."""
+    client = logged_in(follow_up["worker"])
+    pk = begin(client)
+    wrong = CHILD[:-1] + str((int(CHILD[-1]) + 1) % 10)  # the check digit off by one
+    page = client.post(f"/registrera/{pk}/", {**page_answers(alder="10"), "personnummer": wrong,
+                                              "atgard": "skicka"})  # fmt: skip
+    html = page.content.decode()
+    assert 'href="#insatstyp-kontaktperson"' in html  # the unanswered question, linked
+    assert "Frågan behöver ett svar." in html
+    assert "Ange barnets personnummer" not in html  # the number's own message says it
+    assert Registration.objects.get(pk=pk).status == Registration.Status.DRAFT

@@ -502,6 +502,16 @@ def correct(
         return registration, outcome
 
 
+def gaps(registration: Registration, number_refused: bool = False) -> Submitted:
+    """What a submission of the draft as saved would be refused for (nothing is sent).
+    `number_refused`: an identity number was typed and refused, and its own message beside
+    it says so (not again among the gaps)."""
+    found = missing(registration)
+    if number_refused and not registration.pseudonym:
+        found = found[1:]  # the first: the number asked for
+    return Submitted(errors=shown(check(registration).errors), missing=found)
+
+
 def _submitted(registration: Registration, user: User, correcting: bool) -> Submitted:
     checked = check(registration)
     outcome = Submitted(errors=shown(checked.errors), missing=missing(registration))

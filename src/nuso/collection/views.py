@@ -93,7 +93,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("beslut", "")
     if choice:  # a decision chosen, whichever button was pressed
         services.link(registration, user, _decision_choice(choice))
-    if request.POST.get("atgard") == "skicka" and not saved.identity_error:
+    if request.POST.get("atgard") == "skicka" and saved.identity_error:
+        # not sent, but everything else it lacks listed now, not after the number is right
+        outcome = services.gaps(registration, number_refused=True)
+        page = FormPage(services.own_registration(user, pk))
+        return render(request, "collection/form.html", page.context(
+            errors=outcome.errors, missing=outcome.missing, identity_error=saved.identity_error))  # fmt: skip
+    if request.POST.get("atgard") == "skicka":
         outcome = services.submit(registration, user)
         if outcome.done:
             messages.success(request, gettext("Registreringen är inskickad."))
