@@ -33,5 +33,8 @@ def test_an_error_keeps_its_message_and_another_language_fills_its_fields() -> N
     assert message.template == "Ange ett tal mellan {low} och {high}{unit}."
     english = {"Ange ett tal mellan {low} och {high}{unit}.": "Enter {low} to {high}{unit}."}
     assert in_words(message, lambda t: english.get(t, t)) == "Enter 0 to 17 år."
+    # the study's unit in the catalogue's words where it has them (issue 20 walk)
+    english["år"] = "years"
+    assert in_words(message, lambda t: english.get(t, t)) == "Enter 0 to 17 years."
     assert in_words("En studies eget meddelande.", english.get) == "En studies eget meddelande."
     assert message_of(ValueError("vanlig text")) == "vanlig text"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nuso.core.collection.messages import message_of, said
+from nuso.core.collection.messages import message_of, said, unit_word
 from nuso.core.collection.questions import UNKNOWN, Field, is_shown
 from nuso.core.harmonise.form_spec import AnswerCheck
 from nuso.core.intake.pseudonyms import pseudonymise
@@ -106,7 +106,7 @@ def read_integer(asked: Field, text: str) -> int:
     except ValueError:
         raise ValueError(said("Ange ett heltal.")) from None
     low, high = asked.minimum, asked.maximum
-    unit = f" {asked.unit}" if asked.unit else ""
+    unit = unit_word(asked.unit)
     if (low is not None and number < low) or (high is not None and number > high):
         if low is None:
             raise ValueError(said("Ange ett tal som är högst {high}{unit}.", high=high, unit=unit))

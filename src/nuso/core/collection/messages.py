@@ -37,8 +37,21 @@ def message_of(error: BaseException) -> str:
 
 
 def in_words(message: str, translate: Any) -> str:
-    """`message` in the words of `translate` (a gettext): a `Said` from its template, any
-    other text (a study's own message) as it is."""
+    """`message` in the words of `translate` (a gettext): a `Said` from its template, its
+    fields that are messages too in the same words, any other text (a study's own message)
+    as it is."""
     if not isinstance(message, Said):
         return message
-    return str(translate(message.template)).format(**message.fields)
+    fields = {name: in_words(value, translate) if isinstance(value, Said) else value
+              for name, value in message.fields.items()}  # fmt: skip
+    return str(translate(message.template)).format(**fields)
+
+
+def unit_word(word: str) -> Said:
+    """A study's unit of a number ("år"), said after the number: in the catalogues' words
+    where they have it (UNITS), else as the study has it."""
+    return Said(" {word}", {"word": Said(word, {})}) if word else Said("", {})
+
+
+# the units the shipped studies give their numbers, so that the catalogues hold them
+UNITS = (said("år"), said("månader"), said("dagar"))
