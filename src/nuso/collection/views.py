@@ -97,8 +97,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         # not sent, but everything else it lacks listed now, not after the number is right
         outcome = services.gaps(registration, number_refused=True)
         page = FormPage(services.own_registration(user, pk))
-        return render(request, "collection/form.html", page.context(
-            errors=outcome.errors, missing=outcome.missing, identity_error=saved.identity_error))  # fmt: skip
+        context = page.context(errors=outcome.errors, missing=outcome.missing,
+                               identity_error=saved.identity_error)  # fmt: skip
+        return render(request, "collection/form.html", context)
     if request.POST.get("atgard") == "skicka":
         outcome = services.submit(registration, user)
         if outcome.done:
