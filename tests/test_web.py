@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -30,3 +32,13 @@ def test_security_headers_are_sent(client: Client) -> None:
 def test_static_files_are_served_without_collectstatic(client: Client) -> None:
     response = client.get("/static/web/nuso.css")
     assert response.status_code == 200
+
+
+def test_every_page_names_an_icon_that_is_served(client: Client) -> None:
+    """Browsers asked for /favicon.ico and got a 404 on every page (issue 20 walk)."""
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon is not None
+    response = client.get(icon.group(1))
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
