@@ -141,3 +141,21 @@ def test_the_national_view_ranks_by_funnel_steps_and_copes_without_any_share() -
     only_spread = Results({}, {"utsatthet": spread}, None, None)  # type: ignore[arg-type]
     assert chosen_measure(only_spread, "") is None
     assert ranking(only_spread, None, "2023").units == []
+
+
+def test_the_other_studies_are_links_apart(nuso) -> None:
+    """'Andra delstudier:' ran its links together ("Avslutade barnavårdsutredningarUppföljning
+    av insatser", issue 20 walk), and left out the only other study where there was one."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    assert nuso("init").exit_code == 0
+    unit = Unit.objects.get(code="1780")
+    studies = [s for s in Study.objects.order_by("number") if s.country == "SE"]
+    request = RequestFactory().get("/")
+    page = render_to_string("portal/dashboard.html", {
+        "unit": unit, "study": studies[0], "other_studies": studies[1:3], "periods": [],
+    }, request=request)  # fmt: skip
+    names = [study.name for study in studies[1:3]]
+    assert f"{names[0]}</a> · <a" in page
+    assert names[1] in page

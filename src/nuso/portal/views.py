@@ -157,7 +157,8 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "findings": found[:SUMMARY_FINDINGS], "more_findings": len(found) - SUMMARY_FINDINGS,
         "deliveries": view.scope.deliveries(unit, view.study),
         "trend_periods": len(results.periods),
-        "other_studies": view.scope.studies_with_data(unit),
+        "other_studies": [other for other in view.scope.studies_with_data(unit)
+                          if other != view.study],
         **_freshness(view.stale, view.version),
     }  # fmt: skip
     log(Actor.of_user(request.user), "portal.dashboard", unit=unit, study=view.study.slug,  # type: ignore[arg-type]
