@@ -46,3 +46,20 @@ def test_a_hidden_nought_hides_nothing_else() -> None:
     system.equation(("alla",), [("flickor",), ("uppgift saknas",)])
     result = suppress(system, threshold=5, forced=[unknown])
     assert [result.hidden[a] for a in (total, girls, unknown)] == [False, False, True]
+
+
+def test_the_nought_of_a_whole_share_stays_protected() -> None:
+    """'8 av 8': the share's records without the outcome (0) are hidden for what they are,
+    and they are the distribution's other cells, published noughts. A nought hidden as a
+    partner may be given away; this one may not (review of the thirteenth session)."""
+    system = AtomSystem()
+    values = {"kand": 8, "ja": 8, "nej": 0, "alla": 10, "v": 8, "o1": 0, "o2": 0, "saknas": 2}
+    atoms = {name: system.atom((name,), value) for name, value in values.items()}
+    sums = [("kand", ["ja", "nej"]), ("ja", ["v"]), ("nej", ["o1", "o2"]),
+            ("alla", ["kand", "saknas"]), ("alla", ["v", "o1", "o2", "saknas"])]  # fmt: skip
+    for margin, parts in sums:
+        system.equation((margin,), [(part,) for part in parts])
+    system.whole.update((atoms["ja"], atoms["nej"]))
+    result = suppress(system, threshold=5)
+    assert result.hidden[atoms["nej"]]
+    assert atoms["nej"] not in ExactAudit(system.equations).fixed(result.hidden)

@@ -120,7 +120,7 @@ class _Hiding:
         self.system, self.hidden, self.threshold = system, hidden, threshold
         self.members: list[list[int]] = [[] for _ in system.values]
         self.unknowns = [0] * len(system.equations)
-        self.counted = [0] * len(system.equations)  # hidden atoms above nought
+        self.counted = [0] * len(system.equations)  # hidden atoms that are protected
         self.hidden_sum = [0] * len(system.equations)
         for number, (margin, parts) in enumerate(system.equations):
             for atom in (margin, *parts):
@@ -130,7 +130,7 @@ class _Hiding:
 
     def _count(self, number: int, atom: int) -> None:
         self.unknowns[number] += 1
-        self.counted[number] += self.system.values[atom] > 0
+        self.counted[number] += self.protected(atom)
         if atom != self.system.equations[number][0]:
             self.hidden_sum[number] += self.system.values[atom]
 
@@ -145,12 +145,18 @@ class _Hiding:
             if chosen is not None:
                 queue.extend(self.hide(chosen))
 
+    def protected(self, atom: int) -> bool:
+        """A count whose value must not be given away: any above nought, and the nought of
+        a whole cell ("8 av 8": no one without the attribute is the disclosure). Other
+        noughts are not protected (docs/statistics.md, Limits)."""
+        return self.system.values[atom] > 0 or atom in self.system.whole
+
     def short(self, number: int) -> bool:
         """The equation gives a hidden atom away, or bounds it too narrowly: it has one
         hidden atom, or hidden parts adding up to less than the threshold under a published
-        margin. Hidden noughts alone are not protected (docs/statistics.md, Limits): a sum
-        that would give only them away hides nothing more, or one nought hidden as a partner
-        would hide its nation's totals through every sum it is in."""
+        margin. A sum that would give away only unprotected noughts hides nothing more:
+        one nought hidden as a partner would hide its nation's totals through every sum it
+        is in."""
         if self.counted[number] == 0:
             return False
         if self.unknowns[number] == 1:
@@ -191,14 +197,14 @@ class _Hiding:
         values, hidden = self.system.values, self.hidden
         low, high = attacker_bounds(values, hidden, self.system.equations)
         few = [high[atom] - low[atom] + 1 < self.threshold for atom in range(len(values))]
-        return [a for a in range(len(values)) if hidden[a] and few[a] and values[a]]
+        return [a for a in range(len(values)) if hidden[a] and few[a] and self.protected(a)]
 
     def fixed(self, audit: ExactAudit, sensitive: frozenset[int]) -> list[int]:
         """The sensitive counts (hidden for what they are: small, whole, or leaving a small
         rest) that all the sums together fix exactly. A partner hidden beside one may
         follow from the sums, as long as the count it protects does not."""
         return [atom for atom in audit.fixed(self.hidden)
-                if atom in sensitive and self.system.values[atom]]  # fmt: skip
+                if atom in sensitive and self.protected(atom)]  # fmt: skip
 
     def nearest_open(self, atom: int) -> int | None:
         """The sum nearest the atom, through sums of hidden atoms only, that still has a
