@@ -36,6 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.http import Http404
+from django.utils import translation
 
 from nuso.analysis import store
 from nuso.analysis.service import data_version
@@ -105,10 +106,13 @@ def folder() -> Path:
 
 def request(scope: Scope, study: Study, unit: Unit | None, format_: str, rows: int) -> Prepared:
     """The download of these rows for this user: the one already asked for (being prepared
-    or ready), or a new one started in the background. The caller has checked the scope."""
+    or ready), or a new one started in the background, headed in the page's language (the
+    background thread has none of its own). The caller has checked the scope."""
     remove_expired()
-    version = data_version(study).tag
-    key = store.digest((scope.user.pk, study.slug, unit.code if unit else None, format_, version))
+    version, words = data_version(study).tag, language.code()
+    key = store.digest(
+        (scope.user.pk, study.slug, unit.code if unit else None, format_, version, words)
+    )
     existing = read(key)
     if existing is not None and not existing.failed:
         return existing
@@ -119,7 +123,7 @@ def request(scope: Scope, study: Study, unit: Unit | None, format_: str, rows: i
         _create(prepared, replacing=existing is not None)
     except FileExistsError:  # another worker started it a moment ago
         return read(key) or prepared
-    _in_background(lambda: _prepare(prepared, scope, study, unit))
+    _in_background(lambda: _prepare(prepared, scope, study, unit, words))
     return prepared
 
 
@@ -165,7 +169,7 @@ def _prepare_decks(prepared: Prepared, decks: list[DeckRequest]) -> None:
         _save(replace(prepared, state=FAILED, moved=time.time()))
 
 
-def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None) -> None:
+def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None, words: str) -> None:
     """Writes the file (in a thread of its own), telling its JSON how far it got."""
     target = folder() / f"{prepared.key}.{prepared.format}"
 
@@ -173,7 +177,8 @@ def _prepare(prepared: Prepared, scope: Scope, study: Study, unit: Unit | None) 
         _save(replace(prepared, written=written, moved=time.time()))
 
     try:
-        rows_asked = scope.row_download(study, unit, prepared.format)
+        with translation.override(words):
+            rows_asked = scope.row_download(study, unit, prepared.format)
         with written_whole(target) as temporary:
             rows = write_rows(prepared.format, rows_asked, temporary, progress)
         _save(replace(prepared, rows=rows, written=rows, state=READY, moved=time.time()))
