@@ -108,8 +108,11 @@ def test_log_in_filter_and_download(site, browser, tmp_path) -> None:
     assert "Riket" in page.locator("#resultat table.data").nth(1).inner_text()
     assert loaded(page.locator("figure img").first, page)
     accessible(page)
+    # the results' own link: what the page shows (it follows the filters in place)
+    shown = page.locator("#resultat").get_by_role("link", name="tabeller (Excel)")
+    assert "period=" in (shown.get_attribute("href") or "")
     with page.expect_download() as download:
-        page.get_by_role("link", name="tabeller (Excel)").click()
+        shown.click()
     saved = tmp_path / "tabeller.xlsx"
     download.value.save_as(saved)
     assert saved.stat().st_size > 1000
