@@ -214,25 +214,23 @@ class _Hiding:
         seen_atoms, seen_sums = {atom}, set()
         frontier = [atom]
         while frontier:
-            reached = []
-            for current in frontier:
-                for number in self.members[current]:
-                    if number in seen_sums:
-                        continue
-                    seen_sums.add(number)
-                    margin, parts = self.system.equations[number]
-                    if not all(self.hidden[a] for a in (margin, *parts)):
-                        reached.append(number)
+            new_sums = list(dict.fromkeys(n for current in frontier for n in self.members[current]
+                                          if n not in seen_sums))  # fmt: skip
+            seen_sums.update(new_sums)
+            reached = [n for n in new_sums if not all(self.hidden[a] for a in self._atoms_of(n))]
             if reached:
                 return min(reached, key=lambda n: (self.hidden_sum[n], n))
             frontier = []
-            for number in sorted(seen_sums):
-                margin, parts = self.system.equations[number]
-                for other in (margin, *parts):
+            for number in new_sums:  # only they hold atoms not seen yet
+                for other in self._atoms_of(number):
                     if other not in seen_atoms:
                         seen_atoms.add(other)
                         frontier.append(other)
         return None
+
+    def _atoms_of(self, number: int) -> tuple[int, ...]:
+        margin, parts = self.system.equations[number]
+        return (margin, *parts)
 
     def tightest(self, atom: int) -> int | None:
         """The equation that bounds a hidden atom most: the one with a published margin
