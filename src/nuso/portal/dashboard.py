@@ -166,25 +166,39 @@ def as_shown(
     results: Results, rows: dict[str, pl.DataFrame], period: str | None,
     selection: Selection | None,
 ) -> dict[str, pl.DataFrame]:  # fmt: skip
-    """The tables as a page with `period` and `selection` shows them, for its downloads:
-    the period's rows; with a filter, each table's rows of the chosen value (from its
-    filtered view where it has one), and none of the tables the filter does not apply to.
-    Without a period, every period; without a filter, every table, the filtered views too."""
+    """The tables as a page with `period` and `selection` shows them, for its downloads
+    (`shown_rows` of each). Without a filter the filtered views are kept too, as tables of
+    their own: a download of every filter holds them."""
     shown: dict[str, pl.DataFrame] = {}
-    for name, table_rows in rows.items():
+    for name in rows:
         definition = results.definitions[name]
         if definition.view_of and selection is not None:
             continue  # a view is shown only in its base table's place
-        chosen, value = name, table_rows
-        if selection is not None and selection.dimension not in definition.dimensions:
-            view = view_for(results, definition, selection.dimension)
-            if view is None:
-                continue
-            chosen, value = view.name, rows[view.name]
-        if selection is not None:
-            value = value.filter(pl.col(selection.dimension) == selection.value)
-        shown[chosen] = value if period is None else value.filter(pl.col("period") == period)
+        found = shown_rows(results, rows, definition, period, selection)
+        if found is not None:
+            shown[found[0].name] = found[1]
     return shown
+
+
+def shown_rows(
+    results: Results, rows: dict[str, pl.DataFrame], definition: TableDefinition,
+    period: str | None, selection: Selection | None,
+) -> tuple[TableDefinition, pl.DataFrame] | None:  # fmt: skip
+    """A table's rows as the page shows them: the period's (every period's without one);
+    with a filter, those of the chosen value, from the table's filtered view where the
+    table is not broken down by the filter itself; None where the filter does not apply."""
+    table = definition
+    if selection is not None and selection.dimension not in definition.dimensions:
+        view = view_for(results, definition, selection.dimension)
+        if view is None:
+            return None  # this table is not broken down by the filter
+        table = view
+    chosen = rows[table.name]
+    if period is not None:
+        chosen = chosen.filter(pl.col("period") == period)
+    if selection is not None:
+        chosen = chosen.filter(pl.col(selection.dimension) == selection.value)
+    return table, chosen
 
 
 def sections(
@@ -201,19 +215,10 @@ def sections(
             continue
         if only and name != only:
             continue
-        table, chosen = definition, rows[name].filter(pl.col("period") == period)
-        if selection is not None:
-            if selection.dimension in definition.dimensions:
-                chosen = chosen.filter(pl.col(selection.dimension) == selection.value)
-            else:
-                view = view_for(results, definition, selection.dimension)
-                if view is None:
-                    continue  # this table is not broken down by the filter
-                table = view
-                chosen = rows[view.name].filter(
-                    (pl.col("period") == period) & (pl.col(selection.dimension) == selection.value)
-                )
-        found.append(_section(results, definition, table, chosen, unit, comparison, wording))
+        shown = shown_rows(results, rows, definition, period, selection)
+        if shown is not None:
+            table, chosen = shown
+            found.append(_section(results, definition, table, chosen, unit, comparison, wording))
     return found
 
 

@@ -141,6 +141,7 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
     if view.comparison != "riket":
         compared.append(_sections(view, "riket"))
     found = findings(*compared)
+    chosen = _selection_label(results, selection)
     context = {
         "scope": view.scope, "unit": unit, "study": view.study, "periods": results.periods,
         "period": view.period, "comparison": view.comparison,
@@ -150,7 +151,9 @@ def dashboard(request: HttpRequest, code: str, study: str) -> HttpResponse:
         "filters": [(results.source.titles.get(d, d), d, values)
                     for d, values in filter_options(results).items()],
         "selection": selection, "selection_text": selection.text if selection else "",
-        "selection_label": _selection_label(results, selection),
+        "selection_label": chosen,
+        # what the results' download holds: the period, and the filter where one is chosen
+        "shown_text": ", ".join(filter(None, (view.period, chosen))),
         "sections": _sections(view, view.comparison),
         "trend": _trend(view),
         "key_figures": key_figures_in(_trend(view), view.period),
@@ -227,7 +230,8 @@ def download_tables(request: HttpRequest, code: str, study: str, format_: str) -
     tables = scope.unit_tables(the_study, code)
     unit, results = tables.unit, tables.results
     # the page's period and filter, where the link carries them (the dashboard's does)
-    period = request.GET.get("period") if request.GET.get("period") in results.periods else None
+    asked = request.GET.get("period")
+    period = asked if asked in results.periods else None
     selection = Selection.parse(request.GET.get("urval", ""), filter_options(results))
     rows = as_shown(results, tables.rows, period, selection)
     path = temporary_path(format_)
