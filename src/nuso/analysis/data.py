@@ -9,6 +9,7 @@ from nuso.core.analysis.indicators.frame import MISSING, analysis_frame
 from nuso.core.analysis.indicators.inputs import StudyInput
 from nuso.core.analysis.indicators.labels import dimension_labels as labels_of
 from nuso.core.countries import COUNTRIES, SWEDEN
+from nuso.core.harmonise.codebook import Codebook
 from nuso.core.harmonise.dictionary import StudyDictionary, dictionary_from_stored
 from nuso.core.intake import blocks
 from nuso.core.intake.dates import period_span
@@ -40,7 +41,8 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
     frame = analysis_frame(records, dictionary, units)
     if period is not None:
         frame = frame.filter(pl.col("period") == period)
-    labels = dimension_labels(dictionary)
+    codebook = codebook_of(latest_version())
+    labels = labels_of(dictionary, codebook)
     return StudyInput(
         tables=dictionary.tables,
         frame=frame,
@@ -54,26 +56,24 @@ def study_input(study: Study, period: str | None = None) -> StudyInput:
         | {c.name: c.label for c in dictionary.computed}
         | {"storleksgrupp": "Kommunstorlek", "kommungrupp": "Kommungrupp", "steg": "Steg"},
         country=dictionary.country,
-        out_of_force=codes_out_of_force(dictionary, frame["period"].unique().to_list()),
+        out_of_force=codes_out_of_force(dictionary, codebook, frame["period"].unique().to_list()),
     )
 
 
 def codes_out_of_force(
-    dictionary: StudyDictionary, periods: list[str]
+    dictionary: StudyDictionary, codebook: Codebook, periods: list[str]
 ) -> dict[str, dict[str, frozenset[str]]]:
     """Per dimension with a dated code list, per period, the codes in force on no day of
     it: a 2024 table has no row for a code that came in 2025."""
-    codebook = codebook_of(latest_version())
     lists = {v.name: v.codebook for v in dictionary.variables if v.codebook}
     lists |= {d.name: d.codebook for d in dictionary.derived if d.codebook}
+    spans = {period: span for period in periods if (span := period_span(period)) is not None}
     found: dict[str, dict[str, frozenset[str]]] = {}
     for name, list_name in lists.items():
         variable = codebook.variables[list_name]
-        if not variable.dated:
-            continue
-        spans = {period: period_span(period) for period in periods}
-        found[name] = {period: variable.code_set - variable.in_force(*span)
-                       for period, span in spans.items() if span is not None}  # fmt: skip
+        if variable.dated:
+            found[name] = {period: variable.code_set - variable.in_force(*span)
+                           for period, span in spans.items()}  # fmt: skip
     return found
 
 
