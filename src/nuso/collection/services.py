@@ -506,9 +506,7 @@ def gaps(registration: Registration, number_refused: bool = False) -> Submitted:
     """What a submission of the draft as saved would be refused for (nothing is sent).
     `number_refused`: an identity number was typed and refused, and its own message beside
     it says so (not again among the gaps)."""
-    found = missing(registration)
-    if number_refused and not registration.pseudonym:
-        found = found[1:]  # the first: the number asked for
+    found = missing(registration, ask_for_number=not number_refused)
     return Submitted(errors=shown(check(registration).errors), missing=found)
 
 
@@ -578,9 +576,11 @@ def needs_link(registration: Registration) -> bool:
     return registration.occasion not in ("", first_occasion(registration.study))
 
 
-def missing(registration: Registration) -> list[str]:
+def missing(registration: Registration, ask_for_number: bool = True) -> list[str]:
+    """What a registration lacks beside its answers; without `ask_for_number` the identity
+    number is not asked for (a typed one was refused, and its own message says so)."""
     found = []
-    if not registration.pseudonym:
+    if not registration.pseudonym and ask_for_number:
         found.append(gettext("Ange barnets personnummer eller samordningsnummer."))
     unlinked = registration.decision is None and not registration.without_decision
     if needs_link(registration) and unlinked:
