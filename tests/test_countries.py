@@ -41,6 +41,25 @@ def test_an_import_of_a_study_resolves_units_in_its_own_country_only(nuso) -> No
     assert all(unit.code.startswith("NO-") for unit in norwegian.units)
 
 
+def test_norways_units_ship_with_ssbs_population_and_so_have_size_bands(nuso) -> None:
+    nuso("init")
+    norway = Unit.objects.filter(country="NO", kind=Unit.Kind.MUNICIPALITY)
+    assert norway.count() == 357
+    assert all(unit.population_year == 2024 and unit.size_band for unit in norway)
+    # SSB's published population of Norway on 1 January 2024
+    assert sum(unit.population for unit in norway) == 5_550_203
+    assert Unit.objects.get(code="NO-0301").size_band == "over_100k"
+
+
+def test_a_newer_shipped_population_replaces_an_older_one_only(nuso) -> None:
+    nuso("init")
+    Unit.objects.filter(code="NO-1860").update(population=9_000, population_year=2020)
+    Unit.objects.filter(code="NO-1804").update(population=60_000, population_year=2030)
+    nuso("init")
+    assert Unit.objects.get(code="NO-1860").population_year == 2024
+    assert Unit.objects.get(code="NO-1804").population == 60_000  # loaded later: kept
+
+
 def test_a_population_table_from_ssb_gives_norwegian_units_a_size_band(nuso, tmp_path) -> None:
     nuso("init")
     table = tmp_path / "folkemengde.csv"

@@ -73,7 +73,10 @@ def test_a_norwegian_unit_has_no_municipality_group_and_its_key_is_its_own(
     asked = ("report", "--study", STUDY, "--output", str(tmp_path / "ut"))
     refused = norwegian(*asked, "--kommun", "NO-1860", "--jamfor", "kommungrupp")
     assert refused.exit_code == 1
-    assert "Vestvågøy kan inte jämföras med kommungrupp; välj lan, riket." in refused.err
+    assert (
+        "Vestvågøy kan inte jämföras med kommungrupp; välj lan, storleksgrupp, riket."
+        in refused.err
+    )
     laxa = norwegian(*asked, "--kommun", "1860")
     assert laxa.exit_code == 1
     assert "Laxå (1860) är inte en enhet i meldinger_proves land" in laxa.err
@@ -112,8 +115,8 @@ def test_every_deck_of_a_norwegian_study(norwegian, tmp_path) -> None:
     nation = folder / f"{STUDY}_riket.pptx"
     assert titles(nation)[0] == "Meldinger: Norge"
     said = all_text(nation)
-    assert "Norge, 2024" in said  # a chart's subtitle: no size bands before SSB's population
-    assert not any("efter storlek" in line for line in said)
+    # a chart's subtitle: Norway's units have size bands from SSB's population
+    assert "Norge och kommuner efter storlek, 2024" in said
     assert swedish_words(all_text(nation)) == []
     with zipfile.ZipFile(folder / f"{STUDY}_alla_rapporter.zip") as archive:
         assert sorted(archive.namelist()) == decks
@@ -130,7 +133,7 @@ def test_a_norwegian_units_workbook_names_its_fylke_and_norway(norwegian, tmp_pa
     rows = {(row[0], row[header.index("Namn")]) for row in table[2:]}
     assert {("Kommun", "Vestvågøy"), ("Fylke", "Nordland"), ("Norge", "Norge")} <= rows
     compared = [row for row in table[2:] if row[header.index("Jämförs med")]]
-    assert {row[0] for row in compared} == {"Fylke", "Norge"}
+    assert {row[0] for row in compared} == {"Fylke", "Kommunstorlek", "Norge"}
     said = [str(cell) for rows in sheets.values() for row in rows for cell in row]
     assert swedish_words(said) == []
 
@@ -190,7 +193,7 @@ def test_a_norwegian_manager_downloads_the_deck_and_workbook_in_bokmal(
     book = CalamineWorkbook.from_path(str(files["xlsx"]))
     table = book.get_sheet_by_name("undersokelse").to_python()
     assert {"Antall", "Andel", "Sammenlignet med", "Skjult"} <= set(table[1])
-    assert {row[0] for row in table[2:]} == {"Kommune", "Fylke", "Norge"}
+    assert {row[0] for row in table[2:]} == {"Kommune", "Fylke", "Kommunestørrelse", "Norge"}
     method = " ".join(str(c) for row in book.get_sheet_by_name("Om metoden").to_python()
                       for c in row)  # fmt: skip
     assert "Sammenligningsgruppen (fylket, eller kommunene av samme størrelse)" in method

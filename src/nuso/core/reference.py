@@ -2,8 +2,8 @@
 
 The package ships Sweden's 21 counties and 290 municipalities (population 31 Dec 2024 from SCB,
 SKR municipality group 2023) and Norway's 15 counties and 357 municipalities in force from
-2024-01-01 (SSB's classification 131; no population: it is loaded from SSB's tables with
-`nuso reference load --land NO`). Newer tables are read by `read_update`, which validates
+2024-01-01 (SSB's classification 131, with SSB's population on 1 January 2024, table 07459).
+Newer tables are read by `read_update`, which validates
 the whole file and raises InputError listing every problem, so that nothing is half-loaded.
 """
 
@@ -79,13 +79,21 @@ class NorwegianMunicipality:
     code: str  # kommunenummer, national: 1860
     name: str
     county_code: str  # fylkesnummer, national: 18
+    population: int  # folkemengde on 1 January of population_year (SSB, table 07459)
+    population_year: int
 
 
 def shipped_norwegian_municipalities() -> list[NorwegianMunicipality]:
     rows = read_delimited(_data_file("no_kommuner.csv"))
     return [
-        NorwegianMunicipality(code=code, name=name, county_code=county)
-        for code, name, county, _county_name in rows[1:]
+        NorwegianMunicipality(
+            code=code,
+            name=name,
+            county_code=county,
+            population=int(population),
+            population_year=int(year),
+        )
+        for code, name, county, _county_name, population, year in rows[1:]
     ]
 
 

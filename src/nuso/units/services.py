@@ -78,28 +78,38 @@ def load_shipped_reference() -> LoadSummary:
 
 
 def load_shipped_norway() -> int:
-    """Create Norway's missing fylker and kommuner under their keys (NO-18, NO-1860); returns
-    how many units were created. Names are SSB's short forms; population comes later, from
-    SSB's tables."""
+    """Create Norway's missing fylker and kommuner under their keys (NO-18, NO-1860), with
+    SSB's population; returns how many units were created. Names are SSB's short forms. As in
+    Sweden, a stored population is replaced only by one of a newer year."""
     for county in reference.shipped_norwegian_counties():
         County.objects.update_or_create(
             code=unit_key(NORWAY, county.code),
             defaults={"name": county.name, "country": NORWAY},
         )
     counties = County.objects.filter(country=NORWAY).in_bulk(field_name="code")
-    existing = set(Unit.objects.filter(country=NORWAY).values_list("code", flat=True))
-    missing = [
-        Unit(
-            code=unit_key(NORWAY, municipality.code),
-            name=municipality.name,
-            country=NORWAY,
-            kind=Unit.Kind.MUNICIPALITY,
-            county=counties[unit_key(NORWAY, municipality.county_code)],
-        )
-        for municipality in reference.shipped_norwegian_municipalities()
-        if unit_key(NORWAY, municipality.code) not in existing
-    ]
+    existing = Unit.objects.filter(country=NORWAY).in_bulk(field_name="code")
+    missing, older = [], []
+    for municipality in reference.shipped_norwegian_municipalities():
+        key = unit_key(NORWAY, municipality.code)
+        unit = existing.get(key)
+        if unit is None:
+            missing.append(
+                Unit(
+                    code=key,
+                    name=municipality.name,
+                    country=NORWAY,
+                    kind=Unit.Kind.MUNICIPALITY,
+                    county=counties[unit_key(NORWAY, municipality.county_code)],
+                    population=municipality.population,
+                    population_year=municipality.population_year,
+                )
+            )
+        elif (unit.population_year or 0) < municipality.population_year:
+            unit.population = municipality.population
+            unit.population_year = municipality.population_year
+            older.append(unit)
     Unit.objects.bulk_create(missing)
+    Unit.objects.bulk_update(older, ["population", "population_year"])
     return len(missing)
 
 
