@@ -54,6 +54,9 @@ LEADING_CODE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*[-–—:.)]?\s+\S")
 NEXT_CODE = re.compile(r",\s*(\d+(?:\.\d+)*)\s*[-–—:.)]\s")  # ", 9 - Barnet …"
 STRONG_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 WEAK_SEPARATORS = re.compile(r"(\s*,\s*|\s+[-–—/+]\s+)")  # "a / b", "a + b" split; "a/b" not
+# Words that join two values in a hand-kept list ("Missbruk förälder och skolfrånvaro"), but
+# also the parts of one ("Hot och våld", "Hedersrelaterat våld och förtryck"): `conjoined`
+CONJUNCTIONS = re.compile(r"\s+(?:och|samt|plus)\s+|\s*&\s*", re.IGNORECASE)
 
 
 # What each method of a decision means, for the import reports (the codes are stored).
@@ -68,6 +71,7 @@ METHODS = {
     "pending": "väntar på granskning",
     "empty": "tomt värde",
     "derived": "härlett ur personnummer eller födelsedatum",
+    "unchecked": "läst ur personnummer med fel kontrollsiffra (datum och könssiffra som de står)",
     "estimated": "uppskattat ur födelseår eller periodens mitt",
 }
 
@@ -491,7 +495,21 @@ class VariableMatcher:
             if joined(i, i + taken):
                 values.append(joined(i, i + taken))
             i += taken
-        return self.qualified(values)
+        return [piece for value in self.qualified(values) for piece in self.conjoined(value)]
+
+    def conjoined(self, value: str) -> list[str]:
+        """A value joined of others by "och", "samt" or "&", split where every part decides
+        a code of its own and no two parts the same one: "Missbruk förälder och skolfrånvaro"
+        is two values, "Hot och våld" (one code twice) and "Våld och förtryck" (a part that
+        says nothing alone) stay one."""
+        parts = [part.strip() for part in CONJUNCTIONS.split(value)]
+        if len(parts) < 2 or not all(parts) or self.known_spelling(value):
+            return [value]
+        decisions = [self.settled(normalise(part)) for part in parts]
+        codes = {decision.code for decision in decisions if decision is not None}
+        if None in codes or len(codes) < len(parts):
+            return [value]
+        return parts
 
     def qualified(self, values: list[str]) -> list[str]:
         """A piece that is no value on its own but qualifies the one before it joins it,
