@@ -226,3 +226,86 @@ def test_numbered_reason_columns_are_one_variable_however_few_values_the_last_ha
     assert [c.target for c in table.columns][3:] == ["orsaker", "orsaker", "orsaker"]
     _, found = reasons(rows)
     assert found[-1] == ["foralder_missbruk", "hedersrelaterat", "skolproblem"]
+
+
+def interpreted(sheet: RawSheet) -> tuple[object, dict[str, list[object]]]:
+    """A sheet's table and each variable's decided values."""
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    reader = RowInterpreter(REFERRALS, CODEBOOK, HARMONISER, "k" * 32, dt.date(2023, 7, 1))
+    frame = reader.interpret(sheet, table).frame
+    names = ("kon", "aktualiseringstyp", "atgard")
+    return table, {name: frame[blocks.VALUE + name].to_list() for name in names}
+
+
+def test_a_legend_with_no_kod_row_reads_coded_columns_as_its_labels() -> None:
+    data = RawSheet("Uttag", [
+        ["Löpnr", "Kön", "Ålder", "Typ"],
+        ["1", "1", "12", "B"], ["2", "2", "15", "A"], ["3", "2", "9", "A"],
+    ])  # fmt: skip
+    legend = RawSheet("Om koderna", [
+        ["Förklaring av koderna i uttaget"], [None],
+        ["Kön", None], ["1", "Flicka"], ["2", "Pojke"], [None],
+        ["Typ"], ["A", "Anmälan"], ["B", "Ansökan"], ["C", "Övrig information"], [None],
+        ["Ålder", "i hela år vid aktualiseringen"],
+    ])  # fmt: skip
+    (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
+    assert [row[1:] for row in sheet.rows[1:]] == [
+        ["Flicka", "12", "Ansökan"], ["Pojke", "15", "Anmälan"], ["Pojke", "9", "Anmälan"],
+    ]  # fmt: skip
+    assert {note.column for note in notes} == {"Kön", "Typ"}
+
+
+def test_rows_of_long_first_cells_under_a_title_are_no_code_list() -> None:
+    sheet = RawSheet("Sammanställning", [
+        ["Aktualiseringar per månad"], ["Januari", "12"], ["Februari", "9"],
+        ["Kön"], ["Flickor totalt", "54"], ["Pojkar totalt", "61"],
+    ])  # fmt: skip
+    assert code_lists([sheet]) == []
+
+
+def test_sex_as_a_tick_under_flicka_or_pojke_is_one_variable() -> None:
+    sheet = RawSheet("Blad1", [
+        ["Månad", "Flicka", "Pojke", "Ålder", "Beslut"],
+        ["mars", "x", None, "7", "Utredning inleds"],
+        ["mars", None, "X", "12", "Utredning inleds ej"],
+        ["april", None, "x", "15", "Utredning inleds"],
+        ["april", "x", "x", "3", "Utredning inleds"],  # both ticked: which is right?
+        ["maj", None, None, "9", "Utredning inleds"],
+    ])  # fmt: skip
+    table, values = interpreted(sheet)
+    assert [c.target for c in table.columns][1:3] == ["kon", "kon"]  # type: ignore[attr-defined]
+    assert values["kon"] == ["flicka", "pojke", "pojke", None, None]
+
+
+def test_a_sheet_named_for_a_referral_type_gives_its_rows_that_type() -> None:
+    rows = [["Kön", "Ålder", "Åtgärd"], ["Flicka", "12", "Utredning inleds"],
+            ["Pojke", "4", "Utredning inleds ej"]]  # fmt: skip
+    table, values = interpreted(RawSheet("Ansökningar", rows))
+    assert table.constants == {"aktualiseringstyp": "Ansökningar"}  # type: ignore[attr-defined]
+    assert values["aktualiseringstyp"] == ["ansokan", "ansokan"]
+    _, unnamed = interpreted(RawSheet("Blad1", rows))
+    assert unnamed["aktualiseringstyp"] == [None, None]
+    types = ["Typ", "Anmälan", "Anmälan"]
+    typed = [[*row[:2], typ, *row[2:]] for row, typ in zip(rows, types, strict=True)]
+    _, given = interpreted(RawSheet("Ansökningar", typed))
+    assert given["aktualiseringstyp"] == ["anmalan", "anmalan"]  # the column, not the name
+
+
+def test_a_column_mostly_of_known_actions_is_read_as_actions() -> None:
+    known = ["Utredning inleds", "Utredning inleds ej", "Ingen utredning"]
+    own = ["avvaktar svar från skolan", "oklart just nu"]  # wordings no codebook has
+    cells = [known[i % 3] for i in range(26)] + [own[i % 2] for i in range(14)]  # 65 % known
+    rows = [["Kön", "Ålder", "Typ", "Hur gick det"]] + [
+        ["Flicka", "10", "Anmälan", cell] for cell in cells
+    ]
+    table, values = interpreted(RawSheet("Blad1", rows))
+    assert table.columns[3].target == "atgard"  # type: ignore[attr-defined]
+    assert values["atgard"][:3] == [
+        "utredning_inleds",
+        "utredning_inleds_ej",
+        "utredning_inleds_ej",
+    ]
+    few = rows[:1] + [["Flicka", "10", "Anmälan", cell] for cell in known * 2 + own * 2]
+    table, _ = interpreted(RawSheet("Blad1", few))  # ten values: too few to go by 60 %
+    assert table.columns[3].target == ""  # type: ignore[attr-defined]

@@ -204,8 +204,9 @@ def test_masking_many_cells_at_once_is_masking_each(texts) -> None:
     found = masked_texts(texts, KEY, TODAY)
     for text in texts:
         one = masked(text, KEY, TODAY)
-        expected = (one.safe, one.found[0].canonical if one.found else None,
-                    one.tokens[0] if one.tokens else None)  # fmt: skip
+        first = one.found[0] if one.found else None
+        expected = (one.safe, first and first.canonical, one.tokens[0] if one.tokens else None,
+                    first and first.claimed)  # fmt: skip
         assert tuple(found[text]) == expected
 
 
@@ -221,6 +222,7 @@ def test_masking_many_cells_at_once_agrees_on_the_awkward_ones() -> None:
     found = masked_texts(texts, KEY, TODAY)
     for text in texts:
         one = masked(text, KEY, TODAY)
-        expected = (one.safe, one.found[0].canonical if one.found else None,
-                    one.tokens[0] if one.tokens else None)  # fmt: skip
+        first = one.found[0] if one.found else None
+        expected = (one.safe, first and first.canonical, one.tokens[0] if one.tokens else None,
+                    first and first.claimed)  # fmt: skip
         assert tuple(found[text]) == expected, text

@@ -16,6 +16,7 @@ from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake import blocks
 from nuso.core.intake.layout import locate_table
+from nuso.core.intake.personal_numbers import luhn_digit
 from nuso.core.intake.pseudonyms import find_numbers, pseudonym
 from nuso.core.intake.reading import RawSheet, read_file
 from nuso.core.intake.records import RowInterpreter, TableRecords
@@ -152,3 +153,58 @@ def test_norwegian_numbers_become_pseudonyms_sex_and_age() -> None:
     assert frame["value:alder"].to_list() == [age for _, _, age in children]
     identity = next(c for c in frame.columns if c.startswith(blocks.CELL))
     assert frame[identity].to_list() == [f"[pnr:{p}]" for p in frame[blocks.PSEUDONYM]]
+
+
+def test_numbers_that_mostly_fail_the_check_still_give_date_and_sex_but_no_pseudonym() -> None:
+    """An export whose numbers mostly fail the Luhn check (test data made without it, last
+    digits changed) still carries each child's birth date and sex digit: age and sex are
+    read from them, marked 'unchecked'; the numbers are masked and never hashed. Written
+    every way: ten and twelve digits, with and without a dash, inside a text."""
+    children = [  # number with its check digit wrong, sex, age on 2023-05-01
+        ("160228-0077", "pojke", 7),
+        ("0908023332", "pojke", 13),
+        ("20090210-6045", "flicka", 14),
+        ("200703311074", "pojke", 16),
+        ("Barnet 120505-1248 anmält", "flicka", 10),
+    ]
+    for text, _, _ in children:
+        (found,) = find_numbers(text)
+        assert found.canonical is None  # not valid: no canonical form
+        assert found.claimed
+    rows = [["Personnr", "Datum", "Åtgärd"]] + [
+        [text, "2023-05-01", "Utredning inleds"] for text, _, _ in children
+    ]
+    sheet = RawSheet("Blad1", rows)
+    table = locate_table(sheet, REFERRALS)
+    assert table is not None
+    frame = interpreter().interpret(sheet, table).frame
+    assert frame[blocks.PSEUDONYM].to_list() == [None] * len(children)
+    assert frame["value:kon"].to_list() == [sex for _, sex, _ in children]
+    assert frame["value:alder"].to_list() == [age for _, _, age in children]
+    assert set(frame["method:kon"]) == set(frame["method:alder"]) == {"unchecked"}
+    identity = next(c for c in frame.columns if c.startswith(blocks.CELL))
+    assert all("[pnr:ogiltigt]" in cell for cell in frame[identity].to_list())
+    assert not any(ch.isdigit() for cell in frame[identity].to_list() for ch in cell)
+
+
+def test_a_wrong_number_among_right_ones_gives_neither_sex_nor_age() -> None:
+    """Where the check digits work, a number that fails is a typo of any digit, perhaps
+    another child's number: masked, and nothing read from it."""
+    right = [valid_number(dt.date(2010, 3, day), 123 + day) for day in range(1, 6)]
+    rows = [["Personnr", "Datum", "Åtgärd"]] + [
+        [text, "2023-05-01", "Utredning inleds"] for text in [*right, "160228-0077"]
+    ]
+    sheet = RawSheet("Blad1", rows)
+    table = locate_table(sheet, REFERRALS)
+    assert table is not None
+    frame = interpreter().interpret(sheet, table).frame
+    assert frame["value:kon"].to_list()[-1] is None
+    assert frame["value:alder"].to_list()[-1] is None
+    assert frame["value:alder"].to_list()[:-1] == [13] * 5
+    assert set(frame["method:kon"].to_list()[:-1]) == {"derived"}
+
+
+def valid_number(born: dt.date, serial: int) -> str:
+    """A Swedish number (YYMMDD-NNNC) with its Luhn digit."""
+    body = f"{born:%y%m%d}{serial:03d}"
+    return f"{body[:6]}-{body[6:]}{luhn_digit(body)}"

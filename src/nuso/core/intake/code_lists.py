@@ -1,6 +1,7 @@
 """A workbook's own code list: case systems that export their values as numbers ("Kön" 1/2,
 "Akt.typ" 1–4, "Ors.1" 11–32) often add a sheet that says what each number means, a heading
-naming the column and then rows of code and label under "Kod | Benämning". The numbers are
+naming the column and then rows of code and label under "Kod | Benämning", or right under
+the heading ("Kön", then "1 | Pojke", "2 | Flicka"). The numbers are
 read as those labels, which the harmoniser then decides like any other spelling; a column is
 translated only where its header is the heading's and its values are the list's codes.
 """
@@ -18,6 +19,9 @@ CODE_HEADINGS = frozenset({"kod", "koder", "code", "varde", "id", "nr"})
 LABEL_HEADINGS = frozenset({"benamning", "betydelse", "text", "klartext", "label", "beskrivning",
                             "varde", "namn"})  # fmt: skip
 CODES_SHARE = 0.8  # of a column's values that must be the list's codes
+# A list without a "Kod | Benämning" row: its codes short tokens ("1", "AN", "9"), at least two
+SHORT_CODE = 4
+HEADLESS_ENTRIES = 2
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class CodeList:
 
 def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
     """Every list of the workbook: a "Kod | Benämning" row with a heading above it and code
-    and label rows below, down to the first row that is not one."""
+    and label rows below, down to the first row that is not one; or a heading alone on its
+    row with short codes and their labels right below it."""
     found = []
     for sheet in sheets:
         rows = sheet.rows
@@ -38,6 +43,10 @@ def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
                 codes = dict(_entries(rows[at + 1 :]))
                 if codes:
                     found.append(CodeList(sheet.name, heading, codes))
+            elif heading := _headless_heading(row):
+                entries = _entries(rows[at + 1 :])
+                if _short_codes(entries) and not _is_list_header(rows[at + 1]):
+                    found.append(CodeList(sheet.name, heading, dict(entries)))
     return found
 
 
@@ -94,7 +103,7 @@ def _names(name: str, heading: str) -> bool:
 
 
 def _is_list_header(row: list[Cell]) -> bool:
-    if len(row) - row.count(None) != 2:  # counted first: every row of a file comes here
+    if not row or len(row) - row.count(None) != 2:  # counted first: every row of a file comes here
         return False
     filled = [fold(cell) for cell in row if cell]
     return len(filled) == 2 and filled[0] in CODE_HEADINGS and filled[1] in LABEL_HEADINGS
@@ -106,6 +115,26 @@ def _heading(rows: list[list[Cell]], at: int) -> str:
         if len(filled) == 1:
             return str(filled[0])
     return ""
+
+
+def _headless_heading(row: list[Cell]) -> str:
+    """The heading a row is when it holds one text and nothing else (not a number)."""
+    if len(row) - row.count(None) != 1:  # counted first: every row of a file comes here
+        return ""
+    text = next(cell for cell in row if cell is not None).strip()
+    return "" if not text or text.replace(" ", "").isdigit() else text
+
+
+def _short_codes(entries: list[tuple[str, str]]) -> bool:
+    """Whether rows read as a list without its "Kod | Benämning" row are one: two or more,
+    each code a short token of its own, the labels longer words."""
+    codes = [code for code, _ in entries]
+    return (
+        len(entries) >= HEADLESS_ENTRIES
+        and len(set(codes)) == len(codes)
+        and all(len(code) <= SHORT_CODE and " " not in code for code in codes)
+        and all(len(label) > len(code) for code, label in entries)
+    )
 
 
 def _entries(rows: list[list[Cell]]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -29,6 +30,10 @@ MIN_CONTENT_COLUMNS = 3  # columns a header row found by its content must map
 CONTENT_SAMPLE = 200
 CONTENT_SHARE = 0.9
 RECOGNISED_SHARE = 0.8  # of a column's values spelled as one codebook variable's codes
+# ... or fewer, when no other variable comes near: a hand-kept column of decisions has its
+# own wordings beside the known ones, and they go to review once the column is mapped
+MOSTLY_RECOGNISED_SHARE = 0.6
+MOSTLY_SAMPLE = 30  # values the lower share needs: four of six is no evidence
 MAX_DISTINCT_SHARE = 0.5  # a column of categories repeats its values (each value of a cell)
 VALUE_PARTS = re.compile(r"\s*(?:[;|\n]|,|\s\+\s)\s*")  # how a cell lists several values
 DATE_SPAN_YEARS = 2  # referral dates of a period span a year or two, birth dates many
@@ -74,6 +79,9 @@ class Table:
     # A data row's continuation rows (more reasons on rows of their own): their cells are
     # read as part of it (`continues`).
     continued: dict[int, list[int]] = field(default_factory=dict)
+    # Variables no column gives that the sheet's name does, for every row: a workbook with a
+    # sheet per referral type ("Anmälningar", "Ansökningar").
+    constants: dict[str, str] = field(default_factory=dict)
 
     def columns_for(self, target: str) -> list[Column]:
         return [column for column in self.columns if column.target == target]
@@ -189,6 +197,7 @@ def locate_table(
     if not any(column.target in variables for column in columns):
         return None
     table = Table(sheet.name, header_index + 1, columns)
+    table.constants = sheet_name_values(sheet.name, columns, hints)
     # Boxes are ticked on the record's own row: a row of only ticks is a record of its own.
     continuing = {c.index for c in columns if c.target in hints.multi and not c.marks}
     head = None  # the data row the next row may continue: the one just above, if any
@@ -363,7 +372,9 @@ def map_columns(
             continue
         match = named[index]
         written = unwrapped(text) or name
-        marked = "" if match.rule == "namn" else ticked_variable(written, content[index], hints)
+        marked = ""
+        if match.rule != "namn":
+            marked = ticked_variable(written, content[index], hints, taken)
         if marked:  # ticked boxes under a value: the header's words are the value's
             rule = "kryss under en rubrik som är ett värde"
             columns.append(Column(index, name, marked, "innehåll", rule, marks=True))
@@ -510,34 +521,56 @@ def unwrapped(header: Cell) -> str:
     return " ".join(re.sub(r"-[ \t]*\n\s*", "", header or "").split())
 
 
-def ticked_variable(header: str, values: list[Cell], hints: ContentHints) -> str:
-    """The multi-valued variable a column of ticked boxes belongs to, when its header is
-    one of that variable's values ("Missbruk förälder" with X in some rows)."""
+def ticked_variable(
+    header: str, values: list[Cell], hints: ContentHints, taken: AbstractSet[str] = frozenset()
+) -> str:
+    """The variable a column of ticked boxes belongs to, when its header is one of that
+    variable's values: a multi-valued one ("Missbruk förälder" with X in some rows), else a
+    single-valued one that no column gives by its header (an X under "Flicka" or "Pojke")."""
     if not is_tick_column(content_sample(values)):
         return ""
-    found = [
-        name
-        for name in hints.multi
-        if name in hints.recognisers and hints.recognisers[name](header)
+    found = [name for name, recognises in hints.recognisers.items() if recognises(header)]
+    multi = [name for name in found if name in hints.multi]
+    single = [name for name in found if name not in hints.multi and name not in taken]
+    if multi:
+        return multi[0] if len(multi) == 1 else ""
+    return single[0] if len(single) == 1 else ""
+
+
+def sheet_name_values(name: str, columns: list[Column], hints: ContentHints) -> dict[str, str]:
+    """The single-valued variable no column gives whose value the sheet's name is, with that
+    value ({"aktualiseringstyp": "Anmälningar"}); none when the name fits two."""
+    given = {column.target for column in columns}
+    fitting = [
+        variable
+        for variable, recognises in hints.recognisers.items()
+        if variable not in hints.multi and variable not in given and recognises(name)
     ]
-    return found[0] if len(found) == 1 else ""
+    return {fitting[0]: name} if len(fitting) == 1 else {}
 
 
 def guess_codebook_variable(sample: list[str], hints: ContentHints, taken: set[str]) -> str:
-    """The one codebook variable whose codes the column's values spell. A column of mostly
-    distinct values (identifiers, free text) holds no categories and is not tried."""
+    """The one codebook variable whose codes the column's values spell: most of them
+    (RECOGNISED_SHARE), else many (MOSTLY_RECOGNISED_SHARE) where no other variable's
+    codes are as many. A column of mostly distinct values (identifiers, free text) holds no
+    categories and is not tried."""
     counts = Counter(sample)
     parts = [part for value in sample for part in VALUE_PARTS.split(value) if part]
-    if len(set(parts)) > MAX_DISTINCT_SHARE * len(parts):  # several values a cell combine
+    if not parts or len(set(parts)) > MAX_DISTINCT_SHARE * len(
+        parts
+    ):  # several values a cell combine
         return ""
-    recognised = [
-        name
+    shares = {
+        name: sum(n for value, n in counts.items() if recognises(value)) / len(sample)
         for name, recognises in hints.recognisers.items()
         if name not in taken
-        and sum(n for value, n in counts.items() if recognises(value))
-        >= RECOGNISED_SHARE * len(sample)
-    ]
-    return recognised[0] if len(recognised) == 1 else ""
+    }
+    tiers = (RECOGNISED_SHARE, MOSTLY_RECOGNISED_SHARE)
+    for least in tiers if len(sample) >= MOSTLY_SAMPLE else tiers[:1]:
+        recognised = [name for name, share in shares.items() if share >= least]
+        if recognised:
+            return recognised[0] if len(recognised) == 1 else ""
+    return ""
 
 
 def guess_sex(sample: list[str]) -> str:
@@ -592,19 +625,24 @@ def is_personal_number(value: str) -> bool:
 
 
 def resolve_duplicate_roles(columns: list[Column], multi: set[str]) -> list[Column]:
-    """Only multi-valued variables may take several columns (reasons in Orsak 1, Orsak 2 …);
-    of several columns for a single role the surest keeps it: chosen by hand, then named by
-    an alias whole, then by its words, then by content; the others keep their header but no
-    target (two "Datum": the first)."""
+    """Only multi-valued variables may take several columns (reasons in Orsak 1, Orsak 2 …),
+    and a single one its ticked boxes ("Flicka", "Pojke"); of several columns for a single
+    role the surest keeps it: chosen by hand, then named by an alias whole, then by its
+    words, then by content; the others keep their header but no target (two "Datum": the
+    first)."""
     keeper: dict[str, Column] = {}
     for column in columns:
         if column.target and column.target not in multi:
             held = keeper.get(column.target)
             if held is None or certainty(column) < certainty(held):
                 keeper[column.target] = column
+    boxes = {target for target, column in keeper.items() if column.marks}
     resolved = []
     for column in columns:
-        if column.target and column.target not in multi and keeper[column.target] is not column:
+        single = column.target and column.target not in multi
+        # every box of a variable given by boxes stays: the row's tick chooses
+        boxed = column.marks and column.target in boxes
+        if single and keeper[column.target] is not column and not boxed:
             rule = f"kolumnen {keeper[column.target].header!r} är redan {column.target}"
             column = Column(column.index, column.header, "", "okänd", rule)
         resolved.append(column)

@@ -31,11 +31,13 @@ Flags = npt.NDArray[np.bool_]
 
 class MaskedText(NamedTuple):
     """A text with its identity numbers replaced, the canonical form of the first number in
-    it (None: no number, or not a valid one) and the pseudonym of the first valid one."""
+    it (None: no number, or not a valid one) and the pseudonym of the first valid one; for a
+    Swedish number with a wrong check digit, the form it claims (`pseudonyms.Found`)."""
 
     safe: str
     canonical: str | None
     pseudonym: str | None
+    claimed: str | None = None
 
 
 class Form(NamedTuple):
@@ -100,8 +102,10 @@ def hashed(canonicals: dict[str, str], key: str) -> dict[str, MaskedText]:
 
 def anywhere(text: str, key: str, today: dt.date) -> MaskedText:
     result = masked(text, key, today)
-    canonical = result.found[0].canonical if result.found else None
-    return MaskedText(result.safe, canonical, result.tokens[0] if result.tokens else None)
+    if not result.found:
+        return MaskedText(result.safe, None, None)
+    first, token = result.found[0], result.tokens[0] if result.tokens else None
+    return MaskedText(result.safe, first.canonical, token, first.claimed)
 
 
 def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> dict[str, MaskedText]:
@@ -130,7 +134,8 @@ def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> di
         elif not year or (decimal and not valid):  # no date, or a decimal: no number
             found[text] = MaskedText(text, None, None)
         elif not valid:
-            found[text] = MaskedText(INVALID_MARK, None, None)
+            claimed = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
+            found[text] = MaskedText(INVALID_MARK, None, None, claimed)
         else:
             numbers[text] = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
     return found | hashed(numbers, key)

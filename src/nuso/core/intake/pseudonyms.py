@@ -72,11 +72,14 @@ NORWEGIAN_LOST_ZERO = 10  # digits left of a Norwegian number born on the 1st-9t
 
 
 class Found(NamedTuple):
-    """A number found in text: where, and its canonical form (None when not valid)."""
+    """A number found in text: where, and its canonical form (None when not valid). A Swedish
+    number with a real date and a wrong check digit has the form it claims instead: never
+    hashed or kept, it only lends its date and sex digit to a row's age and sex."""
 
     start: int
     end: int
     canonical: str | None
+    claimed: str | None = None
 
 
 @lru_cache(maxsize=65_536)  # a national import holds 90 000 numbers but few thousand dates
@@ -137,8 +140,10 @@ def number_in(match: re.Match[str], today: dt.date) -> Found | None:
     valid = luhn_digit(ten[:9]) == int(ten[9])
     if not valid and (inner or separator == "."):
         return None
-    canonical = f"{date.year // 100:02d}{ten}" if valid else None
-    return Found(match.start(), match.end(), canonical)
+    form = f"{date.year // 100:02d}{ten}"
+    if valid:
+        return Found(match.start(), match.end(), form)
+    return Found(match.start(), match.end(), None, claimed=form)
 
 
 def with_norwegian(text: str, swedish: list[Found], today: dt.date) -> list[Found]:

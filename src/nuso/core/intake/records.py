@@ -68,6 +68,27 @@ def unique_headers(table: Table) -> list[str]:
 
 
 NOTHING = MaskedText("", None, None)
+# How a sex or an age read from a number with a wrong check digit was found, in a column
+# where most fail (`check_digits_say_nothing`): not "derived", since the check could not
+# confirm the digits; the number is masked all the same, and never hashed.
+UNCHECKED = "unchecked"
+
+
+class Numbers(NamedTuple):
+    """Row by row, the child's identity number when valid, and the form a number with a
+    wrong check digit claims."""
+
+    canonicals: list[str | None]
+    claimed: list[str | None]
+
+
+class Number(NamedTuple):
+    """One row's: see Numbers."""
+
+    canonical: str | None
+    claimed: str | None
+
+
 IDENTITY = "personnummer"
 ZEROS_PUT_BACK = "personnummer sparat som tal utan inledande nollor; läst med nollorna"
 
@@ -76,6 +97,7 @@ class MaskedCells(NamedTuple):
     safe: list[Sequence[Cell]]  # column by column
     canonicals: list[str | None]  # row by row: the child's identity number, when valid
     pseudonyms: list[str | None]  # row by row: its pseudonym
+    claimed: list[str | None]  # row by row: a number's form, its check digit wrong
 
 
 def table_cells(sheet: RawSheet, table: Table, numbers: list[int]) -> list[Sequence[Cell]]:
@@ -115,14 +137,24 @@ class TargetCells:
                 self.columns.setdefault(column.target, []).append(
                     ticked(column.header, values) if column.marks else values
                 )
+        for target, value in table.constants.items():
+            self.columns.setdefault(target, [[value] * size])
+        self.ticked = {  # targets given by ticked boxes alone
+            target
+            for target in self.columns
+            if all(c.marks for c in table.columns_for(target)) and table.columns_for(target)
+        }
 
     def first(self, target: str) -> list[Cell]:
-        """The first non-empty cell of the target's columns in each row."""
+        """The first non-empty cell of the target's columns in each row; where boxes alone
+        give the target, a row with two different boxes ticked has none (which is right?)."""
         columns = self.columns.get(target)
         if not columns:
             return [None] * self.size
         if len(columns) == 1:
             return [cell or None for cell in columns[0]]
+        if target in self.ticked:
+            return [one_ticked(row) for row in zip(*columns, strict=True)]
         return [next((c for c in row if c), None) for row in zip(*columns, strict=True)]
 
     def every(self, target: str) -> list[tuple[str, ...]]:
@@ -133,6 +165,21 @@ class TargetCells:
         if len(columns) == 1:
             return [(cell,) if cell else () for cell in columns[0]]
         return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
+
+
+def check_digits_say_nothing(numbers: list[MaskedText]) -> bool:
+    """Whether most of a column's numbers fail the Luhn check: an export of test numbers,
+    or of numbers whose last digits were changed, where the date and the sex digit are still
+    each child's. A wrong number among right ones may be a typo, of any digit, or another
+    child's number: it gives nothing."""
+    wrong = sum(1 for n in numbers if n.claimed)
+    return wrong > sum(1 for n in numbers if n.canonical)
+
+
+def one_ticked(row: Sequence[Cell]) -> Cell:
+    """The value of a row's ticked box, None when none is ticked or two different are."""
+    values = {cell for cell in row if cell}
+    return values.pop() if len(values) == 1 else None
 
 
 def ticked(header: str, values: Sequence[Cell]) -> list[Cell]:
@@ -182,7 +229,7 @@ class RowInterpreter:
         # Values are read from the masked cells: an identity number written into any other
         # column (a reason, a comment) reaches no decision, report or export in clear.
         targets = TargetCells(table, masked.safe, len(numbers))
-        outcomes = self.outcome_columns(targets, masked.canonicals)
+        outcomes = self.outcome_columns(targets, Numbers(masked.canonicals, masked.claimed))
         frame = pl.DataFrame(
             [
                 *self.record_series(numbers, masked.pseudonyms, outcomes),
@@ -263,13 +310,17 @@ class RowInterpreter:
             for column, holds in zip(cells, holding, strict=True)
         ]
         if not child_holds:
-            return MaskedCells(safe, [None] * len(child), [None] * len(child))
+            nothing: list[str | None] = [None] * len(child)
+            return MaskedCells(safe, nothing, nothing, nothing)
         numbers = [found[c] if c else NOTHING for c in child]
-        return MaskedCells(safe, [n.canonical for n in numbers], [n.pseudonym for n in numbers])
+        claimed = [n.claimed for n in numbers]
+        if not check_digits_say_nothing(numbers):
+            claimed = [None] * len(numbers)
+        return MaskedCells(
+            safe, [n.canonical for n in numbers], [n.pseudonym for n in numbers], claimed
+        )
 
-    def outcome_columns(
-        self, targets: TargetCells, canonicals: list[str | None]
-    ) -> dict[str, OutcomeColumn]:
+    def outcome_columns(self, targets: TargetCells, numbers: Numbers) -> dict[str, OutcomeColumn]:
         """Each variable's outcome for every row: the dictionary's variables by their type,
         then the derived ones; `kon` and `alder` may also come from an identity number or a
         birth date, the person variables every study has."""
@@ -282,9 +333,9 @@ class RowInterpreter:
         columns: dict[str, OutcomeColumn] = {}
         for variable in self.dictionary.variables:
             if variable.name == "kon":
-                columns["kon"] = self.sex_column(targets.first("kon"), canonicals)
+                columns["kon"] = self.sex_column(targets.first("kon"), numbers)
             elif variable.name == "alder":
-                columns["alder"] = self.age_column(targets, canonicals, dates)
+                columns["alder"] = self.age_column(targets, numbers, dates)
             else:
                 spans = self.spans(variable, dates, given.get(variable.dated_by or ""))
                 columns[variable.name] = self.variable_column(variable, targets, spans)
@@ -370,25 +421,26 @@ class RowInterpreter:
         ]
         return OutcomeColumn.of(cells, lambda key: self.category(name, *key))
 
-    def sex_column(self, cells: list[Cell], canonicals: list[str | None]) -> OutcomeColumn:
-        """A sex column's spelling, else the sex an identity number gives ('pnr', sex)."""
+    def sex_column(self, cells: list[Cell], numbers: Numbers) -> OutcomeColumn:
+        """A sex column's spelling, else the sex an identity number gives ('pnr', sex), else
+        the sex digit of one with a wrong check digit ('unchecked', sex)."""
         keys = [
-            cell if cell is not None else sex_derived(canonical)
-            for cell, canonical in zip(cells, canonicals, strict=True)
+            cell if cell is not None else sex_derived(canonical, claimed)
+            for cell, canonical, claimed in zip(cells, *numbers, strict=True)
         ]
         return OutcomeColumn.of(keys, self.sex)
 
     def age_column(
-        self, targets: TargetCells, canonicals: list[str | None], dates: list[dt.date | None]
+        self, targets: TargetCells, numbers: Numbers, dates: list[dt.date | None]
     ) -> OutcomeColumn:
         """An age column's text, else an age found otherwise (age, how): see `age_found`."""
         inputs = zip(
-            targets.first("alder"), targets.first("fodelsedatum"), canonicals, dates,
+            targets.first("alder"), targets.first("fodelsedatum"), *numbers, dates,
             targets.first("fodelsear"), strict=True,
         )  # fmt: skip
         keys = [
-            raw if raw is not None else self.age_found(born, canonical, date, year)
-            for raw, born, canonical, date, year in inputs
+            raw if raw is not None else self.age_found(born, Number(canonical, claimed), date, year)
+            for raw, born, canonical, claimed, date, year in inputs
         ]
         return OutcomeColumn.of(keys, self.age)
 
@@ -451,18 +503,24 @@ class RowInterpreter:
     def sex(self, key: str | tuple[str, str]) -> Outcome:
         if isinstance(key, str):
             return self.category("kon", key)
-        sex = key[1]
+        how, sex = key
         decision = {"method": "derived", "confidence": 1.0, "raw": ""}
-        return self.remembered(("kon-pnr", sex), lambda: Outcome("kon", sex, decision))
+        if how == UNCHECKED:
+            decision = {"method": UNCHECKED, "confidence": 0.8, "raw": ""}
+        return self.remembered(("kon-pnr", how, sex), lambda: Outcome("kon", sex, decision))
 
     def age_found(
-        self, born: str | None, canonical: str | None, date: dt.date | None, year: str | None
+        self, born: str | None, number: Number, date: dt.date | None, year: str | None
     ) -> tuple[int, str] | None:
         """An age without an age column: from the birth date (a column's, else the identity
-        number's) at the referral date, else the birth year; with how it was found."""
-        birth = self.birth_date(born, canonical)
+        number's) at the referral date, else the date of a number with a wrong check digit,
+        else the birth year; with how it was found."""
+        birth = self.birth_date(born, number.canonical)
         if birth is not None:
             return age_on(birth, date or self.period_middle), "derived" if date else "estimated"
+        claimed = born_of(number.claimed) if number.claimed else None
+        if claimed is not None:
+            return age_on(claimed, date or self.period_middle), UNCHECKED
         year_of_birth = parse_year(year)
         if year_of_birth is None:
             return None
@@ -558,11 +616,14 @@ def first_dates(columns: list[list[dt.date | None]], size: int) -> list[dt.date 
     return dates
 
 
-def sex_derived(canonical: str | None) -> tuple[str, str] | None:
-    """The sex an identity number gives (the ninth digit: odd for boys); a Norwegian
-    FH-nummer gives none."""
-    sex = sex_of(canonical) if canonical else None
-    return ("pnr", sex) if sex else None
+def sex_derived(canonical: str | None, claimed: str | None = None) -> tuple[str, str] | None:
+    """The sex an identity number gives (the ninth digit: odd for boys), else the one a
+    number with a wrong check digit claims; a Norwegian FH-nummer gives none."""
+    if canonical:
+        sex = sex_of(canonical)
+        return ("pnr", sex) if sex else None
+    sex = sex_of(claimed) if claimed else None
+    return (UNCHECKED, sex) if sex else None
 
 
 def tally(columns: dict[str, OutcomeColumn]) -> Counter[Outcome]:
@@ -575,7 +636,7 @@ def tally(columns: dict[str, OutcomeColumn]) -> Counter[Outcome]:
 
 
 def age_outcome(age: int, how: str, raw: str) -> Outcome:
-    confidence = 1.0 if how != "estimated" else 0.5
+    confidence = {"estimated": 0.5, UNCHECKED: 0.8}.get(how, 1.0)
     decision = {"method": how, "confidence": confidence, "raw": raw}
     flags = () if 0 <= age <= 17 else (f"ålder {age} utanför 0–17",)
     return Outcome("alder", age, decision, flags=flags)

@@ -27,7 +27,7 @@ from nuso.core.intake.report import ColumnRead, ValueRead
 
 READ_ONLY_WITH_THE_FILE = frozenset({"personnummer", "enhet"})
 FROM_THE_IDENTITY_NUMBER = ("kon", "alder")  # what a row may have had from its number alone
-DERIVED_METHODS = ("derived", "estimated")
+DERIVED_METHODS = ("derived", "estimated", "unchecked")
 REPEATED = re.compile(r" \((\d+)\)$")  # how a repeated header's cells are named: "Orsak (7)"
 
 
