@@ -1,6 +1,7 @@
 """The API's operations (docs/api.md): thin, calling nuso.collection's services. Every answer
 is JSON; an error is `{"status", "meddelande", "fel"}` whatever refused the call, and a
-delivery answers each record on its own."""
+delivery answers each record on its own. Messages are made as `said(...)` and answered in
+the caller's language (`api_language`): the field names are the contract, the words are not."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -22,9 +24,10 @@ from nuso.collection.ingest import MAX_RECORDS, DeliveryRefusedError, deliver
 from nuso.collection.models import ApiToken
 from nuso.collection.services import dictionary_of
 from nuso.collection.tokens import authenticated
+from nuso.core.collection.messages import in_words, message_of, said
 from nuso.core.collection.posted import study_form
 from nuso.core.collection.schema import record_schema
-from nuso.core.countries import canonical_key
+from nuso.core.countries import COUNTRIES, canonical_key
 from nuso.studies.codebooks import codebook_of, latest_version
 from nuso.studies.models import Study
 from nuso.units.models import Unit
@@ -36,9 +39,12 @@ BATCH = "poster"
 
 
 class ApiError(Exception):
+    """A refused call: its HTTP status and its message, said in Swedish and answered in the
+    caller's language."""
+
     def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
-        self.status, self.retry_after = status, retry_after
+        self.status, self.message, self.retry_after = status, message, retry_after
 
 
 def answer(data: Any, status: int = 200) -> JsonResponse:
@@ -67,17 +73,17 @@ class KeyAuth(HttpBearer):
         if found.revoked_at is not None:
             if not refused_lately(found, 401):  # one entry a minute, however often it calls
                 refused(found, request, 401, "återkallad")
-            raise ApiError(401, "Nyckeln är återkallad. Be NUSO:s administratör om en ny.")
+            raise ApiError(401, said("Nyckeln är återkallad. Be NUSO:s administratör om en ny."))
         counted = count_call(found)
         if not counted.allowed:
             if counted.first_refused:  # one entry a minute, however hard a client insists
                 refused(found, request, 429, "för många anrop")
-            raise ApiError(
-                429,
-                f"För många anrop: högst {counted.limit} per minut och nyckel. Försök igen om "
-                f"{counted.retry_after} sekunder, eller skicka fler poster per anrop.",
-                retry_after=counted.retry_after,
-            )
+            message = said(
+                "För många anrop: högst {limit} per minut och nyckel. Försök igen om {wait} "
+                "sekunder, eller skicka fler poster per anrop.",
+                limit=counted.limit, wait=counted.retry_after,
+            )  # fmt: skip
+            raise ApiError(429, message, retry_after=counted.retry_after)
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         return found
 
@@ -105,16 +111,38 @@ api = openapi.Api(
 )
 
 
+def api_language(request: HttpRequest) -> str:
+    """The language of the API's messages: the caller's Accept-Language where it sends one
+    (Swedish where it names none of ours); else that of the one country of its key's units
+    (bokmål for a Norwegian case system); else Swedish."""
+    from django.conf import settings
+
+    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return translation.get_language_from_request(request)
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        countries = set(token.units.values_list("country", flat=True))
+        if len(countries) == 1:
+            return COUNTRIES[countries.pop()].language
+    return str(settings.LANGUAGE_CODE)
+
+
+def in_callers_words(request: HttpRequest, message: str) -> str:
+    with translation.override(api_language(request)):
+        return in_words(message, gettext)
+
+
 @api.exception_handler(ApiError)
 def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return error(exc.status, str(exc), exc.retry_after)
+    return error(exc.status, in_callers_words(request, exc.message), exc.retry_after)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error(
-        401, "Ange nyckeln i rubriken Authorization: Bearer NYCKEL (nyckeln är okänd eller saknas)."
+    message = said(
+        "Ange nyckeln i rubriken Authorization: Bearer NYCKEL (nyckeln är okänd eller saknas)."
     )
+    response = error(401, in_callers_words(request, message))
     response["WWW-Authenticate"] = 'Bearer realm="NUSO"'
     return response
 
@@ -134,7 +162,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def study_schema(request: HttpRequest, studie: str) -> HttpResponse:
     study = Study.objects.filter(slug=studie).first()
     if study is None:
-        raise ApiError(404, "Delstudien finns inte.")
+        raise ApiError(404, said("Delstudien finns inte."))
     form = study_form(dictionary_of(study), codebook_of(latest_version()))
     address = request.build_absolute_uri(request.path)
     return answer(record_schema(form, study.slug, study.name, address))
@@ -178,10 +206,12 @@ def post_records(request: HttpRequest, studie: str, enhet: str) -> HttpResponse:
         delivered = deliver(token, study, unit, raws, pointers, actor_of(token))
     except DeliveryRefusedError as refusal:
         refused(token, request, refusal.status, str(refusal))
-        raise ApiError(refusal.status, str(refusal)) from refusal
+        raise ApiError(refusal.status, message_of(refusal)) from refusal
     counts = delivered.counts()
+    with translation.override(api_language(request)):
+        answers = [outcome.to_json(gettext) for outcome in delivered.outcomes]
     body = {"delstudie": study.slug, "enhet": unit.code, "period": delivered.period, **counts,
-            "poster": [outcome.to_json() for outcome in delivered.outcomes]}  # fmt: skip
+            "poster": answers}  # fmt: skip
     return answer(body, 422 if counts["avvisade"] == counts["mottagna"] else 200)
 
 
@@ -190,45 +220,51 @@ def in_scope(token: ApiToken, request: HttpRequest, slug: str, code: str) -> tup
     unit = Unit.objects.filter(code=canonical_key(code)).first()
     if study is None or unit is None:
         refused(token, request, 404, "okänd delstudie eller enhet")
-        raise ApiError(404, "Delstudien eller enheten finns inte.")
+        raise ApiError(404, said("Delstudien eller enheten finns inte."))
     if unit.country != study.country:  # a study's figures are one country's
         refused(token, request, 422, f"enheten {unit.code} i annat land än delstudien")
-        raise ApiError(422, f"Delstudien {study.slug} gäller inte enheter i det landet.")
+        message = said("Delstudien {study} gäller inte enheter i det landet.", study=study.slug)
+        raise ApiError(422, message)
     if not token.studies.filter(pk=study.pk).exists():
         refused(token, request, 403, f"delstudien {study.slug}")
-        raise ApiError(403, f"Nyckeln gäller inte delstudien {study.slug}.")
+        raise ApiError(403, said("Nyckeln gäller inte delstudien {study}.", study=study.slug))
     if not token.units.filter(pk=unit.pk).exists():
         refused(token, request, 403, f"enheten {unit.code}")
-        raise ApiError(403, f"Nyckeln gäller inte enheten {unit.code}.")
+        raise ApiError(403, said("Nyckeln gäller inte enheten {unit}.", unit=unit.code))
     return study, unit
 
 
 def records_of(request: HttpRequest) -> tuple[list[Any], list[str]]:
     """The posted records and their JSON pointers: `{"poster": [...]}` or one record."""
     if request.content_type != "application/json":
-        raise ApiError(415, "Skicka JSON, med rubriken Content-Type: application/json.")
+        raise ApiError(415, said("Skicka JSON, med rubriken Content-Type: application/json."))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
+    too_large = said("Anropet är för stort: högst {size} MB.", size=MAX_BODY // 1024 // 1024)
     if length > MAX_BODY:
-        raise ApiError(413, f"Anropet är för stort: högst {MAX_BODY // 1024 // 1024} MB.")
+        raise ApiError(413, too_large)
     data = request.read(MAX_BODY + 1)  # not request.body: its limit is the forms' 2.5 MB
     if len(data) > MAX_BODY:
-        raise ApiError(413, f"Anropet är för stort: högst {MAX_BODY // 1024 // 1024} MB.")
+        raise ApiError(413, too_large)
     try:
         body = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as problem:
-        where = f" (rad {problem.lineno}, kolumn {problem.colno})" if isinstance(
-            problem, json.JSONDecodeError) else ""  # fmt: skip
-        raise ApiError(400, f"Innehållet är inte giltig JSON{where}.") from None
+        if isinstance(problem, json.JSONDecodeError):
+            message = said("Innehållet är inte giltig JSON (rad {line}, kolumn {column}).",
+                           line=problem.lineno, column=problem.colno)  # fmt: skip
+        else:
+            message = said("Innehållet är inte giltig JSON.")
+        raise ApiError(400, message) from None
     if not isinstance(body, dict):
-        raise ApiError(400, 'Skicka ett objekt: {"poster": [...]} eller en enda post.')
+        raise ApiError(400, said('Skicka ett objekt: {{"poster": [...]}} eller en enda post.'))
     if BATCH not in body:
         return [body], [""]
     records = body[BATCH]
     if not isinstance(records, list) or not records:
-        raise ApiError(400, '"poster" ska vara en lista med minst en post.')
+        raise ApiError(400, said('"poster" ska vara en lista med minst en post.'))
     if len(records) > MAX_RECORDS:
-        raise ApiError(413, f"Högst {MAX_RECORDS:,} poster per anrop.".replace(",", " "))
+        count = f"{MAX_RECORDS:,}".replace(",", "\u00a0")
+        raise ApiError(413, said("Högst {count} poster per anrop.", count=count))
     return records, [f"/{BATCH}/{at}" for at in range(len(records))]

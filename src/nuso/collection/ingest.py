@@ -29,6 +29,7 @@ from nuso.collection.services import (
     needs_link,
 )
 from nuso.core.collection.answers import Answer
+from nuso.core.collection.messages import in_words, said
 from nuso.core.collection.posted import (
     FieldError,
     Posted,
@@ -69,7 +70,8 @@ class Outcome:
     note: str = ""
     errors: list[FieldError] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, translate: Callable[[str], str] = str) -> dict[str, Any]:
+        """The record's answer, its messages in the words of `translate` (a gettext)."""
         shown: dict[str, Any] = {"pekare": self.pointer, "id": self.client_id or None,
                                  "status": self.status}  # fmt: skip
         if self.status != REFUSED:
@@ -77,9 +79,12 @@ class Outcome:
         if self.link:
             shown["beslut"] = self.link
         if self.note:
-            shown["anmarkning"] = self.note
+            shown["anmarkning"] = in_words(self.note, translate)
         if self.errors:
-            shown["fel"] = [error.to_json() for error in self.errors]
+            shown["fel"] = [
+                {**error.to_json(), "meddelande": in_words(error.message, translate)}
+                for error in self.errors
+            ]
         return shown
 
 
@@ -133,7 +138,8 @@ def deliver(
     caller's to have checked."""
     period = current_period(study)
     if period is None:
-        raise DeliveryRefusedError(409, f"Ingen insamlingsperiod är öppen för {study.name}.")
+        message = said("Ingen insamlingsperiod är öppen för {study}.", study=study.name)
+        raise DeliveryRefusedError(409, message)
     key = settings.NUSO_PSEUDONYM_KEY
     form = study_form(dictionary_of(study), codebook_of(latest_version()))
     posted = [read_posted(raw, at, form, key) for raw, at in zip(raws, pointers, strict=True)]
@@ -311,11 +317,12 @@ def followed(item: Posted, candidates: Sequence[Candidate]) -> tuple[Candidate |
     if len(matching) == 1:
         return matching[0], ""
     if matching:
-        return None, (
-            f"{len(matching)} registreringar vid beslut passar: ange beslutets uppgifter "
-            "(t.ex. beslutsdatum och insatstyp) för att koppla posten."
+        return None, said(
+            "{count} registreringar vid beslut passar: ange beslutets uppgifter (t.ex. "
+            "beslutsdatum och insatstyp) för att koppla posten.",
+            count=len(matching),
         )
-    return None, "Ingen registrering vid beslut hittades för barnet med de uppgifterna."
+    return None, said("Ingen registrering vid beslut hittades för barnet med de uppgifterna.")
 
 
 def agree(stored: Any, given: Any) -> bool:
