@@ -51,3 +51,28 @@ def test_each_series_keeps_its_colour_when_another_has_no_figures() -> None:
         marks = r'aria-label="[^"]*serie: Riket[^"]*"[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"'
         nation = set(re.findall(marks, svg)) - {"#000000"}  # the bars' intervals are black
         assert nation == {"#6b6b6b"}
+
+
+def test_a_bar_charts_share_axis_ends_near_its_largest_interval_not_at_100_percent() -> None:
+    """Reasons given in 2–9 % of referrals drawn on an axis to 100 % are slivers: the axis
+    ends at a round figure past the largest interval's end (and never before it)."""
+    small = [{"kategori": reason, "serie": series, "andel": share, "ki_lag": share - 0.01,
+              "ki_hog": share + 0.02}
+             for reason, share in (("Skolproblem", 0.02), ("Missbruk förälder", 0.09))
+             for series in ("Karlstad", "Riket")]  # fmt: skip
+    axis = share_axis(comparison_bars(small, "Orsak", ["Karlstad", "Riket"], "Orsak"))
+    assert re.search(r"values from 0% to 1[0-2]%", axis), axis
+    whole = [{**point, "andel": 0.9, "ki_hog": 0.97} for point in small]
+    axis = share_axis(comparison_bars(whole, "Orsak", ["Karlstad", "Riket"], "Orsak"))
+    assert "values from 0% to 100%" in axis
+
+
+def test_labels_that_begin_alike_are_not_cut_into_the_same_words() -> None:
+    labels = ["Aktualiseringen har påförts pågående utredning",
+              "Aktualiseringen har påförts pågående insats",
+              "Aktualiseringen har påförts pågående förhandsbedömning"]  # fmt: skip
+    points = [{"kategori": label, "serie": series, "andel": 0.2, "ki_lag": 0.1, "ki_hog": 0.3}
+              for label in labels for series in ("Karlstad", "Riket")]  # fmt: skip
+    svg = vl_convert.vegalite_to_svg(comparison_bars(points, "Åtgärd", ["Karlstad", "Riket"], "T"))
+    shown = re.findall(r"<text[^>]*>([^<]*Aktualiseringen[^<]*)</text>", svg)
+    assert sorted(shown) == sorted(labels)

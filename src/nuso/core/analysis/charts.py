@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 COLOURS = ["#1f4e79", "#c55a11", "#6b6b6b"]  # unit, comparison group, nation: AA contrast on white
+LABEL_LIMIT = 340  # px of a category's label before it is cut with "…"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,10 @@ def comparison_bars(
     """Horizontal bars of shares with 95 % intervals, the unit and its references side by
     side per category. `points`: {kategori, serie, andel, ki_lag, ki_hog}; suppressed cells
     are left out (the table beside the chart says so)."""
-    encoding_y = {"field": "kategori", "type": "nominal", "title": category_title, "sort": None}
+    # Labels whole up to 340 px (Vega-Lite cuts at 180): "… påförts pågående utredning" and
+    # "… pågående insats" cut alike read as one category twice.
+    encoding_y = {"field": "kategori", "type": "nominal", "title": category_title, "sort": None,
+                  "axis": {"labelLimit": LABEL_LIMIT}}  # fmt: skip
     # The unit, its comparison group and the nation; without a group, the unit and the nation.
     colours = COLOURS if len(series) == 3 else [COLOURS[0], COLOURS[2]]
     offset = {"field": "serie", "type": "nominal", "sort": series}
@@ -54,7 +58,9 @@ def comparison_bars(
                         "type": "quantitative",
                         "title": words.share,
                         "axis": {"format": ".0%"},
-                        "scale": {"domain": [0, 1]},
+                        # From 0, to a round figure past the largest interval: shares of a
+                        # few per cent on an axis to 100 % are slivers nobody can compare.
+                        "scale": {"domainMin": 0, "nice": True},
                     },
                     "color": {
                         "field": "serie",
