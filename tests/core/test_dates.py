@@ -77,3 +77,10 @@ def test_birth_years() -> None:
     assert parse_year("2011") == 2011
     assert parse_year("2011.0") == 2011
     assert parse_year("11") is None
+
+
+def test_a_swedish_short_date_has_its_year_after_a_dash() -> None:
+    assert parse_date("5/3-23") == dt.date(2023, 3, 5)
+    assert parse_date(" 31/12-2022 ") == dt.date(2022, 12, 31)
+    assert parse_date("2/1-99") == dt.date(1999, 1, 2)
+    assert parse_date("30/2-23") is None

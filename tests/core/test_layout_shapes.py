@@ -309,3 +309,25 @@ def test_a_column_mostly_of_known_actions_is_read_as_actions() -> None:
     few = rows[:1] + [["Flicka", "10", "Anmälan", cell] for cell in known * 2 + own * 2]
     table, _ = interpreted(RawSheet("Blad1", few))  # ten values: too few to go by 60 %
     assert table.columns[3].target == ""  # type: ignore[attr-defined]
+
+
+def test_a_legends_codes_are_read_whatever_their_case_and_spaces() -> None:
+    data = RawSheet("Lista", [["Nr", "Kön", "Ålder", "Typ"], ["1", "F", "3", "A "],
+                              ["2", "P", "9", "as"], ["3", "P", "12", "a"]])  # fmt: skip
+    legend = RawSheet("Förklaringar", [["Typ", None], ["A", "Anmälan"], ["AS", "Ansökan"]])
+    (sheet, _), _ = translated([data, legend], code_lists([data, legend]))
+    assert [row[3] for row in sheet.rows[1:]] == ["Anmälan", "Ansökan", "Anmälan"]
+
+
+def test_footnotes_and_sentences_alone_on_a_row_are_no_records() -> None:
+    rows = [
+        HEADER,
+        ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
+        ["Sommarvikarie förde listan vecka 27 till 32", None, None, None, None],
+        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds ej"],
+        [None, None, None, None, None],
+        ["* Uppgifterna omfattas av sekretess.", None, None, None, None],
+        ["** Ålder avser ålder vid registreringen.", None, None, None, None],
+    ]
+    data_rows, _ = reasons(rows)
+    assert data_rows == [2, 4]

@@ -47,7 +47,8 @@ MISSING_MARKERS = frozenset(
 # ae where a system has no æ.
 UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae"})
 AGE_RANGE = re.compile(r"\s*\(?\b\d{1,2}\s*[-–—]\s*\d{1,2}\s*(?:år|ar)?\)?\s*$")
-NON_WORD = re.compile(r"[^\w§]+")
+# Underscores part words too: systems write "EGEN_IAKTT", "INT_INFO" for their coded values
+NON_WORD = re.compile(r"(?:[^\w§]|_)+")
 
 
 def fold(text: str) -> str:

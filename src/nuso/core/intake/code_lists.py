@@ -30,6 +30,14 @@ class CodeList:
     heading: str
     codes: dict[str, str]
 
+    def label(self, cell: str) -> str | None:
+        """The label of a cell's code, whatever its case and spaces ("a " for "A")."""
+        return self.folded.get(cell.strip().casefold())
+
+    @property
+    def folded(self) -> dict[str, str]:
+        return {code.strip().casefold(): label for code, label in self.codes.items()}
+
 
 def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
     """Every list of the workbook: a "Kod | Benämning" row with a heading above it and code
@@ -79,13 +87,15 @@ def _translate(
             if code_list is None:
                 continue
             cells = [r[index] if index < len(r) else None for r in rows[at + 1 :]]
-            given = [cell.strip() for cell in cells if cell and cell.strip()]
-            if not given or sum(v in code_list.codes for v in given) < CODES_SHARE * len(given):
+            given = [cell for cell in cells if cell and cell.strip()]
+            labelled = sum(1 for cell in given if code_list.label(cell) is not None)
+            if not given or labelled < CODES_SHARE * len(given):
                 continue
             for below in rows[at + 1 :]:
                 cell = below[index] if index < len(below) else None
-                if cell and cell.strip() in code_list.codes:
-                    below[index] = code_list.codes[cell.strip()]
+                label = code_list.label(cell) if cell else None
+                if label is not None:
+                    below[index] = label
             done.append((str(header), code_list))
     return rows, done
 

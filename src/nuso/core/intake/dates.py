@@ -1,7 +1,8 @@
 """Dates and ages as exports write them: ISO 8601 (with or without a time, as the reader gives
-Excel dates), Swedish D/M/YYYY or compact YYYYMMDD, and in a date column Excel's serial
-numbers (45124 for 2023-07-17: a date cell that lost its date format, or a CSV of it); birth
-years; ages in years ("15", "15 år", "15,5") or, for infants, months ("7 mån")."""
+Excel dates), Swedish D/M/YYYY or D/M-YY ("5/3-23") or compact YYYYMMDD, and in a date
+column Excel's serial numbers (45124 for 2023-07-17: a date cell that lost its date format,
+or a CSV of it); birth years; ages in years ("15", "15 år", "15,5") or, for infants, months
+("7 mån")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from functools import lru_cache
 
 ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
 SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
+# "5/3-23", "5/3-2023": day, month, and the year after a dash, as Swedes write by hand
+SHORT_SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})-(\d\d|(?:19|20)\d\d)\s*$")
 COMPACT_DATE = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)\s*$")
 YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
 AGE_YEARS = re.compile(r"^\s*(\d{1,3})(?:[.,]\d+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
@@ -39,7 +42,22 @@ def parse_date(text: str | None) -> dt.date | None:
                 return dt.date(year, month, day)
             except ValueError:
                 return None
-    return None
+    return short_swedish_date(text)
+
+
+def short_swedish_date(text: str) -> dt.date | None:
+    """ "5/3-23" as 5 March 2023: a two-digit year in this century unless that is ahead of
+    next year (then the last)."""
+    match = SHORT_SWEDISH_DATE.match(text)
+    if not match:
+        return None
+    day, month, year = int(match[1]), int(match[2]), int(match[3])
+    if year < 100:
+        year += 2000 if 2000 + year <= dt.date.today().year + 1 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def parse_date_cell(text: str | None) -> dt.date | None:

@@ -209,6 +209,8 @@ def locate_table(
             table.skipped[number], head = "mellanrubrik", None  # "Juli–december" after a gap
         elif is_period_heading(row):
             table.skipped[number], head = "mellanrubrik", None  # "JANUARI" between the months
+        elif is_note(row, continuing):
+            table.skipped[number], head = "anteckning", None  # "** Ålder avser …" at the end
         elif row == header or is_page_footer(row):  # a printed report's page break
             table.skipped[number], head = "rubrik eller sidfot igen", None
         elif is_total_row(row):
@@ -227,6 +229,20 @@ def is_section_heading(row: list[Cell], continuing: set[int]) -> bool:
     record of its own): a heading within the table ("Juli–december")."""
     filled = [at for at, cell in enumerate(row) if cell]
     return len(filled) == 1 and filled[0] not in continuing
+
+
+NOTE_WORDS = 4  # a cell alone of this many words is a sentence about the list, not a record
+
+
+def is_note(row: list[Cell], continuing: set[int]) -> bool:
+    """One cell alone, not a value of a multi-valued variable, that is a footnote ("* …") or
+    a sentence ("Sommarvikarie förde listan v. 27–32"): a record has values in several
+    columns, and a heading (`is_section_heading`) is a few words."""
+    filled = [(at, cell) for at, cell in enumerate(row) if cell and cell.strip()]
+    if len(filled) != 1 or filled[0][0] in continuing:
+        return False
+    text = filled[0][1].strip()
+    return text.startswith("*") or len(text.split()) >= NOTE_WORDS
 
 
 MONTH = (  # Swedish and English month names, and their abbreviations
