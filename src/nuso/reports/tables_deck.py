@@ -116,7 +116,7 @@ def _place_slides(
         subtitle = _("%(place)s och %(nation)s, %(period)s") % fields
     elif len(levels) > 1:
         subtitle = _("%(place)s och kommuner efter storlek, %(period)s") % fields
-    else:  # no size bands (a Norwegian study before SSB's population is loaded)
+    else:  # no size bands: units without a population (Norway's before decision 0026)
         subtitle = _("%(place)s, %(period)s") % fields
     slides = []
     for number, part in enumerate(parts, start=1):
