@@ -208,3 +208,28 @@ def valid_number(born: dt.date, serial: int) -> str:
     """A Swedish number (YYMMDD-NNNC) with its Luhn digit."""
     body = f"{born:%y%m%d}{serial:03d}"
     return f"{body[:6]}-{body[6:]}{luhn_digit(body)}"
+
+
+@pytest.mark.parametrize("wrong_ones", [1, 5])
+def test_a_row_with_a_wrong_number_is_the_same_alone_as_with_its_table(wrong_ones: int) -> None:
+    """Whether the check digits say anything is the table's to tell, not the rows asked
+    for: a wrong number among right ones gives nothing however it is interpreted, and one
+    among wrong ones gives its date and sex digit alone too."""
+    right = [valid_number(dt.date(2010, 3, day), 123 + day) for day in range(1, 6 - wrong_ones)]
+    wrong = [mistyped(valid_number(dt.date(2016, 2, 20 + day), 7)) for day in range(wrong_ones)]
+    rows = [["Personnr", "Datum", "Åtgärd"]] + [
+        [text, "2023-05-01", "Utredning inleds"] for text in [*right, *wrong]
+    ]
+    sheet = RawSheet("Blad1", rows)
+    table = locate_table(sheet, REFERRALS)
+    assert table is not None
+    together = interpreter().interpret(sheet, table).frame
+    alone = [interpreter().interpret(sheet, table, [n]).frame for n in table.data_rows]
+    assert pl.concat(alone).equals(together)
+    ages = together["value:alder"].to_list()
+    assert (ages[-1] is None) == (wrong_ones == 1)
+
+
+def mistyped(number: str) -> str:
+    """The number with its check digit one off."""
+    return number[:-1] + str((int(number[-1]) + 1) % 10)

@@ -82,6 +82,9 @@ class Table:
     # Variables no column gives that the sheet's name does, for every row: a workbook with a
     # sheet per referral type ("Anmälningar", "Ansökningar").
     constants: dict[str, str] = field(default_factory=dict)
+    # Whether most of its identity numbers fail the check digit (records.check_digits_say_
+    # nothing), found once for the whole table when only some of its rows are read.
+    numbers_unchecked: bool | None = field(default=None, compare=False)
 
     def columns_for(self, target: str) -> list[Column]:
         return [column for column in self.columns if column.target == target]

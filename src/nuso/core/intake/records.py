@@ -225,7 +225,8 @@ class RowInterpreter:
         numbers = table.data_rows if rows is None else rows
         cells, restored = self.zeros_put_back(table, table_cells(sheet, table, numbers))
         child = TargetCells(table, cells, len(numbers)).first(IDENTITY)
-        masked = self.masked_cells(cells, child)
+        whole = None if rows is None or rows == table.data_rows else self.unchecked(sheet, table)
+        masked = self.masked_cells(cells, child, whole)
         # Values are read from the masked cells: an identity number written into any other
         # column (a reason, a comment) reaches no decision, report or export in clear.
         targets = TargetCells(table, masked.safe, len(numbers))
@@ -294,7 +295,22 @@ class RowInterpreter:
         }
         return [series[name] for name in blocks.schema(self.dictionary) if name in series]
 
-    def masked_cells(self, cells: list[Sequence[Cell]], child: list[Cell]) -> MaskedCells:
+    def unchecked(self, sheet: RawSheet, table: Table) -> bool:
+        """Whether most of the whole table's identity numbers fail the check digit: what a
+        part of its rows is read by, so that a row is the same alone as with its table."""
+        if table.numbers_unchecked is None:
+            rows = table.data_rows
+            cells, _ = self.zeros_put_back(table, table_cells(sheet, table, rows))
+            child = TargetCells(table, cells, len(rows)).first(IDENTITY)
+            texts = {c for c in child if c} if may_hold_numbers(child) else set()
+            found = masked_texts(texts, self.key, self.today)
+            numbers = [found[c] for c in child if c in found]
+            table.numbers_unchecked = check_digits_say_nothing(numbers)
+        return table.numbers_unchecked
+
+    def masked_cells(
+        self, cells: list[Sequence[Cell]], child: list[Cell], unchecked: bool | None = None
+    ) -> MaskedCells:
         """Every cell with its identity numbers replaced by pseudonyms, and what was found in
         each row's child cell (the first identity-number cell of the row). Each distinct text
         of the columns that may hold numbers is masked once."""
@@ -314,7 +330,7 @@ class RowInterpreter:
             return MaskedCells(safe, nothing, nothing, nothing)
         numbers = [found[c] if c else NOTHING for c in child]
         claimed = [n.claimed for n in numbers]
-        if not check_digits_say_nothing(numbers):
+        if not (check_digits_say_nothing(numbers) if unchecked is None else unchecked):
             claimed = [None] * len(numbers)
         return MaskedCells(
             safe, [n.canonical for n in numbers], [n.pseudonym for n in numbers], claimed
