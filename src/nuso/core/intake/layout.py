@@ -575,9 +575,9 @@ def guess_codebook_variable(sample: list[str], hints: ContentHints, taken: set[s
     categories and is not tried."""
     counts = Counter(sample)
     parts = [part for value in sample for part in VALUE_PARTS.split(value) if part]
-    if not parts or len(set(parts)) > MAX_DISTINCT_SHARE * len(
-        parts
-    ):  # several values a cell combine
+    # counted part by part: a cell listing several values is no new category
+    mostly_distinct = len(set(parts)) > MAX_DISTINCT_SHARE * len(parts)
+    if not parts or mostly_distinct:
         return ""
     shares = {
         name: sum(n for value, n in counts.items() if recognises(value)) / len(sample)
