@@ -60,3 +60,21 @@ def test_a_norwegian_case_systems_key_is_answered_in_bokmal_by_default(api, foll
     assert refused.json()["meddelande"] == (
         "Delstudien insatsuppfoljning gjelder ikke enheter i det landet."
     )
+
+
+@pytest.mark.django_db
+def test_norwegian_tags_and_a_refused_norwegian_key_are_answered_in_bokmal(api, follow_up) -> None:
+    from nuso.audit.services import Actor
+    from nuso.collection.tokens import create_token, revoke_token
+    from nuso.units.models import Unit
+
+    elsewhere = "/api/v1/studier/insatsuppfoljning/enheter/1281/poster"
+    for tag in ("no", "nn-NO", "da, no;q=0.8"):  # Danish is none of ours: the next one
+        said = post(api, decision("b-1"), tag, elsewhere).json()["meddelande"]
+        assert said == "Nøkkelen gjelder ikke enheten 1281.", tag
+    made = create_token("Vestvågøys fagsystem", [Unit.objects.get(code="NO-1860")],
+                        [follow_up["study"]], Actor.command_line())  # fmt: skip
+    revoke_token(made.token, Actor.command_line())
+    refused = api.client.get("/api/v1/nyckel", HTTP_AUTHORIZATION=f"Bearer {made.key}")
+    assert refused.status_code == 401
+    assert refused.json()["meddelande"].startswith("Nøkkelen er tilbakekalt")

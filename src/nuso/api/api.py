@@ -67,6 +67,7 @@ class KeyAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = authenticated(token.strip())
+        request.api_token = found  # type: ignore[attr-defined]  # its refusals' language
         if found is None:
             logger.warning("API: okänd nyckel från %s", request.META.get("REMOTE_ADDR"))
             return None
@@ -111,15 +112,22 @@ api = openapi.Api(
 )
 
 
-def api_language(request: HttpRequest) -> str:
-    """The language of the API's messages: the caller's Accept-Language where it sends one
-    (Swedish where it names none of ours); else that of the one country of its key's units
-    (bokmål for a Norwegian case system); else Swedish."""
-    from django.conf import settings
+# Accept-Language's tags, by their primary subtag, as our languages: Norwegian as bokmål
+SPOKEN = {"sv": "sv", "nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 
-    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
-        return translation.get_language_from_request(request)
-    token = getattr(request, "auth", None)
+
+def api_language(request: HttpRequest) -> str:
+    """The language of the API's messages: the first of the caller's Accept-Language that
+    we speak (no, nn and nb as bokmål); else that of the one country of its key's units
+    (bokmål for a Norwegian case system), also when the key was refused; else Swedish."""
+    from django.conf import settings
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for tag, _ in parse_accept_lang_header(header) if header else ():
+        if (language := SPOKEN.get(tag.split("-")[0].lower())) is not None:
+            return language
+    token = getattr(request, "auth", None) or getattr(request, "api_token", None)
     if isinstance(token, ApiToken):
         countries = set(token.units.values_list("country", flat=True))
         if len(countries) == 1:
