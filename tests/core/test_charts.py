@@ -76,3 +76,12 @@ def test_labels_that_begin_alike_are_not_cut_into_the_same_words() -> None:
     svg = vl_convert.vegalite_to_svg(comparison_bars(points, "Åtgärd", ["Karlstad", "Riket"], "T"))
     shown = re.findall(r"<text[^>]*>([^<]*Aktualiseringen[^<]*)</text>", svg)
     assert sorted(shown) == sorted(labels)
+
+
+def test_shares_under_one_percent_are_on_an_axis_that_tells_them_apart() -> None:
+    tiny = [{"kategori": "Ensamkommande", "serie": series, "andel": 0.002, "ki_lag": 0.0,
+             "ki_hog": 0.006} for series in ("Karlstad", "Riket")]  # fmt: skip
+    axis = share_axis(comparison_bars(tiny, "Orsak", ["Karlstad", "Riket"], "Orsak"))
+    assert "values from 0,0% to 1,0%" in axis
+    none = [{**point, "andel": 0.0, "ki_hog": 0.0} for point in tiny]
+    assert "to 1,0%" in share_axis(comparison_bars(none, "Orsak", ["Karlstad", "Riket"], "O"))

@@ -57,10 +57,10 @@ def comparison_bars(
                         "field": "andel",
                         "type": "quantitative",
                         "title": words.share,
-                        "axis": {"format": ".0%"},
-                        # From 0, to a round figure past the largest interval: shares of a
-                        # few per cent on an axis to 100 % are slivers nobody can compare.
-                        "scale": {"domainMin": 0, "nice": True},
+                        "axis": {"format": share_format(points)},
+                        # From 0, to a round figure past the largest interval (at least 1 %):
+                        # shares of a few per cent on an axis to 100 % are slivers.
+                        "scale": share_scale(points),
                     },
                     "color": {
                         "field": "serie",
@@ -84,6 +84,26 @@ def comparison_bars(
         ],
         "config": {"font": "sans-serif", "view": {"stroke": None}},
     }
+
+
+def largest(points: list[dict[str, Any]]) -> float:
+    """The largest share or interval end of the points (0 without any)."""
+    ends = [p.get(k) for p in points for k in ("andel", "ki_hog")]
+    return max((float(end) for end in ends if end is not None), default=0.0)
+
+
+def share_scale(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """From 0 to the data's end made nice; to 1 % where every share is under it, so that
+    the axis reads "0 %, 0,5 %, 1 %" and not "0 %, 0 %"."""
+    scale: dict[str, Any] = {"domainMin": 0, "nice": True}
+    if largest(points) < 0.01:
+        scale["domainMax"] = 0.01
+    return scale
+
+
+def share_format(points: list[dict[str, Any]]) -> str:
+    """Whole per cents, or tenths on an axis that ends under 5 % ("0,5 %", not "0 %")."""
+    return ".1%" if largest(points) < 0.05 else ".0%"
 
 
 def trend_lines(
