@@ -40,11 +40,11 @@ def write(folder: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
-def change(client: Client, batch: ImportBatch, header: str, target: str) -> str:
+def change(client: Client, batch: ImportBatch, header: str, target: str, sheet: str = "") -> str:
     """The column changed in the import report; the page shown afterwards."""
     response = client.post(
         f"/portal/arbetsyta/inlasningar/{batch.pk}/kolumn/",
-        {"flik": "", "kolumn": header, "variabel": target},
+        {"flik": sheet, "kolumn": header, "variabel": target},
     )
     assert response.status_code == 302
     return client.get(response["Location"]).content.decode()
@@ -192,3 +192,44 @@ def test_column_choices_given_with_an_upload_are_applied_and_remembered(
         client.post("/portal/arbetsyta/las-in/", {**form, "filer": handle, "kolumner": chosen})
     assert values("aktualiseringstyp") == ["anmalan"]
     assert ColumnMapping.objects.get().header == "Ärendeklass"
+
+
+def test_ages_read_from_numbers_that_mostly_fail_the_check_are_kept_too(
+    nuso, analyst, client, tmp_path
+) -> None:
+    """Decision 0027: such numbers have no pseudonym, and their ages are not stored as
+    numbers either; a column change that reads age again keeps them, as for valid ones."""
+    wrong = [number(2012, serial) for serial in range(2, 24, 2)]  # eleven girls
+    wrong = [ten[:-1] + str((int(ten[-1]) + 1) % 10) for ten in wrong]  # check digits off
+    path = write(tmp_path, "Karlstad 2023.csv", [
+        "Personnummer;Född;Orsak", *(f"{ten};saknas;Våld i hemmet" for ten in wrong),
+    ])  # fmt: skip
+    nuso("import", str(path), *IMPORT)
+    batch = ImportBatch.objects.get()
+    assert values("alder") == [11] * len(wrong)  # from the numbers' dates, unchecked
+    log_in(client, analyst)
+    change(client, batch, "Född", "")
+    assert values("alder") == [11] * len(wrong)
+
+
+def test_a_type_given_by_the_sheets_name_comes_back_when_a_column_is_unmapped(
+    nuso, analyst, client, tmp_path
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "Karlstad 2023.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name in ("Anmälningar", "Ansökningar"):
+        sheet = book.add_worksheet(name)
+        for at, row in enumerate([["Kön", "Ålder", "Handläggare"], ["F", "12", "AB"],
+                                  ["P", "9", "CD"]]):  # fmt: skip
+            sheet.write_row(at, 0, row)
+    book.close()
+    nuso("import", str(path), *IMPORT)
+    batch = ImportBatch.objects.get()
+    assert values("aktualiseringstyp") == ["anmalan", "anmalan", "ansokan", "ansokan"]
+    log_in(client, analyst)
+    change(client, batch, "Handläggare", "aktualiseringstyp", "Ansökningar")  # a mistake,
+    assert values("aktualiseringstyp") == ["anmalan", "anmalan", None, None]
+    change(client, batch, "Handläggare", "", "Ansökningar")  # then undone
+    assert values("aktualiseringstyp") == ["anmalan", "anmalan", "ansokan", "ansokan"]

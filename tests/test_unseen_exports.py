@@ -34,9 +34,9 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
     assert scores["orsaker"]["påhittade"] == 0  # files without reasons get none
 
 
-@pytest.mark.parametrize("name", ["blind5", "blind6"])
+@pytest.mark.parametrize(("name", "actions"), [("blind5", 0.995), ("blind6", 0.985)])
 def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
-    nuso, tmp_path, name: str
+    nuso, tmp_path, name: str, actions: float
 ) -> None:
     """blind5 and blind6 are not at every target above (docs/harmonisation.md names their
     gaps: an ambiguous reason decided where the facit leaves it empty, an action spread over
@@ -55,6 +55,6 @@ def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
         assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])
         assert scores[variable]["precision"] >= 0.995, (variable, scores[variable])
     assert scores["atgard"]["täckning"] >= 0.90, scores["atgard"]
-    assert scores["atgard"]["precision"] >= 0.985, scores["atgard"]
+    assert scores["atgard"]["precision"] >= actions, scores["atgard"]
     assert scores["orsaker"]["täckning"] >= 0.98, scores["orsaker"]
     assert scores["orsaker"]["precision"] >= 0.99, scores["orsaker"]

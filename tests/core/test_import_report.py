@@ -236,3 +236,13 @@ def test_the_summary_of_a_file_of_several_units_adds_their_rows() -> None:
     assert merge_reports(None, first) == first
     # the file's 16 rows: 15 imported and 1 skipped, which each unit's report counts
     assert merge_reports(first, second).rows == RowCounts(16, 15, {"tom rad": 1}, 3)
+
+
+def test_the_values_a_sheets_name_gave_are_kept_with_the_report() -> None:
+    """A column remapping reads the sheet again from the stored report: the values its name
+    gave (layout.split_by_sheet) must come back with it."""
+    from nuso.core.intake.report import SheetFound, sheet_from_json, sheet_to_json
+
+    sheet = SheetFound("Ansökningar", 1, 22, {}, {"aktualiseringstyp": "Ansökningar"})
+    assert sheet_from_json(sheet_to_json(sheet)) == sheet
+    assert "ur_fliknamnet" not in sheet_to_json(SheetFound("Blad1", 1, 3, {}))

@@ -11,7 +11,7 @@ from nuso.core.harmonise.codebook import shipped_codebook
 from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake import blocks
 from nuso.core.intake.code_lists import code_lists, translated
-from nuso.core.intake.layout import is_total_row, locate_table
+from nuso.core.intake.layout import is_total_row, locate_table, split_by_sheet
 from nuso.core.intake.reading import RawSheet
 from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
@@ -331,3 +331,53 @@ def test_footnotes_and_sentences_alone_on_a_row_are_no_records() -> None:
     ]
     data_rows, _ = reasons(rows)
     assert data_rows == [2, 4]
+
+
+def test_ja_nej_or_one_box_under_a_single_values_header_is_not_read_as_boxes() -> None:
+    """Under "Utredning inledd" a "Nej" is an answer (no investigation), not an empty box;
+    one box alone ("Polisanmälan" with an x) says nothing of the rows left empty."""
+    rows = [["Kön", "Ålder", "Typ", "Utredning inledd"], ["Flicka", "12", "Anmälan", "Ja"],
+            ["Pojke", "9", "Anmälan", "Nej"], ["Pojke", "4", "Ansökan", "Ja"]]  # fmt: skip
+    table, values = interpreted(RawSheet("Blad1", rows))
+    assert table.columns[3].target == ""  # type: ignore[attr-defined]
+    assert values["atgard"] == [None, None, None]
+    one = [
+        ["Kön", "Ålder", "Åtgärd", "Anmälan"],
+        ["Flicka", "12", "Utredning inleds", "x"],
+        ["Pojke", "9", "Utredning inleds", None],
+        ["Pojke", "4", "Utredning inleds", None],
+    ]
+    table, values = interpreted(RawSheet("Blad1", one))
+    assert table.columns[3].target == ""  # type: ignore[attr-defined]
+    assert values["aktualiseringstyp"] == [None, None, None]
+
+
+def test_counts_and_a_selection_above_the_data_are_no_code_list() -> None:
+    """A summary ("Kön", "F | 54") and a selection above a sheet's data ("Från | 2023-01-01")
+    look like lists without a "Kod" row; neither is one, nor keeps the real list from the
+    data sheet."""
+    data = RawSheet("Uttag", [
+        ["Aktualiseringar BoU"], ["Från", "2023-01-01"], ["Till", "2023-12-31"], [None],
+        ["Kön", "Ålder", "Typ"], ["1", "12", "A"], ["2", "9", "B"],
+    ])  # fmt: skip
+    summary = RawSheet("Summering", [["Kön"], ["1", "54"], ["2", "61"]])
+    legend = RawSheet("Koder", [["Kön"], ["Kod", "Benämning"], ["1", "Flicka"], ["2", "Pojke"]])
+    lists = code_lists([data, summary, legend])
+    assert [code_list.sheet for code_list in lists] == ["Koder"]
+    (sheet, _, _), _ = translated([data, summary, legend], lists)
+    assert [row[0] for row in sheet.rows[5:]] == ["Flicka", "Pojke"]
+
+
+def test_a_sheets_name_gives_a_value_only_where_sheets_split_the_records_by_it() -> None:
+    rows = [["Kön", "Ålder", "Åtgärd"], ["Flicka", "12", "Utredning inleds"]]
+
+    def constants(*names: str) -> list[dict[str, str]]:
+        sheets = [RawSheet(name, rows) for name in names]
+        tables = [(sheet, locate_table(sheet, REFERRALS, RECOGNISERS)) for sheet in sheets]
+        return [table.constants for _, table in split_by_sheet(tables)]  # type: ignore[union-attr]
+
+    assert constants("Anmälningar", "Ansökningar") == [
+        {"aktualiseringstyp": "Anmälningar"}, {"aktualiseringstyp": "Ansökningar"},
+    ]  # fmt: skip
+    assert constants("Orosanmälningar 2023") == [{}]  # the whole list, perhaps every type
+    assert constants("Orosanmälningar 2022", "Orosanmälningar 2023") == [{}, {}]

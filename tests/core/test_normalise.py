@@ -69,9 +69,3 @@ def test_seed_spellings(left: str, right: str) -> None:
 )
 def test_meaning_is_kept(left: str, right: str) -> None:
     assert normalise(left) != normalise(right)
-
-
-def test_underscores_part_words_as_spaces_do() -> None:
-    """Systems write their coded values with underscores ("EGEN_IAKTT"): the same words."""
-    assert normalise("EGEN_IAKTT") == normalise("egen iaktt") == "egen iaktt"
-    assert normalise("INT__INFO ") == "int info"

@@ -123,7 +123,8 @@ def reread_batch(
     for block in batch.blocks.select_for_update().order_by("pk"):
         frame = blocks.decode(bytes(block.data))
         if block.sheet == change.sheet:
-            done = reread(frame, block.sheet, sheet_columns, change, interpreter)
+            from_name = next((s.from_name for s in report.sheets if s.sheet == change.sheet), {})
+            done = reread(frame, block.sheet, sheet_columns, change, interpreter, from_name)
             refuse_unknowable(done.unknowable, change)
             frame, changed = done.frame, changed + done.changed
             flags = flags - done.flags_before + done.flags_after

@@ -47,8 +47,7 @@ MISSING_MARKERS = frozenset(
 # ae where a system has no æ.
 UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae"})
 AGE_RANGE = re.compile(r"\s*\(?\b\d{1,2}\s*[-–—]\s*\d{1,2}\s*(?:år|ar)?\)?\s*$")
-# Underscores part words too: systems write "EGEN_IAKTT", "INT_INFO" for their coded values
-NON_WORD = re.compile(r"(?:[^\w§]|_)+")
+NON_WORD = re.compile(r"[^\w§]+")
 
 
 def fold(text: str) -> str:

@@ -9,6 +9,7 @@ translated only where its header is the heading's and its values are the list's 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from nuso.core.errors import Problem
 from nuso.core.harmonise.normalise import fold
@@ -29,12 +30,13 @@ class CodeList:
     sheet: str
     heading: str
     codes: dict[str, str]
+    headed: bool = True  # under a "Kod | Benämning" row: its sheet is a sheet of lists
 
     def label(self, cell: str) -> str | None:
         """The label of a cell's code, whatever its case and spaces ("a " for "A")."""
         return self.folded.get(cell.strip().casefold())
 
-    @property
+    @cached_property
     def folded(self) -> dict[str, str]:
         return {code.strip().casefold(): label for code, label in self.codes.items()}
 
@@ -54,7 +56,7 @@ def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
             elif heading := _headless_heading(row):
                 entries = _entries(rows[at + 1 :])
                 if _short_codes(entries) and not _is_list_header(rows[at + 1]):
-                    found.append(CodeList(sheet.name, heading, dict(entries)))
+                    found.append(CodeList(sheet.name, heading, dict(entries), headed=False))
     return found
 
 
@@ -64,7 +66,9 @@ def translated(
     """The sheets with coded columns read as their labels, and a note for each column read so."""
     if not lists:
         return sheets, []
-    listed = {code_list.sheet for code_list in lists}
+    # A sheet of "Kod | Benämning" lists is no data; a list without that row may stand above
+    # a sheet's data (a title, then "Från | 2023-01-01"): that sheet is still translated.
+    listed = {code_list.sheet for code_list in lists if code_list.headed}
     result, notes = [], []
     for sheet in sheets:
         if sheet.name in listed:
@@ -137,14 +141,21 @@ def _headless_heading(row: list[Cell]) -> str:
 
 def _short_codes(entries: list[tuple[str, str]]) -> bool:
     """Whether rows read as a list without its "Kod | Benämning" row are one: two or more,
-    each code a short token of its own, the labels longer words."""
+    each code a short token of its own, each label words longer than its code (not a count
+    or a date: "F | 54" is a summary, "Från | 2023-01-01" a selection)."""
     codes = [code for code, _ in entries]
     return (
         len(entries) >= HEADLESS_ENTRIES
         and len(set(codes)) == len(codes)
         and all(len(code) <= SHORT_CODE and " " not in code for code in codes)
-        and all(len(label) > len(code) for code, label in entries)
+        and all(len(label) > len(code) and is_words(label) for code, label in entries)
     )
+
+
+def is_words(label: str) -> bool:
+    """A label has more letters than digits: "Pojke", "Anmälan (14 kap. 1 § SoL)"."""
+    letters = sum(ch.isalpha() for ch in label)
+    return letters > sum(ch.isdigit() for ch in label)
 
 
 def _entries(rows: list[list[Cell]]) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from nuso.core.intake.layout import (
     data_tables,
     header_key,
     locate_table,
+    split_by_sheet,
 )
 from nuso.core.intake.notes import file_notes
 from nuso.core.intake.outcomes import Outcome
@@ -240,6 +241,7 @@ class FileInterpreter:
                 if (table := locate_table(sheet, plan.dictionary, recognisers, chosen, mask))
             ]
         )
+        tables = split_by_sheet(tables)
         if not tables:
             message = (
                 f"Ingen tabell för delstudien {plan.study} hittades (ingen rubrikrad med "
@@ -425,7 +427,8 @@ def build_report(
         period=plan.period,
         codebook=plan.codebook_version,
         sheets=tuple(
-            SheetFound(t.sheet, t.header_row, len(t.data_rows), dict(t.skipped)) for _, t in tables
+            SheetFound(t.sheet, t.header_row, len(t.data_rows), dict(t.skipped), dict(t.constants))
+            for _, t in tables
         ),
         columns=columns_read(tables, records),
         rows=RowCounts(

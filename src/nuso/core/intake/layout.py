@@ -41,6 +41,7 @@ TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal", "sum")  # "Anta
 TOTAL_INITIALS = frozenset(word[0] for word in TOTAL_WORDS)
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
+TICK_RULE = "kryss under en rubrik som är ett värde"  # how the report names a box column
 MARKS = frozenset({"x", "1", "ja", "j", "*", "✓", "✔", "yes"})  # a ticked box in a list
 UNMARKS = frozenset({"nej", "n", "0", "no", "-"})  # a box left empty, written out
 MAX_AGE = 17
@@ -395,8 +396,7 @@ def map_columns(
         if match.rule != "namn":
             marked = ticked_variable(written, content[index], hints, taken)
         if marked:  # ticked boxes under a value: the header's words are the value's
-            rule = "kryss under en rubrik som är ett värde"
-            columns.append(Column(index, name, marked, "innehåll", rule, marks=True))
+            columns.append(Column(index, name, marked, "innehåll", TICK_RULE, marks=True))
             continue
         if match.target:
             columns.append(Column(index, name, match.target, "namn", named_rule(match)))
@@ -405,7 +405,8 @@ def map_columns(
         if column.target and column.target not in hints.multi:
             taken.add(column.target)
         columns.append(column)
-    return resolve_duplicate_roles(numbered_siblings(columns, hints.multi), set(hints.multi))
+    columns = single_boxes(numbered_siblings(columns, hints.multi), hints.multi)
+    return resolve_duplicate_roles(columns, set(hints.multi))
 
 
 def numbered_siblings(columns: list[Column], multi: frozenset[str]) -> list[Column]:
@@ -546,14 +547,51 @@ def ticked_variable(
     """The variable a column of ticked boxes belongs to, when its header is one of that
     variable's values: a multi-valued one ("Missbruk förälder" with X in some rows), else a
     single-valued one that no column gives by its header (an X under "Flicka" or "Pojke")."""
-    if not is_tick_column(content_sample(values)):
+    sample = content_sample(values)
+    if not is_tick_column(sample):
         return ""
     found = [name for name, recognises in hints.recognisers.items() if recognises(header)]
     multi = [name for name in found if name in hints.multi]
-    single = [name for name in found if name not in hints.multi and name not in taken]
     if multi:
         return multi[0] if len(multi) == 1 else ""
+    # A single-valued variable's boxes hold marks alone: under "Utredning inledd" a "Nej"
+    # is another answer (no investigation), not an empty box, so Ja/Nej columns are not read
+    # so (`single_boxes` also wants two boxes of the variable: "Flicka" and "Pojke").
+    if any(fold(value) in UNMARKS for value in sample):
+        return ""
+    single = [name for name in found if name not in hints.multi and name not in taken]
     return single[0] if len(single) == 1 else ""
+
+
+def single_boxes(columns: list[Column], multi: frozenset[str]) -> list[Column]:
+    """A single-valued variable is read from ticked boxes only where two or more of its
+    values have a box ("Flicka", "Pojke"): one box alone ("Polisanmälan" with an x) says
+    nothing of the rows left empty, and is left unmapped for an analyst."""
+    boxes = Counter(c.target for c in columns if c.marks and c.target not in multi)
+    return [
+        Column(c.index, c.header, "", "okänd", "en ensam kryssruta; välj för hand")
+        if c.marks and c.target not in multi and boxes[c.target] < 2
+        else c
+        for c in columns
+    ]
+
+
+def split_by_sheet(tables: list[tuple[RawSheet, Table]]) -> list[tuple[RawSheet, Table]]:
+    """The tables with a sheet name's value kept only where the workbook splits its records
+    by that variable: two or more sheets named for different values ("Anmälningar",
+    "Ansökningar"). One sheet "Orosanmälningar 2023" may hold every referral type, and
+    "Orosanmälningar 2022" beside it is the same name for another year."""
+    names: dict[str, set[str]] = {}
+    for _, table in tables:
+        for variable, name in table.constants.items():
+            names.setdefault(variable, set()).add(re.sub(r"[\W\d_]+", " ", fold(name)).strip())
+    for _, table in tables:
+        table.constants = {
+            variable: name
+            for variable, name in table.constants.items()
+            if len(names[variable]) >= 2
+        }
+    return tables
 
 
 def sheet_name_values(name: str, columns: list[Column], hints: ContentHints) -> dict[str, str]:

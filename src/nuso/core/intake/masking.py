@@ -105,7 +105,8 @@ def anywhere(text: str, key: str, today: dt.date) -> MaskedText:
     if not result.found:
         return MaskedText(result.safe, None, None)
     first, token = result.found[0], result.tokens[0] if result.tokens else None
-    return MaskedText(result.safe, first.canonical, token, first.claimed)
+    # A valid number beside a wrong one: the row is that child's, its age and sex too.
+    return MaskedText(result.safe, first.canonical, token, None if token else first.claimed)
 
 
 def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> dict[str, MaskedText]:

@@ -72,6 +72,7 @@ NOTHING = MaskedText("", None, None)
 # where most fail (`check_digits_say_nothing`): not "derived", since the check could not
 # confirm the digits; the number is masked all the same, and never hashed.
 UNCHECKED = "unchecked"
+MIN_UNCHECKED = 10  # numbers failing the check before "most fail" tells: two typos of three do not
 
 
 class Numbers(NamedTuple):
@@ -173,7 +174,7 @@ def check_digits_say_nothing(numbers: list[MaskedText]) -> bool:
     each child's. A wrong number among right ones may be a typo, of any digit, or another
     child's number: it gives nothing."""
     wrong = sum(1 for n in numbers if n.claimed)
-    return wrong > sum(1 for n in numbers if n.canonical)
+    return wrong >= MIN_UNCHECKED and wrong > sum(1 for n in numbers if n.canonical)
 
 
 def one_ticked(row: Sequence[Cell]) -> Cell:

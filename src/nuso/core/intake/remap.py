@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import polars as pl
 
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.intake import blocks
-from nuso.core.intake.layout import Column, Table, by_hand, is_tick_column
+from nuso.core.intake.layout import TICK_RULE, Column, Table, by_hand, is_tick_column
 from nuso.core.intake.reading import Cell, RawSheet
-from nuso.core.intake.records import RowInterpreter
+from nuso.core.intake.records import UNCHECKED, RowInterpreter
 from nuso.core.intake.report import ColumnRead, ValueRead
 
 READ_ONLY_WITH_THE_FILE = frozenset({"personnummer", "enhet"})
 FROM_THE_IDENTITY_NUMBER = ("kon", "alder")  # what a row may have had from its number alone
-DERIVED_METHODS = ("derived", "estimated", "unchecked")
+DERIVED_METHODS = ("derived", "estimated", UNCHECKED)
 REPEATED = re.compile(r" \((\d+)\)$")  # how a repeated header's cells are named: "Orsak (7)"
 
 
@@ -104,9 +104,10 @@ def reported_columns(cell_names: Sequence[str], reported: Sequence[ColumnRead]) 
 def stored_table(
     sheet: RawSheet, cell_names: Sequence[str], reported: Sequence[ColumnRead],
     dictionary: StudyDictionary, change: ColumnChange | None = None,
+    from_name: Mapping[str, str] | None = None,
 ) -> Table:  # fmt: skip
     """The sheet's table as the import mapped it, or with `change` applied; its data rows are
-    those the records came from."""
+    those the records came from, and the values its name gave (`from_name`) are given again."""
     numbers = [i + 1 for i, row in enumerate(sheet.rows) if row]
     columns = []
     for index, read in enumerate(reported_columns(cell_names, reported)):
@@ -115,8 +116,11 @@ def stored_table(
         else:
             column = Column(index, read.header, read.variable or "", read.how.split(":")[0])
         values = [sheet.rows[n - 1][index] for n in numbers]
-        columns.append(replace(column, marks=ticked(column.target, values, dictionary)))
-    return Table(sheet.name, 0, columns, numbers)
+        # a single-valued variable's boxes ("Flicka", "Pojke") as the import read them
+        as_imported = change is None or read.header != change.header
+        boxes = ticked(column.target, values, dictionary) or (as_imported and TICK_RULE in read.how)
+        columns.append(replace(column, marks=boxes))
+    return Table(sheet.name, 0, columns, numbers, constants=dict(from_name or {}))
 
 
 def ticked(target: str, values: Sequence[Cell], dictionary: StudyDictionary) -> bool:
@@ -127,14 +131,14 @@ def ticked(target: str, values: Sequence[Cell], dictionary: StudyDictionary) -> 
 
 def reread(
     frame: pl.DataFrame, sheet_name: str, reported: Sequence[ColumnRead], change: ColumnChange,
-    interpreter: RowInterpreter,
+    interpreter: RowInterpreter, from_name: Mapping[str, str] | None = None,
 ) -> Reread:  # fmt: skip
     """The block with the variables `change` touches decided again from its raw cells."""
     dictionary = interpreter.dictionary
     sheet = stored_sheet(frame, sheet_name)
     names = blocks.variables_of(frame, blocks.CELL)
-    before_table = stored_table(sheet, names, reported, dictionary)
-    after_table = stored_table(sheet, names, reported, dictionary, change)
+    before_table = stored_table(sheet, names, reported, dictionary, None, from_name)
+    after_table = stored_table(sheet, names, reported, dictionary, change, from_name)
     old = {c.target for c in before_table.columns if c.header == change.header}
     touched = affected(dictionary, old | {change.target})
     rows = frame[blocks.ROW].to_list()  # in the block's order
@@ -177,7 +181,7 @@ def unknowable(
         column = blocks.VALUE + name
         if column not in stored.columns:
             continue
-        lost = stored[blocks.PSEUDONYM].is_not_null() & stored[column].is_not_null()
+        lost = had_a_number(stored, name) & stored[column].is_not_null()
         count = int((lost & updated[column].is_null()).fill_null(False).sum())
         if count:
             found[name] = count
@@ -192,7 +196,16 @@ def from_the_number(frame: pl.DataFrame, name: str) -> pl.Series:
     derived = frame[blocks.METHOD + name].is_in(DERIVED_METHODS) & (
         frame[blocks.SOURCE + name].fill_null("") == ""
     )
-    return (derived & frame[blocks.PSEUDONYM].is_not_null()).fill_null(False)
+    return (derived & had_a_number(frame, name)).fill_null(False)
+
+
+def had_a_number(frame: pl.DataFrame, name: str) -> pl.Series:
+    """The rows with an identity number: a pseudonym, or `name` read from a number whose
+    check digit is wrong (decision 0027), which has none."""
+    unchecked = pl.Series([False] * frame.height)
+    if blocks.METHOD + name in frame.columns:
+        unchecked = (frame[blocks.METHOD + name] == UNCHECKED).fill_null(False)
+    return frame[blocks.PSEUDONYM].is_not_null() | unchecked
 
 
 def carried_with(name: str, dictionary: StudyDictionary) -> set[str]:

@@ -61,6 +61,8 @@ class SheetFound:
     header_row: int
     data_rows: int
     skipped: Mapping[int, str]  # row -> reason
+    # variable -> the sheet's name, its value for every row (layout.split_by_sheet)
+    from_name: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,17 +256,21 @@ def unit_from_json(data: Mapping[str, str] | None) -> ReportedUnit | None:
 
 
 def sheet_to_json(sheet: SheetFound) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "flik": sheet.sheet,
         "rubrikrad": sheet.header_row,
         "datarader": sheet.data_rows,
         "överhoppade": {str(row): why for row, why in sheet.skipped.items()},
     }
+    if sheet.from_name:  # a key of its own, only where a sheet's name gave values
+        found["ur_fliknamnet"] = dict(sheet.from_name)
+    return found
 
 
 def sheet_from_json(data: Mapping[str, Any]) -> SheetFound:
     skipped = {int(row): why for row, why in data["överhoppade"].items()}
-    return SheetFound(data["flik"], data["rubrikrad"], data["datarader"], skipped)
+    from_name = dict(data.get("ur_fliknamnet", {}))  # reports stored before it: none
+    return SheetFound(data["flik"], data["rubrikrad"], data["datarader"], skipped, from_name)
 
 
 def column_to_json(column: ColumnRead) -> dict[str, Any]:
