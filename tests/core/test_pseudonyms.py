@@ -226,3 +226,15 @@ def test_masking_many_cells_at_once_agrees_on_the_awkward_ones() -> None:
         expected = (one.safe, first and first.canonical, one.tokens[0] if one.tokens else None,
                     first and first.claimed)  # fmt: skip
         assert tuple(found[text]) == expected, text
+
+
+def test_a_wrong_number_beside_a_right_one_lends_nothing() -> None:
+    """The row is the valid number's child: its age and sex are that child's, never those
+    of a mistyped number written before it in the same cell."""
+    right = PersonalNumber(dt.date(2012, 3, 14), 237).ten_digits
+    wrong = "160228-0077"  # a real date, a wrong check digit
+    found = masked_texts([wrong, f"{wrong}, {right}"], KEY, TODAY)
+    alone, beside = found[wrong], found[f"{wrong}, {right}"]
+    assert alone.claimed == "20160228" + "0077"
+    assert beside.pseudonym is not None
+    assert beside.claimed is None
