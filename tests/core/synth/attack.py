@@ -265,5 +265,15 @@ def fixed_by_sums(
             rows.append(row)
     if not rows:
         return []
-    null = linalg.null_space(np.array(rows))
+    null = null_space(np.array(rows))
     return [key for key, i in column.items() if np.allclose(null[i], 0, atol=1e-9)]
+
+
+def null_space(matrix: np.ndarray) -> np.ndarray:
+    """The matrix's null space by SVD: LAPACK's divide and conquer (gesdd) now and then does
+    not converge on these 0/±1 matrices (once in a CI run, on PostgreSQL's order of the
+    same sums); the slower QR-iteration driver (gesvd) does."""
+    try:
+        return linalg.null_space(matrix)
+    except np.linalg.LinAlgError:
+        return linalg.null_space(matrix, lapack_driver="gesvd")
