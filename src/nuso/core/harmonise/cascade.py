@@ -505,11 +505,9 @@ class VariableMatcher:
         parts = [part.strip() for part in CONJUNCTIONS.split(value)]
         if len(parts) < 2 or not all(parts) or self.known_spelling(value):
             return [value]
-        decisions = [self.settled(normalise(part)) for part in parts]
-        codes = {decision.code for decision in decisions if decision is not None}
-        if None in codes or len(codes) < len(parts):
-            return [value]
-        return parts
+        codes = [decision.code if (decision := self.settled(normalise(part))) else None
+                 for part in parts]  # fmt: skip
+        return parts if None not in codes and len(set(codes)) == len(parts) else [value]
 
     def qualified(self, values: list[str]) -> list[str]:
         """A piece that is no value on its own but qualifies the one before it joins it,

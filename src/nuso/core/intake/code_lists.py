@@ -8,6 +8,8 @@ translated only where its header is the heading's and its values are the list's 
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -54,7 +56,8 @@ def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
                 if codes:
                     found.append(CodeList(sheet.name, heading, codes))
             elif heading := _headless_heading(row):
-                entries = _entries(rows[at + 1 :])
+                # islice: a sheet's every lone cell (a title, a month) comes here; no copy
+                entries = _entries(itertools.islice(rows, at + 1, None))
                 if _short_codes(entries) and not _is_list_header(rows[at + 1]):
                     found.append(CodeList(sheet.name, heading, dict(entries), headed=False))
     return found
@@ -148,17 +151,17 @@ def _short_codes(entries: list[tuple[str, str]]) -> bool:
         len(entries) >= HEADLESS_ENTRIES
         and len(set(codes)) == len(codes)
         and all(len(code) <= SHORT_CODE and " " not in code for code in codes)
-        and all(len(label) > len(code) and is_words(label) for code, label in entries)
+        and all(len(label) > len(code) and _is_words(label) for code, label in entries)
     )
 
 
-def is_words(label: str) -> bool:
+def _is_words(label: str) -> bool:
     """A label has more letters than digits: "Pojke", "Anmälan (14 kap. 1 § SoL)"."""
     letters = sum(ch.isalpha() for ch in label)
     return letters > sum(ch.isdigit() for ch in label)
 
 
-def _entries(rows: list[list[Cell]]) -> list[tuple[str, str]]:
+def _entries(rows: Iterable[list[Cell]]) -> list[tuple[str, str]]:
     entries = []
     for row in rows:
         filled = [cell.strip() for cell in row if cell and cell.strip()]

@@ -134,11 +134,12 @@ def numbers_masked(texts: list[str], form: Form, key: str, today: dt.date) -> di
             found[text] = anywhere(text, key, today)
         elif not year or (decimal and not valid):  # no date, or a decimal: no number
             found[text] = MaskedText(text, None, None)
-        elif not valid:
-            claimed = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
-            found[text] = MaskedText(INVALID_MARK, None, None, claimed)
         else:
-            numbers[text] = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
+            twelve = f"{year // 100:02d}{text[form.date : form.date + 6]}{text[form.last :]}"
+            if valid:
+                numbers[text] = twelve
+            else:  # masked; its claimed form only lends a date and a sex digit
+                found[text] = MaskedText(INVALID_MARK, None, None, twelve)
     return found | hashed(numbers, key)
 
 
