@@ -229,6 +229,8 @@ def test_a_type_given_by_the_sheets_name_comes_back_when_a_column_is_unmapped(
     batch = ImportBatch.objects.get()
     assert values("aktualiseringstyp") == ["anmalan", "anmalan", "ansokan", "ansokan"]
     log_in(client, analyst)
+    report = client.get(f"/portal/arbetsyta/inlasningar/{batch.pk}/").content.decode()
+    assert report.count("Namnet ger aktualiseringstyp på varje rad") == 2  # each sheet says so
     change(client, batch, "Handläggare", "aktualiseringstyp", "Ansökningar")  # a mistake,
     assert values("aktualiseringstyp") == ["anmalan", "anmalan", None, None]
     change(client, batch, "Handläggare", "", "Ansökningar")  # then undone
