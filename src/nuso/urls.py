@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from two_factor.admin import AdminSiteOTPRequired
 from two_factor.urls import urlpatterns as two_factor_urls
 
@@ -8,7 +9,7 @@ from nuso.web import views
 
 # The admin (analysts' and administrators' workspace) asks for a verified one-time code too.
 admin.site.__class__ = AdminSiteOTPRequired
-admin.site.site_header = "NUSO – administration"
+admin.site.site_header = _("NUSO – administration")
 admin.site.site_title = "NUSO"
 
 handler500 = "nuso.web.views.server_error"

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -9,26 +10,26 @@ class User(AbstractUser):
     units and the API's keys."""
 
     class Role(models.TextChoices):
-        MUNICIPAL = "kommun", "Kommunanvändare"
-        SOCIAL_WORKER = "handlaggare", "Handläggare"
-        ANALYST = "analytiker", "Analytiker"
-        ADMINISTRATOR = "administrator", "Administratör"
+        MUNICIPAL = "kommun", _("Kommunanvändare")
+        SOCIAL_WORKER = "handlaggare", _("Handläggare")
+        ANALYST = "analytiker", _("Analytiker")
+        ADMINISTRATOR = "administrator", _("Administratör")
 
-    role = models.CharField("roll", max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
     units = models.ManyToManyField(
         "units.Unit",
-        verbose_name="enheter",
+        verbose_name=_("enheter"),
         blank=True,
         related_name="users",
-        help_text=(
+        help_text=_(
             "Kommuner eller stadsdelar vars data användaren får se (kommunanvändare) eller "
             "registrerar för (handläggare)."
         ),
     )
 
     class Meta:
-        verbose_name = "användare"
-        verbose_name_plural = "användare"
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
 
     @property
     def sees_all_units(self) -> bool:

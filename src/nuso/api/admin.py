@@ -13,6 +13,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from nuso.audit.services import Actor
 from nuso.collection.models import ApiToken
@@ -44,24 +45,26 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         return super().get_queryset(request).prefetch_related("units", "studies")
 
-    @admin.display(description="början")
+    @admin.display(description=_("början"))
     def shown_prefix(self, token: ApiToken) -> str:
         return f"{token.prefix}…"
 
-    @admin.display(description="enheter")
+    @admin.display(description=_("enheter"))
     def unit_codes(self, token: ApiToken) -> str:
         return ", ".join(sorted(u.code for u in token.units.all()))
 
-    @admin.display(description="delstudier")
+    @admin.display(description=_("delstudier"))
     def study_slugs(self, token: ApiToken) -> str:
         return ", ".join(sorted(s.slug for s in token.studies.all()))
 
-    @admin.action(description="Återkalla valda nycklar")
+    @admin.action(description=_("Återkalla valda nycklar"))
     def revoke(self, request: HttpRequest, found: QuerySet[ApiToken]) -> None:
         actor = Actor.of_user(request.user)  # type: ignore[arg-type]
         for token in found.filter(revoked_at__isnull=True):
             revoke_token(token, actor)
-            self.message_user(request, f"Återkallad: {token}.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("Återkallad: %(key)s.") % {"key": token}, messages.SUCCESS
+            )
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken],
                    change: bool) -> None:  # fmt: skip

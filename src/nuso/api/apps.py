@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "nuso.api"
-    verbose_name = "API för verksamhetssystem"
+    verbose_name = _("API för verksamhetssystem")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "nuso.audit"
     label = "audit"
-    verbose_name = "Händelselogg"
+    verbose_name = _("Händelselogg")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nuso.audit.chain import GENESIS, hash_of
 
@@ -31,7 +32,7 @@ class ChainHead(models.Model):
     last = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
-        verbose_name = "loggkedjans huvud"
+        verbose_name = _("loggkedjans huvud")
 
     def __str__(self) -> str:
         return f"{self.entries} poster, sist {self.last[:12]}"
@@ -46,28 +47,28 @@ class ChainHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField("tidpunkt", default=timezone.now, db_index=True)  # see save
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)  # see save
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_label = models.CharField(
-        "utförd av", max_length=150, help_text="Användarnamn, eller cli:KONTO för kommandon."
+        _("utförd av"), max_length=150, help_text=_("Användarnamn, eller cli:KONTO för kommandon.")
     )
-    action = models.CharField("händelse", max_length=60, db_index=True)
-    target_type = models.CharField("objekttyp", max_length=60, blank=True)
-    target_id = models.CharField("objekt", max_length=60, blank=True)
+    action = models.CharField(_("händelse"), max_length=60, db_index=True)
+    target_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
+    target_id = models.CharField(_("objekt"), max_length=60, blank=True)
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    details = models.JSONField("detaljer", default=dict, blank=True)
-    previous = models.CharField("föregående posts hash", max_length=64, default=GENESIS)
-    hash = models.CharField("hash", max_length=64, blank=True)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+    previous = models.CharField(_("föregående posts hash"), max_length=64, default=GENESIS)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "logghändelse"
-        verbose_name_plural = "händelselogg"
+        verbose_name = _("logghändelse")
+        verbose_name_plural = _("händelselogg")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CollectionPeriod(models.Model):
@@ -17,13 +18,13 @@ class CollectionPeriod(models.Model):
     and corrected while it is open, and are final once it is closed."""
 
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("period", max_length=40, help_text="Till exempel 2026.")
-    opened_at = models.DateTimeField("öppnad", auto_now_add=True)
-    closed_at = models.DateTimeField("stängd", null=True, blank=True)
+    name = models.CharField(_("period"), max_length=40, help_text=_("Till exempel 2026."))
+    opened_at = models.DateTimeField(_("öppnad"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "insamlingsperiod"
-        verbose_name_plural = "insamlingsperioder"
+        verbose_name = _("insamlingsperiod")
+        verbose_name_plural = _("insamlingsperioder")
         ordering = ["study__number", "-opened_at"]
         constraints = [
             models.UniqueConstraint(fields=["study", "name"], name="one_period_per_name")
@@ -39,30 +40,30 @@ class CollectionPeriod(models.Model):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        SUBMITTED = "submitted", "Inskickad"
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
 
     class Source(models.TextChoices):
-        FORM = "form", "Webbformulär"
-        API = "api", "Verksamhetssystem (API)"
+        FORM = "form", _("Webbformulär")
+        API = "api", _("Verksamhetssystem (API)")
 
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(
         CollectionPeriod, on_delete=models.PROTECT, related_name="registrations"
     )
-    occasion = models.CharField("tillfälle", max_length=40, blank=True)
+    occasion = models.CharField(_("tillfälle"), max_length=40, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=5, choices=Source.choices, default=Source.FORM)
-    pseudonym = models.CharField("barnets pseudonym", max_length=16, blank=True, db_index=True)
-    answers = models.JSONField("svar", default=dict, blank=True)
-    record = models.JSONField("post", default=dict, blank=True)
+    pseudonym = models.CharField(_("barnets pseudonym"), max_length=16, blank=True, db_index=True)
+    answers = models.JSONField(_("svar"), default=dict, blank=True)
+    record = models.JSONField(_("post"), default=dict, blank=True)
     decision = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by",
-        verbose_name="registrering vid beslut",
+        verbose_name=_("registrering vid beslut"),
     )  # fmt: skip
     # A follow-up or closing registered without its decision registration: allowed, flagged.
-    without_decision = models.BooleanField("utan registrering vid beslut", default=False)
+    without_decision = models.BooleanField(_("utan registrering vid beslut"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="registrations",
@@ -71,14 +72,14 @@ class Registration(models.Model):
         "collection.ApiToken", null=True, blank=True, on_delete=models.PROTECT,
         related_name="registrations",
     )  # fmt: skip
-    client_id = models.CharField("klientens post-id", max_length=100, blank=True)
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    updated_at = models.DateTimeField("ändrad", auto_now=True)
-    submitted_at = models.DateTimeField("inskickad", null=True, blank=True)
+    client_id = models.CharField(_("klientens post-id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "registrering"
-        verbose_name_plural = "registreringar"
+        verbose_name = _("registrering")
+        verbose_name_plural = _("registreringar")
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["study", "unit", "period", "status"]),
@@ -101,22 +102,26 @@ class ApiToken(models.Model):
     """An integration's key: scoped to units and studies, revocable, shown once when created
     and stored only as its SHA-256 (a random 256-bit key needs no slow hash)."""
 
-    name = models.CharField("namn", max_length=100, help_text="Till exempel kommunens system.")
-    prefix = models.CharField("början av nyckeln", max_length=12, db_index=True)
-    key_hash = models.CharField("nyckelns SHA-256", max_length=64, unique=True)
-    units = models.ManyToManyField("units.Unit", verbose_name="enheter", related_name="+")
-    studies = models.ManyToManyField("studies.Study", verbose_name="delstudier", related_name="+")
+    name = models.CharField(
+        _("namn"), max_length=100, help_text=_("Till exempel kommunens system.")
+    )
+    prefix = models.CharField(_("början av nyckeln"), max_length=12, db_index=True)
+    key_hash = models.CharField(_("nyckelns SHA-256"), max_length=64, unique=True)
+    units = models.ManyToManyField("units.Unit", verbose_name=_("enheter"), related_name="+")
+    studies = models.ManyToManyField(
+        "studies.Study", verbose_name=_("delstudier"), related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    revoked_at = models.DateTimeField("återkallad", null=True, blank=True)
-    last_used_at = models.DateTimeField("senast använd", null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "API-nyckel"
-        verbose_name_plural = "API-nycklar"
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

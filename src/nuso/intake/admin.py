@@ -3,6 +3,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from nuso.audit.admin import ReadOnlyAdmin
 from nuso.audit.services import Actor
@@ -43,17 +45,17 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
     ordering = ["-occurrences"]
     actions = ["accept_first_suggestion", "mark_unknown"]
 
-    @admin.display(description="förslag")
+    @admin.display(description=_("förslag"))
     def first_suggestion(self, item: ReviewItem) -> str:
         return ", ".join(f"{s['code']} ({s['score']:.0%})" for s in item.suggestions[:2])
 
-    @admin.action(description="Besluta enligt första förslaget (omharmoniserar)")
+    @admin.action(description=_("Besluta enligt första förslaget (omharmoniserar)"))
     def accept_first_suggestion(self, request: HttpRequest, items: QuerySet[ReviewItem]) -> None:
         self.decide_all(
             request, items, lambda item: item.suggestions[0]["code"] if item.suggestions else None
         )
 
-    @admin.action(description="Besluta som okänt värde")
+    @admin.action(description=_("Besluta som okänt värde"))
     def mark_unknown(self, request: HttpRequest, items: QuerySet[ReviewItem]) -> None:
         self.decide_all(request, items, lambda item: "")
 
@@ -63,7 +65,9 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
             code = code_of(item)
             if code is None:
                 self.message_user(
-                    request, f"{item.raw_example!r}: inget förslag.", messages.WARNING
+                    request,
+                    gettext("%(value)r: inget förslag.") % {"value": item.raw_example},
+                    messages.WARNING,
                 )
                 continue
             try:
@@ -73,8 +77,15 @@ class ReviewItemAdmin(admin.ModelAdmin[ReviewItem]):
                 continue
             self.message_user(
                 request,
-                f"{item.raw_example!r} → {code or '(okänt)'}: kodbok v{result.version}, "
-                f"{result.records_updated} poster omharmoniserade.",
+                gettext(
+                    "%(value)r → %(code)s: kodbok v%(version)s, %(records)s poster omharmoniserade."
+                )
+                % {
+                    "value": item.raw_example,
+                    "code": code or gettext("(okänt)"),
+                    "version": result.version,
+                    "records": result.records_updated,
+                },
             )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
     name = "nuso.intake"
     label = "intake"
-    verbose_name = "Inläsning och granskning"
+    verbose_name = _("Inläsning och granskning")

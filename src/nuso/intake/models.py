@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportBatch(models.Model):
@@ -13,38 +14,40 @@ class ImportBatch(models.Model):
     the earlier batch and its records stay for the history."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Pågår"
-        IMPORTED = "imported", "Inläst"
-        FAILED = "failed", "Misslyckades"
-        REPLACED = "replaced", "Ersatt"
+        RUNNING = "running", _("Pågår")
+        IMPORTED = "imported", _("Inläst")
+        FAILED = "failed", _("Misslyckades")
+        REPLACED = "replaced", _("Ersatt")
 
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="batches")
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
     )
-    period = models.CharField("period", max_length=40)
-    file_name = models.CharField("filnamn", max_length=255)
-    content_hash = models.CharField("innehållets SHA-256", max_length=64, db_index=True)
-    case_system = models.CharField("verksamhetssystem", max_length=100, blank=True)
+    period = models.CharField(_("period"), max_length=40)
+    file_name = models.CharField(_("filnamn"), max_length=255)
+    content_hash = models.CharField(_("innehållets SHA-256"), max_length=64, db_index=True)
+    case_system = models.CharField(_("verksamhetssystem"), max_length=100, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    actor = models.CharField("utförd av", max_length=150, help_text="Användare eller cli:KONTO.")
-    started_at = models.DateTimeField("startad", auto_now_add=True)
-    finished_at = models.DateTimeField("klar", null=True, blank=True)
+    actor = models.CharField(
+        _("utförd av"), max_length=150, help_text=_("Användare eller cli:KONTO.")
+    )
+    started_at = models.DateTimeField(_("startad"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    rows_read = models.PositiveIntegerField("rader lästa", default=0)
-    rows_imported = models.PositiveIntegerField("rader inlästa", default=0)
-    rows_skipped = models.PositiveIntegerField("rader överhoppade", default=0)
-    rows_pending_review = models.PositiveIntegerField("rader att granska", default=0)
-    report = models.JSONField("rapport", default=dict, blank=True)
+    rows_read = models.PositiveIntegerField(_("rader lästa"), default=0)
+    rows_imported = models.PositiveIntegerField(_("rader inlästa"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rader överhoppade"), default=0)
+    rows_pending_review = models.PositiveIntegerField(_("rader att granska"), default=0)
+    report = models.JSONField(_("rapport"), default=dict, blank=True)
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
 
     class Meta:
-        verbose_name = "inläsning"
-        verbose_name_plural = "inläsningar"
+        verbose_name = _("inläsning")
+        verbose_name_plural = _("inläsningar")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["study", "unit", "period", "status"])]
         constraints = [
@@ -52,7 +55,7 @@ class ImportBatch(models.Model):
                 fields=["study", "unit", "period"],
                 condition=models.Q(status="imported"),
                 name="one_current_delivery",
-                violation_error_message="Enheten har redan en gällande leverans för perioden.",
+                violation_error_message=_("Enheten har redan en gällande leverans för perioden."),
             )
         ]
 
@@ -67,15 +70,15 @@ class RecordBlock(models.Model):
     nuso.core.intake.blocks, decision 0011). Study, unit, period and file are the batch's."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="blocks")
-    sheet = models.CharField("flik", max_length=100, blank=True)
-    rows = models.PositiveIntegerField("poster")
-    pending = models.PositiveIntegerField("poster att granska", default=0)
-    layout = models.PositiveSmallIntegerField("format", default=1)
-    data = models.BinaryField("poster (Arrow IPC)")
+    sheet = models.CharField(_("flik"), max_length=100, blank=True)
+    rows = models.PositiveIntegerField(_("poster"))
+    pending = models.PositiveIntegerField(_("poster att granska"), default=0)
+    layout = models.PositiveSmallIntegerField(_("format"), default=1)
+    data = models.BinaryField(_("poster (Arrow IPC)"))
 
     class Meta:
-        verbose_name = "postblock"
-        verbose_name_plural = "postblock"
+        verbose_name = _("postblock")
+        verbose_name_plural = _("postblock")
         constraints = [
             models.UniqueConstraint(fields=["batch", "sheet"], name="one_block_per_sheet")
         ]
@@ -92,26 +95,26 @@ class ReviewItem(models.Model):
     value came from, `occurrences` how many records hold it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Väntar"
-        DECIDED = "decided", "Beslutad"
+        PENDING = "pending", _("Väntar")
+        DECIDED = "decided", _("Beslutad")
 
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
-    variable = models.CharField("variabel", max_length=60)
-    raw_key = models.CharField("normaliserat råvärde", max_length=500)
-    raw_example = models.CharField("råvärde", max_length=500)
-    occurrences = models.PositiveIntegerField("förekomster", default=0)
-    units = models.JSONField("enheter", default=list)
-    suggestions = models.JSONField("förslag", default=list)
+    variable = models.CharField(_("variabel"), max_length=60)
+    raw_key = models.CharField(_("normaliserat råvärde"), max_length=500)
+    raw_example = models.CharField(_("råvärde"), max_length=500)
+    occurrences = models.PositiveIntegerField(_("förekomster"), default=0)
+    units = models.JSONField(_("enheter"), default=list)
+    suggestions = models.JSONField(_("förslag"), default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decision = models.ForeignKey(
         "studies.ValueMapping", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    updated_at = models.DateTimeField("uppdaterad", auto_now=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("uppdaterad"), auto_now=True)
 
     class Meta:
-        verbose_name = "granskningspost"
-        verbose_name_plural = "granskningskö"
+        verbose_name = _("granskningspost")
+        verbose_name_plural = _("granskningskö")
         ordering = ["-occurrences"]
         constraints = [
             models.UniqueConstraint(
@@ -131,16 +134,16 @@ class ColumnMapping(models.Model):
 
     study = models.ForeignKey("studies.Study", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    header = models.CharField("rubrik", max_length=255)
-    header_key = models.CharField("normaliserad rubrik", max_length=255)
-    target = models.CharField("variabel", max_length=60, blank=True)
-    headers = models.TextField("filens rubriker", blank=True)
-    actor = models.CharField("utförd av", max_length=150)
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    header = models.CharField(_("rubrik"), max_length=255)
+    header_key = models.CharField(_("normaliserad rubrik"), max_length=255)
+    target = models.CharField(_("variabel"), max_length=60, blank=True)
+    headers = models.TextField(_("filens rubriker"), blank=True)
+    actor = models.CharField(_("utförd av"), max_length=150)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "kolumnmappning"
-        verbose_name_plural = "kolumnmappningar"
+        verbose_name = _("kolumnmappning")
+        verbose_name_plural = _("kolumnmappningar")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StudiesConfig(AppConfig):
     name = "nuso.studies"
     label = "studies"
-    verbose_name = "Delstudier och kodbok"
+    verbose_name = _("Delstudier och kodbok")

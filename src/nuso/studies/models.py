@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Study(models.Model):
-    slug = models.SlugField("kortnamn", max_length=60, unique=True)
-    number = models.PositiveSmallIntegerField("delstudie nr", default=0)
-    name = models.CharField("namn", max_length=200)
-    description = models.TextField("beskrivning", blank=True)
-    dictionary = models.JSONField("datadefinition", help_text="Variabler, typer och kategorier.")
+    slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
+    number = models.PositiveSmallIntegerField(_("delstudie nr"), default=0)
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    dictionary = models.JSONField(
+        _("datadefinition"), help_text=_("Variabler, typer och kategorier.")
+    )
     shipped_digest = models.CharField(
-        "paketets datadefinition",
+        _("paketets datadefinition"),
         max_length=64,
         blank=True,
-        help_text="SHA-256 av datadefinitionen som paketet hade när den senast lästes in.",
+        help_text=_("SHA-256 av datadefinitionen som paketet hade när den senast lästes in."),
     )
-    updated_at = models.DateTimeField("uppdaterad", auto_now=True)
+    updated_at = models.DateTimeField(_("uppdaterad"), auto_now=True)
 
     class Meta:
-        verbose_name = "delstudie"
-        verbose_name_plural = "delstudier"
+        verbose_name = _("delstudie")
+        verbose_name_plural = _("delstudier")
         ordering = ["number", "slug"]
 
     def __str__(self) -> str:
@@ -41,33 +44,35 @@ class CodebookVersion(models.Model):
     version it was harmonised with. A version made from a file records the file's own version
     number and the crosswalk from the codes of the version before."""
 
-    number = models.PositiveIntegerField("version", unique=True)
-    title = models.CharField("titel", max_length=200)
-    note = models.TextField("anteckning", blank=True)
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    note = models.TextField(_("anteckning"), blank=True)
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
     )
     file_version = models.PositiveIntegerField(
-        "filens version",
+        _("filens version"),
         null=True,
         blank=True,
-        help_text="Versionsnumret i kodboksfilen som versionen gjordes av; tomt för beslut.",
+        help_text=_("Versionsnumret i kodboksfilen som versionen gjordes av; tomt för beslut."),
     )
     crosswalk = models.JSONField(
-        "omkodning",
+        _("omkodning"),
         default=dict,
         blank=True,
-        help_text="Variabel → kod i föregående version → de koder den blev (inga: till "
-        "granskning). Tom när inga koder ändrades.",
+        help_text=_(
+            "Variabel → kod i föregående version → de koder den blev (inga: till "
+            "granskning). Tom när inga koder ändrades."
+        ),
     )
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:
-        verbose_name = "kodboksversion"
-        verbose_name_plural = "kodboksversioner"
+        verbose_name = _("kodboksversion")
+        verbose_name_plural = _("kodboksversioner")
         ordering = ["-number"]
 
     def __str__(self) -> str:
@@ -78,15 +83,15 @@ class CodebookEntry(models.Model):
     """A national code of one variable in one codebook version."""
 
     version = models.ForeignKey(CodebookVersion, on_delete=models.CASCADE, related_name="entries")
-    variable = models.CharField("variabel", max_length=60)
-    code = models.CharField("kod", max_length=60)
-    label = models.CharField("etikett", max_length=200)
-    attributes = models.JSONField("egenskaper", default=dict, blank=True)
-    position = models.PositiveSmallIntegerField("ordning", default=0)
+    variable = models.CharField(_("variabel"), max_length=60)
+    code = models.CharField(_("kod"), max_length=60)
+    label = models.CharField(_("etikett"), max_length=200)
+    attributes = models.JSONField(_("egenskaper"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "kod"
-        verbose_name_plural = "koder"
+        verbose_name = _("kod")
+        verbose_name_plural = _("koder")
         ordering = ["version", "variable", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -103,14 +108,14 @@ class ValueMapping(models.Model):
     where the value means something else there. Valid from the version that introduced it
     until the version that replaced it (None: still valid)."""
 
-    variable = models.CharField("variabel", max_length=60)
-    raw_key = models.CharField("normaliserat råvärde", max_length=500)
-    raw_example = models.CharField("råvärde", max_length=500)
-    code = models.CharField("kod", max_length=60, blank=True, help_text="Tom: okänt värde.")
+    variable = models.CharField(_("variabel"), max_length=60)
+    raw_key = models.CharField(_("normaliserat råvärde"), max_length=500)
+    raw_example = models.CharField(_("råvärde"), max_length=500)
+    code = models.CharField(_("kod"), max_length=60, blank=True, help_text=_("Tom: okänt värde."))
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    case_system = models.CharField("verksamhetssystem", max_length=100, blank=True)
+    case_system = models.CharField(_("verksamhetssystem"), max_length=100, blank=True)
     valid_from = models.ForeignKey(
         CodebookVersion, on_delete=models.PROTECT, related_name="introduced_mappings"
     )
@@ -124,11 +129,11 @@ class ValueMapping(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    decided_at = models.DateTimeField("beslutad", auto_now_add=True)
+    decided_at = models.DateTimeField(_("beslutad"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "värdemappning"
-        verbose_name_plural = "värdemappningar"
+        verbose_name = _("värdemappning")
+        verbose_name_plural = _("värdemappningar")
         indexes = [models.Index(fields=["variable", "raw_key"])]
 
     def __str__(self) -> str:

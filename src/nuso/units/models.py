@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from nuso.core.countries import COUNTRIES, SWEDEN, split_key
 from nuso.core.units import size_band
@@ -13,14 +14,17 @@ COUNTRY_CHOICES = [(country.code, country.name) for country in COUNTRIES.values(
 
 class County(models.Model):
     code = models.CharField(
-        "länskod", max_length=8, unique=True, help_text="Länskod (17) eller landets nyckel (NO-18)."
+        _("länskod"),
+        max_length=8,
+        unique=True,
+        help_text=_("Länskod (17) eller landets nyckel (NO-18)."),
     )
-    name = models.CharField("län", max_length=100)
-    country = models.CharField("land", max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
+    name = models.CharField(_("län"), max_length=100)
+    country = models.CharField(_("land"), max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
 
     class Meta:
-        verbose_name = "län"
-        verbose_name_plural = "län"
+        verbose_name = _("län")
+        verbose_name_plural = _("län")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -29,38 +33,42 @@ class County(models.Model):
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
-        MUNICIPALITY = "kommun", "Kommun"
-        DISTRICT = "stadsdel", "Stadsdel"
+        MUNICIPALITY = "kommun", _("Kommun")
+        DISTRICT = "stadsdel", _("Stadsdel")
 
     code = models.CharField(
-        "kod",
+        _("kod"),
         max_length=16,
         unique=True,
-        help_text="Enhetens nyckel: kommunkod (1780) eller stadsdelskod (0180-01) i Sverige, "
-        "landskod och kommunnummer i andra länder (NO-1860).",
+        help_text=_(
+            "Enhetens nyckel: kommunkod (1780) eller stadsdelskod (0180-01) i Sverige, "
+            "landskod och kommunnummer i andra länder (NO-1860)."
+        ),
     )
-    country = models.CharField("land", max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
-    name = models.CharField("namn", max_length=100)
-    kind = models.CharField("typ", max_length=10, choices=Kind.choices, default=Kind.MUNICIPALITY)
+    country = models.CharField(_("land"), max_length=2, choices=COUNTRY_CHOICES, default=SWEDEN)
+    name = models.CharField(_("namn"), max_length=100)
+    kind = models.CharField(
+        _("typ"), max_length=10, choices=Kind.choices, default=Kind.MUNICIPALITY
+    )
     parent = models.ForeignKey(
         "self",
-        verbose_name="kommun",
+        verbose_name=_("kommun"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="districts",
     )
-    county = models.ForeignKey(County, verbose_name="län", on_delete=models.PROTECT)
-    population = models.PositiveIntegerField("folkmängd", null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField("folkmängd år", null=True, blank=True)
+    county = models.ForeignKey(County, verbose_name=_("län"), on_delete=models.PROTECT)
+    population = models.PositiveIntegerField(_("folkmängd"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("folkmängd år"), null=True, blank=True)
     municipality_group = models.CharField(
-        "kommungrupp", max_length=2, blank=True, help_text="SKR:s kommungrupp 2023 (A1–C9)."
+        _("kommungrupp"), max_length=2, blank=True, help_text=_("SKR:s kommungrupp 2023 (A1–C9).")
     )
-    active = models.BooleanField("aktiv", default=True)
+    active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
-        verbose_name = "enhet"
-        verbose_name_plural = "enheter"
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
