@@ -196,3 +196,21 @@ def test_a_norwegian_users_row_download_is_headed_in_bokmal(norway, client) -> N
     assert header[:4] == ["Kommune- eller bydelsnummer", "Fil", "Ark", "Rad"]
     assert "Venter på gjennomgang" in header
     assert not {"Flik", "Väntar på granskning", "Kommun- eller stadsdelskod"} & set(header)
+
+
+def test_in_bokmal_a_norwegian_studys_guidance_makes_its_own_claims(norway, client) -> None:
+    """A Norwegian study's tables say what their figures are ("kommer 17 % av meldingene fra
+    politi") in bokmål, on the page and in the tables file; only a page in another language
+    falls back to the plain claim (the test above)."""
+    _, user = norway
+    log_in_with_code(client, user, "ett långt lösenord 42")
+    page = client.get("/portal/enhet/NO-1860/meldinger/?jamfor=riket").content.decode()
+    assert '<html lang="nb">' in page
+    assert re.search(r"I Vestvågøy kommer [\d,]+\s%\s+av meldingene fra ", page)
+    assert re.search(r"I Vestvågøy fører [\d,]+\s%\s+av meldingene til undersøkelse", page)
+    response = client.get("/portal/enhet/NO-1860/meldinger/tabeller.csv?jamfor=riket")
+    frame = pl.read_csv(io.BytesIO(b"".join(response.streaming_content)), infer_schema_length=0)
+    said = " ".join(frame["vagledning"].drop_nulls().to_list())
+    assert re.search(r"I Vestvågøy kommer [\d,]+\s%\s+av meldingene fra \w", said)
+    assert "er andelen" not in said
+    assert "jämfört" not in said

@@ -247,7 +247,8 @@ def _section(
         if sentence and not guidance.engine_words_stand(results.source, wording):
             again = guidance.published_comparison(results.source, definition, row, compared,
                                                   wording)  # fmt: skip
-            sentence = guidance.sentence("", again, wording)  # the study's claims are Swedish
+            claim = guidance.claim_in(results.source, definition, wording)
+            sentence = guidance.sentence(claim, again, wording)
         line = Line(key, label or definition.title, Cell.of(row), Cell.of(compared or None),
                     Cell.of(nation.get(key)), sentence, compared.get("signifikant"))  # fmt: skip
         section.lines.append(line)

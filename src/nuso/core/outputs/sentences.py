@@ -68,4 +68,4 @@ def _sentence(
     if own is None:
         return None
     comparison = guidance.published_comparison(study, table, own, row, wording)
-    return guidance.sentence("", comparison, wording)
+    return guidance.sentence(guidance.claim_in(study, table, wording), comparison, wording)

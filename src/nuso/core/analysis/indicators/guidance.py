@@ -54,6 +54,7 @@ class Wording:
     distribution_same: str
     decimal_mark: str
     percent_sign: str
+    language: str  # its code: a study's own claims are in its country's language
 
 
 SWEDISH = Wording(
@@ -81,6 +82,7 @@ SWEDISH = Wording(
     "säkerställt från den {reference}.",
     decimal_mark=",",
     percent_sign="\u00a0%",
+    language="sv",
 )
 
 ENGLISH = Wording(
@@ -108,6 +110,7 @@ ENGLISH = Wording(
     "significantly from that {reference}.",
     decimal_mark=".",
     percent_sign="%",
+    language="en",
 )
 
 # Bokmål. The size bands' names are Swedish data ("20 001–40 000 invånare"), so the band is
@@ -137,6 +140,7 @@ NORWEGIAN = Wording(
     "signifikant fra den {reference}.",
     decimal_mark=",",
     percent_sign="\u00a0%",
+    language="nb",
 )
 
 WORDINGS = {"sv": SWEDISH, "en": ENGLISH, "nb": NORWEGIAN}
@@ -152,8 +156,19 @@ def engine_words_stand(study: StudyInput, wording: Wording) -> bool:
     """Whether the engine's own sentences can be shown as they are: they are Swedish, with the
     study's own claims in its country's language ("gjelder … av meldingene" in a Norwegian
     study), so only a Swedish study read in Swedish has them in one language. Elsewhere they
-    are composed again in `wording` with its default claim."""
-    return wording is SWEDISH and COUNTRIES[study.country].language == "sv"
+    are composed again in `wording`, with `claim_in`."""
+    return wording is SWEDISH and speaks_study_language(study, wording)
+
+
+def speaks_study_language(study: StudyInput, wording: Wording) -> bool:
+    return COUNTRIES[study.country].language == wording.language
+
+
+def claim_in(study: StudyInput, table: TableDefinition, wording: Wording) -> str:
+    """The claim a sentence composed again makes: the table's own ("kommer 17 % av meldingene
+    fra politi") where the study is written in `wording`'s language, else the language's
+    default ("er andelen 17 %")."""
+    return table.sentence if speaks_study_language(study, wording) else ""
 
 
 @dataclass(frozen=True)
