@@ -381,3 +381,64 @@ def test_a_sheets_name_gives_a_value_only_where_sheets_split_the_records_by_it()
     ]  # fmt: skip
     assert constants("Orosanmälningar 2023") == [{}]  # the whole list, perhaps every type
     assert constants("Orosanmälningar 2022", "Orosanmälningar 2023") == [{}, {}]
+
+
+def test_a_list_named_by_its_code_heading_reads_the_column_of_that_name() -> None:
+    data = RawSheet("Aktualiseringar", [
+        ["Kommun", "Kön", "Åtgärdskod"], ["Arboga", "K", "1"], ["Köping", "M", "3"],
+        ["Arboga", "K", "7"],
+    ])  # fmt: skip
+    legend = RawSheet("Koder", [
+        ["Åtgärdskod", "Betydelse"], ["1", "Beslut att inleda utredning"],
+        ["3", "Beslut att inte inleda utredning"], ["7", "Annan åtgärd"],
+    ])  # fmt: skip
+    (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
+    assert [row[2] for row in sheet.rows[1:]] == [
+        "Beslut att inleda utredning", "Beslut att inte inleda utredning", "Annan åtgärd",
+    ]  # fmt: skip
+    assert [note.column for note in notes] == ["Åtgärdskod"]
+
+
+def test_one_table_of_every_fields_codes_reads_each_column_by_its_field() -> None:
+    data = RawSheet("Referrals", [
+        ["RefID", "Gender", "RefType", "Reason_1", "Reason_2", "Decision"],
+        ["R1", "F", "ANM", "A01", "B06", "D10"], ["R2", "M", "ANS", "B06", None, "D20"],
+        ["R3", "U", "ANM", "A08", "A01", "D30"],
+    ])  # fmt: skip
+    legend = RawSheet("Codes", [
+        ["Field", "Code", "Description (sv)"],
+        ["Gender", "F", "Flicka"], ["Gender", "M", "Pojke"], ["Gender", "U", "Okänt"],
+        ["RefType", "ANM", "Anmälan"], ["RefType", "ANS", "Ansökan"],
+        ["Reason_1..3", "A01", "Fysiskt våld mot barnet"],
+        ["Reason_1..3", "A08", "Förälders missbruk"],
+        ["Reason_1..3", "B06", "Skolfrånvaro"],
+        ["Decision", "D10", "Inleda utredning"], ["Decision", "D20", "Inte inleda utredning"],
+        ["Decision", "D30", "Påförd pågående utredning"],
+    ])  # fmt: skip
+    (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
+    assert [row[1:] for row in sheet.rows[1:]] == [
+        ["Flicka", "Anmälan", "Fysiskt våld mot barnet", "Skolfrånvaro", "Inleda utredning"],
+        ["Pojke", "Ansökan", "Skolfrånvaro", None, "Inte inleda utredning"],
+        ["Okänt", "Anmälan", "Förälders missbruk", "Fysiskt våld mot barnet",
+         "Påförd pågående utredning"],
+    ]  # fmt: skip
+    assert {note.column for note in notes} == {"Gender", "RefType", "Reason_1", "Reason_2",
+                                               "Decision"}  # fmt: skip
+
+
+def test_a_list_written_out_in_a_header_or_a_note_reads_its_column() -> None:
+    data = RawSheet("Aktualiseringar", [
+        ["Ärendenr", "Kön (1=pojke, 2=flicka)", "Ålder", "Typ"],
+        ["B-1", "2", "15", "A"], ["B-2", "1", "16", "S"], ["B-3", "0", "9", "A"],
+        ["B-4", "1", "4", "A"], ["B-5", "2", "11", "S"],
+    ])  # fmt: skip
+    notes_sheet = RawSheet("Förklaringar", [
+        ["Uttag ur Viva, aktualiseringar 2023."], ["Typ: A = anmälan, S = ansökan."],
+        ["Beslut: datum i kolumnen 'Beslut' = utredning inleddes."],  # one '=': no list
+    ])  # fmt: skip
+    (sheet, _), notes = translated([data, notes_sheet], code_lists([data, notes_sheet]))
+    assert [row[1:] for row in sheet.rows[1:]] == [
+        ["flicka", "15", "anmälan"], ["pojke", "16", "ansökan"], ["0", "9", "anmälan"],
+        ["pojke", "4", "anmälan"], ["flicka", "11", "ansökan"],
+    ]  # fmt: skip  # "0", no code of the list, stays as written
+    assert {note.column for note in notes} == {"Kön (1=pojke, 2=flicka)", "Typ"}

@@ -1,14 +1,23 @@
 """A workbook's own code list: case systems that export their values as numbers ("Kön" 1/2,
-"Akt.typ" 1–4, "Ors.1" 11–32) often add a sheet that says what each number means, a heading
-naming the column and then rows of code and label under "Kod | Benämning", or right under
-the heading ("Kön", then "1 | Pojke", "2 | Flicka"). The numbers are
-read as those labels, which the harmoniser then decides like any other spelling; a column is
-translated only where its header is the heading's and its values are the list's codes.
+"Akt.typ" 1–4, "Ors.1" 11–32) often say what each number means, in one of these shapes:
+
+- a heading naming the column, then rows of code and label under "Kod | Benämning", or right
+  under the heading ("Kön", then "1 | Pojke", "2 | Flicka");
+- the column's name as the code heading itself: "Åtgärdskod | Betydelse", then its rows;
+- one table of every list, "Fält | Kod | Beskrivning" (or "Field | Code | Description"),
+  each row naming its column;
+- the list written out in one cell: a header "Kön (1=pojke, 2=flicka)", or a sentence on a
+  sheet of notes, "Kön: 1 = pojke, 2 = flicka".
+
+The numbers are read as those labels, which the harmoniser then decides like any other
+spelling; a column is translated only where its header is the heading's and its values are
+the list's codes.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -20,7 +29,12 @@ from nuso.core.intake.reading import Cell, RawSheet
 
 CODE_HEADINGS = frozenset({"kod", "koder", "code", "varde", "id", "nr"})
 LABEL_HEADINGS = frozenset({"benamning", "betydelse", "text", "klartext", "label", "beskrivning",
-                            "varde", "namn"})  # fmt: skip
+                            "varde", "namn", "description", "meaning"})  # fmt: skip
+FIELD_HEADINGS = frozenset({"falt", "faltnamn", "field", "variabel", "variable", "kolumn",
+                            "column"})  # fmt: skip
+CODE_COMPOUND = re.compile(r"^\w{3,}(kod|koder|code)$")  # "Åtgärdskod": a column's name
+# "1=pojke" in "Kön (1=pojke, 2=flicka)" or "Kön: 1 = pojke, 2 = flicka, 0 = ej angivet."
+INLINE_ENTRY = re.compile(r"(?:^|[(,;:])\s*([^\s=,;:()]{1,4})\s*=\s*([^=,;:()]+?)\s*(?=[,;)]|\.?$)")
 CODES_SHARE = 0.8  # of a column's values that must be the list's codes
 # A list without a "Kod | Benämning" row: its codes short tokens ("1", "AN", "9"), at least two
 SHORT_CODE = 4
@@ -51,7 +65,10 @@ def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
     for sheet in sheets:
         rows = sheet.rows
         for at, row in enumerate(rows):
-            if _is_list_header(row) and (heading := _heading(rows, at)):
+            found += _inline_lists(sheet.name, row)
+            if _is_field_list_header(row):
+                found += _field_lists(sheet.name, itertools.islice(rows, at + 1, None))
+            elif _is_list_header(row) and (heading := _heading(rows, at)):
                 codes = dict(_entries(rows[at + 1 :]))
                 if codes:
                     found.append(CodeList(sheet.name, heading, codes))
@@ -109,24 +126,81 @@ def _translate(
 
 def _list_for(header: str, lists: list[CodeList]) -> CodeList | None:
     """The list whose heading names the column: "Kön" for Kön, "Akt.typ (aktualiseringstyp)"
-    for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2 (a numbered column by its name)."""
+    for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2, "Reason_1..3" for Reason_2 (a numbered
+    column by its name). Two lists that say the same (a header's own and a note's) are one."""
     names = {name for name in (header_key(unwrapped(header)), numbered_stem(header)) if name}
     found = [each for each in lists if any(_names(name, each.heading) for name in names)]
-    return found[0] if len(found) == 1 else None
+    if found and all(each.folded == found[0].folded for each in found):
+        return found[0]
+    return None
 
 
 def _names(name: str, heading: str) -> bool:
-    return f" {name} " in f" {header_key(heading)} "
+    spaced = header_key(heading).replace("_", " ")  # "Reason_1..3" names Reason_2 too
+    return f" {name.replace('_', ' ')} " in f" {spaced} "
 
 
 def _is_list_header(row: list[Cell]) -> bool:
     if not row or len(row) - row.count(None) != 2:  # counted first: every row of a file comes here
         return False
     filled = [fold(cell) for cell in row if cell]
-    return len(filled) == 2 and filled[0] in CODE_HEADINGS and filled[1] in LABEL_HEADINGS
+    return (
+        len(filled) == 2
+        and (filled[0] in CODE_HEADINGS or bool(CODE_COMPOUND.match(filled[0])))
+        and _first_word(filled[1]) in LABEL_HEADINGS
+    )
+
+
+def _is_field_list_header(row: list[Cell]) -> bool:
+    """ "Fält | Kod | Beskrivning": a table of every column's codes, a row each."""
+    if not row or len(row) - row.count(None) != 3:
+        return False
+    filled = [fold(cell) for cell in row if cell]
+    return (
+        len(filled) == 3
+        and filled[0] in FIELD_HEADINGS
+        and filled[1] in CODE_HEADINGS
+        and _first_word(filled[2]) in LABEL_HEADINGS
+    )
+
+
+def _first_word(text: str) -> str:
+    words = re.findall(r"\w+", text)
+    return words[0] if words else ""
+
+
+def _field_lists(sheet: str, rows: Iterable[list[Cell]]) -> list[CodeList]:
+    """The lists of a "Fält | Kod | Beskrivning" table, one per field, in order."""
+    by_field: dict[str, dict[str, str]] = {}
+    for row in rows:
+        filled = [cell.strip() for cell in row if cell and cell.strip()]
+        if len(filled) != 3:
+            break
+        by_field.setdefault(filled[0], {})[filled[1]] = filled[2]
+    return [CodeList(sheet, field, codes) for field, codes in by_field.items()]
+
+
+def _inline_lists(sheet: str, row: list[Cell]) -> list[CodeList]:
+    """Lists written out in a cell: "Kön (1=pojke, 2=flicka)", a header whose list is its
+    own (named by the whole header), or "Kön: 1 = pojke, 2 = flicka", a note naming the
+    column "Kön". Two entries or more, short codes, labels of words."""
+    found = []
+    for cell in row:
+        if not cell or "=" not in cell:
+            continue
+        entries = [(code, label) for code, label in INLINE_ENTRY.findall(cell)]
+        if not _short_codes(entries):
+            continue
+        inside = cell.find("(")
+        heading = cell if 0 <= inside < cell.find("=") else cell.split(":")[0]
+        found.append(CodeList(sheet, heading.strip(), dict(entries), headed=False))
+    return found
 
 
 def _heading(rows: list[list[Cell]], at: int) -> str:
+    first = next((cell for cell in rows[at] if cell), "")
+    if CODE_COMPOUND.match(fold(first)):
+        return first.strip()  # "Åtgärdskod | Betydelse" names its column itself
     for above in reversed(rows[max(0, at - 2) : at]):
         filled = [cell for cell in above if cell]
         if len(filled) == 1:
