@@ -442,3 +442,19 @@ def test_a_list_written_out_in_a_header_or_a_note_reads_its_column() -> None:
         ["pojke", "4", "anmälan"], ["flicka", "11", "ansökan"],
     ]  # fmt: skip  # "0", no code of the list, stays as written
     assert {note.column for note in notes} == {"Kön (1=pojke, 2=flicka)", "Typ"}
+
+
+def test_masked_personnummer_under_their_own_header_give_the_childs_age() -> None:
+    sheet = RawSheet("Aktualiseringar", [
+        ["Kommun", "Personnr", "Kön", "Inkom", "Aktualiseringstyp"],
+        ["Arboga", "20130613-XXXX", "Flicka", "2023-01-02", "Anmälan"],
+        ["Köping", "20181024-XXXX", "Pojke", "2023-10-24", "Ansökan"],
+        ["Köping", "20120308-XXXX", "Pojke", "2023-03-07", "Anmälan"],
+        ["Arboga", "20221130-XXXX", "Flicka", "2023-05-05", "Anmälan"],
+    ])  # fmt: skip
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    assert [c.target for c in table.columns][1] == "fodelsedatum"
+    reader = RowInterpreter(REFERRALS, CODEBOOK, HARMONISER, "k" * 32, dt.date(2023, 7, 1))
+    frame = reader.interpret(sheet, table).frame
+    assert frame[blocks.VALUE + "alder"].to_list() == [9, 5, 10, 0]

@@ -454,8 +454,10 @@ def named_rule(match: HeaderMatch) -> str:
 
 def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHints) -> HeaderMatch:
     """A header's target, unless the column's content is plainly something else: an "Ålder"
-    column of dates holds birth dates. Then the content decides, and the report says so."""
-    if match.target not in hints.integers:
+    column of dates holds birth dates, and so does a "Personnr" column of numbers whose last
+    four digits are masked ("20130613-XXXX"). Then the content decides, and the report says
+    so."""
+    if match.target not in hints.integers and match.target != "personnummer":
         return match
     sample = content_sample(values)
     if sample and guess_date(sample, hints) == ["fodelsedatum"]:
