@@ -77,3 +77,10 @@ def test_something_else_is_refused_with_every_form_named() -> None:
     message = refusal("okänt")
     assert "ÅÅÅÅMMDD-NNNN" in message
     assert "DDMMÅÅ NNNNN" in message
+
+
+def test_a_reserve_number_is_refused_with_what_to_type_instead() -> None:
+    message = refusal("20150312-TF17")
+    assert message.startswith("Numret ••••••••-•••• är ett reservnummer")
+    assert "personnummer eller samordningsnummer" in message
+    assert "TF" not in message

@@ -15,10 +15,12 @@ from nuso.core.intake.personal_numbers import PersonalNumber
 from nuso.core.intake.pseudonyms import (
     DASHES,
     INVALID_MARK,
+    born_of,
     find_numbers,
     masked,
     may_hold_numbers,
     pseudonymise,
+    sex_of,
 )
 
 KEY = "test-key-" + "k" * 32
@@ -238,3 +240,27 @@ def test_a_wrong_number_beside_a_right_one_lends_nothing() -> None:
     assert alone.claimed == "20160228" + "0077"
     assert beside.pseudonym is not None
     assert beside.claimed is None
+
+
+def test_a_reserve_number_is_pseudonymised_and_gives_a_birth_date_and_no_sex() -> None:
+    for text in ("20150312-TF17", "150312-TF17", "Reservnummer 20150312TF17 tills vidare"):
+        result = masked(text, KEY, TODAY)
+        assert "TF17" not in result.safe, text
+        assert [found.canonical for found in result.found] == ["r20150312TF17"], text
+        assert result.tokens == masked("20150312-TF17", KEY, TODAY).tokens  # one child, one
+    assert born_of("r20150312TF17") == dt.date(2015, 3, 12)
+    assert sex_of("r20150312TF17") is None
+    # what no reserve number is: a masked number's last four, case ids, a date that is none
+    for text in ("20130613-XXXX", "130613-****", "R202300001", "BoU-23-1201", "20151312-TF17",
+                 "2015-03-12 TF17", "150312-ABC1"):  # fmt: skip
+        assert masked(text, KEY, TODAY).safe == text, text
+    # a reserve number stands where no personnummer does; a valid one keeps its own form
+    assert [f.canonical for f in find_numbers("20150312-2382", TODAY)] != ["r20150312238"]
+
+
+def test_a_reserve_number_in_an_identity_column_is_masked_like_the_numbers_beside_it() -> None:
+    texts = ["20150312-TF17", "20100422-5361", "Ofödd"]
+    found = masked_texts(texts, KEY, TODAY)
+    assert found["20150312-TF17"].canonical == "r20150312TF17"
+    assert found["20150312-TF17"].safe.startswith("[pnr:")
+    assert found["Ofödd"].safe == "Ofödd"

@@ -16,6 +16,7 @@ from nuso.core.intake.norwegian_numbers import checked, from_canonical
 from nuso.core.intake.personal_numbers import Sex
 from nuso.core.intake.pseudonyms import (
     DASH,
+    RESERVE_PREFIX,
     ascii_digits,
     born_of,
     find_numbers,
@@ -52,6 +53,8 @@ def read_identity(text: str, key: str, today: dt.date | None = None) -> Identity
     if canonical is None:
         invalid = said("Numret är inte giltigt (kontrollsiffran stämmer inte).")
         raise IdentityError(not_norwegian(typed) or invalid)
+    if canonical.startswith(RESERVE_PREFIX):  # no sex, and no number another agency knows
+        raise IdentityError(reserve_number(typed))
     born, sex = born_of(canonical), sex_of(canonical)
     if sex is None:  # a Norwegian FH-nummer: found and masked, but it tells neither
         raise IdentityError(fh_number(typed))
@@ -96,6 +99,15 @@ def fh_number(typed: str) -> str:
     )  # fmt: skip
 
 
+def reserve_number(typed: str) -> str:
+    return said(
+        "Numret {number} är ett reservnummer, som inte säger barnets kön och inte följer barnet "
+        "mellan myndigheter: ange barnets personnummer eller samordningsnummer.",
+        number=masked_form(typed),
+    )  # fmt: skip
+
+
 def masked_form(typed: str) -> str:
-    """A typed number named without its digits: '••••••-•••••'."""
-    return re.sub(r"\d", "•", typed)
+    """A typed number named without its digits (or a reserve number's letters):
+    '••••••-•••••'."""
+    return re.sub(r"[\dA-Z]", "•", typed)

@@ -25,6 +25,13 @@ that is ten digits and nothing else, and no valid Swedish number, is a Norwegian
 spreadsheet stored as a number when the leading zero put back makes a valid one (born on the
 1st to the 9th of a month). Their canonical form is "no" and the eleven digits: a Swedish and
 a Norwegian number never share a pseudonym.
+
+A reserve number (reservnummer), which a region or an agency gives a person without a
+personnummer, is written as one: the birth date, then four characters, letters and digits
+("20150312-TF17", "150312-R123"). Formats differ between issuers and none has a check digit,
+so any date followed by four capitals and digits, a capital and two digits at least, counts. It is
+pseudonymised like a number (canonical form "r", the eight-digit date and the four): the
+child is followed under it within the issuer's reach; it carries a birth date and no sex.
 """
 
 from __future__ import annotations
@@ -69,6 +76,13 @@ LOST_ZEROS = (8, 9)  # digits left of a number stored as a number: born 2000-200
 # between spaces, or a space), and the individual number's three and the two check digits.
 NORWEGIAN = re.compile(rf"(?<!\d)(\d{{6}})(?:\s?[{DASH}]\s?|\s)?(\d{{5}})(?!\d)")
 NORWEGIAN_LOST_ZERO = 10  # digits left of a Norwegian number born on the 1st-9th, as a number
+# A reserve number: a date (with or without its century), perhaps a dash, and four capitals
+# and digits, a capital and two digits at least ("XXXX" masks a number's last four: no reserve
+# number), not part of a longer word or number.
+RESERVE = re.compile(
+    rf"(?<![\w])((?:19|20)?)(\d{{6}})\s?[{DASH}]?\s?((?=\d{{0,3}}[A-Z])(?=(?:[A-Z]*\d){{2}})[A-Z0-9]{{4}})(?![\w])"
+)
+RESERVE_PREFIX = "r"
 
 
 class Found(NamedTuple):
@@ -121,6 +135,7 @@ def find_numbers(text: str, today: dt.date | None = None) -> list[Found]:
         return [found] if found else []
     numbers = [found for match in CANDIDATE.finditer(text) if (found := number_in(match, today))]
     numbers = with_norwegian(text, numbers, today)
+    numbers = with_reserve(text, numbers, today)
     if numbers and "[pnr:" in text:
         tokens = [token.span() for token in TOKEN.finditer(text)]
         numbers = [n for n in numbers if not any(a < n.end and n.start < b for a, b in tokens)]
@@ -164,6 +179,17 @@ def with_norwegian(text: str, swedish: list[Found], today: dt.date) -> list[Foun
     return sorted(swedish + norwegian) if norwegian else swedish
 
 
+def with_reserve(text: str, numbers: list[Found], today: dt.date) -> list[Found]:
+    """The numbers found in a text and the reserve numbers where none of those stands."""
+    reserve = [
+        Found(match.start(), match.end(), f"{RESERVE_PREFIX}{date:%Y%m%d}{match[3]}")
+        for match in RESERVE.finditer(text)
+        if (date := birth_date(match[2], match[1][:2], "", today)) is not None
+        and not any(n.start < match.end() and match.start() < n.end for n in numbers)
+    ]
+    return sorted(numbers + reserve) if reserve else numbers
+
+
 def norwegian_in(match: re.Match[str], today: dt.date) -> Found | None:
     """The Norwegian number a match stands for: a valid one, or one with a check digit typed
     wrong (a real date: masked without a pseudonym); None for other eleven digits."""
@@ -186,6 +212,8 @@ def born_of(canonical: str) -> dt.date | None:
     if canonical.startswith(NORWEGIAN_PREFIX):
         norwegian = from_canonical(canonical)
         return norwegian.birth_date if norwegian else None
+    if canonical.startswith(RESERVE_PREFIX):
+        return dt.date(int(canonical[1:5]), int(canonical[5:7]), int(canonical[7:9]))
     day = int(canonical[6:8])
     try:
         return dt.date(int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day)
@@ -198,6 +226,8 @@ def sex_of(canonical: str) -> Sex | None:
     (None for a Norwegian FH-nummer, which carries none)."""
     if canonical.startswith(NORWEGIAN_PREFIX):
         return sex_of_canonical(canonical)
+    if canonical.startswith(RESERVE_PREFIX):
+        return None
     return "pojke" if int(canonical[-2]) % 2 else "flicka"
 
 
@@ -229,10 +259,12 @@ def key_bytes(key: str) -> bytes:
 
 # Whatever CANDIDATE or a number without its leading zeros could match, and more, found fast
 # (dates, case ids and words pass quickly): ten digits with up to three other characters
-# (neither letters nor digits) before the last four and a space between the date's parts, or
-# eight or nine digits at a text's end. Texts searched together are joined by NUL, which
-# none of it crosses.
-MAYBE_NUMBER = re.compile(r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0]))")
+# (neither letters nor digits) before the last four and a space between the date's parts,
+# eight or nine digits at a text's end, or six digits and four capitals and digits (a reserve
+# number). Texts searched together are joined by NUL, which none of it crosses.
+MAYBE_NUMBER = re.compile(
+    r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0])|\d{5}[^\w\0]{0,3}+[A-Z0-9]{4})"
+)
 
 
 class Masked(NamedTuple):
