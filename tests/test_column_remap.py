@@ -235,3 +235,32 @@ def test_a_type_given_by_the_sheets_name_comes_back_when_a_column_is_unmapped(
     assert values("aktualiseringstyp") == ["anmalan", "anmalan", None, None]
     change(client, batch, "Handläggare", "", "Ansökningar")  # then undone
     assert values("aktualiseringstyp") == ["anmalan", "anmalan", "ansokan", "ansokan"]
+
+
+def test_a_decision_told_across_columns_is_read_so_again_when_one_part_is_unmapped(
+    nuso, analyst, client, tmp_path
+) -> None:
+    decisions = [("2023-01-11", "", "", ""), ("", "2023-01-09", "", ""),
+                 ("", "", "utredning", ""), ("", "", "insats", ""),
+                 ("", "", "", "Hänvisad till BUP"), ("2023-02-01", "", "", ""),
+                 ("", "2023-02-03", "", ""), ("", "", "ärende", ""),
+                 ("", "", "", "Överlämnad till annan kommun"), ("2023-03-01", "", "", ""),
+                 ("", "2023-03-02", "", ""), ("", "", "", "Annan åtgärd")]  # fmt: skip
+    path = write(tmp_path, "Karlstad 2023.csv", [
+        "Kön;Ålder;Beslut att inleda utredning (datum);Beslut att inte inleda utredning "
+        "(datum);Påförd pågående;Övrig åtgärd;Handläggare",
+        *(f"F;12;{';'.join(row)};AB" for row in decisions),
+    ])  # fmt: skip
+    nuso("import", str(path), *IMPORT)
+    batch = ImportBatch.objects.get()
+    expected = ["utredning_inleds", "utredning_inleds_ej", "pafors_pagaende_utredning",
+                "pafors_pagaende_insats", "annan_atgard", "utredning_inleds",
+                "utredning_inleds_ej", "pafors_pagaende_arende", "annan_atgard",
+                "utredning_inleds", "utredning_inleds_ej", "annan_atgard"]  # fmt: skip
+    assert values("atgard") == expected
+    assert column(batch, "Påförd pågående").variable == "atgard"
+    log_in(client, analyst)
+    change(client, batch, "Övrig åtgärd", "")  # the other parts are read as before
+    assert values("atgard") == [
+        None if row[3] else code for row, code in zip(decisions, expected, strict=True)
+    ]

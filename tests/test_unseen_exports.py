@@ -34,15 +34,15 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
     assert scores["orsaker"]["påhittade"] == 0  # files without reasons get none
 
 
-@pytest.mark.parametrize(("name", "actions"), [("blind5", 0.995), ("blind6", 0.985)])
+@pytest.mark.parametrize("name", ["blind5", "blind6"])
 def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
-    nuso, tmp_path, name: str, actions: float
+    nuso, tmp_path, name: str
 ) -> None:
-    """blind5 and blind6 are not at every target above (docs/harmonisation.md names their
-    gaps: an ambiguous reason decided where the facit leaves it empty, an action spread over
-    three columns, 'Hänvisad till BUP' read as another action): every file is read, no row
-    is lost or invented, sex, age and type are decided and right, and reasons and actions
-    no worse than they came out when this was written (2026-12-04)."""
+    """blind5 and blind6 reach every target above but one: a few reasons decided where the
+    facit leaves them empty (ambiguous wordings; docs/harmonisation.md names them). Every
+    file is read, no row is lost or invented, the single-valued variables are at the
+    targets (since 2026-12-05 the action too, told across three columns in blind6), and
+    reasons no worse than they came out when this was written (2026-12-04)."""
     export, folder = tmp_path / "export.csv", FIXTURES / name
     assert nuso("init").exit_code == 0
     imported = nuso("import", str(folder / "exporter"), "--study", "aktualiseringar",
@@ -51,10 +51,8 @@ def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
     nuso("export", "--study", "aktualiseringar", "--format", "csv", "--output", str(export))
     scores = score(folder / "facit.csv", export)
     assert scores["rader"] == {"förlorade": 0, "påhittade": 0}
-    for variable in ("kon", "alder", "aktualiseringstyp"):
+    for variable in SINGLE:
         assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])
         assert scores[variable]["precision"] >= 0.995, (variable, scores[variable])
-    assert scores["atgard"]["täckning"] >= 0.90, scores["atgard"]
-    assert scores["atgard"]["precision"] >= actions, scores["atgard"]
     assert scores["orsaker"]["täckning"] >= 0.98, scores["orsaker"]
     assert scores["orsaker"]["precision"] >= 0.99, scores["orsaker"]

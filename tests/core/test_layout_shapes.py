@@ -458,3 +458,85 @@ def test_masked_personnummer_under_their_own_header_give_the_childs_age() -> Non
     reader = RowInterpreter(REFERRALS, CODEBOOK, HARMONISER, "k" * 32, dt.date(2023, 7, 1))
     frame = reader.interpret(sheet, table).frame
     assert frame[blocks.VALUE + "alder"].to_list() == [9, 5, 10, 0]
+
+
+def actions(rows: list[list[str | None]]) -> tuple[list[str], list[str | None]]:
+    """Each column's target and each record's action, of a sheet (header first)."""
+    sheet = RawSheet("Aktualiseringar", rows)
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    reader = RowInterpreter(REFERRALS, CODEBOOK, HARMONISER, "k" * 32, dt.date(2023, 7, 1))
+    frame = reader.interpret(sheet, table).frame
+    return [c.target for c in table.columns], frame[blocks.VALUE + "atgard"].to_list()
+
+
+def test_a_decision_told_in_a_column_per_kind_is_read_from_the_one_filled() -> None:
+    header = ["Kön", "Ålder", "Typ", "Beslut att inleda utredning (datum)",
+              "Beslut att inte inleda utredning (datum)", "Påförd pågående", "Övrig åtgärd",
+              "Anteckning"]  # fmt: skip
+    rows = [
+        ["Flicka", "12", "Anmälan", "2023-01-11", None, None, None, "Barnsamtal"],
+        ["Pojke", "15", "Anmälan", None, "2023-01-09", None, None, None],
+        ["Pojke", "6", "Ansökan", None, None, "Utredning", None, None],
+        ["Flicka", "2", "Anmälan", None, None, "Insats (öppenvård)", None, None],
+        ["Pojke", "13", "Anmälan", None, None, "FB", None, None],
+        ["Flicka", "9", "Anmälan", None, None, "ärende", None, None],
+        ["Pojke", "16", "Anmälan", None, None, None, "Överlämnad till annan kommun", None],
+        ["Flicka", "4", "Anmälan", None, None, None, None, "FB pågår"],
+        ["Pojke", "8", "Anmälan", "2023-02-01", None, None, None, None],
+        ["Flicka", "11", "Anmälan", None, "2023-02-03", None, None, None],
+        ["Flicka", "10", "Anmälan", None, None, None, "Annan åtgärd", None],
+        ["Pojke", "3", "Anmälan", None, None, "utredning", None, None],
+        ["Pojke", "1", "Anmälan", None, "2023-03-07", None, None, None],
+        ["Flicka", "17", "Anmälan", None, None, None, "Hänvisad till BUP", None],
+        ["Flicka", "14", "Anmälan", "2023-03-09", None, None, None, None],
+    ]
+    targets, found = actions([header, *rows])
+    assert targets[3:] == ["atgard"] * 4 + [""]
+    assert found == [
+        "utredning_inleds", "utredning_inleds_ej", "pafors_pagaende_utredning",
+        "pafors_pagaende_insats", "pafors_pagaende_forhandsbedomning", "pafors_pagaende_arende",
+        "annan_atgard", None, "utredning_inleds", "utredning_inleds_ej", "annan_atgard",
+        "pafors_pagaende_utredning", "utredning_inleds_ej", "annan_atgard", "utredning_inleds",
+    ]  # fmt: skip
+
+
+def test_a_yes_or_no_decision_gives_way_to_a_completed_one_and_a_note_to_it() -> None:
+    """ "Nej" with "Påförd pågående: insats" joined an intervention; "Nej" with a note of a
+    referral elsewhere ("Övrig åtgärd") is no investigation opened."""
+    header = ["Kön", "Ålder", "Inleda utredning?", "Påförd pågående", "Övrig åtgärd"]
+    rows = [
+        ["Pojke", "9", "Nej", None, "Hänvisad till familjecentralen"],
+        ["Flicka", "16", "Ja", None, None],
+        ["Flicka", "12", "Nej", None, None],
+        ["Pojke", "7", "Nej", "insats", None],
+        ["Pojke", "5", None, "förhandsbedömning", None],
+        ["Flicka", "14", None, None, "Överlämnat till Solna"],
+        ["Flicka", "15", "Ja", None, None],
+        ["Pojke", "3", None, None, None],
+        ["Flicka", "13", None, "utredning", None],
+        ["Pojke", "11", "Nej", None, "Råd och stöd till vårdnadshavare"],
+    ]
+    targets, found = actions([header, *rows])
+    assert targets[2:] == ["atgard"] * 3
+    assert found == [
+        "utredning_inleds_ej", "utredning_inleds", "utredning_inleds_ej",
+        "pafors_pagaende_insats", "pafors_pagaende_forhandsbedomning", "annan_atgard",
+        "utredning_inleds", None, "pafors_pagaende_utredning", "utredning_inleds_ej",
+    ]  # fmt: skip
+
+
+def test_a_decision_column_beside_its_date_filled_in_every_row_is_read_alone() -> None:
+    """Two columns filled together in most rows are two facts (the decision and the date it
+    was taken), not one decision told apart: the decision's own column says it."""
+    header = ["Kön", "Ålder", "Åtgärd", "Beslut om utredning (datum)"]
+    rows = [
+        ["Pojke", "9", "Utredning inleds ej", "2023-01-05"],
+        ["Flicka", "12", "Utredning inleds", "2023-01-09"],
+        ["Pojke", "4", "Utredning inleds ej", "2023-02-01"],
+        ["Flicka", "15", "Påförs pågående utredning", "2023-02-11"],
+    ]
+    targets, found = actions([header, *rows])
+    assert targets[2:] == ["atgard", ""]
+    assert found == ["utredning_inleds_ej", "utredning_inleds", "utredning_inleds_ej",
+                     "pafors_pagaende_utredning"]  # fmt: skip

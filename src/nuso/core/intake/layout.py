@@ -20,6 +20,7 @@ from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake.dates import parse_age, parse_date, parse_year
 from nuso.core.intake.headers import HeaderMatch, HeaderReader
+from nuso.core.intake.parts import MARKS, PART_RULE, UNMARKS, VALUE, composed, exclusive, part_kind
 from nuso.core.intake.pseudonyms import find_numbers
 from nuso.core.intake.reading import Cell, RawSheet
 
@@ -42,8 +43,6 @@ TOTAL_INITIALS = frozenset(word[0] for word in TOTAL_WORDS)
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
 TICK_RULE = "kryss under en rubrik som är ett värde"  # how the report names a box column
-MARKS = frozenset({"x", "1", "ja", "j", "*", "✓", "✔", "yes"})  # a ticked box in a list
-UNMARKS = frozenset({"nej", "n", "0", "no", "-"})  # a box left empty, written out
 MAX_AGE = 17
 MIN_DISTINCT_AGES = 3
 
@@ -64,6 +63,7 @@ class Column:
     rule: str = ""  # in Swedish, which rule matched (or why none did), for the report
     candidates: tuple[str, ...] = ()  # targets a header could be equally well: none chosen
     marks: bool = False  # ticked boxes: a marked cell holds the header's value
+    part: str = ""  # one of several columns telling one variable: its kind (nuso...parts)
 
     def described(self) -> str:
         """How the column was mapped, with the rule, as the import report shows it."""
@@ -406,7 +406,46 @@ def map_columns(
             taken.add(column.target)
         columns.append(column)
     columns = single_boxes(numbered_siblings(columns, hints.multi), hints.multi)
-    return resolve_duplicate_roles(columns, set(hints.multi))
+    columns = resolve_duplicate_roles(columns, set(hints.multi))
+    return told_in_parts(columns, sampled, content, hints)
+
+
+def told_in_parts(
+    columns: list[Column], body: list[list[Cell]], content: list[list[Cell]], hints: ContentHints
+) -> list[Column]:
+    """Columns that tell one single-valued variable between them, one filled in each row
+    ("Beslut att inleda utredning (datum)", "Påförd pågående", "Övrig åtgärd"): parts of
+    it (`nuso.core.intake.parts`). Only where two or more are, not all of them values (two
+    columns of values are read first one, then the other, as before), and rows mostly fill
+    one; a column mapped by hand or read as another variable is never one."""
+    for variable, decides in hints.recognisers.items():
+        if variable in hints.multi:
+            continue
+        kinds = {
+            column.index: kind
+            for column in columns
+            if column.target in ("", variable) and column.how != "hand" and not column.marks
+            and (kind := part_kind(unwrapped(column.header),
+                                   content_sample(content[column.index]), decides))
+        }  # fmt: skip
+        if len(kinds) < 2 or set(kinds.values()) == {VALUE}:
+            continue
+        if any(c.target == variable and c.index not in kinds for c in columns):
+            continue  # a column of the variable that is no part: it says what it says
+        headers = {c.index: unwrapped(c.header) for c in columns}
+        cells = [
+            [composed(kind, headers[i], cell) for cell in column_values(body, i)]
+            for i, kind in kinds.items()
+        ]
+        if not exclusive(cells):
+            continue
+        columns = [
+            replace(c, target=variable, how="innehåll", rule=f"{PART_RULE}: {kinds[c.index]}",
+                    part=kinds[c.index], candidates=())
+            if c.index in kinds else c
+            for c in columns
+        ]  # fmt: skip
+    return columns
 
 
 def numbered_siblings(columns: list[Column], multi: frozenset[str]) -> list[Column]:

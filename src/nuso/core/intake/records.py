@@ -29,9 +29,10 @@ from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, Stu
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
 from nuso.core.intake.dates import parse_age, parse_date_cell, parse_year
-from nuso.core.intake.layout import MARKS, Table, unwrapped
+from nuso.core.intake.layout import Table, unwrapped
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
+from nuso.core.intake.parts import MARKS, composed, spoken
 from nuso.core.intake.personal_numbers import age_on
 from nuso.core.intake.pseudonyms import birth_date, born_of, may_hold_numbers, sex_of
 from nuso.core.intake.reading import Cell, RawSheet
@@ -133,8 +134,15 @@ class TargetCells:
     def __init__(self, table: Table, cells: list[Sequence[Cell]], size: int) -> None:
         self.size = size
         self.columns: dict[str, list[Sequence[Cell]]] = {}
+        # a variable told across columns: what each part's cells compose, with their ranks
+        self.parts: dict[str, list[list[tuple[int, str] | None]]] = {}
         for column, values in zip(table.columns, cells, strict=True):
-            if column.target:
+            if column.part:
+                header = unwrapped(column.header)
+                self.parts.setdefault(column.target, []).append(
+                    [composed(column.part, header, value) for value in values]
+                )
+            elif column.target:
                 self.columns.setdefault(column.target, []).append(
                     ticked(column.header, values) if column.marks else values
                 )
@@ -149,6 +157,8 @@ class TargetCells:
     def first(self, target: str) -> list[Cell]:
         """The first non-empty cell of the target's columns in each row; where boxes alone
         give the target, a row with two different boxes ticked has none (which is right?)."""
+        if target in self.parts:
+            return [spoken(row) for row in zip(*self.parts[target], strict=True)]
         columns = self.columns.get(target)
         if not columns:
             return [None] * self.size

@@ -21,6 +21,7 @@ import polars as pl
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.intake import blocks
 from nuso.core.intake.layout import TICK_RULE, Column, Table, by_hand, is_tick_column
+from nuso.core.intake.parts import kind_of_rule
 from nuso.core.intake.reading import Cell, RawSheet
 from nuso.core.intake.records import UNCHECKED, RowInterpreter
 from nuso.core.intake.report import ColumnRead, ValueRead
@@ -119,7 +120,9 @@ def stored_table(
         # a single-valued variable's boxes ("Flicka", "Pojke") as the import read them
         as_imported = change is None or read.header != change.header
         boxes = ticked(column.target, values, dictionary) or (as_imported and TICK_RULE in read.how)
-        columns.append(replace(column, marks=boxes))
+        # a part of a variable told across columns, as the import read it
+        part = kind_of_rule(read.how) if as_imported else ""
+        columns.append(replace(column, marks=boxes, part=part))
     return Table(sheet.name, 0, columns, numbers, constants=dict(from_name or {}))
 
 
