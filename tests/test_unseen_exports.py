@@ -10,10 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.scoring import score
+from tests.scoring import merged_by_case, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SINGLE = ("kon", "alder", "aktualiseringstyp", "atgard")
+
+
+def facit_of(folder: Path, tmp_path: Path) -> Path:
+    """The set's facit; blind4's with Sundsvall's referrals merged, one line each: its file
+    writes a referral's fields again on a row per reason, which the import reads as one
+    referral, and its README says a tool that does is to be scored by the case number."""
+    if folder.name != "blind4":
+        return folder / "facit.csv"
+    sundsvall = folder / "exporter" / "Sundsvall_2281_akt_orsak_2023.csv"
+    return merged_by_case(folder / "facit.csv", sundsvall, "Ärendenr", tmp_path / "facit.csv")
 
 
 @pytest.mark.parametrize("name", ["handwritten", "blind", "blind3", "blind4"])
@@ -24,7 +34,7 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
                     "--period", "2023")  # fmt: skip
     assert imported.exit_code == 0, imported.out + imported.err  # every file read
     nuso("export", "--study", "aktualiseringar", "--format", "csv", "--output", str(export))
-    scores = score(folder / "facit.csv", export)
+    scores = score(facit_of(folder, tmp_path), export)
     assert scores["rader"] == {"förlorade": 0, "påhittade": 0}
     for variable in SINGLE:
         assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])

@@ -52,7 +52,7 @@ def test_further_reasons_on_rows_of_their_own_belong_to_the_row_above() -> None:
         ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
         [None, None, None, "Förälders missbruk", None],
         [None, None, None, "Hedersrelaterat våld", None],
-        ["Pojke", "15", "Ansökan", None, "Utredning inleds ej"],
+        ["Pojke", "15", "Ansökan", None, "Ej utredning"],
         ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds"],
     ]
     data_rows, found = reasons(rows)
@@ -134,11 +134,11 @@ def test_a_workbooks_code_list_reads_coded_columns_as_their_labels() -> None:
         [None], ["Orsak (Ors.1–Ors.3)"], ["Kod", "Benämning"], ["11", "Våld mot barnet"],
         ["23", "Skolfrånvaro"], ["28", "Missbruk förälder"], [None],
         ["Åtg. (åtgärd)"], ["Kod", "Benämning"], ["1", "Utredning inleds"],
-        ["4", "Utredning inleds ej"],
+        ["4", "Ej utredning"],
     ])  # fmt: skip
     (sheet, _), notes = translated([data, legend], code_lists([data, legend]))
     assert [row[1:] for row in sheet.rows[1:]] == [
-        ["Flicka", "12", "Anmälan", "Missbruk förälder", None, "Utredning inleds ej"],
+        ["Flicka", "12", "Anmälan", "Missbruk förälder", None, "Ej utredning"],
         ["Pojke", "15", "Ansökan", "Våld mot barnet", "Skolfrånvaro", "Utredning inleds"],
         ["Okänt", "9", "Anmälan", "Skolfrånvaro", None, "Utredning inleds"],
     ]  # the ages (no list names them) stay numbers
@@ -163,7 +163,7 @@ def test_a_printed_reports_page_breaks_and_section_headings_are_no_records() -> 
         ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds"],
         [None, None, None, None, None],
         ["Juli–december", None, None, None, None],
-        ["Pojke", "15", "Ansökan", "Skolfrånvaro", "Utredning inleds ej"],
+        ["Pojke", "15", "Ansökan", "Skolfrånvaro", "Ej utredning"],
     ]
     data_rows, found = reasons(rows)
     assert data_rows == [2, 5, 8]
@@ -268,7 +268,7 @@ def test_sex_as_a_tick_under_flicka_or_pojke_is_one_variable() -> None:
     sheet = RawSheet("Blad1", [
         ["Månad", "Flicka", "Pojke", "Ålder", "Beslut"],
         ["mars", "x", None, "7", "Utredning inleds"],
-        ["mars", None, "X", "12", "Utredning inleds ej"],
+        ["mars", None, "X", "12", "Ej utredning"],
         ["april", None, "x", "15", "Utredning inleds"],
         ["april", "x", "x", "3", "Utredning inleds"],  # both ticked: which is right?
         ["maj", None, None, "9", "Utredning inleds"],
@@ -324,7 +324,7 @@ def test_footnotes_and_sentences_alone_on_a_row_are_no_records() -> None:
         HEADER,
         ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
         ["Sommarvikarie förde listan vecka 27 till 32", None, None, None, None],
-        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds ej"],
+        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Ej utredning"],
         [None, None, None, None, None],
         ["* Uppgifterna omfattas av sekretess.", None, None, None, None],
         ["** Ålder avser ålder vid registreringen.", None, None, None, None],
@@ -540,3 +540,43 @@ def test_a_decision_column_beside_its_date_filled_in_every_row_is_read_alone() -
     assert targets[2:] == ["atgard", ""]
     assert found == ["utredning_inleds_ej", "utredning_inleds", "utredning_inleds_ej",
                      "pafors_pagaende_utredning"]  # fmt: skip
+
+
+LONG = ["Ärende", "Datum", "Kön", "Ålder", "Orsaksrad", "Orsak", "Åtgärd"]
+
+
+def test_a_referral_written_again_on_a_row_per_reason_is_one_referral() -> None:
+    rows = [
+        LONG,
+        ["AKT-1041", "2023-01-02", "Pojke", "9", "1", "Skolfrånvaro", "Utredning inleds"],
+        ["AKT-1041", "2023-01-02", "Pojke", "9", "2", "Förälders missbruk", "Utredning inleds"],
+        ["AKT-1042", "2023-01-03", "Flicka", "2", "1", "Våld mot barnet", "Utredning inleds"],
+        ["AKT-1044", "2023-01-04", "Flicka", "15", "1", "Skolfrånvaro", "Ej utredning"],
+        ["AKT-1044", "2023-01-04", "Flicka", "15", "2", "Skolfrånvaro", "Ej utredning"],
+        ["AKT-1044", "2023-01-04", "Flicka", "15", "3", "Hedersrelaterat våld", "Ej utredning"],
+        ["AKT-1045", "2023-01-04", "Flicka", "15", "1", "Förälders missbruk", "Ej utredning"],
+    ]  # fmt: skip
+    data_rows, found = reasons(rows)
+    assert data_rows == [2, 4, 5, 8]
+    assert found == [
+        ["foralder_missbruk", "skolproblem"], ["vald_mot_barn"],
+        ["hedersrelaterat", "skolproblem"], ["foralder_missbruk"],
+    ]  # fmt: skip
+
+
+def test_two_referrals_alike_but_for_their_reasons_are_two_without_an_identifier() -> None:
+    """No case number, or one that differs: rows alike in every other column are two
+    referrals of one day (an age group has digits but is no identifier)."""
+    rows = [
+        ["Datum", "Kön", "Åldersgrupp", "Orsak", "Åtgärd"],
+        *([["2023-02-28", "Kvinna", "16-17 år", "Omsorgssvikt", "Ej utredning"],
+           ["2023-02-28", "Kvinna", "16-17 år", "Förälders psykiska ohälsa",
+            "Utredning inleds ej"]] * 3),
+    ]  # fmt: skip
+    assert reasons(rows)[0] == [2, 3, 4, 5, 6, 7]
+    numbered = [
+        LONG,
+        ["AKT-1", "2023-01-02", "Pojke", "9", "1", "Skolfrånvaro", "Ingen åtgärd"],
+        ["AKT-2", "2023-01-02", "Pojke", "9", "1", "Våld mot barnet", "Ingen åtgärd"],
+    ]
+    assert reasons(numbered)[0] == [2, 3]

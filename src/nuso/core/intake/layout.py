@@ -205,6 +205,8 @@ def locate_table(
     # Boxes are ticked on the record's own row: a row of only ticks is a record of its own.
     continuing = {c.index for c in columns if c.target in hints.multi and not c.marks}
     head = None  # the data row the next row may continue: the one just above, if any
+    named = {c.index for c in columns if c.target and c.target != "personnummer"}
+    ids = identifier_columns(body, [c.index for c in columns if c.index not in named])
     for offset, row in enumerate(body):
         number = header_index + 2 + offset
         if not any(row):
@@ -219,7 +221,10 @@ def locate_table(
             table.skipped[number], head = "rubrik eller sidfot igen", None
         elif is_total_row(row):
             table.skipped[number], head = "summeringsrad", None
-        elif head is not None and continues(row, continuing):
+        elif head is not None and (
+            continues(row, continuing)
+            or repeats(row, sheet.rows[head - 1], body[offset - 1], continuing, named, ids)
+        ):
             table.continued.setdefault(head, []).append(number)
             table.skipped[number] = f"fortsättning på rad {head}"
         else:
@@ -278,6 +283,54 @@ def continues(row: list[Cell], continuing: set[int]) -> bool:
     reason do): it belongs to the data row above."""
     # all() stops at a data row's first filled cell; an empty row never comes here
     return bool(continuing) and all(not cell or at in continuing for at, cell in enumerate(row))
+
+
+def repeats(
+    row: list[Cell], head: list[Cell], above: list[Cell], continuing: set[int],
+    named: set[int], ids: set[int],
+) -> bool:  # fmt: skip
+    """A row that repeats its record's row but for a further value of a multi-valued variable
+    and a counter ("Orsaksrad" 2 after 1), as exports with one row per reason and every other
+    column written again do: it belongs to that record. The record's identifier (a case
+    number, an identity number: `identifier_columns`) must be among what it repeats; without
+    one, two referrals alike in every column but their reasons are two."""
+    if not continuing or not any(row[at] for at in continuing if at < len(row)):
+        return False
+    identified = False
+    for at in range(max(len(row), len(head))):
+        cell = row[at] if at < len(row) else None
+        if at in continuing:
+            continue
+        was = head[at] if at < len(head) else None
+        if cell == was:
+            identified = identified or (at in ids and bool(cell))
+        elif at in named or not is_next_count(cell, above[at] if at < len(above) else None):
+            return False
+    return identified
+
+
+IDENTIFIER_SHARE = 0.2  # of a column's values that are distinct, in an identifier's column
+
+
+def identifier_columns(body: list[list[Cell]], candidates: list[int]) -> set[int]:
+    """Columns that identify records (a case number, an identity number): text of four
+    characters or more with a digit, many of them distinct (an age group, "13-15 år", has
+    digits too, but few values)."""
+    found = set()
+    for at in candidates:
+        values = [v for v in column_values(body[: CONTENT_SAMPLE * 3], at) if v and v.strip()]
+        codes = all(len(v.strip()) >= 4 and any(ch.isdigit() for ch in v) for v in values)
+        if values and codes and len(set(values)) >= IDENTIFIER_SHARE * len(values):
+            found.add(at)
+    return found
+
+
+def is_next_count(cell: Cell, above: Cell) -> bool:
+    """ "2" under "1": a row counter within a record."""
+    try:
+        return int(float(cell or "")) == int(float(above or "")) + 1
+    except ValueError:
+        return False
 
 
 def find_header_by_content(

@@ -122,7 +122,8 @@ def continued(sheet: RawSheet, table: Table, number: int, line: list[Cell]) -> l
     cells = [*line, *([None] * (width - len(line)))]
     for row in more:
         for at, cell in enumerate(row):
-            if cell:
+            repeated = at < len(line) and cell == line[at]  # written again: said once
+            if cell and not repeated:
                 cells[at] = f"{cells[at]}\n{cell}" if cells[at] else cell
     return cells
 
