@@ -260,3 +260,18 @@ def test_other_is_the_reason_only_where_no_specific_reason_is_named(raw: str, co
     """'Annat'/'övrigt' qualifies a reason as often as it is one: a residual code yields to a
     specific one the rules find beside it."""
     assert HARMONISER.decide("orsak", raw).code == code
+
+
+def test_the_childs_own_violence_is_read_as_its_own_missbruk_and_crime_are() -> None:
+    for raw in ("Eget våld", "Våld, eget", "Våldsbeteende barn/ungdom"):
+        assert HARMONISER.decide("orsak", raw).code == "barnets_vald", raw
+    assert HARMONISER.decide("orsak", "Våld mot barnet").code == "vald_mot_barn"
+
+
+def test_a_qualifier_in_lower_case_belongs_to_the_value_before_it() -> None:
+    """ "Ämne, precisering" joined by commas: "eget" qualifies "Kriminalitet", and does not
+    begin "eget, Våld" (which would be the child's own violence)."""
+    found = HARMONISER.decide_many(
+        "orsak", ["Kriminalitet, eget, Våld, fysiskt/psykiskt mot barnet"]
+    )
+    assert [decision.code for _, decision in found] == ["barnets_kriminalitet", "vald_mot_barn"]

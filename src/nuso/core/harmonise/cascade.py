@@ -484,9 +484,14 @@ class VariableMatcher:
             rest = zip(separators[start : stop - 1], words[start + 1 : stop], strict=True)
             return (words[start] + "".join(s + w for s, w in rest)).strip()
 
-        values, i = [], 0
+        values: list[str] = []
+        i = 0
         while i < len(words):
             taken = 1
+            if self.qualifies_before(values, words[i]):  # "Kriminalitet, eget, Våld …"
+                values[-1] = f"{values[-1]}, {words[i].strip()}"
+                i += 1
+                continue
             if not self.single_value(words[i]):
                 for stop in range(i + 2, min(len(words), i + 3) + 1):
                     if self.single_value(joined(i, stop)):
@@ -496,6 +501,17 @@ class VariableMatcher:
                 values.append(joined(i, i + taken))
             i += taken
         return [piece for value in self.qualified(values) for piece in self.conjoined(value)]
+
+    def qualifies_before(self, values: list[str], word: str) -> bool:
+        """A piece in lower case that is no value alone ("eget", "förälder") qualifies the
+        value before it, where together they are one: it does not begin the next."""
+        text = word.strip()
+        return (
+            bool(values and text)
+            and text[0].islower()
+            and not self.single_value(text)
+            and self.single_value(f"{values[-1]}, {text}")
+        )
 
     def conjoined(self, value: str) -> list[str]:
         """A value joined of others by "och", "samt" or "&", split where every part decides
