@@ -53,7 +53,8 @@ def merged_by_case(facit: Path, export_file: Path, case_column: str, out: Path) 
     """A facit with one line per referral where its author wrote one per row of a file in
     long format (a referral's other fields repeated on each of its reasons' rows), as the
     author says such a file is to be scored by a tool that merges them: the rows of one case
-    number (`case_column`, consecutive) are the first row's, with every row's reasons."""
+    number (`case_column`, wherever they stand) are its first row's, with every row's
+    reasons."""
     import csv
 
     with export_file.open(encoding="cp1252", newline="") as handle:
@@ -61,18 +62,19 @@ def merged_by_case(facit: Path, export_file: Path, case_column: str, out: Path) 
     at = lines[0].index(case_column)
     case_of = {number: line[at] for number, line in enumerate(lines, 1) if len(line) > at}
     truth = pl.read_csv(facit, infer_schema_length=0)
-    merged, head = [], None
+    merged: list[dict[str, str | None]] = []
+    heads: dict[str, dict[str, str | None]] = {}  # the file's first row of each case number
     for row in truth.iter_rows(named=True):
         if row["fil"] != export_file.name:
             merged.append(row)
             continue
-        case = case_of[int(row["rad"])]
-        if head is not None and head["fil"] == row["fil"] and case_of[int(head["rad"])] == case:
-            reasons = [r for r in (head["orsaker"] or "").split("|") if r]
-            more = [r for r in (row["orsaker"] or "").split("|") if r and r not in reasons]
-            head["orsaker"] = "|".join(reasons + more) or None
+        head = heads.get(case_of[int(row["rad"])])
+        if head is None:
+            heads[case_of[int(row["rad"])]] = head = dict(row)
+            merged.append(head)
             continue
-        head = dict(row)
-        merged.append(head)
+        reasons = [r for r in (head["orsaker"] or "").split("|") if r]
+        more = [r for r in (row["orsaker"] or "").split("|") if r and r not in reasons]
+        head["orsaker"] = "|".join(reasons + more) or None
     pl.DataFrame(merged, schema=truth.schema).write_csv(out)
     return out

@@ -264,3 +264,5 @@ def test_a_decision_told_across_columns_is_read_so_again_when_one_part_is_unmapp
     assert values("atgard") == [
         None if row[3] else code for row, code in zip(decisions, expected, strict=True)
     ]
+    change(client, batch, "Övrig åtgärd", "atgard")  # by hand: its cells are values beside
+    assert values("atgard") == expected

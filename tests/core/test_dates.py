@@ -90,6 +90,7 @@ def test_a_swedish_short_date_has_its_year_after_a_dash() -> None:
     ("text", "date"),
     [("20130613-XXXX", dt.date(2013, 6, 13)), ("130613-xxxx", dt.date(2013, 6, 13)),
      ("20181024 ****", dt.date(2018, 10, 24)), ("991231-XXXX", dt.date(1999, 12, 31)),
+     ("130613+XXXX", dt.date(1913, 6, 13)), ("251231-XXXX", dt.date(2025, 12, 31)),
      ("20130613-XXX", None), ("20131313-XXXX", None), ("20130613-2382", None)],
 )  # fmt: skip
 def test_a_personnummer_with_its_last_four_digits_masked_is_its_birth_date(

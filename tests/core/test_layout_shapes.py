@@ -12,6 +12,7 @@ from nuso.core.harmonise.dictionary import shipped_dictionaries
 from nuso.core.intake import blocks
 from nuso.core.intake.code_lists import code_lists, translated
 from nuso.core.intake.layout import is_total_row, locate_table, split_by_sheet
+from nuso.core.intake.parts import MARK, NOTE, composed, spoken
 from nuso.core.intake.reading import RawSheet
 from nuso.core.intake.records import RowInterpreter
 from nuso.core.intake.unit_names import UnitIndex, UnitRef
@@ -580,3 +581,89 @@ def test_two_referrals_alike_but_for_their_reasons_are_two_without_an_identifier
         ["AKT-2", "2023-01-02", "Pojke", "9", "1", "Våld mot barnet", "Ingen åtgärd"],
     ]
     assert reasons(numbered)[0] == [2, 3]
+    # a date no variable takes repeats too, and is no identifier; a counter of no digits
+    dated = [["Beslutsdatum", "Kön", "Ålder", "Kanal", "Orsak"],
+             ["2023-01-02", "Flicka", "9", "Tel", "Våld mot barnet"],
+             ["2023-01-02", "Flicka", "9", "Inf", "Förälders missbruk"]]  # fmt: skip
+    assert reasons(dated)[0] == [2, 3]
+
+
+def test_a_part_says_only_what_its_cell_says() -> None:
+    """ "Nej" under a value is that decision not taken, whatever else the column holds; a
+    word that is no tick under a date's header, a "-" under a note's, say nothing; two
+    parts of one rank that disagree leave the row undecided."""
+    header = ["Kön", "Ålder", "Inleda utredning?", "Påförd pågående", "Övrig åtgärd"]
+    rows = [
+        ["Pojke", "9", "Nej", None, None],
+        ["Flicka", "16", "Ja", None, None],
+        ["Flicka", "12", "Nej", None, "-"],
+        ["Pojke", "7", "avvaktar", None, None],
+        ["Pojke", "5", "Nej", "insats", None],
+        ["Flicka", "14", None, "utredning", "Hänvisad till BUP"],
+        ["Flicka", "15", "Ja", None, None],
+        ["Pojke", "3", "Nej", None, None],
+        ["Flicka", "13", None, "ärende", None],
+        ["Pojke", "11", None, None, "Överlämnat till Solna"],
+        ["Pojke", "10", None, None, "Råd och stöd"],
+        *[["Flicka", "8", "Ja", None, None]] * 10,
+    ]
+    targets, found = actions([header, *rows])
+    assert targets[2:] == ["atgard"] * 3
+    assert found[:11] == [
+        "utredning_inleds_ej", "utredning_inleds", "utredning_inleds_ej", None,
+        "pafors_pagaende_insats", "pafors_pagaende_utredning", "utredning_inleds",
+        "utredning_inleds_ej", "pafors_pagaende_arende", "annan_atgard", "annan_atgard",
+    ]  # fmt: skip
+
+
+def test_two_parts_of_one_rank_that_disagree_say_nothing_and_no_double_negation() -> None:
+    assert spoken([(1, "Beslut att inleda utredning"), (1, "Beslut att inte inleda")]) is None
+    assert spoken([(1, "Beslut att inleda utredning"), (2, "Påförd pågående insats")]) == (
+        "Beslut att inleda utredning"
+    )
+    assert composed(MARK, "Beslut att inte inleda utredning (datum)", "Nej") is None
+    assert composed(MARK, "Beslut att inleda utredning (datum)", "avvaktar") is None
+    assert composed(NOTE, "Övrig åtgärd", "-") is None
+
+
+def test_masked_numbers_of_infants_born_within_two_years_give_ages_too() -> None:
+    """Birth dates over a year or two look like a period's dates: masked numbers are birth
+    dates by their form, whatever years they span."""
+    sheet = RawSheet("Aktualiseringar", [
+        ["Personnr", "Kön", "Inkom", "Aktualiseringstyp"],
+        ["20220613-XXXX", "Flicka", "2023-01-02", "Anmälan"],
+        ["20221024-XXXX", "Pojke", "2023-10-24", "Ansökan"],
+        ["20230108-XXXX", "Pojke", "2023-03-07", "Anmälan"],
+        ["20221130-XXXX", "Flicka", "2023-12-05", "Anmälan"],
+    ])  # fmt: skip
+    table = locate_table(sheet, REFERRALS, RECOGNISERS)
+    assert table is not None
+    reader = RowInterpreter(REFERRALS, CODEBOOK, HARMONISER, "k" * 32, dt.date(2023, 7, 1))
+    assert reader.interpret(sheet, table).frame[blocks.VALUE + "alder"].to_list() == [0, 1, 0, 1]
+
+
+def test_a_headers_own_list_is_for_its_own_column_only() -> None:
+    data = RawSheet("Aktualiseringar", [
+        ["Ärendenr", "Kön (1=pojke, 2=flicka)", "Ålder", "Antal anmälare", "Mamma", "Pappa"],
+        ["B-1", "2", "15", "1", "1", None], ["B-2", "1", "16", "2", None, "1"],
+        ["B-3", "1", "9", "1", "1", "1"], ["B-4", "2", "4", "2", None, None],
+    ])  # fmt: skip
+    (sheet,), notes = translated([data], code_lists([data]))
+    assert [row[1:] for row in sheet.rows[1:]] == [
+        ["flicka", "15", "1", "1", None], ["pojke", "16", "2", None, "1"],
+        ["pojke", "9", "1", "1", "1"], ["flicka", "4", "2", None, None],
+    ]  # fmt: skip
+    assert [note.column for note in notes] == ["Kön (1=pojke, 2=flicka)"]
+
+
+def test_a_note_may_write_several_lists_and_a_header_its_own_after_a_colon() -> None:
+    data = RawSheet("Data", [
+        ["Kön: 1=pojke, 2=flicka", "Typ", "Ålder"],
+        ["1", "A", "3"], ["2", "S", "7"], ["2", "A", "12"],
+    ])  # fmt: skip
+    notes_sheet = RawSheet("Om koderna", [["Typ: A = anmälan, S = ansökan; Kön: 1 = pojke"]])
+    (sheet, _), notes = translated([data, notes_sheet], code_lists([data, notes_sheet]))
+    assert [row[:2] for row in sheet.rows[1:]] == [
+        ["pojke", "anmälan"], ["flicka", "ansökan"], ["flicka", "anmälan"],
+    ]  # fmt: skip
+    assert {note.column for note in notes} == {"Kön: 1=pojke, 2=flicka", "Typ"}

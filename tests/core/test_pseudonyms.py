@@ -254,8 +254,14 @@ def test_a_reserve_number_is_pseudonymised_and_gives_a_birth_date_and_no_sex() -
     for text in ("20130613-XXXX", "130613-****", "R202300001", "BoU-23-1201", "20151312-TF17",
                  "2015-03-12 TF17", "150312-ABC1"):  # fmt: skip
         assert masked(text, KEY, TODAY).safe == text, text
-    # a reserve number stands where no personnummer does; a valid one keeps its own form
-    assert [f.canonical for f in find_numbers("20150312-2382", TODAY)] != ["r20150312238"]
+    # written in lower case, glued to letters, with an underscore: found all the same
+    for text in ("20150312-tf17", "nr20150312-TF17", "R20150312TF17", "150312_TF17"):
+        assert [f.canonical for f in masked(text, KEY, TODAY).found] == ["r20150312TF17"], text
+    # its digits as written: a date a day off is another child's number
+    assert masked("20150372-TF17", KEY, TODAY).tokens != masked("20150312-TF17", KEY, TODAY).tokens
+    # a personnummer is read as one, not as a reserve number
+    valid = PersonalNumber(dt.date(2015, 3, 12), 238).formatted("long")
+    assert [f.canonical for f in find_numbers(valid, TODAY)] == [valid.replace("-", "")]
 
 
 def test_a_reserve_number_in_an_identity_column_is_masked_like_the_numbers_beside_it() -> None:

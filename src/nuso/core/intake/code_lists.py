@@ -32,6 +32,8 @@ LABEL_HEADINGS = frozenset({"benamning", "betydelse", "text", "klartext", "label
                             "varde", "namn", "description", "meaning"})  # fmt: skip
 FIELD_HEADINGS = frozenset({"falt", "faltnamn", "field", "variabel", "variable", "kolumn",
                             "column"})  # fmt: skip
+LIST_SEGMENTS = re.compile(r"[;\n]")  # a note may write several lists, one after another
+NAME_WORDS = 4
 CODE_COMPOUND = re.compile(r"^\w{3,}(kod|koder|code)$")  # "Åtgärdskod": a column's name
 # "1=pojke" in "Kön (1=pojke, 2=flicka)" or "Kön: 1 = pojke, 2 = flicka, 0 = ej angivet."
 INLINE_ENTRY = re.compile(r"(?:^|[(,;:])\s*([^\s=,;:()]{1,4})\s*=\s*([^=,;:()]+?)\s*(?=[,;)]|\.?$)")
@@ -47,6 +49,7 @@ class CodeList:
     heading: str
     codes: dict[str, str]
     headed: bool = True  # under a "Kod | Benämning" row: its sheet is a sheet of lists
+    own: str = ""  # a header's own list ("Kön (1=pojke, 2=flicka)"): for that header only
 
     def label(self, cell: str) -> str | None:
         """The label of a cell's code, whatever its case and spaces ("a " for "A")."""
@@ -128,8 +131,18 @@ def _list_for(header: str, lists: list[CodeList]) -> CodeList | None:
     """The list whose heading names the column: "Kön" for Kön, "Akt.typ (aktualiseringstyp)"
     for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2, "Reason_1..3" for Reason_2 (a numbered
     column by its name). Two lists that say the same (a header's own and a note's) are one."""
-    names = {name for name in (header_key(unwrapped(header)), numbered_stem(header)) if name}
-    found = [each for each in lists if any(_names(name, each.heading) for name in names)]
+    own = [each for each in lists if each.own and each.own == header.strip()]
+    if own:
+        return own[0]
+    # a name has letters: a data cell "1" in the rows looked at names no list
+    names = {
+        name
+        for name in (header_key(unwrapped(header)), numbered_stem(header))
+        if any(ch.isalpha() for ch in name)
+    }
+    found = [
+        each for each in lists if not each.own and any(_names(name, each.heading) for name in names)
+    ]
     if found and all(each.folded == found[0].folded for each in found):
         return found[0]
     return None
@@ -181,20 +194,29 @@ def _field_lists(sheet: str, rows: Iterable[list[Cell]]) -> list[CodeList]:
 
 
 def _inline_lists(sheet: str, row: list[Cell]) -> list[CodeList]:
-    """Lists written out in a cell: "Kön (1=pojke, 2=flicka)", a header whose list is its
-    own (named by the whole header), or "Kön: 1 = pojke, 2 = flicka", a note naming the
-    column "Kön". Two entries or more, short codes, labels of words."""
+    """Lists written out in a cell: a header's own ("Kön (1=pojke, 2=flicka)", "Kön: 1=pojke,
+    2=flicka" among other headers), for that column alone; or a note alone on its row
+    ("Kön: 1 = pojke, 2 = flicka; Typ: A = anmälan"), naming its columns. Two entries or
+    more, short codes, labels of words, a name of a few words."""
+    if "=" not in "".join(cell for cell in row if cell):  # every row of a file comes here
+        return []
+    alone = len(row) - row.count(None) - row.count("") == 1
     found = []
     for cell in row:
         if not cell or "=" not in cell:
             continue
-        entries = [(code, label) for code, label in INLINE_ENTRY.findall(cell)]
-        if not _short_codes(entries):
-            continue
-        inside = cell.find("(")
-        heading = cell if 0 <= inside < cell.find("=") else cell.split(":")[0]
-        found.append(CodeList(sheet, heading.strip(), dict(entries), headed=False))
+        for segment in LIST_SEGMENTS.split(cell) if alone else [cell]:
+            entries = INLINE_ENTRY.findall(segment)
+            name = re.split(r"[(:]", segment, maxsplit=1)[0].strip()
+            if _short_codes(entries) and _is_name(name):
+                own = "" if alone else cell.strip()
+                found.append(CodeList(sheet, name, dict(entries), headed=False, own=own))
     return found
+
+
+def _is_name(text: str) -> bool:
+    """A column's name: a few words, letters and no digits ("Kön", "Typ av aktualisering")."""
+    return 0 < len(text.split()) <= NAME_WORDS and not any(ch.isdigit() for ch in text)
 
 
 def _heading(rows: list[list[Cell]], at: int) -> str:

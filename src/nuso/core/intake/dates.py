@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from nuso.core.intake.pseudonyms import birth_date
+
 ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
 SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\s*$")
 # "5/3-23", "5/3-2023": day, month, and the year after a dash, as Swedes write by hand
@@ -17,7 +19,7 @@ SHORT_SWEDISH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})-(\d\d|(?:19|20)\d\d)\s
 COMPACT_DATE = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)\s*$")
 # A personnummer with its last four digits masked ("20130613-XXXX", "130613-****"): all that
 # is left of it is the birth date.
-MASKED_NUMBER = re.compile(r"^\s*((?:19|20)?\d\d)(\d\d)(\d\d)\s*[-+ ]?\s*(?:[xX*#]{4})\s*$")
+MASKED_NUMBER = re.compile(r"^\s*((?:19|20)?)(\d{6})\s*([-+ ]?)\s*(?:[xX*#]{4})\s*$")
 YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:[.,]0+)?\s*$")
 AGE_YEARS = re.compile(r"^\s*(\d{1,3})(?:[.,]\d+)?\s*(?:år|ar)?\s*$", re.IGNORECASE)
 EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(?:[.,]\d+)?\s*$")  # a time of day may follow
@@ -49,18 +51,12 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def masked_number_date(text: str) -> dt.date | None:
-    """The birth date of a masked personnummer; a six-digit one in the last hundred years
-    (this century unless that is ahead of today)."""
+    """The birth date of a masked personnummer, read as an identity number's date is: a
+    six-digit one in the last hundred years ('+' a hundred before)."""
     match = MASKED_NUMBER.match(text)
     if not match:
         return None
-    year, month, day = int(match[1]), int(match[2]), int(match[3])
-    if year < 100:
-        year += 2000 if 2000 + year <= dt.date.today().year else 1900
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+    return birth_date(match[2], match[1], match[3].strip(), dt.date.today())
 
 
 def short_swedish_date(text: str) -> dt.date | None:

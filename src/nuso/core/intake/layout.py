@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
-from nuso.core.intake.dates import parse_age, parse_date, parse_year
+from nuso.core.intake.dates import masked_number_date, parse_age, parse_date, parse_year
 from nuso.core.intake.headers import HeaderMatch, HeaderReader
 from nuso.core.intake.parts import MARKS, PART_RULE, UNMARKS, VALUE, composed, exclusive, part_kind
 from nuso.core.intake.pseudonyms import find_numbers
@@ -309,28 +309,41 @@ def repeats(
     return identified
 
 
-IDENTIFIER_SHARE = 0.2  # of a column's values that are distinct, in an identifier's column
+IDENTIFIER_SHARE = 0.3  # of a column's values that are distinct, in an identifier's column
 
 
 def identifier_columns(body: list[list[Cell]], candidates: list[int]) -> set[int]:
     """Columns that identify records (a case number, an identity number): text of four
-    characters or more with a digit, many of them distinct (an age group, "13-15 år", has
-    digits too, but few values)."""
+    characters or more with a digit and no date, many of them distinct (an age group,
+    "13-15 år", has digits too, but few values), each value on consecutive rows only (a
+    record's rows; a date or a team recurs apart)."""
     found = set()
     for at in candidates:
-        values = [v for v in column_values(body[: CONTENT_SAMPLE * 3], at) if v and v.strip()]
-        codes = all(len(v.strip()) >= 4 and any(ch.isdigit() for ch in v) for v in values)
-        if values and codes and len(set(values)) >= IDENTIFIER_SHARE * len(values):
-            found.add(at)
+        values = [
+            v.strip() for v in column_values(body[: CONTENT_SAMPLE * 3], at) if v and v.strip()
+        ]
+        if values and all(is_identifier(value) for value in values):
+            runs = 1 + sum(1 for a, b in itertools.pairwise(values) if a != b)
+            distinct = len(set(values))
+            if distinct >= IDENTIFIER_SHARE * len(values) and runs == distinct:
+                found.add(at)
     return found
+
+
+def is_identifier(value: str) -> bool:
+    return (
+        len(value) >= 4
+        and any(ch.isdigit() for ch in value)
+        and parse_date(value) is None
+        and parse_year(value) is None
+    )
 
 
 def is_next_count(cell: Cell, above: Cell) -> bool:
     """ "2" under "1": a row counter within a record."""
-    try:
-        return int(float(cell or "")) == int(float(above or "")) + 1
-    except ValueError:
-        return False
+    now, before = (cell or "").strip().removesuffix(".0"), (above or "").strip().removesuffix(".0")
+    digits = now.isascii() and now.isdigit() and before.isascii() and before.isdigit()
+    return digits and int(now) == int(before) + 1
 
 
 def find_header_by_content(
@@ -552,7 +565,15 @@ def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHin
     if match.target not in hints.integers and match.target != "personnummer":
         return match
     sample = content_sample(values)
-    if sample and guess_date(sample, hints) == ["fodelsedatum"]:
+    if match.target == "personnummer":
+        birth_dates = (
+            bool(sample)
+            and "fodelsedatum" in hints.roles
+            and share(sample, lambda value: masked_number_date(value) is not None) >= CONTENT_SHARE
+        )
+    else:
+        birth_dates = bool(sample) and guess_date(sample, hints) == ["fodelsedatum"]
+    if birth_dates:
         said = f"rubriken säger {match.target} men innehållet är födelsedatum"
         return HeaderMatch("fodelsedatum", "innehåll", said)
     return match

@@ -35,6 +35,8 @@ RANKS = {MARK: 1, VALUE: 2, COMPLETES: 2, NOTE: 4}
 KINDS = tuple(RANKS)
 DECIDING_SHARE = 0.8  # of a column's distinct values that must decide, alone or completed
 MIN_VALUES = 3  # a column with fewer values in the sample says too little to be a part
+MARK_SHARE = 0.9  # of a column's values that are ticks, dates or "Nej", in a column of ticks
+NEGATIONS = frozenset({"inte", "ej", "ingen", "inga"})  # a header that says "not"
 MAX_OVERLAP = 0.1  # of the rows with a part filled that may fill two positive parts
 
 Decides = Callable[[str], bool]
@@ -46,7 +48,8 @@ def part_kind(header: str, sample: Sequence[str], decides: Decides) -> str:
     if len(sample) < MIN_VALUES:
         return ""
     header_decides = decides(header)
-    if header_decides and all(is_mark(value) or is_unmark(value) for value in sample):
+    ticks = sum(1 for value in sample if is_mark(value) or is_unmark(value))
+    if header_decides and ticks >= MARK_SHARE * len(sample):
         return MARK
     if header_decides:
         return NOTE
@@ -74,14 +77,18 @@ def is_unmark(value: str) -> bool:
 
 
 def composed(kind: str, header: str, value: str | None) -> tuple[int, str] | None:
-    """What a part's cell says, with its rank; None for an empty cell."""
+    """What a part's cell says, with its rank; None for an empty cell, and for what says
+    nothing of the decision: a word that is no tick in a column of ticks ("avvaktar"), a
+    "-" under a note's header, a "Nej" under a header that already says "not"."""
     if not value or not value.strip():
         return None
     value = value.strip()
+    if is_unmark(value) and kind != VALUE:
+        if kind == NOTE or negated(header):
+            return None
+        return NEGATIVE_RANK, f"inte {header}"  # "Nej" under "Inleda utredning?"
     if kind == MARK:
-        if is_unmark(value):
-            return NEGATIVE_RANK, f"inte {header}"
-        return RANKS[MARK], header
+        return (RANKS[MARK], header) if is_mark(value) else None
     if kind == NOTE:
         return RANKS[NOTE], header
     if kind == COMPLETES:
@@ -89,10 +96,24 @@ def composed(kind: str, header: str, value: str | None) -> tuple[int, str] | Non
     return RANKS[VALUE], value
 
 
+def as_value(cell: str | None) -> tuple[int, str] | None:
+    """A cell of a column mapped to the variable beside its parts, ranked as a value."""
+    return (RANKS[VALUE], cell.strip()) if cell and cell.strip() else None
+
+
+def negated(header: str) -> bool:
+    return bool(NEGATIONS.intersection(fold(header).split()))
+
+
 def spoken(row: Sequence[tuple[int, str] | None]) -> str | None:
-    """The text of the row's most telling filled part (the first of equals), or None."""
+    """The text of the row's most telling filled part, or None: none filled, or two of the
+    same rank that say different things (as two different boxes ticked)."""
     filled = [part for part in row if part is not None]
-    return min(filled, key=lambda part: part[0])[1] if filled else None
+    if not filled:
+        return None
+    best = min(rank for rank, _ in filled)
+    said = {text for rank, text in filled if rank == best}
+    return said.pop() if len(said) == 1 else None
 
 
 def exclusive(parts: Sequence[Sequence[tuple[int, str] | None]]) -> bool:

@@ -29,7 +29,7 @@ a Norwegian number never share a pseudonym.
 A reserve number (reservnummer), which a region or an agency gives a person without a
 personnummer, is written as one: the birth date, then four characters, letters and digits
 ("20150312-TF17", "150312-R123"). Formats differ between issuers and none has a check digit,
-so any date followed by four capitals and digits, a capital and two digits at least, counts. It is
+so any date followed by four letters and digits, a letter and two digits at least, counts. It is
 pseudonymised like a number (canonical form "r", the eight-digit date and the four): the
 child is followed under it within the issuer's reach; it carries a birth date and no sex.
 """
@@ -76,11 +76,12 @@ LOST_ZEROS = (8, 9)  # digits left of a number stored as a number: born 2000-200
 # between spaces, or a space), and the individual number's three and the two check digits.
 NORWEGIAN = re.compile(rf"(?<!\d)(\d{{6}})(?:\s?[{DASH}]\s?|\s)?(\d{{5}})(?!\d)")
 NORWEGIAN_LOST_ZERO = 10  # digits left of a Norwegian number born on the 1st-9th, as a number
-# A reserve number: a date (with or without its century), perhaps a dash, and four capitals
-# and digits, a capital and two digits at least ("XXXX" masks a number's last four: no reserve
-# number), not part of a longer word or number.
+# A reserve number: a date (with or without its century), perhaps a dash or an underscore, and
+# four letters and digits, a letter and two digits at least ("XXXX" masks a number's last four:
+# no reserve number), not part of a longer number or code.
 RESERVE = re.compile(
-    rf"(?<![\w])((?:19|20)?)(\d{{6}})\s?[{DASH}]?\s?((?=\d{{0,3}}[A-Z])(?=(?:[A-Z]*\d){{2}})[A-Z0-9]{{4}})(?![\w])"
+    rf"(?<!\d)((?:19|20)?)(\d{{6}})\s?[{DASH}_]?\s?"
+    r"((?=\d{0,3}[A-Za-z])(?=(?:[A-Za-z]*\d){2})[A-Za-z0-9]{4})(?![A-Za-z0-9])"
 )
 RESERVE_PREFIX = "r"
 
@@ -182,12 +183,18 @@ def with_norwegian(text: str, swedish: list[Found], today: dt.date) -> list[Foun
 def with_reserve(text: str, numbers: list[Found], today: dt.date) -> list[Found]:
     """The numbers found in a text and the reserve numbers where none of those stands."""
     reserve = [
-        Found(match.start(), match.end(), f"{RESERVE_PREFIX}{date:%Y%m%d}{match[3]}")
+        Found(match.start(), match.end(), reserve_canonical(date, match[2], match[3]))
         for match in RESERVE.finditer(text)
         if (date := birth_date(match[2], match[1][:2], "", today)) is not None
         and not any(n.start < match.end() and match.start() < n.end for n in numbers)
     ]
     return sorted(numbers + reserve) if reserve else numbers
+
+
+def reserve_canonical(date: dt.date, yymmdd: str, serial: str) -> str:
+    """A reserve number's canonical form, its digits as written (a date that is a day off is
+    another number) and its letters in capitals: "r20150312TF17"."""
+    return f"{RESERVE_PREFIX}{date.year // 100:02d}{ascii_digits(yymmdd)}{serial.upper()}"
 
 
 def norwegian_in(match: re.Match[str], today: dt.date) -> Found | None:
@@ -213,7 +220,7 @@ def born_of(canonical: str) -> dt.date | None:
         norwegian = from_canonical(canonical)
         return norwegian.birth_date if norwegian else None
     if canonical.startswith(RESERVE_PREFIX):
-        return dt.date(int(canonical[1:5]), int(canonical[5:7]), int(canonical[7:9]))
+        canonical = canonical[1:9]  # its date, read as a personnummer's
     day = int(canonical[6:8])
     try:
         return dt.date(int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day)
@@ -263,7 +270,8 @@ def key_bytes(key: str) -> bytes:
 # eight or nine digits at a text's end, or six digits and four capitals and digits (a reserve
 # number). Texts searched together are joined by NUL, which none of it crosses.
 MAYBE_NUMBER = re.compile(
-    r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0])|\d{5}[^\w\0]{0,3}+[A-Z0-9]{4})"
+    r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0])"
+    r"|\d{5}(?:[^\w\0]{0,3}+|_)[A-Za-z0-9]{4})"
 )
 
 

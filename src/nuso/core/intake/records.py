@@ -32,7 +32,7 @@ from nuso.core.intake.dates import parse_age, parse_date_cell, parse_year
 from nuso.core.intake.layout import Table, unwrapped
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
-from nuso.core.intake.parts import MARKS, composed, spoken
+from nuso.core.intake.parts import MARKS, as_value, composed, spoken
 from nuso.core.intake.personal_numbers import age_on
 from nuso.core.intake.pseudonyms import birth_date, born_of, may_hold_numbers, sex_of
 from nuso.core.intake.reading import Cell, RawSheet
@@ -158,8 +158,9 @@ class TargetCells:
     def first(self, target: str) -> list[Cell]:
         """The first non-empty cell of the target's columns in each row; where boxes alone
         give the target, a row with two different boxes ticked has none (which is right?)."""
-        if target in self.parts:
-            return [spoken(row) for row in zip(*self.parts[target], strict=True)]
+        if target in self.parts:  # a column mapped to it besides (by hand) is a value too
+            plain = [[as_value(cell) for cell in column] for column in self.columns.get(target, [])]
+            return [spoken(row) for row in zip(*self.parts[target], *plain, strict=True)]
         columns = self.columns.get(target)
         if not columns:
             return [None] * self.size
