@@ -68,7 +68,9 @@ def code_lists(sheets: list[RawSheet]) -> list[CodeList]:
     for sheet in sheets:
         rows = sheet.rows
         for at, row in enumerate(rows):
-            found += _inline_lists(sheet.name, row)
+            # a header's own list stands among the first rows, a note's alone on its row
+            if at < HEADER_SEARCH_ROWS or len(row) - row.count(None) == 1:
+                found += _inline_lists(sheet.name, row)
             if _is_field_list_header(row):
                 found += _field_lists(sheet.name, itertools.islice(rows, at + 1, None))
             elif _is_list_header(row) and (heading := _heading(rows, at)):

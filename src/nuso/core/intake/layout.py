@@ -223,7 +223,10 @@ def locate_table(
             table.skipped[number], head = "summeringsrad", None
         elif head is not None and (
             continues(row, continuing)
-            or repeats(row, sheet.rows[head - 1], body[offset - 1], continuing, named, ids)
+            or (
+                bool(ids)
+                and repeats(row, sheet.rows[head - 1], body[offset - 1], continuing, named, ids)
+            )
         ):
             table.continued.setdefault(head, []).append(number)
             table.skipped[number] = f"fortsättning på rad {head}"
@@ -294,6 +297,10 @@ def repeats(
     column written again do: it belongs to that record. The record's identifier (a case
     number, an identity number: `identifier_columns`) must be among what it repeats; without
     one, two referrals alike in every column but their reasons are two."""
+    if not ids or not any(
+        at < min(len(row), len(head)) and row[at] and row[at] == head[at] for at in ids
+    ):
+        return False  # checked first: every data row of a table comes here
     if not continuing or not any(row[at] for at in continuing if at < len(row)):
         return False
     identified = False
@@ -310,6 +317,7 @@ def repeats(
 
 
 IDENTIFIER_SHARE = 0.3  # of a column's values that are distinct, in an identifier's column
+IDENTIFIER_SAMPLE = 100  # rows looked at (every table of an import is)
 
 
 def identifier_columns(body: list[list[Cell]], candidates: list[int]) -> set[int]:
@@ -319,9 +327,7 @@ def identifier_columns(body: list[list[Cell]], candidates: list[int]) -> set[int
     record's rows; a date or a team recurs apart)."""
     found = set()
     for at in candidates:
-        values = [
-            v.strip() for v in column_values(body[: CONTENT_SAMPLE * 3], at) if v and v.strip()
-        ]
+        values = [v.strip() for v in column_values(body[:IDENTIFIER_SAMPLE], at) if v and v.strip()]
         if values and all(is_identifier(value) for value in values):
             runs = 1 + sum(1 for a, b in itertools.pairwise(values) if a != b)
             distinct = len(set(values))
@@ -487,12 +493,17 @@ def told_in_parts(
     for variable, decides in hints.recognisers.items():
         if variable in hints.multi:
             continue
+        pool = [c for c in columns
+                if c.target in ("", variable) and c.how != "hand" and not c.marks]  # fmt: skip
+        # parts have a header that is a value among them ("Övrig åtgärd"): without one, no
+        # column is read again (the test of each value under each header costs time)
+        if len(pool) < 2 or not any(decides(unwrapped(c.header)) for c in pool):
+            continue
         kinds = {
             column.index: kind
-            for column in columns
-            if column.target in ("", variable) and column.how != "hand" and not column.marks
-            and (kind := part_kind(unwrapped(column.header),
-                                   content_sample(content[column.index]), decides))
+            for column in pool
+            if (kind := part_kind(unwrapped(column.header),
+                                  content_sample(content[column.index]), decides))
         }  # fmt: skip
         if len(kinds) < 2 or set(kinds.values()) == {VALUE}:
             continue

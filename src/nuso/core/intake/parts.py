@@ -35,6 +35,7 @@ RANKS = {MARK: 1, VALUE: 2, COMPLETES: 2, NOTE: 4}
 KINDS = tuple(RANKS)
 DECIDING_SHARE = 0.8  # of a column's distinct values that must decide, alone or completed
 MIN_VALUES = 3  # a column with fewer values in the sample says too little to be a part
+MAX_DISTINCT = 40  # values of a column tried with its header: enough to tell, and quick
 MARK_SHARE = 0.9  # of a column's values that are ticks, dates or "Nej", in a column of ticks
 NEGATIONS = frozenset({"inte", "ej", "ingen", "inga"})  # a header that says "not"
 MAX_OVERLAP = 0.1  # of the rows with a part filled that may fill two positive parts
@@ -53,7 +54,7 @@ def part_kind(header: str, sample: Sequence[str], decides: Decides) -> str:
         return MARK
     if header_decides:
         return NOTE
-    distinct = sorted(set(sample))
+    distinct = sorted(set(sample))[:MAX_DISTINCT]
     alone = deciding(distinct, decides)
     completed = deciding([f"{header} {value}" for value in distinct], decides)
     # "utredning" alone is an investigation opened, under "Påförd pågående" one it joined:
