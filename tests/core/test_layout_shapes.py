@@ -667,3 +667,24 @@ def test_a_note_may_write_several_lists_and_a_header_its_own_after_a_colon() -> 
         ["pojke", "anmälan"], ["flicka", "ansökan"], ["flicka", "anmälan"],
     ]  # fmt: skip
     assert {note.column for note in notes} == {"Kön: 1=pojke, 2=flicka", "Typ"}
+
+
+def test_a_printed_pages_title_is_no_record_and_a_record_goes_on_after_the_break() -> None:
+    title = ["Ljusdals kommun", None, None, "Utskrivet 2024-01-12", "Sida 1"]
+    rows = [
+        title,
+        ["Aktualiseringar Barn och unga 2023-01-01 – 2023-12-31", None, None, None, None],
+        HEADER,
+        ["Flicka", "12", "Anmälan", "Skolfrånvaro", "Utredning inleds"],
+        ["Pojke", "9", "Anmälan", "Brister i omsorgen", "Utredning inleds"],
+        [None, None, None, None, None],
+        ["Ljusdals kommun", None, None, "Utskrivet 2024-01-12", "Sida 2"],
+        ["Aktualiseringar Barn och unga 2023-01-01 – 2023-12-31", None, None, None, None],
+        HEADER,
+        [None, None, None, "Förälders missbruk", None],  # the record above, on a new page
+        ["Pojke", "15", "Ansökan", "Skolfrånvaro", "Ej utredning"],
+        ["Summa", "Antal: 3", None, "3", "3"],
+    ]
+    data_rows, found = reasons(rows)
+    assert data_rows == [4, 5, 11]
+    assert found == [["skolproblem"], ["brister_i_omsorg", "foralder_missbruk"], ["skolproblem"]]

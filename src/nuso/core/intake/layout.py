@@ -207,10 +207,13 @@ def locate_table(
     head = None  # the data row the next row may continue: the one just above, if any
     named = {c.index for c in columns if c.target and c.target != "personnummer"}
     ids = identifier_columns(body, [c.index for c in columns if c.index not in named])
+    page_heads = PageHeads.above(sheet.rows[:header_index])
     for offset, row in enumerate(body):
         number = header_index + 2 + offset
         if not any(row):
             table.skipped[number], head = "tom rad", None
+        elif page_heads.again(row):  # "Ljusdals kommun … Sida 2" atop a printed page
+            table.skipped[number], head = "sidhuvud igen", None
         elif offset and not any(body[offset - 1]) and is_section_heading(row, continuing):
             table.skipped[number], head = "mellanrubrik", None  # "Juli–december" after a gap
         elif is_period_heading(row):
@@ -218,7 +221,9 @@ def locate_table(
         elif is_note(row, continuing):
             table.skipped[number], head = "anteckning", None  # "** Ålder avser …" at the end
         elif row == header or is_page_footer(row):  # a printed report's page break
-            table.skipped[number], head = "rubrik eller sidfot igen", None
+            # a record's further rows may go on after the break: it is the last one's
+            table.skipped[number] = "rubrik eller sidfot igen"
+            head = table.data_rows[-1] if row == header and table.data_rows else None
         elif is_total_row(row):
             table.skipped[number], head = "summeringsrad", None
         elif head is not None and (
@@ -234,6 +239,35 @@ def locate_table(
             table.data_rows.append(number)
             head = number
     return table
+
+
+@dataclass(frozen=True)
+class PageHeads:
+    """The rows above a printed report's header (its title, "Utskrivet … Sida 1"), to know
+    them again atop each later page, their numbers aside."""
+
+    firsts: frozenset[str]  # their first cells, looked up first: every data row comes here
+    shapes: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def above(cls, rows: list[list[Cell]]) -> PageHeads:
+        heads = [row for row in rows if len(row) - row.count(None) >= 2]
+        return cls(frozenset(first_cell(row) for row in heads), frozenset(map(shape, heads)))
+
+    def again(self, row: list[Cell]) -> bool:
+        return bool(self.firsts) and first_cell(row) in self.firsts and shape(row) in self.shapes
+
+
+def first_cell(row: list[Cell]) -> str:
+    return next((cell for cell in row if cell), "")
+
+
+def shape(row: list[Cell]) -> tuple[str, ...]:
+    """A row with its numbers made alike ("Sida 2" as "Sida 1") and no trailing blanks."""
+    cells = [re.sub(r"\d+", "0", cell) if cell else "" for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
 
 
 def is_section_heading(row: list[Cell], continuing: set[int]) -> bool:
@@ -392,6 +426,9 @@ def is_page_footer(row: list[Cell]) -> bool:
     return len(filled) == 1 and PAGE_FOOTER.match(filled[0]) is not None
 
 
+COUNT = re.compile(r"(?:[^\W\d_][\w ]*:\s*)?\d[\d ]*")  # "23", "1 204", "Antal: 262"
+
+
 def is_total_row(row: list[Cell]) -> bool:
     """A row of totals: a total word first, then a few cells or only counts ("Summa", 280,
     23, 11, … under each column of a wide export)."""
@@ -401,7 +438,7 @@ def is_total_row(row: list[Cell]) -> bool:
     if not any(fold(first).startswith(word) for word in TOTAL_WORDS):
         return False
     filled = [cell for cell in row if cell]
-    return len(filled) <= 3 or all(cell.replace(" ", "").isdigit() for cell in filled[1:])
+    return len(filled) <= 3 or all(COUNT.fullmatch(cell.strip()) for cell in filled[1:])
 
 
 @dataclass(frozen=True)
