@@ -44,15 +44,17 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
     assert scores["orsaker"]["påhittade"] == 0  # files without reasons get none
 
 
-@pytest.mark.parametrize("name", ["blind5", "blind6"])
+@pytest.mark.parametrize(("name", "reasons"), [("blind5", 0.99), ("blind6", 0.99),
+                                               ("blind7", 0.985)])  # fmt: skip
 def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
-    nuso, tmp_path, name: str
+    nuso, tmp_path, name: str, reasons: float
 ) -> None:
-    """blind5 and blind6 reach every target above but one: a few reasons decided where the
-    facit leaves them empty (ambiguous wordings; docs/harmonisation.md names them). Every
-    file is read, no row is lost or invented, the single-valued variables are at the
-    targets (since 2026-12-05 the action too, told across three columns in blind6), and
-    reasons no worse than they came out when this was written (2026-12-04)."""
+    """blind5, blind6 and blind7 reach every target above but one: a few reasons decided
+    where the facit leaves them empty, or decided otherwise (ambiguous wordings;
+    docs/harmonisation.md names them). Every file is read, no row is lost or invented, the
+    single-valued variables are at the targets (the action too, told across columns in
+    blind6 and blind7), and reasons no worse than they came out when this was written
+    (2026-12-04)."""
     export, folder = tmp_path / "export.csv", FIXTURES / name
     assert nuso("init").exit_code == 0
     imported = nuso("import", str(folder / "exporter"), "--study", "aktualiseringar",
@@ -65,4 +67,4 @@ def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
         assert scores[variable]["täckning"] >= 0.99, (variable, scores[variable])
         assert scores[variable]["precision"] >= 0.995, (variable, scores[variable])
     assert scores["orsaker"]["täckning"] >= 0.98, scores["orsaker"]
-    assert scores["orsaker"]["precision"] >= 0.99, scores["orsaker"]
+    assert scores["orsaker"]["precision"] >= reasons, scores["orsaker"]
