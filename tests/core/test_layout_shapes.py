@@ -688,3 +688,17 @@ def test_a_printed_pages_title_is_no_record_and_a_record_goes_on_after_the_break
     data_rows, found = reasons(rows)
     assert data_rows == [4, 5, 11]
     assert found == [["skolproblem"], ["brister_i_omsorg", "foralder_missbruk"], ["skolproblem"]]
+
+
+def test_a_rare_note_whose_header_names_a_type_is_no_part_of_the_type_column() -> None:
+    """ "Övrig åtgärd" reads as a type too ("övrig" information): beside a type column filled
+    in every row, its few notes made it a part of the type and took it from the action."""
+    header = ["Typ", "Beslut att inleda utredning (datum)",
+              "Beslut att inte inleda utredning (datum)", "Övrig åtgärd"]  # fmt: skip
+    dated = [["Anmälan", "2023-01-0" + str(day % 9 + 1), None, None] for day in range(15)]
+    refused = [["Anmälan", None, "2023-02-0" + str(day % 9 + 1), None] for day in range(15)]
+    other = [["Ansökan", None, None, "Annan åtgärd"], ["Anmälan", None, None, "Annan åtgärd"],
+             ["Anmälan", None, None, "Överlämnad till annan kommun"]]  # fmt: skip
+    targets, found = actions([header, *dated, *refused, *other])
+    assert targets == ["aktualiseringstyp", "atgard", "atgard", "atgard"]
+    assert found[-3:] == ["annan_atgard"] * 3

@@ -20,7 +20,16 @@ from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake.dates import masked_number_date, parse_age, parse_date, parse_year
 from nuso.core.intake.headers import HeaderMatch, HeaderReader
-from nuso.core.intake.parts import MARKS, PART_RULE, UNMARKS, VALUE, composed, exclusive, part_kind
+from nuso.core.intake.parts import (
+    COMPLETES,
+    MARK,
+    MARKS,
+    PART_RULE,
+    UNMARKS,
+    composed,
+    exclusive,
+    part_kind,
+)
 from nuso.core.intake.pseudonyms import find_numbers
 from nuso.core.intake.reading import Cell, RawSheet
 
@@ -542,7 +551,9 @@ def told_in_parts(
             if (kind := part_kind(unwrapped(column.header),
                                   content_sample(content[column.index]), decides))
         }  # fmt: skip
-        if len(kinds) < 2 or set(kinds.values()) == {VALUE}:
+        # told apart: a tick or date under a value, or a header a cell completes, is among
+        # them (a value column and a note beside it are a value and a note)
+        if len(kinds) < 2 or not {MARK, COMPLETES} & set(kinds.values()):
             continue
         if any(c.target == variable and c.index not in kinds for c in columns):
             continue  # a column of the variable that is no part: it says what it says

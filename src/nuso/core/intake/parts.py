@@ -32,13 +32,14 @@ PART_RULE = "en del av variabeln i flera kolumner"  # how the report names a par
 MARK, VALUE, COMPLETES, NOTE = "kryss eller datum", "värde", "rubriken fortsätter", "anteckning"
 NEGATIVE_RANK = 3  # "Nej" under a value: after every positive part, before a note
 RANKS = {MARK: 1, VALUE: 2, COMPLETES: 2, NOTE: 4}
+DECIDING = 2  # the ranks of a decision itself
 KINDS = tuple(RANKS)
 DECIDING_SHARE = 0.8  # of a column's distinct values that must decide, alone or completed
 MIN_VALUES = 3  # a column with fewer values in the sample says too little to be a part
 MAX_DISTINCT = 40  # values of a column tried with its header: enough to tell, and quick
 MARK_SHARE = 0.9  # of a column's values that are ticks, dates or "Nej", in a column of ticks
 NEGATIONS = frozenset({"inte", "ej", "ingen", "inga"})  # a header that says "not"
-MAX_OVERLAP = 0.1  # of the rows with a part filled that may fill two positive parts
+MAX_OVERLAP = 0.05  # of the rows with a part filled that may fill two decisions
 
 Decides = Callable[[str], bool]
 
@@ -118,12 +119,14 @@ def spoken(row: Sequence[tuple[int, str] | None]) -> str | None:
 
 
 def exclusive(parts: Sequence[Sequence[tuple[int, str] | None]]) -> bool:
-    """Whether the rows mostly fill one positive part at most: parts that are filled
-    together in many rows are separate facts (a decision and its date), not one told apart."""
+    """Whether the rows mostly fill one decision at most (a tick or date, a value, a
+    completed header; a "Nej" or a note beside one is no second decision): parts that are
+    filled together in many rows are separate facts (a decision and its date), not one told
+    apart."""
     rows = [row for row in zip(*parts, strict=True) if any(row)]
     if not rows:
         return False
-    overlapping = sum(1 for row in rows if sum(1 for p in row if p and p[0] != NEGATIVE_RANK) >= 2)
+    overlapping = sum(1 for row in rows if sum(1 for p in row if p and p[0] <= DECIDING) >= 2)
     return overlapping <= MAX_OVERLAP * len(rows)
 
 
