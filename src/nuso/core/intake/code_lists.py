@@ -132,7 +132,8 @@ def _translate(
 def _list_for(header: str, lists: list[CodeList]) -> CodeList | None:
     """The list whose heading names the column: "Kön" for Kön, "Akt.typ (aktualiseringstyp)"
     for Akt.typ, "Orsak (Ors.1–Ors.3)" for Ors.2, "Reason_1..3" for Reason_2 (a numbered
-    column by its name). Two lists that say the same (a header's own and a note's) are one."""
+    column by its name); a header's own list first. Two lists of its name that say the same
+    (a legend sheet's and a note's) are one."""
     own = [each for each in lists if each.own and each.own == header.strip()]
     if own:
         return own[0]

@@ -533,9 +533,11 @@ def told_in_parts(
 ) -> list[Column]:
     """Columns that tell one single-valued variable between them, one filled in each row
     ("Beslut att inleda utredning (datum)", "Påförd pågående", "Övrig åtgärd"): parts of
-    it (`nuso.core.intake.parts`). Only where two or more are, not all of them values (two
-    columns of values are read first one, then the other, as before), and rows mostly fill
-    one; a column mapped by hand or read as another variable is never one."""
+    it (`nuso.core.intake.parts`). Only where two or more are, one of them a tick or date
+    under a value or a header a cell completes (two columns of values are read first one,
+    then the other, as before; a value and a note beside it are a value and a note), and rows
+    mostly fill one decision; a column mapped by hand or read as another variable is never
+    one."""
     for variable, decides in hints.recognisers.items():
         if variable in hints.multi:
             continue
