@@ -45,7 +45,7 @@ def test_exports_written_apart_are_harmonised_to_the_targets(nuso, tmp_path, nam
 
 
 @pytest.mark.parametrize(("name", "reasons"), [("blind5", 0.99), ("blind6", 0.99),
-                                               ("blind7", 0.985)])  # fmt: skip
+                                               ("blind7", 0.99)])  # fmt: skip
 def test_the_newest_blind_sets_lose_no_row_and_hold_what_they_reached(
     nuso, tmp_path, name: str, reasons: float
 ) -> None:

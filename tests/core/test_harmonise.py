@@ -263,9 +263,13 @@ def test_other_is_the_reason_only_where_no_specific_reason_is_named(raw: str, co
 
 
 def test_the_childs_own_violence_is_read_as_its_own_missbruk_and_crime_are() -> None:
-    for raw in ("Eget våld", "Våld, eget", "Våldsbeteende barn/ungdom"):
+    for raw in ("Eget våld", "Våld, eget", "Våldsbeteende barn/ungdom", "Våld, barnets eget",
+                "slår andra barn"):  # fmt: skip
         assert HARMONISER.decide("orsak", raw).code == "barnets_vald", raw
-    assert HARMONISER.decide("orsak", "Våld mot barnet").code == "vald_mot_barn"
+    for raw in ("Våld mot barnet", "Pappa slår barnet"):
+        assert HARMONISER.decide("orsak", raw).code == "vald_mot_barn", raw
+    # beaten by peers: a victim of a crime, not the child's own violence nor a parent's
+    assert HARMONISER.decide("orsak", "misshandlad av kompisar").code == "brottsutsatt_barn"
 
 
 def test_a_qualifier_in_lower_case_belongs_to_the_value_before_it() -> None:
