@@ -84,3 +84,4 @@ def test_a_reserve_number_is_refused_with_what_to_type_instead() -> None:
     assert message.startswith("Numret ••••••••-•••• är ett reservnummer")
     assert "personnummer eller samordningsnummer" in message
     assert "TF" not in message
+    assert "tf" not in refusal("20150312-tf17")  # typed in lower case: masked all the same

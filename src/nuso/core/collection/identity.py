@@ -108,6 +108,6 @@ def reserve_number(typed: str) -> str:
 
 
 def masked_form(typed: str) -> str:
-    """A typed number named without its digits (or a reserve number's letters):
-    '••••••-•••••'."""
-    return re.sub(r"[\dA-Z]", "•", typed)
+    """A typed number named without its digits (or a reserve number's letters, in either
+    case): '••••••-•••••'."""
+    return re.sub(r"[\dA-Za-z]", "•", typed)

@@ -267,7 +267,7 @@ def key_bytes(key: str) -> bytes:
 # Whatever CANDIDATE or a number without its leading zeros could match, and more, found fast
 # (dates, case ids and words pass quickly): ten digits with up to three other characters
 # (neither letters nor digits) before the last four and a space between the date's parts,
-# eight or nine digits at a text's end, or six digits and four capitals and digits (a reserve
+# eight or nine digits at a text's end, or six digits and four letters and digits (a reserve
 # number). Texts searched together are joined by NUL, which none of it crosses.
 MAYBE_NUMBER = re.compile(
     r"\d(?:\d\s?+\d\d\s?+\d\d[^\w\0]{0,3}+\d{4}|\d{7,8}(?![^\0])"
