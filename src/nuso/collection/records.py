@@ -16,9 +16,8 @@ from nuso.core.collection.questions import UNKNOWN
 from nuso.core.harmonise.dictionary import StudyDictionary
 from nuso.core.intake import blocks
 from nuso.core.intake.delivery import FileInterpreter, ImportPlan
-from nuso.core.intake.layout import Column, Table
+from nuso.core.intake.layout import IDENTITY, Column, Table
 from nuso.core.intake.reading import Cell, RawSheet
-from nuso.core.intake.records import IDENTITY
 from nuso.intake.services import import_context
 from nuso.studies.models import Study
 

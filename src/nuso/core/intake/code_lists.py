@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -188,11 +188,8 @@ def _first_word(text: str) -> str:
 def _field_lists(sheet: str, rows: Iterable[list[Cell]]) -> list[CodeList]:
     """The lists of a "Fält | Kod | Beskrivning" table, one per field, in order."""
     by_field: dict[str, dict[str, str]] = {}
-    for row in rows:
-        filled = [cell.strip() for cell in row if cell and cell.strip()]
-        if len(filled) != 3:
-            break
-        by_field.setdefault(filled[0], {})[filled[1]] = filled[2]
+    for field, code, label in _filled_rows(rows, 3):
+        by_field.setdefault(field, {})[code] = label
     return [CodeList(sheet, field, codes) for field, codes in by_field.items()]
 
 
@@ -261,13 +258,16 @@ def _is_words(label: str) -> bool:
 
 
 def _entries(rows: Iterable[list[Cell]]) -> list[tuple[str, str]]:
-    entries = []
+    return [(code, label) for code, label in _filled_rows(rows, 2)]
+
+
+def _filled_rows(rows: Iterable[list[Cell]], width: int) -> Iterator[list[str]]:
+    """Each row's filled cells, stripped, down to the first row without exactly `width`."""
     for row in rows:
         filled = [cell.strip() for cell in row if cell and cell.strip()]
-        if len(filled) != 2:
-            break
-        entries.append((filled[0], filled[1]))
-    return entries
+        if len(filled) != width:
+            return
+        yield filled
 
 
 def _note(sheet: str, header: str, code_list: CodeList) -> Problem:

@@ -51,6 +51,7 @@ TOTAL_WORDS = ("totalt", "total", "summa", "summering", "antal", "sum")  # "Anta
 TOTAL_INITIALS = frozenset(word[0] for word in TOTAL_WORDS)
 SEX_TOKENS = frozenset({"f", "p", "k", "m", "flicka", "pojke", "kvinna", "man", "tjej", "kille"})
 NUMBERED = re.compile(r"^(.*?)[\s_]*(\d{1,2})$")  # "Orsak 2", "orsak_3"
+IDENTITY = "personnummer"  # the identity number's role, which columns and records share
 TICK_RULE = "kryss under en rubrik som är ett värde"  # how the report names a box column
 MAX_AGE = 17
 MIN_DISTINCT_AGES = 3
@@ -214,7 +215,7 @@ def locate_table(
     # Boxes are ticked on the record's own row: a row of only ticks is a record of its own.
     continuing = {c.index for c in columns if c.target in hints.multi and not c.marks}
     head = None  # the data row the next row may continue: the one just above, if any
-    named = {c.index for c in columns if c.target and c.target != "personnummer"}
+    named = {c.index for c in columns if c.target and c.target != IDENTITY}
     ids = identifier_columns(body, [c.index for c in columns if c.index not in named])
     page_heads = PageHeads.above(sheet.rows[:header_index])
     for offset, row in enumerate(body):
@@ -623,10 +624,10 @@ def checked_by_content(match: HeaderMatch, values: list[Cell], hints: ContentHin
     column of dates holds birth dates, and so does a "Personnr" column of numbers whose last
     four digits are masked ("20130613-XXXX"). Then the content decides, and the report says
     so."""
-    if match.target not in hints.integers and match.target != "personnummer":
+    if match.target not in hints.integers and match.target != IDENTITY:
         return match
     sample = content_sample(values)
-    if match.target == "personnummer":
+    if match.target == IDENTITY:
         birth_dates = (
             bool(sample)
             and "fodelsedatum" in hints.roles
@@ -675,7 +676,7 @@ def guess_from_content(values: list[Cell], hints: ContentHints, taken: set[str])
         return "", ""
     guesses = (
         (guess_sex(sample), "värden som F/P eller flicka/pojke"),
-        (guess_personal_number(sample), "personnummer"),
+        (guess_personal_number(sample), IDENTITY),
         *((date, "datum") for date in guess_date(sample, hints)),
         (guess_birth_year(sample, hints), "födelseår"),
         (guess_age(sample, hints), "heltal 0–17 eller 'N år'"),
@@ -811,7 +812,7 @@ def guess_sex(sample: list[str]) -> str:
 
 
 def guess_personal_number(sample: list[str]) -> str:
-    return "personnummer" if share(sample, is_personal_number) >= CONTENT_SHARE else ""
+    return IDENTITY if share(sample, is_personal_number) >= CONTENT_SHARE else ""
 
 
 def guess_date(sample: list[str], hints: ContentHints) -> list[str]:

@@ -29,7 +29,7 @@ from nuso.core.harmonise.dictionary import DerivedVariable, StudyDictionary, Stu
 from nuso.core.harmonise.normalise import fold
 from nuso.core.intake import blocks
 from nuso.core.intake.dates import parse_age, parse_date_cell, parse_year
-from nuso.core.intake.layout import Table, unwrapped
+from nuso.core.intake.layout import IDENTITY, Table, unwrapped
 from nuso.core.intake.masking import MaskedText, masked_texts
 from nuso.core.intake.outcomes import Outcome, OutcomeColumn
 from nuso.core.intake.parts import MARKS, as_value, composed, spoken
@@ -91,7 +91,6 @@ class Number(NamedTuple):
     claimed: str | None
 
 
-IDENTITY = "personnummer"
 ZEROS_PUT_BACK = "personnummer sparat som tal utan inledande nollor; läst med nollorna"
 
 
